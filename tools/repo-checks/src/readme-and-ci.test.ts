@@ -1,0 +1,67 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { repoRoot } from './workspace.js'
+
+const script = (name: string) => path.join(repoRoot, 'scripts', name)
+
+describe('the README set-up commands', () => {
+  it('are exactly two, one running the main job and one the tests', () => {
+    const run = execFileSync('node', [script('readme-commands.mjs'), 'run'], { encoding: 'utf8' }).trim()
+    const test = execFileSync('node', [script('readme-commands.mjs'), 'test'], { encoding: 'utf8' }).trim()
+    expect(run).toMatch(/^npm install -g pnpm@10 && /)
+    expect(test).toMatch(/^npm install -g pnpm@10 && /)
+    expect(test).toContain('pnpm test')
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8')
+    // The commands open the README: nothing but the title and one paragraph before them.
+    expect(readme.indexOf('```sh')).toBeLessThan(readme.indexOf('\n## '))
+  })
+
+  it('are what .ci/run executes', () => {
+    const ci = fs.readFileSync(path.join(repoRoot, '.ci', 'run'), 'utf8')
+    expect(ci).toContain('node scripts/readme-commands.mjs test')
+    expect(ci).toContain('npm install -g pnpm@10')
+    expect(ci).toMatch(/apt-get install -y [^\n]*influxdb victoria-metrics/)
+    expect(ci).toContain('apt-get update')
+  })
+
+  it('reject a README whose first sh block does not hold two commands', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-readme-'))
+    const probe = path.join(dir, 'probe.mjs')
+    fs.writeFileSync(probe, `import { readmeCommands } from ${JSON.stringify(script('readme-commands.mjs'))}\nreadmeCommands('# x\\n\\n\`\`\`sh\\nonly one\\n\`\`\`\\n')\n`)
+    const result = spawnSync('node', [probe], { encoding: 'utf8' })
+    fs.rmSync(dir, { recursive: true, force: true })
+    expect(result.status).not.toBe(0)
+    expect(result.stderr).toContain('exactly two commands, found 1')
+  })
+})
+
+describe('the CI totals line', () => {
+  function sum(reports: Record<string, object>, status = '0') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-sum-'))
+    for (const [name, report] of Object.entries(reports)) fs.writeFileSync(path.join(dir, `${name.replace(/[@/]/g, '_')}.json`), JSON.stringify(report))
+    const result = spawnSync('node', [script('sum-test-results.mjs'), dir, status], { encoding: 'utf8' })
+    fs.rmSync(dir, { recursive: true, force: true })
+    return { status: result.status, last: result.stdout.trim().split('\n').at(-1) }
+  }
+  const names = ['cli', 'config', 'logfile', 'replay', 'timebin', 'writer'].map((n) => `@eht-influx-client/${n}`).concat(['@eht-influx-client/repo-checks', '@eht-influx-client/test-support'])
+  const ok = (p: number, s = 0) => ({ numPassedTests: p, numFailedTests: 0, numPendingTests: s, numTodoTests: 0, testResults: [] })
+
+  it('adds up every package and exits 0 when all passed', () => {
+    const reports = Object.fromEntries(names.map((n, i) => [n, ok(i + 1, i === 0 ? 2 : 0)]))
+    expect(sum(reports)).toEqual({ status: 0, last: '36 passed, 0 failed, 2 skipped' })
+  })
+
+  it('counts a package without a report, and a file that failed to load, as failures', () => {
+    const reports = Object.fromEntries(names.slice(1).map((n) => [n, ok(1)]))
+    reports[names[1]!] = { ...ok(1), testResults: [{ status: 'failed', assertionResults: [] }] }
+    expect(sum(reports)).toEqual({ status: 1, last: '7 passed, 2 failed' })
+  })
+
+  it('never reports green when the test command itself failed', () => {
+    const reports = Object.fromEntries(names.map((n) => [n, ok(1)]))
+    expect(sum(reports, '1')).toEqual({ status: 1, last: '8 passed, 1 failed' })
+  })
+})
