@@ -1,1 +1,33 @@
-export {}
+export type { FieldType, FieldValue, InfluxRecord, LogFormat } from './record.js'
+export { validateRecord } from './validate-record.js'
+export { encodeLineProtocol } from './lp-encode.js'
+export { decodeLineProtocol } from './lp-decode.js'
+export { encodeJsonl } from './jsonl-encode.js'
+export { decodeJsonl } from './jsonl-decode.js'
+export { jsonlLineSchema } from './jsonl-schema.js'
+export { CsvEncoder } from './csv-encoder.js'
+export { CsvDecoder } from './csv-decoder.js'
+export { nowNs, secondsToNs, dateToNs, nsToDate } from './time.js'
+export { parseRfc3339, formatRfc3339 } from './rfc3339.js'
+export { openLogWriter } from './log-writer.js'
+export type { LogWriter } from './log-writer.js'
+export type { LogWriterStats } from './log-target.js'
+export type { LogWriterOptions, RotateOption, FsyncMode } from './writer-options.js'
+export { readLogFile } from './read-log-file.js'
+export type { ReadItem, BadLine, ReadOptions, ReadStats, LogReader } from './read-log-file.js'
+export { readLogs } from './read-logs.js'
+export { listLogFiles } from './list-log-files.js'
+export { formatFromPath } from './formats.js'
+export { TORN_MARKER } from './torn-line.js'
+export {
+  LogfileError,
+  RecordError,
+  LineProtocolError,
+  JsonlError,
+  CsvError,
+  TimeError,
+  LogWriterOptionsError,
+  LogWriteError,
+  LogWriterClosedError,
+  LogReadError,
+} from './errors.js'

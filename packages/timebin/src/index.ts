@@ -1,1 +1,3 @@
-export {}
+export { TimeBin } from './time-bin.js'
+export type { OpenBin } from './time-bin.js'
+export type { BinTuple } from './pending-bins.js'

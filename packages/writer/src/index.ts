@@ -1,1 +1,26 @@
-export {}
+export { EHTInfluxDBClient, type ClientOptions } from './client.js'
+export { WriteApi, type CallOptions, type WriteApiOptions, type WriteMode, type WriteOptions, type WriteResult } from './write-api.js'
+export type { Columnar, Row } from './normalize-rows.js'
+export type { TimestampInput, TimestampUnit } from './timestamps.js'
+export { Delivery, listSpool, openDelivery, type DeliveryOptions } from './delivery.js'
+export type { DrainOutcome } from './spool-drainer.js'
+export type { SpoolFile } from './spool.js'
+export type { ServerOutcome } from './ticket.js'
+export type { ServerStats } from './server-context.js'
+export type { DeliveredEvent, DeliveryCallbacks, ErrorEvent, RetryEvent, SpooledEvent } from './events.js'
+export type { LineSink } from './stderr-reporter.js'
+export { readErrorsFile, type RejectedPoint } from './errors-file.js'
+export { retryAfterMs } from './retry-after.js'
+export {
+  ClosedError,
+  DeliveryFailedError,
+  InvalidInputError,
+  LogfileWriteError,
+  PointsRejectedError,
+  ProfileGuardError,
+  ServerRefusedError,
+  SpoolFullError,
+  SpoolLineError,
+  WriterConfigError,
+  WriterError,
+} from './errors.js'

@@ -47,7 +47,7 @@ describe('the CI totals line', () => {
     return { status: result.status, last: result.stdout.trim().split('\n').at(-1) }
   }
   const names = ['cli', 'config', 'logfile', 'replay', 'timebin', 'writer'].map((n) => `@eht-influx-client/${n}`).concat(['@eht-influx-client/repo-checks', '@eht-influx-client/test-support'])
-  const ok = (p: number, s = 0) => ({ numPassedTests: p, numFailedTests: 0, numPendingTests: s, numTodoTests: 0, testResults: [] })
+  const ok = (p: number, s = 0) => ({ numPassedTests: p, numFailedTests: 0, numPendingTests: s, numTodoTests: 0, testResults: [] as object[] })
 
   it('adds up every package and exits 0 when all passed', () => {
     const reports = Object.fromEntries(names.map((n, i) => [n, ok(i + 1, i === 0 ? 2 : 0)]))

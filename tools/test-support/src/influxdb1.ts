@@ -13,7 +13,12 @@ export interface InfluxDB1Server {
   readonly database: string
   /** The temporary directory holding meta, data, wal and the log. */
   readonly dir: string
+  /** The running influxd (a new one after restart()). */
   readonly process: ManagedProcess
+  /** Stops influxd but keeps its data and port, as a server going down; `restart()` brings it back. */
+  halt(): Promise<void>
+  /** Starts influxd again on the same port with the same data, and waits until it answers. */
+  restart(): Promise<void>
   /** Runs InfluxQL; returns the parsed JSON. Timestamps come back as RFC 3339 strings with full ns precision. */
   query(q: string, database?: string): Promise<InfluxQLResponse>
   /** Runs InfluxQL and returns the raw response text (use it for ns epochs, which JSON numbers cannot hold). */
@@ -57,47 +62,67 @@ export async function startInfluxDB1(options: StartInfluxDB1Options = {}): Promi
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-influxdb1-'))
     const port = await freePort()
     const rpcPort = await freePort()
-    const configFile = path.join(dir, 'influxdb.conf')
-    fs.writeFileSync(configFile, '# empty: everything comes from INFLUXDB_* variables\n')
-    const proc = startProcess(binary, ['run', '-config', configFile], {
-      cwd: dir,
-      logFile: logPath(dir, 'influxd'),
-      env: {
-        INFLUXDB_META_DIR: path.join(dir, 'meta'),
-        INFLUXDB_DATA_DIR: path.join(dir, 'data'),
-        INFLUXDB_DATA_WAL_DIR: path.join(dir, 'wal'),
-        INFLUXDB_HTTP_BIND_ADDRESS: `127.0.0.1:${port}`,
-        INFLUXDB_BIND_ADDRESS: `127.0.0.1:${rpcPort}`,
-        INFLUXDB_REPORTING_DISABLED: 'true',
-        INFLUXDB_MONITOR_STORE_ENABLED: 'false',
-        INFLUXDB_HTTP_LOG_ENABLED: 'false',
-        INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false',
-        INFLUXDB_HTTP_MAX_BODY_SIZE: '0',
-      },
-    })
+    fs.writeFileSync(path.join(dir, 'influxdb.conf'), '# empty: everything comes from INFLUXDB_* variables\n')
     const url = `http://127.0.0.1:${port}`
+    let proc: ManagedProcess
     try {
-      await waitForHttp(`${url}/ping`, proc, 'influxd')
+      proc = await launch(binary, dir, port, rpcPort)
     } catch (error) {
       lastError = error
-      await proc.stop()
       removeDir(dir)
       continue
     }
-    const server = makeServer(url, port, database, dir, proc, options.keepDir === true)
+    const server = makeServer(url, port, database, dir, proc, options.keepDir === true, () => launch(binary, dir, port, rpcPort))
     await server.queryText(`CREATE DATABASE ${quoteIdent(database)}`, { method: 'POST' })
     return server
   }
   throw lastError
 }
 
-function makeServer(url: string, port: number, database: string, dir: string, proc: ManagedProcess, keepDir: boolean): InfluxDB1Server {
+/** Starts influxd in `dir` on `port` and waits until it answers /ping. */
+async function launch(binary: string, dir: string, port: number, rpcPort: number): Promise<ManagedProcess> {
+  const proc = startProcess(binary, ['run', '-config', path.join(dir, 'influxdb.conf')], {
+    cwd: dir,
+    logFile: logPath(dir, 'influxd'),
+    env: {
+      INFLUXDB_META_DIR: path.join(dir, 'meta'),
+      INFLUXDB_DATA_DIR: path.join(dir, 'data'),
+      INFLUXDB_DATA_WAL_DIR: path.join(dir, 'wal'),
+      INFLUXDB_HTTP_BIND_ADDRESS: `127.0.0.1:${port}`,
+      INFLUXDB_BIND_ADDRESS: `127.0.0.1:${rpcPort}`,
+      INFLUXDB_REPORTING_DISABLED: 'true',
+      INFLUXDB_MONITOR_STORE_ENABLED: 'false',
+      INFLUXDB_HTTP_LOG_ENABLED: 'false',
+      INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false',
+      INFLUXDB_HTTP_MAX_BODY_SIZE: '0',
+    },
+  })
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/ping`, proc, 'influxd')
+  } catch (error) {
+    await proc.stop()
+    throw error
+  }
+  return proc
+}
+
+function makeServer(url: string, port: number, database: string, dir: string, first: ManagedProcess, keepDir: boolean, relaunch: () => Promise<ManagedProcess>): InfluxDB1Server {
+  let proc = first
   const server: InfluxDB1Server = {
     url,
     port,
     database,
     dir,
-    process: proc,
+    get process() {
+      return proc
+    },
+    async halt() {
+      await proc.stop()
+    },
+    async restart() {
+      await proc.stop()
+      proc = await relaunch()
+    },
     async queryText(q, params = {}) {
       const { method = 'GET', ...rest } = params
       const search = new URLSearchParams({ q, ...rest })

@@ -16,7 +16,12 @@ export interface VictoriaMetricsServer {
   readonly url: string
   readonly port: number
   readonly dir: string
+  /** The running victoria-metrics (a new one after restart()). */
   readonly process: ManagedProcess
+  /** Stops victoria-metrics but keeps its data and port, as a server going down; `restart()` brings it back. */
+  halt(): Promise<void>
+  /** Starts victoria-metrics again on the same port with the same data, and waits until it answers. */
+  restart(): Promise<void>
   /** Makes freshly written samples searchable (VictoriaMetrics buffers them for about a second). */
   flush(): Promise<void>
   /** Flushes, then reads every series matching `match` (default: all) through /api/v1/export. */
@@ -32,6 +37,29 @@ export interface StartVictoriaMetricsOptions {
   keepDir?: boolean
 }
 
+/** Starts victoria-metrics in `dir` on `port` and waits until it answers /health. */
+async function launch(binary: string, dir: string, port: number, retentionPeriod: string): Promise<ManagedProcess> {
+  const proc = startProcess(
+    binary,
+    [
+      `-storageDataPath=${path.join(dir, 'data')}`,
+      `-httpListenAddr=127.0.0.1:${port}`,
+      `-retentionPeriod=${retentionPeriod}`,
+      '-loggerLevel=ERROR',
+      '-search.latencyOffset=0s',
+      '-search.disableCache',
+    ],
+    { cwd: dir, logFile: logPath(dir, 'victoria-metrics') },
+  )
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/health`, proc, 'victoria-metrics')
+  } catch (error) {
+    await proc.stop()
+    throw error
+  }
+  return proc
+}
+
 /**
  * Starts Debian's `victoria-metrics` on a free loopback port in a fresh temporary
  * directory. It accepts the InfluxDB v2 write API at /api/v2/write; a field `f`
@@ -43,24 +71,13 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
   for (let attempt = 0; attempt < 3; attempt++) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-victoria-'))
     const port = await freePort()
-    const proc = startProcess(
-      binary,
-      [
-        `-storageDataPath=${path.join(dir, 'data')}`,
-        `-httpListenAddr=127.0.0.1:${port}`,
-        `-retentionPeriod=${options.retentionPeriod ?? '100y'}`,
-        '-loggerLevel=ERROR',
-        '-search.latencyOffset=0s',
-        '-search.disableCache',
-      ],
-      { cwd: dir, logFile: logPath(dir, 'victoria-metrics') },
-    )
     const url = `http://127.0.0.1:${port}`
+    const relaunch = () => launch(binary, dir, port, options.retentionPeriod ?? '100y')
+    let proc: ManagedProcess
     try {
-      await waitForHttp(`${url}/health`, proc, 'victoria-metrics')
+      proc = await relaunch()
     } catch (error) {
       lastError = error
-      await proc.stop()
       removeDir(dir)
       continue
     }
@@ -68,7 +85,16 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
       url,
       port,
       dir,
-      process: proc,
+      get process() {
+        return proc
+      },
+      async halt() {
+        await proc.stop()
+      },
+      async restart() {
+        await proc.stop()
+        proc = await relaunch()
+      },
       async flush() {
         const res = await fetch(`${url}/internal/force_flush`)
         if (!res.ok) throw new Error(`force_flush failed: HTTP ${res.status}`)

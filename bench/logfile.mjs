@@ -1,0 +1,105 @@
+// Benchmark of @eht-influx-client/logfile: encode + append and read, per format,
+// each next to a baseline measured in the same run (pre-encoded lines appended
+// with fs; the same file's lines only counted). Run after `pnpm build`:
+//   node bench/logfile.mjs            1,000,000 records per format
+//   LOGFILE_BENCH_RECORDS=20000 node bench/logfile.mjs    (or: node bench/logfile.mjs 20000)
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { CsvEncoder, encodeJsonl, encodeLineProtocol, openLogWriter, readLogFile } from '@eht-influx-client/logfile'
+
+const RECORDS = Number(process.env.LOGFILE_BENCH_RECORDS ?? process.argv[2] ?? 1_000_000)
+const BATCH = 1000
+const POOL = 10_000
+if (!Number.isSafeInteger(RECORDS) || RECORDS < BATCH) throw new Error(`record count must be an integer >= ${BATCH}, got ${RECORDS}`)
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-logfile-bench-'))
+const t0 = 1_700_000_000_000_000_000n
+
+// A pool of realistic station records (encoding cost depends on content, not on object creation).
+function makeRecord(i) {
+  const kind = i % 3
+  const timestamp = t0 + BigInt(i) * 1_000_000n
+  if (kind === 0) return { measurement: 'pps_offset', tags: { station: 'Kp', host: 'recorder1' }, fields: { offset_ns: { type: 'integer', value: BigInt((i % 200) - 100) }, locked: { type: 'boolean', value: i % 7 !== 0 } }, timestamp }
+  if (kind === 1) return { measurement: 'maser', tags: { station: 'Kp', unit: 'H-maser 2' }, fields: { temperature: { type: 'float', value: 21.5 + (i % 1000) / 997 }, voltage: { type: 'float', value: 12.000123 + i / 1e7 } }, timestamp }
+  return { measurement: 'weather', tags: { station: 'Kp' }, fields: { wind_ms: { type: 'float', value: (i % 300) / 10 }, summary: { type: 'string', value: i % 5 === 0 ? 'gusty, "cold"' : 'clear' }, pressure: { type: 'unsigned', value: 70000n + BigInt(i % 500) } }, timestamp }
+}
+const pool = Array.from({ length: POOL }, (_, i) => makeRecord(i))
+const batches = Array.from({ length: POOL / BATCH }, (_, b) => pool.slice(b * BATCH, (b + 1) * BATCH))
+
+function preEncoded(format) {
+  if (format === 'csv') {
+    const encoder = new CsvEncoder()
+    return batches.map((batch) => Buffer.from(encoder.encode(batch)))
+  }
+  const line = format === 'jsonl' ? encodeJsonl : encodeLineProtocol
+  return batches.map((batch) => Buffer.from(batch.map((r) => `${line(r)}\n`).join('')))
+}
+
+async function rawAppend(file, buffers, count) {
+  const handle = await fs.promises.open(file, 'a')
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < count / BATCH; i++) await handle.write(buffers[i % buffers.length])
+  await handle.datasync()
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  await handle.close()
+  return count / seconds
+}
+
+async function ourAppend(file, format, count, batchSize) {
+  const writer = await openLogWriter({ path: file, format, rotate: { kind: 'none' }, fsync: 'never', flushIntervalMs: 1000 })
+  const start = process.hrtime.bigint()
+  if (batchSize === BATCH) for (let i = 0; i < count / BATCH; i++) await writer.append(batches[i % batches.length])
+  else for (let i = 0; i < count; i++) await writer.append([pool[i % POOL]])
+  await writer.close()
+  return count / (Number(process.hrtime.bigint() - start) / 1e9)
+}
+
+async function rawRead(file) {
+  const start = process.hrtime.bigint()
+  let lines = 0
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024 })) for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++
+  return { lines, seconds: Number(process.hrtime.bigint() - start) / 1e9 }
+}
+
+async function ourRead(file) {
+  const start = process.hrtime.bigint()
+  let records = 0
+  const reader = readLogFile(file, { onBadLine: (bad) => { throw new Error(`bad line ${bad.line}: ${bad.reason}`) } })
+  for await (const item of reader) if (item.record !== undefined) records++
+  return { records, seconds: Number(process.hrtime.bigint() - start) / 1e9 }
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(11)
+console.log(`logfile benchmark: ${RECORDS.toLocaleString('en-US')} records per format, appended in batches of ${BATCH}, fsync never (one fdatasync at the end); files in ${dir}`)
+console.log('format  encode+append rec/s   raw fs append rec/s   ratio | read rec/s   raw line scan lines/s   ratio   file MB')
+try {
+  for (const format of ['jsonl', 'csv', 'lp']) {
+    const raw = await rawAppend(path.join(dir, `raw.${format}`), preEncoded(format), RECORDS)
+    const file = path.join(dir, `ours.${format}`)
+    const ours = await ourAppend(file, format, RECORDS, BATCH)
+    globalThis.gc?.()
+    const scan = await rawRead(file)
+    const read = await ourRead(file)
+    if (read.records !== RECORDS) throw new Error(`${format}: read ${read.records} records, wrote ${RECORDS}`)
+    const mb = fs.statSync(file).size / 1e6
+    console.log(`${format.padEnd(6)} ${fmt(ours)}          ${fmt(raw)}         ${(ours / raw).toFixed(2)}  | ${fmt(read.records / read.seconds)} ${fmt(scan.lines / scan.seconds)}              ${(read.records / read.seconds / (scan.lines / scan.seconds)).toFixed(3)}   ${mb.toFixed(1)}`)
+    fs.rmSync(file)
+    fs.rmSync(path.join(dir, `raw.${format}`))
+  }
+  const singles = Math.max(BATCH, Math.floor(RECORDS / 10))
+  const single = await ourAppend(path.join(dir, 'single.jsonl'), 'jsonl', singles, 1)
+  const rawSingle = await (async () => {
+    const handle = await fs.promises.open(path.join(dir, 'raw-single.jsonl'), 'a')
+    const lines = pool.map((r) => Buffer.from(`${encodeJsonl(r)}\n`))
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < singles; i++) await handle.write(lines[i % POOL])
+    await handle.datasync()
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9
+    await handle.close()
+    return singles / seconds
+  })()
+  console.log(`jsonl, one record per append (${singles.toLocaleString('en-US')} appends): ${fmt(single)} rec/s vs raw one write per line ${fmt(rawSingle)} rec/s, ratio ${(single / rawSingle).toFixed(2)}`)
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true })
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs'
+import fsp from 'node:fs/promises'
+import path from 'node:path'
+import { once } from 'node:events'
+import zlib from 'node:zlib'
+import { OutputError } from './errors.js'
+
+/**
+ * A file written all or nothing: text goes to `<name>.partial-<pid>` in the
+ * same directory (gzip-compressed when the name ends in .gz) and is renamed
+ * over the target only by `commit()`, after an fsync. `abort()` removes the
+ * partial file, so Ctrl-C or a failure never leaves a half-written output.
+ */
+export interface FileSink {
+  /** Writes text, waiting when the disk is slower than the input (backpressure). */
+  write(text: string): Promise<void>
+  /** Bytes handed to write() so far (before compression). */
+  readonly bytesWritten: number
+  commit(): Promise<void>
+  abort(): Promise<void>
+}
+
+export async function openFileSink(target: string, options: { overwrite: boolean }): Promise<FileSink> {
+  const partial = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`)
+  const file = fs.createWriteStream(partial, { flags: 'wx' })
+  try {
+    await once(file, 'open')
+  } catch (error) {
+    throw new OutputError(`cannot create ${partial}: ${(error as Error).message}`, { cause: error })
+  }
+  const gzip = target.endsWith('.gz') ? zlib.createGzip() : undefined
+  if (gzip !== undefined) gzip.pipe(file)
+  const head: NodeJS.WritableStream = gzip ?? file
+  let failure: Error | undefined
+  const onError = (error: Error) => {
+    failure ??= error
+  }
+  file.on('error', onError)
+  gzip?.on('error', onError)
+  const fail = (error: Error) => new OutputError(`cannot write ${target}: ${error.message}`, { cause: error })
+  let bytesWritten = 0
+  let finished = false
+
+  return {
+    get bytesWritten() {
+      return bytesWritten
+    },
+    async write(text) {
+      if (failure !== undefined) throw fail(failure)
+      bytesWritten += Buffer.byteLength(text)
+      if (head.write(text)) return
+      const waiting = new AbortController()
+      try {
+        await Promise.race([once(head, 'drain', { signal: waiting.signal }), once(file, 'error', { signal: waiting.signal })])
+      } catch (error) {
+        throw fail(failure ?? (error as Error))
+      } finally {
+        waiting.abort()
+      }
+      if (failure !== undefined) throw fail(failure)
+    },
+    async commit() {
+      finished = true
+      head.end()
+      try {
+        if (!file.closed) await once(file, 'close')
+      } catch (error) {
+        failure ??= error as Error
+      }
+      if (failure !== undefined) {
+        await fsp.rm(partial, { force: true })
+        throw fail(failure)
+      }
+      const handle = await fsp.open(partial, 'r')
+      await handle.sync().finally(() => handle.close())
+      if (!options.overwrite && fs.existsSync(target)) {
+        await fsp.rm(partial, { force: true })
+        throw new OutputError(`${target} appeared while converting; not overwritten (use --force)`)
+      }
+      await fsp.rename(partial, target)
+    },
+    async abort() {
+      if (!finished) {
+        finished = true
+        gzip?.destroy()
+        file.destroy()
+      }
+      await fsp.rm(partial, { force: true })
+    },
+  }
+}

@@ -1,0 +1,95 @@
+import http from 'node:http'
+import https from 'node:https'
+import tls from 'node:tls'
+
+export interface ProbeRequest {
+  method: 'GET' | 'POST'
+  headers?: Record<string, string>
+  body?: string
+  timeoutMs: number
+  /** Extra CA certificate(s) for https (the server's ca_file); verification stays on. */
+  ca?: Buffer | undefined
+  signal?: AbortSignal | undefined
+}
+
+export interface ProbeResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  /** The body as text, at most 64 kB. */
+  body: string
+  ms: number
+}
+
+/** The request did not get an answer: the reason in words ("connection refused", "no answer within 5 s"). */
+export class ProbeFailure extends Error {
+  override name = 'ProbeFailure'
+}
+
+const MAX_BODY = 64 * 1024
+
+/**
+ * One small HTTP(S) request for `check`, with a hard timeout. node:http rather
+ * than fetch so that a ca_file can be given. Never logs headers (they carry the token).
+ */
+export function httpProbe(url: URL, request: ProbeRequest): Promise<ProbeResponse> {
+  const started = performance.now()
+  const client = url.protocol === 'https:' ? https : http
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, {
+      method: request.method,
+      headers: { 'user-agent': 'eht-influx-client check', ...request.headers, ...(request.body === undefined ? {} : { 'content-length': Buffer.byteLength(request.body) }) },
+      // `ca` replaces Node's trusted roots: keep them and add the server's own
+      ca: request.ca === undefined ? undefined : [...tls.rootCertificates, request.ca.toString('utf8')],
+      agent: false,
+      signal: request.signal,
+    })
+    const timer = setTimeout(() => req.destroy(new ProbeFailure(`no answer within ${formatSeconds(request.timeoutMs)}`)), request.timeoutMs)
+    req.on('error', (error) => {
+      clearTimeout(timer)
+      reject(error instanceof ProbeFailure ? error : new ProbeFailure(describeNetworkError(error), { cause: error }))
+    })
+    req.on('response', (res) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (chunk: Buffer) => {
+        if (size < MAX_BODY) chunks.push(chunk)
+        size += chunk.length
+      })
+      res.on('error', (error) => {
+        clearTimeout(timer)
+        reject(new ProbeFailure(describeNetworkError(error), { cause: error }))
+      })
+      res.on('end', () => {
+        clearTimeout(timer)
+        const body = Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8')
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: performance.now() - started })
+      })
+    })
+    req.end(request.body)
+  })
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`
+}
+
+/** ECONNREFUSED -> "connection refused", and the like; anything else: its own message. */
+export function describeNetworkError(error: Error): string {
+  const code = (error as { code?: unknown }).code
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the server running on that port?)'
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `host not found (${code})`
+    case 'ECONNRESET':
+      return 'connection reset by the server'
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `network unreachable (${code})`
+    case 'ABORT_ERR':
+      return 'interrupted'
+    default:
+      return typeof code === 'string' ? `${error.message} (${code})` : error.message
+  }
+}

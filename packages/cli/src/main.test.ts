@@ -1,0 +1,98 @@
+// The command framework, through the BUILT command run as a child process.
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+import { parseJsonOutput, removeTempDirs, runCli, tempDir } from '../test/run-cli.js'
+
+const version = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+afterAll(removeTempDirs)
+
+describe('--help and --version', () => {
+  it('--help lists every command, the global options and the exit codes, on stdout, exit 0', async () => {
+    const run = await runCli(['--help'])
+    expect(run.code).toBe(0)
+    for (const word of ['print-config', 'check', 'convert', '--config <path>', '--profile', '--quiet', '--verbose', '--json', '--version', 'Exit codes:', '130']) expect(run.stdout).toContain(word)
+  })
+
+  it.each(['print-config', 'check', 'convert'])('%s --help shows its options, the global options and an example', async (name) => {
+    const run = await runCli([name, '--help'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain(`Usage: eht-influx-client ${name}`)
+    expect(run.stdout).toContain('Global Options:')
+    expect(run.stdout).toMatch(new RegExp(`Examples?:\\n\\s+\\$ eht-influx-client ${name}`))
+    const viaHelp = await runCli(['help', name])
+    expect(viaHelp.stdout).toBe(run.stdout)
+  })
+
+  it('--version prints the package version, before or after the command', async () => {
+    for (const args of [['--version'], ['-V'], ['check', '--version']]) {
+      const run = await runCli(args)
+      expect(run.code).toBe(0)
+      expect(run.stdout.trim()).toBe(version)
+    }
+  })
+})
+
+describe('usage errors exit 2 with a helpful message', () => {
+  it('an unknown command, with a suggestion', async () => {
+    const run = await runCli(['chek'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("unknown command 'chek'")
+    expect(run.stderr).toContain('Did you mean check?')
+  })
+
+  it('an unknown option, before or after the command', async () => {
+    for (const args of [['check', '--frobnicate'], ['--frobnicate', 'check']]) {
+      const run = await runCli(args)
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain("unknown option '--frobnicate'")
+      expect(run.stderr).toContain('--help')
+    }
+  })
+
+  it('no command at all shows the help on stderr', async () => {
+    const run = await runCli([])
+    expect(run.code).toBe(2)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toContain('Usage: eht-influx-client')
+  })
+
+  it('a bad --profile value, --quiet with --verbose, a missing -o', async () => {
+    const profile = await runCli(['check', '--profile', 'staging'])
+    expect([profile.code, profile.stderr]).toEqual([2, expect.stringContaining("'staging' is invalid")])
+    const both = await runCli(['-q', '-v', 'check'])
+    expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('cannot be used with')])
+    const noOutput = await runCli(['convert', 'x.lp'])
+    expect([noOutput.code, noOutput.stderr]).toEqual([2, expect.stringContaining("required option '-o, --output <path>' not specified")])
+  })
+
+  it('--json gives the usage error as one JSON object on stdout too', async () => {
+    const run = await runCli(['check', '--json', '--frobnicate'])
+    expect(run.code).toBe(2)
+    expect(parseJsonOutput(run)).toMatchObject({ command: 'check', ok: false, exitCode: 2, error: { code: 'commander.unknownOption', message: expect.stringContaining('--frobnicate') } })
+  })
+})
+
+describe('start-up loads only what the command needs', () => {
+  const recorder = fileURLToPath(new URL('../test/fixtures/record-loads.mjs', import.meta.url))
+  async function loadedBy(args: string[]): Promise<string[]> {
+    const file = path.join(tempDir(), 'loads.txt')
+    fs.writeFileSync(file, '')
+    const run = await runCli(args, { nodeArgs: ['--import', recorder], env: { EHT_TEST_LOADS_FILE: file } })
+    expect(run.code).toBe(0)
+    return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)
+  }
+  const heavy = [/@influxdata/, /\/writer\//, /\/replay\//, /\/logfile\//, /cli-progress/, /\/commands\/(check|convert)\.js/]
+
+  it('print-config loads neither the InfluxDB client, writer, replay, logfile nor other commands', async () => {
+    const loaded = await loadedBy(['print-config'])
+    expect(loaded.some((url) => url.endsWith('/commands/print-config.js'))).toBe(true)
+    expect(loaded.filter((url) => heavy.some((re) => re.test(url)))).toEqual([])
+  })
+
+  it('--help loads no command module and not even the config package', async () => {
+    const loaded = await loadedBy(['--help'])
+    expect(loaded.filter((url) => /\/commands\/|\/config\/dist\//.test(url) || heavy.some((re) => re.test(url)))).toEqual([])
+  })
+})

@@ -1,0 +1,46 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ConfigFileUnreadableError, ConflictingKeysError, InvalidValueError, ServerApiMismatchError } from './errors.js'
+import { parseConfig } from './parse-config.js'
+import { FILE, expectConfigError } from '../test/expect-config-error.js'
+
+const parse = (text: string) => () => parseConfig(`[client]\nbucket = eht_test\n${text}\n`, FILE, { env: { TOKEN: 't' } })
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-config-server-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+describe('a server whose api does not match its keys', () => {
+  it.each([
+    ['api = v1\ntoken = abc', 'token', 'is for api = v2 servers, but this server has api = v1'],
+    ['api = v1\ntoken_env = TOKEN', 'token_env', 'is for api = v2 servers'],
+    ['api = v1\norg = eht', 'org', 'is for api = v2 servers'],
+    ['username = eht\npassword = pw', 'username', 'is for api = v1 servers, but this server has api = v2, which authenticates with a token (token_env, token_file or token) (for an InfluxDB 1.x server set api = v1)'],
+    ['api = v2\npassword_env = TOKEN', 'password_env', 'is for api = v1 servers'],
+  ])('%j is rejected at the key', (lines, key, phrase) => {
+    const error = expectConfigError(parse(`[server.db]\nurl = http://a\n${lines}`), ServerApiMismatchError, { file: FILE, line: 4 + lines.split('\n').findIndex((l) => l.startsWith(key)) + 1, section: 'server.db', key }, phrase)
+    expect(error.message).not.toContain('abc')
+    expect(error.message).not.toContain('pw')
+  })
+
+  it('rejects a v1 username without a password and the reverse', () => {
+    expectConfigError(parse('[server.db]\nurl = http://a\napi = v1\nusername = eht'), ConflictingKeysError, { line: 6, key: 'username' }, 'a username without the other')
+    expectConfigError(parse('[server.db]\nurl = http://a\napi = v1\npassword = pw'), ConflictingKeysError, { line: 3, section: 'server.db' }, 'a password without the other')
+  })
+
+  it('rejects a v1 bucket with more than database/retention_policy', () => {
+    expectConfigError(parse('[server.db]\nurl = http://a\napi = v1\nbucket = a_test/b/c'), InvalidValueError, { line: 6, section: 'server.db', key: 'bucket' }, 'a database or database/retention_policy (server db has api = v1)')
+  })
+})
+
+describe('ca_file', () => {
+  it('is resolved against the config file and must be readable when the server is enabled', () => {
+    const ca = path.join(dir, 'ca.pem')
+    fs.writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n')
+    const config = parseConfig('[server.a]\nurl = https://a\nbucket = a_test\nca_file = ca.pem\n', path.join(dir, 'config.ini'), { env: {} })
+    expect(config.servers[0]!.caFile).toBe(ca)
+    expectConfigError(() => parseConfig('[server.a]\nurl = https://a\nbucket = a_test\nca_file = missing.pem\n', path.join(dir, 'config.ini'), { env: {} }), ConfigFileUnreadableError, { line: 4, section: 'server.a', key: 'ca_file' }, `${path.join(dir, 'missing.pem')}: it does not exist`)
+    const disabled = parseConfig('[server.a]\nurl = https://a\nbucket = a_test\nca_file = missing.pem\nenabled = false\n', path.join(dir, 'config.ini'), { env: {} })
+    expect(disabled.servers[0]).toMatchObject({ enabled: false, caFile: path.join(dir, 'missing.pem') })
+  })
+})

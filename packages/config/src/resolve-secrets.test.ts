@@ -1,0 +1,65 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ConflictingKeysError, SecretUnavailableError } from './errors.js'
+import { parseConfig } from './parse-config.js'
+import { expectConfigError } from '../test/expect-config-error.js'
+
+let dir: string
+let file: string
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-config-secrets-'))
+  file = path.join(dir, 'config.ini')
+  fs.writeFileSync(path.join(dir, 'private.token'), 'file-token-value\n', { mode: 0o600 })
+  fs.writeFileSync(path.join(dir, 'shared.token'), 'shared-token-value', { mode: 0o644 })
+  fs.chmodSync(path.join(dir, 'shared.token'), 0o644)
+  fs.writeFileSync(path.join(dir, 'empty.token'), '\n', { mode: 0o600 })
+})
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+const v2 = (line: string) => `[client]\nbucket = eht_test\n[server.local]\nurl = http://127.0.0.1:8086\n${line}\n`
+const v1 = (line: string) => `[client]\nbucket = eht_test\n[server.db]\nurl = http://127.0.0.1:8086\napi = v1\nusername = eht\n${line}\n`
+const parse = (text: string, env: NodeJS.ProcessEnv = {}) => parseConfig(text, file, { env })
+
+describe('a token or password comes from exactly one of env, file or value', () => {
+  it('reads each source', () => {
+    expect(parse(v2('token_env = LOCAL_TOKEN'), { LOCAL_TOKEN: ' env-token-value\n' }).servers[0]!.token!.reveal()).toBe('env-token-value')
+    expect(parse(v2('token_file = private.token')).servers[0]!.token!.reveal()).toBe('file-token-value')
+    expect(parse(v2('token = literal-token-value')).servers[0]!.token!.reveal()).toBe('literal-token-value')
+    expect(parse(v1('password_env = DB_PASSWORD'), { DB_PASSWORD: 'pw-from-env' }).servers[0]!.password!.reveal()).toBe('pw-from-env')
+    expect(parse(v1(`password_file = ${path.join(dir, 'private.token')}`)).servers[0]!.password!.reveal()).toBe('file-token-value')
+    expect(parse(v2('')).servers[0]!.token).toBeUndefined()
+  })
+
+  it('rejects two sources at once', () => {
+    expectConfigError(() => parse(v2('token = abc\ntoken_env = X'), { X: 'y' }), ConflictingKeysError, { file, section: 'server.local', key: 'token_env' }, 'set only one of token, token_env')
+  })
+})
+
+describe('a secret that cannot be had', () => {
+  it('names the unset or empty variable, never a value', () => {
+    expectConfigError(() => parse(v2('token_env = EHT_INFLUX_LOCAL_TOKEN')), SecretUnavailableError, { file, line: 5, section: 'server.local', key: 'token_env' }, 'environment variable EHT_INFLUX_LOCAL_TOKEN is not set')
+    expectConfigError(() => parse(v1('password_env = DB_PW'), { DB_PW: '  ' }), SecretUnavailableError, { line: 7, section: 'server.db', key: 'password_env' }, 'DB_PW is empty')
+  })
+
+  it('names the unreadable or empty file', () => {
+    expectConfigError(() => parse(v2('token_file = nope.token')), SecretUnavailableError, { file, line: 5, key: 'token_file' }, `cannot read the token file ${path.join(dir, 'nope.token')}: it does not exist`)
+    expectConfigError(() => parse(v2(`token_file = ${dir}`)), SecretUnavailableError, { line: 5, key: 'token_file' }, 'it is a directory')
+    expectConfigError(() => parse(v2('token_file = empty.token')), SecretUnavailableError, { line: 5, key: 'token_file' }, 'is empty')
+  })
+
+  it('is not looked for on a disabled server', () => {
+    const config = parse(v2('token_env = NOT_ON_THIS_MACHINE\nenabled = false'))
+    expect(config.servers[0]).toMatchObject({ enabled: false, token: undefined })
+  })
+})
+
+describe('a secret file readable by group or others', () => {
+  it('gets a warning naming the file, not its content', () => {
+    const config = parse(v2('token_file = shared.token'))
+    expect(config.servers[0]!.token!.reveal()).toBe('shared-token-value')
+    expect(config.warnings).toEqual([`${path.join(dir, 'shared.token')} holds a token and is readable by group and others; run \`chmod 600 ${path.join(dir, 'shared.token')}\``])
+    expect(parse(v2('token_file = private.token')).warnings).toEqual([])
+  })
+})

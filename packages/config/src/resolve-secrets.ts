@@ -1,0 +1,61 @@
+import fs from 'node:fs'
+import { ConflictingKeysError, SecretUnavailableError } from './errors.js'
+import { SECRET_SOURCES } from './keys.js'
+import type { Locations } from './locations.js'
+import { Secret } from './secret.js'
+
+export interface SecretContext {
+  locations: Locations
+  env: NodeJS.ProcessEnv
+  /** Resolves a path value of the file (relative to the file's directory, `~` expanded). */
+  resolvePath: (value: string) => string
+  warnings: string[]
+}
+
+/** `group`, `others` or `group and others` when a file's mode lets them read it. */
+export function readableBy(mode: number): string | undefined {
+  const who = [mode & 0o040 ? 'group' : '', mode & 0o004 ? 'others' : ''].filter(Boolean)
+  return who.length === 0 ? undefined : who.join(' and ')
+}
+
+function readSecretFile(path: string, what: string, fail: (problem: string, cause?: unknown) => never, warnings: string[]): string {
+  let text: string
+  try {
+    text = fs.readFileSync(path, 'utf8')
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error'
+    const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code
+    return fail(`cannot read the ${what} file ${path}: ${reason}`, cause)
+  }
+  const value = text.trim()
+  if (value === '') fail(`the ${what} file ${path} is empty`)
+  const who = readableBy(fs.statSync(path).mode)
+  if (who !== undefined) warnings.push(`${path} holds a ${what} and is readable by ${who}; run \`chmod 600 ${path}\``)
+  return value
+}
+
+/**
+ * The server's `token` or `password`, from exactly one of `<what>`, `<what>_env`, `<what>_file`.
+ * Messages name the variable or file, never the secret.
+ */
+export function resolveSecret(what: keyof typeof SECRET_SOURCES, server: Record<string, string>, section: string, ctx: SecretContext): Secret | undefined {
+  const [literal, envKey, fileKey] = SECRET_SOURCES[what]
+  const set = SECRET_SOURCES[what].filter((k) => server[k] !== undefined)
+  if (set.length > 1) throw new ConflictingKeysError(`set only one of ${set.join(', ')} (the ${what} has one source)`, ctx.locations.at(section, set[1]))
+  if (server[literal] !== undefined) return new Secret(server[literal])
+  if (server[envKey] !== undefined) {
+    const name = server[envKey]
+    const value = ctx.env[name]
+    if (value === undefined) throw new SecretUnavailableError(`environment variable ${name} is not set (it should hold the ${what})`, ctx.locations.at(section, envKey))
+    if (value.trim() === '') throw new SecretUnavailableError(`environment variable ${name} is empty (it should hold the ${what})`, ctx.locations.at(section, envKey))
+    return new Secret(value.trim())
+  }
+  if (server[fileKey] !== undefined) {
+    const path = ctx.resolvePath(server[fileKey])
+    const fail = (problem: string, cause?: unknown): never => {
+      throw new SecretUnavailableError(problem, ctx.locations.at(section, fileKey), { cause })
+    }
+    return new Secret(readSecretFile(path, what, fail, ctx.warnings))
+  }
+  return undefined
+}

@@ -1,0 +1,80 @@
+import { Ajv } from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import { ConfigError, InvalidValueError, MissingValueError, UnknownKeyError, UnknownSectionError } from './errors.js'
+import { FIXED_SECTIONS, keysOf, specOf } from './keys.js'
+import type { KeySpec } from './keys.js'
+import { byPosition } from './locations.js'
+import type { Locations } from './locations.js'
+import type { RawConfig } from './raw.js'
+import { configSchema, expectedOf } from './schema.js'
+import { didYouMean } from './suggest.js'
+
+let compiled: ValidateFunction | undefined
+
+function validator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true, useDefaults: true, strict: true }).compile(configSchema)
+  return compiled
+}
+
+/** The error for a value that is not what its key takes; a token or password is never echoed. */
+export function invalidValue(locations: Locations, section: string, key: string, value: string, expected?: string): InvalidValueError {
+  const spec = specOf(section, key)
+  // Never echo a secret, nor the user:password@ of a URL.
+  const shown = spec?.kind === 'secret' ? 'this value' : JSON.stringify(spec?.kind === 'url' ? value.replace(/\/\/.*@/, '//***@') : value)
+  return new InvalidValueError(`${shown} is not valid; expected ${expected ?? (spec === undefined ? 'a value' : expectedOf(spec))}`, locations.at(section, key))
+}
+
+function sectionsHolding(key: string): string[] {
+  const fixed = Object.entries(FIXED_SECTIONS).filter(([, keys]) => keys.some((k) => k.key === key)).map(([s]) => `[${s}]`)
+  return keysOf('server.x')!.some((k) => k.key === key) ? [...fixed, '[server.<name>]'] : fixed
+}
+
+export function unknownKey(locations: Locations, section: string, key: string, known: readonly KeySpec[]): UnknownKeyError {
+  let hint = didYouMean(key, known.map((k) => k.key))
+  if (hint === '') {
+    const elsewhere = sectionsHolding(key)
+    hint = elsewhere.length > 0 ? `; \`${key}\` belongs in ${elsewhere.join(' or ')}` : `; [${section}] takes: ${known.map((k) => k.key).join(', ')}`
+  }
+  return new UnknownKeyError(`unknown key${hint}`, { ...locations.at(section, key), key })
+}
+
+function unknownSection(locations: Locations, name: string): UnknownSectionError {
+  const dot = name.indexOf('.')
+  const candidates = [...Object.keys(FIXED_SECTIONS), ...(dot > 0 ? [`server.${name.slice(dot + 1)}`] : ['server.<name>'])]
+  // Few sections: a looser match still points to the one meant.
+  const hint = didYouMean(name, candidates, (c) => `[${c}]`, 1 / 2) || `; the sections are ${candidates.map((c) => `[${c}]`).join(', ')}`
+  return new UnknownSectionError(`unknown section [${name}]${hint}`, { ...locations.at(name), section: name })
+}
+
+function toConfigError(error: ErrorObject, raw: RawConfig, locations: Locations): ConfigError {
+  const path = error.instancePath.split('/').slice(1).map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
+  const [section, key] = path[0] === 'server' && path.length > 1 ? [`server.${path[1]}`, path[2]] : [path[0], path[1]]
+  if (section === undefined) {
+    const extra = (error.params as { additionalProperty?: string }).additionalProperty
+    return extra === undefined ? new ConfigError(error.message ?? 'invalid', { file: locations.file }) : unknownSection(locations, extra)
+  }
+  if (error.keyword === 'additionalProperties' && key === undefined) {
+    return unknownKey(locations, section, (error.params as { additionalProperty: string }).additionalProperty, keysOf(section)!)
+  }
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty
+    return new MissingValueError(`missing: every server needs \`${missing}\``, { ...locations.at(section), key: missing })
+  }
+  if (key !== undefined) {
+    const container = section.startsWith('server.') ? (raw.server as Record<string, Record<string, unknown>>)[section.slice(7)] : raw[section]
+    return invalidValue(locations, section, key, String(container?.[key]))
+  }
+  return new ConfigError(error.message ?? 'invalid', locations.at(section))
+}
+
+/**
+ * Checks the raw file against `configSchema` and fills in every default (in place).
+ * Of all problems, throws the one nearest the top of the file.
+ */
+export function validateRaw(raw: RawConfig, locations: Locations): void {
+  const validate = validator()
+  if (validate(raw)) return
+  const errors = (validate.errors ?? []).map((e) => toConfigError(e, raw, locations))
+  errors.sort(byPosition)
+  throw errors[0]!
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { quoteCell, quotedEmptyCells, splitRow } from './csv-cells.js'
+import { CsvError } from './errors.js'
+
+describe('splitRow (RFC 4180)', () => {
+  it.each([
+    ['a,b,c', ['a', 'b', 'c']],
+    ['a,,c', ['a', '', 'c']],
+    ['"a,b",c', ['a,b', 'c']],
+    ['"say ""hi""",x', ['say "hi"', 'x']],
+    ['x,"",y', ['x', '', 'y']],
+    ['"","a"', ['', 'a']],
+    [',', ['', '']],
+    ['"multi\rpart"', ['multi\rpart']],
+  ])('%j -> %j', (line, cells) => {
+    expect(splitRow(line, ',')).toEqual(cells)
+  })
+
+  it('tells a quoted empty cell from an absent one', () => {
+    splitRow('x,"",,y', ',')
+    expect([...quotedEmptyCells]).toEqual([1])
+    splitRow('x,,y', ',')
+    expect([...quotedEmptyCells]).toEqual([])
+  })
+
+  it('splits on another separator', () => {
+    expect(splitRow('a;"b;c";d,e', ';')).toEqual(['a', 'b;c', 'd,e'])
+  })
+
+  it.each([
+    ['a,b"c', 2, 'a double quote inside an unquoted cell'],
+    ['a,"bc', 2, 'quoted cell has no closing quote'],
+    ['a,"b"c', 2, 'text after the closing quote'],
+  ])('rejects %j at cell %i: %s', (line, cell, reason) => {
+    let thrown: unknown
+    try {
+      splitRow(line, ',')
+    } catch (error) {
+      thrown = error
+    }
+    expect(CsvError.isInstance(thrown)).toBe(true)
+    expect((thrown as CsvError).column).toBe(cell)
+    expect((thrown as CsvError).message).toContain(reason)
+  })
+})
+
+describe('quoteCell', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['cr\rhere', '"cr\rhere"'],
+    ['', '""'],
+    ['  spaces  ', '  spaces  '],
+  ])('%j -> %j', (value, cell) => {
+    expect(quoteCell(value)).toBe(cell)
+    expect(splitRow(cell, ',')).toEqual([value])
+  })
+})

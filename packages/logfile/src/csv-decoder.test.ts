@@ -1,0 +1,109 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { asWritten, randomRecords } from '../test/fixtures/random-records.js'
+import { CsvDecoder } from './csv-decoder.js'
+import { CsvEncoder } from './csv-encoder.js'
+import { CsvError } from './errors.js'
+import type { InfluxRecord } from './record.js'
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures')
+
+/** Feeds every line to one decoder, as the reader does (line endings stripped). */
+function decodeAll(text: string): (InfluxRecord | string)[] {
+  const decoder = new CsvDecoder()
+  const out: (InfluxRecord | string)[] = []
+  text
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .forEach((line, i) => {
+      try {
+        const record = decoder.decodeLine(line, i + 1)
+        if (record !== undefined) out.push(record)
+      } catch (error) {
+        if (!CsvError.isInstance(error)) throw error
+        out.push(`line ${i + 1}: ${error.message}`)
+      }
+    })
+  return out
+}
+
+const fixture = (name: string) => decodeAll(fs.readFileSync(path.join(fixtures, name), 'utf8'))
+
+describe('CsvDecoder', () => {
+  it('reads a CSV written by CsvEncoder back field for field: 2000 random records, every type, mixed shapes', () => {
+    const records = randomRecords(21, 2000, { bigIntegers: true })
+    const encoder = new CsvEncoder()
+    const text = [0, 500, 1000, 1500].map((start) => encoder.encode(records.slice(start, start + 500))).join('')
+    expect(decodeAll(text)).toEqual(records.map(asWritten))
+  })
+
+  it('reads the example of the InfluxDB docs (dateTime:RFC3339, measurement and tag columns)', () => {
+    expect(fixture('influx-docs.csv')).toEqual([
+      { measurement: 'mem', tags: { host: 'host1' }, fields: { used_percent: { type: 'float', value: 64.23 } }, timestamp: 1577836800000000000n },
+      { measurement: 'mem', tags: { host: 'host2' }, fields: { used_percent: { type: 'float', value: 72.01 } }, timestamp: 1577836800000000000n },
+      { measurement: 'mem', tags: { host: 'host1' }, fields: { used_percent: { type: 'float', value: 62.61 } }, timestamp: 1577836810000000000n },
+    ])
+  })
+
+  it('applies #default to empty cells, reads every datatype and dateTime:RFC3339Nano with offsets', () => {
+    expect(fixture('datatypes-defaults.csv')).toEqual([
+      {
+        measurement: 'test',
+        tags: { name: 'annotatedDatatypes' },
+        fields: { s: { type: 'string', value: 'str1' }, d: { type: 'float', value: 1 }, b: { type: 'boolean', value: true }, l: { type: 'integer', value: 1n }, ul: { type: 'unsigned', value: 1n } },
+        timestamp: 1578737410123456789n,
+      },
+      {
+        measurement: 'test',
+        tags: { name: 'annotatedDatatypes' },
+        fields: { s: { type: 'string', value: 'str, "two"' }, d: { type: 'float', value: 2500 }, b: { type: 'boolean', value: false }, l: { type: 'integer', value: -2n }, ul: { type: 'unsigned', value: 18446744073709551615n } },
+        timestamp: 1578737410000000000n,
+      },
+      { measurement: 'test', tags: { name: 'other' }, fields: { ul: { type: 'unsigned', value: 7n } }, timestamp: 1578737410500000000n },
+    ])
+  })
+
+  it('reads Flux query results: _field/_value pairs, #group columns as tags, _time over _start/_stop, a new table per annotation block', () => {
+    const records = fixture('flux-result.csv')
+    expect(records).toEqual([
+      { measurement: 'cpu', tags: { cpu: 'cpu1', host: 'rsavage.prod' }, fields: { time_steal: { type: 'float', value: 0 } }, timestamp: 1582669077000000000n },
+      { measurement: 'cpu', tags: { cpu: 'cpu1', host: 'rsavage.prod' }, fields: { time_steal: { type: 'float', value: 0.5 } }, timestamp: 1582669087000000000n },
+      { measurement: 'cpu', tags: { cpu: 'cpu-total', host: 'tahoecity.prod' }, fields: { usage_user: { type: 'integer', value: 27n } }, timestamp: 1582669081000000000n },
+    ])
+  })
+
+  it('takes `name|type|default` from the header when there is no #datatype', () => {
+    expect(decodeAll('m|measurement,station|tag|Kp,t|double,time|dateTime:number\nweather,,1.5,7\n')).toEqual([
+      { measurement: 'weather', tags: { station: 'Kp' }, fields: { t: { type: 'float', value: 1.5 } }, timestamp: 7n },
+    ])
+  })
+
+  it.each([
+    ['#datatype measurement,double,dateTime:number\nm,v,time\nm,warm,1\n', 'line 3: column "v" (cell 2): "warm" is not a finite double'],
+    ['#datatype measurement,long,dateTime:number\nm,v,time\nm,1.5,1\n', 'line 3: column "v" (cell 2): "1.5" is not a long (integer)'],
+    ['#datatype measurement,unsignedLong,dateTime:number\nm,v,time\nm,-1,1\n', 'not an unsignedLong'],
+    ['#datatype measurement,boolean,dateTime:number\nm,v,time\nm,maybe,1\n', 'not a boolean'],
+    ['#datatype measurement,long,dateTime:number\nm,v,time\nm,9223372036854775808,1\n', 'outside the int64 range'],
+    ['#datatype measurement,double,dateTime:number\nm,v,time\nm,1,1.5\n', 'column "time" (cell 3): "1.5" is not an integer of nanoseconds'],
+    ['#datatype measurement,double,dateTime:RFC3339\nm,v,time\nm,1,yesterday\n', 'not an RFC 3339 time'],
+    ['#datatype measurement,double,dateTime:number\nm,v,time\nm,1\n', 'line 3: row has 2 cells but the header at line 2 has 3'],
+    ['#datatype measurement,duration,dateTime:number\nm,v,time\nm,1s,1\n', 'datatype "duration" is not supported'],
+    ['#datatype measurement,"double:,.",dateTime:number\nm,v,time\nm,1,1\n', 'datatype format "double:,." is not supported'],
+    ['#datatype measurement,double,dateTime:2006-01-02\nm,v,time\nm,1,2020-01-01\n', '"dateTime:2006-01-02" is not supported'],
+    ['#datatype measurement,double\nm,v\nm,1\n', 'no dateTime column; every record needs a timestamp (table header at line 2)'],
+    ['#datatype tag,double,dateTime:number\nm,v,time\nm,1,1\n', 'no measurement column'],
+    ['#datatype measurement,double,dateTime:number\nm,v,time\nm,,1\n', 'has no fields'],
+    ['#datatype measurement,double,dateTime:number\nm,_v,time\nm,1,1\n', 'field key "_v" starts with "_"'],
+  ])('reports a bad row of %j: %s', (text, reason) => {
+    const out = decodeAll(text)
+    expect(out.filter((x) => typeof x === 'string')).toEqual([expect.stringContaining(reason)])
+  })
+
+  it('keeps reading after a bad annotation once a new block starts', () => {
+    const out = decodeAll('#datatype measurement,"double,dateTime:number\nm,v,time\nm,1,1\n#datatype measurement,double,dateTime:number\nm,v,time\nm,2,2\n')
+    expect(out[0]).toMatch(/^line 1: .*no closing quote/)
+    expect(out.at(-1)).toEqual({ measurement: 'm', tags: {}, fields: { v: { type: 'float', value: 2 } }, timestamp: 2n })
+  })
+})

@@ -1,0 +1,124 @@
+// The column model of an annotated-CSV table, after InfluxDB's csv2lp: column
+// annotations (#datatype, #default, #group), #constant virtual columns, a header
+// row (labels, optionally `label|datatype|default`), then data rows.
+
+export type LinePart = 'measurement' | 'tag' | 'field' | 'time' | 'ignored' | undefined
+
+export interface CsvColumn {
+  /** Cell index in a data row; -1 for a #constant column. */
+  index: number
+  label: string
+  dataType: string
+  format: string
+  defaultValue: string
+  linePart: LinePart
+}
+
+const ANNOTATIONS = ['#group', '#datatype', '#default', '#constant', '#timezone'] as const
+type Annotation = (typeof ANNOTATIONS)[number]
+const COLUMN_FLAGS: Partial<Record<Annotation, number>> = { '#group': 1, '#datatype': 2, '#default': 4 }
+
+/** The annotation a row's first cell starts (`#datatype` or `#datatype value`), or undefined for a comment row. */
+export function annotationOf(firstCell: string): Annotation | undefined {
+  const lower = firstCell.toLowerCase()
+  return ANNOTATIONS.find((a) => lower.startsWith(a) && (lower.length === a.length || lower[a.length] === ' '))
+}
+
+/** `#anything value` -> `value`; `#anything` -> ``; other text unchanged. */
+export function stripAnnotation(value: string): string {
+  if (!value.startsWith('#')) return value
+  const space = value.indexOf(' ')
+  return space > 0 ? value.slice(space + 1).trimStart() : ''
+}
+
+function newColumn(index: number): CsvColumn {
+  return { index, label: '', dataType: '', format: '', defaultValue: '', linePart: undefined }
+}
+
+/** Applies `type`, `type:format`, `type|default` or `type:format|default` to a column. */
+export function setDataType(column: CsvColumn, text: string): void {
+  let value = stripAnnotation(text)
+  const pipe = value.indexOf('|')
+  if (pipe > 1 && column.defaultValue === '') {
+    column.defaultValue = value.slice(pipe + 1)
+    value = value.slice(0, pipe)
+  }
+  const colon = value.indexOf(':')
+  if (colon > 1) {
+    column.format = value.slice(colon + 1)
+    value = value.slice(0, colon)
+  }
+  if (value === 'tag') column.linePart = 'tag'
+  else if (value.startsWith('ignore')) column.linePart = 'ignored'
+  else if (value === 'dateTime' || value === 'time') column.linePart = 'time'
+  else if (value === 'measurement') column.linePart = 'measurement'
+  else if (value === 'field') column.linePart = 'field'
+  column.dataType = value === 'time' ? 'dateTime' : value
+}
+
+export class CsvTable {
+  columns: CsvColumn[] = []
+  constants: CsvColumn[] = []
+  readingData = false
+  headerLine = 0
+  private flags = 0
+
+  /** Applies a column annotation row (#group, #datatype, #default); a repeated one or one after data starts a new table. */
+  annotate(annotation: Annotation, cells: readonly string[]): void {
+    if (annotation === '#constant') return this.addConstant(cells)
+    if (annotation === '#timezone') return // every supported dateTime format carries its zone or is UTC
+    const flag = COLUMN_FLAGS[annotation]!
+    if (this.readingData) {
+      this.readingData = false
+      this.constants = []
+      this.flags = 0
+    }
+    if (this.flags === 0 || (this.flags & flag) !== 0) {
+      this.flags = flag
+      this.columns = cells.map((_, i) => newColumn(i))
+    } else {
+      this.flags |= flag
+    }
+    for (const column of this.columns) {
+      if (column.index >= cells.length) continue
+      const value = column.index === 0 ? stripAnnotation(cells[0]!) : cells[column.index]!
+      if (annotation === '#datatype') setDataType(column, value)
+      else if (annotation === '#default') column.defaultValue = value
+      else if (value.endsWith('true') && column.linePart === undefined) column.linePart = 'tag'
+    }
+  }
+
+  /** `#constant,datatype,label,value`, `#constant datatype,label,value`, `#constant measurement,value`, `#constant dateTime,value`. */
+  private addConstant(cells: readonly string[]): void {
+    const column = newColumn(-1)
+    setDataType(column, cells[0]!)
+    let typeAt = 0
+    if (column.dataType === '' && column.linePart === undefined) {
+      typeAt = 1
+      if (cells.length > 1) setDataType(column, cells[1]!)
+    }
+    column.label = cells[typeAt + 1] ?? ''
+    column.defaultValue = cells[typeAt + 2] ?? column.defaultValue
+    if ((column.linePart === 'measurement' || column.linePart === 'time') && column.defaultValue === '') {
+      column.defaultValue = column.label
+      column.label = `#constant ${column.dataType}`
+    }
+    this.constants.push(column)
+  }
+
+  /** Takes the labels of a header row; the rows after it are data. */
+  header(cells: readonly string[], line: number): void {
+    if (this.flags === 0) this.columns = cells.map((_, i) => newColumn(i))
+    for (const column of this.columns) {
+      if (column.label !== '' || column.index >= cells.length) continue
+      column.label = cells[column.index]!
+      const pipe = column.label.indexOf('|')
+      if (column.dataType === '' && pipe >= 0) {
+        setDataType(column, column.label.slice(pipe + 1))
+        column.label = column.label.slice(0, pipe)
+      }
+    }
+    this.readingData = true
+    this.headerLine = line
+  }
+}

@@ -1,0 +1,101 @@
+import { Ajv } from 'ajv'
+import { describe, expect, it } from 'vitest'
+import { asWritten, prng, randomRecords } from '../test/fixtures/random-records.js'
+import { JsonlError } from './errors.js'
+import { decodeJsonl } from './jsonl-decode.js'
+import { encodeJsonl } from './jsonl-encode.js'
+import { jsonlLineSchema } from './jsonl-schema.js'
+import type { FieldValue, InfluxRecord } from './record.js'
+import { validateRecord } from './validate-record.js'
+
+/** What a line must decode to, by the general rule alone: JSON.parse, the schema (a separate ajv), the record rules. */
+const validate = new Ajv({ strict: true }).compile(jsonlLineSchema)
+
+function reference(line: string): InfluxRecord | 'error' {
+  let json: { time: string; measurement: string; tags?: Record<string, string>; fields: Record<string, unknown> }
+  try {
+    json = JSON.parse(line)
+  } catch {
+    return 'error'
+  }
+  if (!validate(json)) return 'error'
+  const fields: Record<string, FieldValue> = {}
+  for (const [key, v] of Object.entries(json.fields)) {
+    if (typeof v === 'number') fields[key] = { type: 'float', value: v }
+    else if (typeof v === 'string') fields[key] = { type: 'string', value: v }
+    else if (typeof v === 'boolean') fields[key] = { type: 'boolean', value: v }
+    else if ('i' in (v as object)) fields[key] = { type: 'integer', value: BigInt((v as { i: string }).i) }
+    else fields[key] = { type: 'unsigned', value: BigInt((v as { u: string }).u) }
+  }
+  const record = { measurement: json.measurement, tags: json.tags ?? {}, fields, timestamp: BigInt(json.time) }
+  try {
+    validateRecord(record)
+  } catch {
+    return 'error'
+  }
+  return record
+}
+
+function decoded(line: string): InfluxRecord | 'error' {
+  try {
+    return decodeJsonl(line)
+  } catch (error) {
+    if (!JsonlError.isInstance(error)) throw error
+    return 'error'
+  }
+}
+
+describe('decodeJsonl', () => {
+  it('round-trips 3000 random records of every type, with 64-bit integers and timestamps above 2^53', () => {
+    for (const record of randomRecords(5, 3000, { bigIntegers: true })) expect(decodeJsonl(encodeJsonl(record))).toEqual(asWritten(record))
+  })
+
+  it('reads a JSON number as a float, {"i"} as an integer and {"u"} as unsigned, whatever the key order or spacing', () => {
+    const line = ' { "fields" : { "a" : 3, "b" : 3.0, "c" : {"i":"3"}, "d" : {"u":"3"}, "e" : "3", "f" : false }, "measurement" : "m", "time" : "1617672549204824064" } '
+    expect(decodeJsonl(line)).toEqual({
+      measurement: 'm',
+      tags: {},
+      timestamp: 1617672549204824064n,
+      fields: { a: { type: 'float', value: 3 }, b: { type: 'float', value: 3 }, c: { type: 'integer', value: 3n }, d: { type: 'unsigned', value: 3n }, e: { type: 'string', value: '3' }, f: { type: 'boolean', value: false } },
+    })
+  })
+
+  it('accepts and rejects exactly what JSON.parse + ajv + validateRecord accept, on 4000 mutated lines', () => {
+    const random = prng(99)
+    const lines = randomRecords(9, 400, { bigIntegers: true }).map(encodeJsonl)
+    const pieces = ['"', '\\', '{', '}', ',', ':', ' ', '_', '1', 'e', 'i', 'u', '-', '.', '""', 'true', '\n', '\u0000']
+    let accepted = 0
+    for (let n = 0; n < 4000; n++) {
+      let line = lines[n % lines.length]!
+      const at = Math.floor(random() * line.length)
+      const action = random()
+      if (action < 0.4) line = line.slice(0, at) + line.slice(at + 1)
+      else if (action < 0.8) line = line.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + line.slice(at)
+      const expected = reference(line)
+      expect(decoded(line), line).toEqual(expected)
+      if (expected !== 'error') accepted++
+    }
+    expect(accepted).toBeGreaterThan(500)
+  })
+
+  it.each([
+    ['{"time":"1","measurement":"m","fields":{"v":1}', 'not valid JSON', 47],
+    ['{"time":1,"measurement":"m","fields":{"v":1}}', 'time must be string', undefined],
+    ['{"time":"1","measurement":"m","fields":{"v":[1]}}', 'field "v" must be a number (float), string, boolean', undefined],
+    ['{"time":"1","measurement":"m","fields":{}}', 'fields must NOT have fewer than 1 properties', undefined],
+    ['{"time":"1","measurement":"m","fields":{"v":1},"extra":2}', 'must NOT have additional properties ("extra")', undefined],
+    ['{"time":"1","measurement":"m","fields":{"v":{"i":"9223372036854775808"}}}', 'outside the int64 range', undefined],
+    ['{"time":"1","measurement":"_m","fields":{"v":1}}', 'starts with "_"', undefined],
+    ['{"time":"1","measurement":"m","fields":{"__proto__":{"i":"1"}}}', 'field key "__proto__" starts with "_"', undefined],
+  ])('rejects %s: %s', (line, reason, column) => {
+    let thrown: unknown
+    try {
+      decodeJsonl(line)
+    } catch (error) {
+      thrown = error
+    }
+    expect(JsonlError.isInstance(thrown), String(thrown)).toBe(true)
+    expect((thrown as JsonlError).message).toContain(reason)
+    expect((thrown as JsonlError).column).toBe(column)
+  })
+})

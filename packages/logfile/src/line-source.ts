@@ -1,0 +1,116 @@
+import { isAscii } from 'node:buffer'
+import fs from 'node:fs'
+import { pipeline } from 'node:stream'
+import type { Readable } from 'node:stream'
+import zlib from 'node:zlib'
+
+/** Lines of one chunk of a file: `texts[i]` (without `\n` or `\r\n`) ends at byte `ends[i]` and is line `first + i`. */
+export interface LineBatch {
+  first: number
+  texts: string[]
+  ends: number[]
+  /** Why a line could not be taken as it is (too long, no final newline); index -> reason. */
+  problems?: Map<number, string>
+}
+
+export interface LineSourceOptions {
+  /** Lines longer than this are reported and skipped, so memory stays bounded (default 16 MiB). */
+  maxLineBytes?: number
+  highWaterMark?: number
+}
+
+const NEWLINE = 10
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+
+/** Opens a file (gunzipping `.gz`) as a byte stream; throws the open error (e.g. ENOENT) right away. */
+export async function openByteStream(file: string, highWaterMark: number): Promise<Readable> {
+  const handle = await fs.promises.open(file, 'r')
+  const raw = handle.createReadStream({ highWaterMark })
+  if (!file.endsWith('.gz')) return raw
+  const gunzip = zlib.createGunzip({ chunkSize: Math.min(highWaterMark, 64 * 1024) })
+  pipeline(raw, gunzip, () => {})
+  return gunzip
+}
+
+function stripCr(text: string): string {
+  return text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text
+}
+
+/** Splits whole lines of `body` (which ends with `\n`), whose first byte is at file offset `offset`. */
+function splitBody(body: Buffer, offset: number, batch: LineBatch): void {
+  if (isAscii(body)) {
+    const text = body.toString('latin1')
+    let start = 0
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      batch.texts.push(stripCr(text.slice(start, nl)))
+      batch.ends.push(offset + nl + 1)
+      start = nl + 1
+    }
+    return
+  }
+  let start = 0
+  for (let nl = body.indexOf(NEWLINE); nl >= 0; nl = body.indexOf(NEWLINE, start)) {
+    batch.texts.push(stripCr(body.toString('utf8', start, nl)))
+    batch.ends.push(offset + nl + 1)
+    start = nl + 1
+  }
+}
+
+/**
+ * The lines of a file (plain or `.gz`), a batch per chunk read, with 1-based
+ * numbers and the byte offset just after each line. Memory is bounded by the
+ * chunk size and `maxLineBytes`, whatever the file size.
+ */
+export async function* lineBatches(file: string, options: LineSourceOptions = {}): AsyncGenerator<LineBatch> {
+  const maxLineBytes = options.maxLineBytes ?? 16 * 1024 * 1024
+  const stream = await openByteStream(file, options.highWaterMark ?? 256 * 1024)
+  let carry: Buffer | undefined
+  let offset = 0 // file offset of carry[0] (or of the next chunk)
+  let line = 1
+  let overlong = false // dropping the rest of a line that was too long
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let buf = carry === undefined ? chunk : Buffer.concat([carry, chunk])
+      carry = undefined
+      if (offset === 0 && buf.length >= 3 && buf.subarray(0, 3).equals(BOM)) {
+        buf = buf.subarray(3)
+        offset = 3
+      }
+      const batch: LineBatch = { first: line, texts: [], ends: [] }
+      if (overlong) {
+        const nl = buf.indexOf(NEWLINE)
+        if (nl < 0) {
+          offset += buf.length
+          continue
+        }
+        // The line that was too long ends here: report it once, go on with the rest.
+        batch.texts.push('')
+        batch.ends.push(offset + nl + 1)
+        batch.problems = new Map([[0, `line is longer than ${maxLineBytes} bytes; skipped`]])
+        overlong = false
+        offset += nl + 1
+        buf = buf.subarray(nl + 1)
+      }
+      const end = buf.lastIndexOf(NEWLINE)
+      if (end >= 0) {
+        splitBody(buf.subarray(0, end + 1), offset, batch)
+        offset += end + 1
+      }
+      const rest = buf.length - (end + 1)
+      if (rest > maxLineBytes) {
+        overlong = true
+        offset += rest
+      } else if (rest > 0) carry = buf.subarray(end + 1)
+      line += batch.texts.length
+      if (batch.texts.length > 0) yield batch
+    }
+    if (carry !== undefined) {
+      const problems = new Map([[0, 'no newline at the end of the file: the line may be cut short by a crash, or still being written; skipped']])
+      yield { first: line, texts: [stripCr(carry.toString('utf8'))], ends: [offset + carry.length], problems }
+    } else if (overlong) {
+      yield { first: line, texts: [''], ends: [offset], problems: new Map([[0, `line is longer than ${maxLineBytes} bytes and has no newline; skipped`]]) }
+    }
+  } finally {
+    stream.destroy()
+  }
+}

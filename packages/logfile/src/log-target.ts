@@ -1,0 +1,129 @@
+import fs from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
+import path from 'node:path'
+import { gzipRotated, syncPath } from './compress.js'
+import { LogfileError, LogWriteError } from './errors.js'
+import { withCounter } from './file-naming.js'
+import type { LogWriterOptions } from './writer-options.js'
+
+export interface LogWriterStats {
+  records: number
+  bytes: number
+  /** write() calls that appended records (one per append()). */
+  writes: number
+  /** fdatasync() calls completed. */
+  syncs: number
+  rotations: number
+  compressed: number
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+async function fileSize(file: string): Promise<number | undefined> {
+  try {
+    return (await fs.promises.stat(file)).size
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/** The open logfile of a writer: which file, its handle, syncing, rotating away and compressing. */
+export class LogTarget {
+  handle: FileHandle | undefined
+  path: string | undefined
+  base = ''
+  counter = 0
+  dirty = false
+  /** Called once per switch to another file (the writer resets what depends on the file). */
+  onSwitch: () => void = () => {}
+  private readonly compressions = new Set<Promise<void>>()
+
+  constructor(
+    private readonly options: LogWriterOptions,
+    private readonly stats: LogWriterStats,
+    private readonly onBackgroundError: (error: unknown) => void,
+  ) {}
+
+  /** Switches to the file for `base` (size rotation: the first counter from `from` whose file is not full). */
+  async select(base: string, from: number, reopen = false): Promise<void> {
+    const rotate = this.options.rotate
+    let counter = from
+    let file = base
+    if (rotate.kind === 'size') {
+      for (; ; counter++) {
+        file = withCounter(base, counter)
+        if ((await fileSize(`${file}.gz`)) !== undefined) continue
+        if (((await fileSize(file)) ?? 0) < rotate.maxBytes) break
+      }
+    }
+    if (file === this.path && !reopen) return
+    let handle: FileHandle
+    try {
+      await fs.promises.mkdir(path.dirname(file), { recursive: true })
+      handle = await fs.promises.open(file, 'a')
+      if (this.options.fsync !== 'never' && (await handle.stat()).size === 0) await syncPath(path.dirname(file))
+    } catch (error) {
+      throw new LogWriteError(`cannot open logfile ${file}: ${describe(error)}`, file, { cause: error })
+    }
+    const old = this.path
+    await this.closeHandle()
+    this.handle = handle
+    this.path = file
+    this.base = base
+    this.counter = counter
+    this.onSwitch()
+    if (old !== undefined && old !== file) {
+      this.stats.rotations++
+      if (this.options.compressRotated === true) this.compress(old)
+    }
+  }
+
+  /** Appends the whole buffer (one write() unless the kernel writes less). */
+  async writeAll(buffer: Buffer): Promise<void> {
+    try {
+      let offset = 0
+      while (offset < buffer.length) {
+        const { bytesWritten } = await this.handle!.write(buffer, offset, buffer.length - offset)
+        if (bytesWritten <= 0) throw new Error('write() wrote nothing')
+        offset += bytesWritten
+      }
+    } catch (error) {
+      throw new LogWriteError(`cannot append to ${this.path}: ${describe(error)}`, this.path, { cause: error })
+    } finally {
+      this.dirty = true
+    }
+  }
+
+  async syncIfDirty(): Promise<void> {
+    if (!this.dirty || this.handle === undefined) return
+    try {
+      await this.handle.datasync()
+    } catch (error) {
+      throw new LogWriteError(`cannot fsync ${this.path}: ${describe(error)}`, this.path, { cause: error })
+    }
+    this.dirty = false
+    this.stats.syncs++
+  }
+
+  async closeHandle(): Promise<void> {
+    if (this.handle === undefined) return
+    await this.syncIfDirty()
+    await this.handle.close()
+    this.handle = undefined
+  }
+
+  /** Waits for the compressions started so far. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.compressions])
+  }
+
+  private compress(file: string): void {
+    const job = gzipRotated(file).then(
+      () => void this.stats.compressed++,
+      (error: unknown) => this.onBackgroundError(LogfileError.isInstance(error) ? error : new LogWriteError(`cannot compress ${file}: ${describe(error)}`, file, { cause: error })),
+    )
+    this.compressions.add(job)
+    void job.finally(() => this.compressions.delete(job))
+  }
+}

@@ -1,0 +1,155 @@
+import { LogWriterClosedError, LogWriterOptionsError, RecordError } from './errors.js'
+import { FileNaming } from './file-naming.js'
+import { chunkEncoder, type ChunkEncoder } from './formats.js'
+import { LogTarget, type LogWriterStats } from './log-target.js'
+import type { InfluxRecord } from './record.js'
+import { endsTorn, TORN_MARKER } from './torn-line.js'
+import { checkWriterOptions, type LogWriterOptions } from './writer-options.js'
+
+export interface LogWriter {
+  /** Encodes and appends whole lines with one write() (O_APPEND); resolves once written (and fdatasync'ed with fsync = always). Rejects with `RecordError` (nothing written) when a record is invalid. */
+  append(records: readonly InfluxRecord[]): Promise<void>
+  /** Everything appended so far is written and fdatasync'ed, and pending compressions are done. */
+  flush(): Promise<void>
+  /** flush(), then closes the file. Safe to call twice. */
+  close(): Promise<void>
+  /** The file appended to now; undefined once closed. */
+  readonly currentPath: string | undefined
+  readonly stats: Readonly<LogWriterStats>
+}
+
+class FileLogWriter implements LogWriter {
+  readonly stats: LogWriterStats = { records: 0, bytes: 0, writes: 0, syncs: 0, rotations: 0, compressed: 0 }
+  private readonly target: LogTarget
+  private readonly encoder: ChunkEncoder
+  private readonly naming: FileNaming
+  /** File size right after our last write: anything else means another writer (CSV then repeats its header). */
+  private expectedSize = -1
+  private tailChecked = false
+  private queue: Promise<unknown> = Promise.resolve()
+  private timer: NodeJS.Timeout | undefined
+  private backgroundError: unknown
+  private closing: Promise<void> | undefined
+
+  constructor(
+    private readonly options: LogWriterOptions,
+    directives: ReadonlySet<string>,
+  ) {
+    this.encoder = chunkEncoder(options.format)
+    this.naming = new FileNaming(options.path, options.rotate, directives)
+    this.target = new LogTarget(options, this.stats, (error) => (this.backgroundError ??= error))
+    this.target.onSwitch = () => {
+      this.expectedSize = -1
+      this.tailChecked = false
+    }
+  }
+
+  get currentPath(): string | undefined {
+    return this.target.path
+  }
+
+  async open(): Promise<void> {
+    await this.target.select(this.naming.at(this.nowMs()), 0)
+    if (this.options.fsync !== 'interval') return
+    this.timer = setInterval(() => {
+      if (this.target.dirty) this.enqueue(() => this.target.syncIfDirty()).catch((error: unknown) => (this.backgroundError ??= error))
+    }, this.options.flushIntervalMs)
+    this.timer.unref()
+  }
+
+  append(records: readonly InfluxRecord[]): Promise<void> {
+    if (this.closing !== undefined) return Promise.reject(new LogWriterClosedError('append() after close()'))
+    if (!Array.isArray(records)) return Promise.reject(new RecordError(`append() takes an array of records, got ${typeof records}`))
+    if (records.length === 0) return Promise.resolve()
+    return this.enqueue(() => this.write(records))
+  }
+
+  async flush(): Promise<void> {
+    if (this.closing !== undefined) throw new LogWriterClosedError('flush() after close()')
+    await this.enqueue(() => this.target.syncIfDirty())
+    await this.settle()
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.timer)
+      await this.enqueue(async () => {
+        await this.target.closeHandle()
+        this.target.path = undefined
+      })
+      await this.settle()
+    })()
+    return this.closing
+  }
+
+  /** Waits for background compressions, then throws the first background error (interval fsync, compression). */
+  private async settle(): Promise<void> {
+    await this.target.settled()
+    const error = this.backgroundError
+    this.backgroundError = undefined
+    if (error !== undefined) throw error
+  }
+
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(op)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private nowMs(): number {
+    const date = (this.options.now ?? (() => new Date()))()
+    const ms = date instanceof Date ? date.getTime() : NaN
+    if (Number.isNaN(ms)) throw new LogWriterOptionsError(`LogWriterOptions.now() must return a valid Date, got ${String(date)}`, 'now')
+    return ms
+  }
+
+  private async write(records: readonly InfluxRecord[]): Promise<void> {
+    const target = this.target
+    const base = this.naming.at(this.nowMs())
+    if (base !== target.base) await target.select(base, 0)
+    let stat = await target.handle!.stat()
+    if (stat.nlink === 0) {
+      // Another process compressed and removed the file: start it again.
+      await target.select(target.base, target.counter, true)
+      stat = await target.handle!.stat()
+    }
+    if (stat.size !== this.expectedSize) this.encoder.reset()
+    let text = this.encoder.encode(records)
+    const rotate = this.options.rotate
+    if (rotate.kind === 'size' && stat.size > 0 && stat.size + Buffer.byteLength(text) > rotate.maxBytes) {
+      await target.select(target.base, target.counter + 1)
+      stat = await target.handle!.stat()
+      this.encoder.reset()
+      text = this.encoder.encode(records)
+    }
+    if (!this.tailChecked) {
+      if (await endsTorn(target.handle!, stat.size)) text = `${TORN_MARKER}\n${text}`
+      this.tailChecked = true
+    }
+    const buffer = Buffer.from(text)
+    try {
+      await target.writeAll(buffer)
+    } catch (error) {
+      this.tailChecked = false
+      this.expectedSize = -1
+      throw error
+    }
+    this.expectedSize = stat.size + buffer.length
+    this.stats.records += records.length
+    this.stats.bytes += buffer.length
+    this.stats.writes++
+    if (this.options.fsync === 'always') await target.syncIfDirty()
+  }
+}
+
+/**
+ * Opens (creating directories and the file as needed) a logfile writer. Several
+ * processes may append to the same files: each append is one O_APPEND write of
+ * whole lines. Throws `LogWriterOptionsError` naming a bad option.
+ */
+export async function openLogWriter(options: LogWriterOptions): Promise<LogWriter> {
+  const directives = checkWriterOptions(options)
+  const writer = new FileLogWriter(options, directives)
+  await writer.open()
+  return writer
+}

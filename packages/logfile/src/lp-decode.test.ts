@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { escapingCases } from '../test/fixtures/escaping-cases.js'
+import { asWritten, randomRecords } from '../test/fixtures/random-records.js'
+import { LineProtocolError } from './errors.js'
+import { decodeLineProtocol } from './lp-decode.js'
+import { encodeLineProtocol } from './lp-encode.js'
+
+describe('decodeLineProtocol', () => {
+  it.each(escapingCases)('reads back the record of: $name', ({ record, lp }) => {
+    expect(decodeLineProtocol(lp)).toEqual(asWritten(record))
+  })
+
+  it('round-trips 3000 random records of every field type, int64/uint64 extremes and timestamps above 2^53', () => {
+    const records = randomRecords(11, 3000, { bigIntegers: true })
+    expect(records.some((r) => Object.values(r.fields).some((f) => f.type === 'unsigned' && f.value > 2n ** 63n))).toBe(true)
+    for (const record of records) expect(decodeLineProtocol(encodeLineProtocol(record))).toEqual(asWritten(record))
+  })
+
+  it('tells 3, 3.0, 3i, 3u, "3" and true apart', () => {
+    const { fields } = decodeLineProtocol('m a=3,b=3.0,c=3i,d=3u,e="3",f=true,g=-1.5E-3 1')
+    expect(fields).toEqual({
+      a: { type: 'float', value: 3 },
+      b: { type: 'float', value: 3 },
+      c: { type: 'integer', value: 3n },
+      d: { type: 'unsigned', value: 3n },
+      e: { type: 'string', value: '3' },
+      f: { type: 'boolean', value: true },
+      g: { type: 'float', value: -0.0015 },
+    })
+  })
+
+  it.each(['t', 'T', 'true', 'True', 'TRUE'])('reads %s as true', (word) => {
+    expect(decodeLineProtocol(`m b=${word} 1`).fields.b).toEqual({ type: 'boolean', value: true })
+  })
+
+  it.each(['f', 'F', 'false', 'False', 'FALSE'])('reads %s as false', (word) => {
+    expect(decodeLineProtocol(`m b=${word} 1`).fields.b).toEqual({ type: 'boolean', value: false })
+  })
+
+  it('keeps the timestamp exact above 2^53 and accepts CRLF and repeated spaces', () => {
+    const record = decodeLineProtocol('pps,station=Kp  offset=1i   1617672549204824064\r')
+    expect(record.timestamp).toBe(1617672549204824064n)
+    expect(record.tags).toEqual({ station: 'Kp' })
+  })
+
+  it.each([
+    ['m v=1', 6, 'no timestamp'],
+    ['m', 2, 'no fields'],
+    ['m,t v=1 1', 4, 'tag key "t" is not followed by "="'],
+    ['m,t= v=1 1', 5, 'tag "t" has an empty value'],
+    ['m v= 1', 5, 'field "v" has no value'],
+    ['m v=abc 1', 5, 'not a float, integer (i), unsigned (u), boolean or "string"'],
+    ['m s="abc 1', 5, 'no closing double quote'],
+    ['m s="a"b 1', 8, 'expected "," or " " after the value of field "s"'],
+    ['m v=1 12a', 7, 'is not an integer of nanoseconds'],
+    ['m v=1 1 x', 9, 'unexpected text after the timestamp'],
+    ['_m v=1 1', 1, 'starts with "_"'],
+    ['m,time=x v=1 1', 3, 'tag key "time" is reserved'],
+    ['m _f=1 1', 3, 'starts with "_"'],
+    ['m v=9223372036854775808i 1', 5, 'outside the int64 range'],
+    ['m v=-1u 1', 5, 'not a float'],
+    ['m v=1e400 1', 5, 'outside the float64 range'],
+    ['m,a=1,a=2 v=1 1', 7, 'tag "a" appears twice'],
+    ['m v=1,v=2 1', 7, 'field "v" appears twice'],
+    ['m v=1 9223372036854775807', 7, "outside InfluxDB's range"],
+    ['# a comment', 1, 'comment line'],
+    ['m,t=a\\\\b v=1 1', 5, 'backslash before "\\\\"'],
+  ])('rejects %j at column %i: %s', (line, column, reason) => {
+    let thrown: unknown
+    try {
+      decodeLineProtocol(line)
+    } catch (error) {
+      thrown = error
+    }
+    expect(LineProtocolError.isInstance(thrown), String(thrown)).toBe(true)
+    expect((thrown as LineProtocolError).column).toBe(column)
+    expect((thrown as LineProtocolError).message).toContain(reason)
+  })
+})

@@ -1,0 +1,50 @@
+import { RecordError } from './errors.js'
+import { TIMESTAMP_MAX, TIMESTAMP_MIN, type InfluxRecord } from './record.js'
+import { checkName, validateRecord, type NameKind } from './validate-record.js'
+
+/** Entries before a cache starts over (bounds memory when names never repeat). */
+const MAX_ENTRIES = 4096
+
+/**
+ * Names repeat on every line (measurements, tag keys, most tag values, field
+ * keys): each is validated and encoded once, then found by one Map lookup.
+ * Only names that passed `checkName` for this kind are ever cached.
+ */
+export class NameCache {
+  private readonly map = new Map<string, string>()
+
+  constructor(
+    private readonly kind: NameKind,
+    private readonly encode: (name: string) => string,
+  ) {}
+
+  /** The encoded name; throws `RecordError` (key `where.key`) when invalid. */
+  get(name: string, where: 'measurement' | 'tags' | 'fields', key: string = name): string {
+    let encoded = this.map.get(name)
+    if (encoded === undefined) {
+      checkName(this.kind, name, where === 'measurement' ? where : `${where}.${key}`)
+      encoded = this.encode(name)
+      if (this.map.size >= MAX_ENTRIES) this.map.clear()
+      this.map.set(name, encoded)
+    }
+    return encoded
+  }
+}
+
+/** The record's shape (an object with tags and fields objects) and timestamp range; names and values are checked by the encoders. */
+export function checkRecordFrame(record: InfluxRecord): void {
+  if (typeof record !== 'object' || record === null) throw new RecordError(`a record must be an object, got ${record === null ? 'null' : typeof record}`)
+  const t = record.timestamp
+  if (typeof record.tags === 'object' && record.tags !== null && typeof record.fields === 'object' && record.fields !== null && typeof t === 'bigint' && t >= TIMESTAMP_MIN && t <= TIMESTAMP_MAX) return
+  validateRecord(record) // throws the precise error
+}
+
+export function noFields(record: InfluxRecord): never {
+  throw new RecordError(`record ${JSON.stringify(record.measurement)} has no fields; InfluxDB needs at least one`, 'fields')
+}
+
+/** The error of record `index` of a batch, naming its position. */
+export function atRecord(error: unknown, index: number, count: number): unknown {
+  if (!RecordError.isInstance(error)) return error
+  return new RecordError(`record ${index} of ${count}: ${error.message}`, error.key, { cause: error })
+}

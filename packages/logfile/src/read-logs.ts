@@ -1,0 +1,74 @@
+import { LogReadError } from './errors.js'
+import { listLogFiles } from './list-log-files.js'
+import { MinHeap } from './min-heap.js'
+import { defaultBadLineReporter, fileItems, newReadStats, type BadLine, type LogReader, type ReadItem, type ReadOptions, type ReadStats } from './read-log-file.js'
+
+interface Cursor {
+  order: number
+  items: AsyncIterator<ReadItem>
+  item: ReadItem
+}
+
+interface Pending {
+  order: number
+  file: string
+  first: bigint | undefined
+}
+
+/** The timestamp of the first readable record of a file (no filters, nothing reported), or undefined. */
+async function firstTimestamp(file: string, options: ReadOptions): Promise<bigint | undefined> {
+  const quiet: ReadOptions = { format: options.format, maxLineBytes: options.maxLineBytes }
+  for await (const item of fileItems(file, quiet, newReadStats(), () => {})) return item.record.timestamp
+  return undefined
+}
+
+const earlier = (a: Cursor, b: Cursor) => a.item.record.timestamp < b.item.record.timestamp || (a.item.record.timestamp === b.item.record.timestamp && a.order < b.order)
+
+async function* merged(inputs: string | readonly string[], options: ReadOptions, stats: ReadStats, report: (bad: BadLine) => void): AsyncGenerator<ReadItem> {
+  const files = await listLogFiles(inputs)
+  if (options.startOffset !== undefined && files.length > 1) throw new LogReadError(`startOffset applies to one file, but ${files.length} files match`, undefined)
+  if (files.length <= 1) {
+    if (files.length === 1) yield* fileItems(files[0]!, options, stats, report)
+    return
+  }
+  // Files in the order of their first record; a file is opened only once the
+  // records read so far reach its start, so rotated files are read one at a time.
+  const pending: Pending[] = []
+  for (const [order, file] of files.entries()) pending.push({ order, file, first: await firstTimestamp(file, options) })
+  pending.sort((a, b) => (a.first === b.first ? a.order - b.order : a.first === undefined ? -1 : b.first === undefined ? 1 : a.first < b.first ? -1 : 1))
+  const active = new MinHeap<Cursor>(earlier)
+  const cursors: AsyncIterator<ReadItem>[] = []
+  try {
+    let next = 0
+    for (;;) {
+      while (next < pending.length && (active.size === 0 || pending[next]!.first === undefined || pending[next]!.first! <= active.peek()!.item.record.timestamp)) {
+        const { order, file } = pending[next++]!
+        const items = fileItems(file, options, stats, report)
+        cursors.push(items)
+        const first = await items.next()
+        if (!first.done) active.push({ order, items, item: first.value })
+      }
+      const cursor = active.pop()
+      if (cursor === undefined) return
+      yield cursor.item
+      const following = await cursor.items.next()
+      if (!following.done) {
+        cursor.item = following.value
+        active.push(cursor)
+      }
+    }
+  } finally {
+    await Promise.all(cursors.map((c) => c.return?.()))
+  }
+}
+
+/**
+ * Streams the records of files, directories and globs (plain or `.gz`) in time
+ * order across files: files are merged by timestamp, records inside one file
+ * keep their file order. Filters and bad-line reporting as in `readLogFile`.
+ */
+export function readLogs(inputs: string | readonly string[], options: ReadOptions = {}): LogReader {
+  const stats = newReadStats()
+  const report = options.onBadLine ?? defaultBadLineReporter()
+  return { stats, [Symbol.asyncIterator]: () => merged(inputs, options, stats, report) }
+}

@@ -1,0 +1,51 @@
+import path from 'node:path'
+import { LogWriterOptionsError } from './errors.js'
+import { formatFromPath } from './formats.js'
+import { LOG_FORMATS, type LogFormat } from './record.js'
+import { patternDirectives } from './strftime.js'
+
+export type RotateOption = { kind: 'none' } | { kind: 'hourly' } | { kind: 'daily' } | { kind: 'size'; maxBytes: number }
+export type FsyncMode = 'always' | 'interval' | 'never'
+
+export interface LogWriterOptions {
+  /** File path; may hold strftime directives %Y %m %d %H %M %S (UTC), e.g. `/var/log/eht/Kp-%Y%m%d.jsonl`. */
+  path: string
+  format: LogFormat
+  rotate: RotateOption
+  /** `always`: each append is fdatasync'ed before it resolves; `interval`: every `flushIntervalMs`; `never`: only on flush()/close(). */
+  fsync: FsyncMode
+  flushIntervalMs: number
+  /** Gzip each file once the writer has rotated away from it (`name.jsonl` -> `name.jsonl.gz`). */
+  compressRotated?: boolean
+  /** The clock used for rotation (for tests); default `() => new Date()`. */
+  now?: () => Date
+}
+
+const REQUIRED: Readonly<Record<string, readonly string[]>> = { daily: ['Y', 'm', 'd'], hourly: ['Y', 'm', 'd', 'H'] }
+
+function fail(key: string, message: string): never {
+  throw new LogWriterOptionsError(`LogWriterOptions.${key} ${message}`, key)
+}
+
+/** Checks every option and returns the directives the path uses. Throws `LogWriterOptionsError` naming the key. */
+export function checkWriterOptions(options: LogWriterOptions): Set<string> {
+  if (typeof options !== 'object' || options === null) throw new LogWriterOptionsError('LogWriterOptions must be an object', '')
+  const { path: pattern, format, rotate, fsync, flushIntervalMs, compressRotated, now } = options
+  if (typeof pattern !== 'string' || pattern.trim() === '') fail('path', `must be a non-empty file path, got ${JSON.stringify(pattern)}`)
+  if (!LOG_FORMATS.includes(format)) fail('format', `must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
+  const directives = patternDirectives(pattern)
+  const implied = formatFromPath(pattern)
+  if (pattern.endsWith('.gz')) fail('path', `must name the plain file (${JSON.stringify(pattern)} ends in .gz); use compressRotated to gzip old files`)
+  if (implied !== undefined && implied !== format) fail('path', `has the extension of ${implied} files (${path.extname(pattern)}) but format is ${format}`)
+  if (typeof rotate !== 'object' || rotate === null) fail('rotate', 'must be { kind: "none" | "hourly" | "daily" } or { kind: "size", maxBytes }')
+  if (!['none', 'hourly', 'daily', 'size'].includes(rotate.kind)) fail('rotate.kind', `must be none, hourly, daily or size, got ${JSON.stringify(rotate.kind)}`)
+  const missing = (REQUIRED[rotate.kind] ?? []).filter((d) => !directives.has(d))
+  if (missing.length > 0) fail('path', `must contain ${missing.map((d) => `%${d}`).join(', ')} for ${rotate.kind} rotation, or the file name would never change (got ${JSON.stringify(pattern)})`)
+  if (rotate.kind === 'size' && (!Number.isSafeInteger(rotate.maxBytes) || rotate.maxBytes <= 0)) fail('rotate.maxBytes', `must be a positive integer of bytes, got ${String(rotate.maxBytes)}`)
+  if (!['always', 'interval', 'never'].includes(fsync)) fail('fsync', `must be always, interval or never, got ${JSON.stringify(fsync)}`)
+  if (typeof flushIntervalMs !== 'number' || !Number.isFinite(flushIntervalMs) || flushIntervalMs < 0) fail('flushIntervalMs', `must be a finite number of milliseconds >= 0, got ${String(flushIntervalMs)}`)
+  if (fsync === 'interval' && flushIntervalMs <= 0) fail('flushIntervalMs', 'must be above 0 when fsync is interval')
+  if (compressRotated !== undefined && typeof compressRotated !== 'boolean') fail('compressRotated', `must be a boolean, got ${typeof compressRotated}`)
+  if (now !== undefined && typeof now !== 'function') fail('now', `must be a function returning a Date, got ${typeof now}`)
+  return directives
+}

@@ -1,0 +1,54 @@
+/**
+ * How close a time must come to a bin boundary `k * binWidth` to count as
+ * exactly on it: within `BOUNDARY_ULPS * Number.EPSILON * |k * binWidth|`, that
+ * is, two units in the last place of the boundary.
+ *
+ * A time meant as `k * binWidth` (a decimal such as `0.3` with width `0.1`, or
+ * a bin start this package returned) differs from the computed boundary only by
+ * rounding: at most half a unit each for `t`, for `binWidth` scaled by `k`, and
+ * for the product. Two units covers that; at today's epoch (t near 1.7e9 s)
+ * it is about half a microsecond.
+ */
+export const BOUNDARY_ULPS = 2
+
+const TOLERANCE = BOUNDARY_ULPS * Number.EPSILON
+
+/** Where a time falls: the integer bin index and the seconds since that bin's start. */
+export interface BinPosition {
+  /** Integer bin index: the bin starts at `index * binWidth`. */
+  index: number
+  /** Seconds from the bin's start to the time, in `[0, binWidth]`; exactly 0 on a boundary. */
+  offset: number
+}
+
+/**
+ * Whether `t` has a bin index that a `number` holds exactly (with one to spare
+ * for the next bin), so that every bin start `k * binWidth` comes from an exact k.
+ */
+export function hasExactBinIndex(t: number, binWidth: number): boolean {
+  return Math.abs(t / binWidth) < Number.MAX_SAFE_INTEGER
+}
+
+/**
+ * The bin a time falls in, and how far into it. A time on a boundary, up to
+ * the rounding {@link BOUNDARY_ULPS} allows, belongs to the bin it starts, with
+ * offset 0. Call it only where {@link hasExactBinIndex} holds.
+ */
+export function binPosition(t: number, binWidth: number): BinPosition {
+  // `+ 0` turns the index -0 (from t = -0) into 0, so no bin start is ever -0.
+  let index = Math.floor(t / binWidth) + 0
+  const start = index * binWidth
+  let offset = t - start
+  if (offset <= TOLERANCE * Math.abs(start)) {
+    offset = 0
+  } else {
+    const end = (index + 1) * binWidth
+    if (end - t <= TOLERANCE * Math.abs(end)) {
+      index += 1
+      offset = 0
+    } else if (offset > binWidth) {
+      offset = binWidth
+    }
+  }
+  return { index, offset }
+}

@@ -1,0 +1,101 @@
+import type { HttpSender, SendOutcome } from './http-sender.js'
+import type { RetryPolicy } from './retry-policy.js'
+import { sleep, type Stopper } from './sleep.js'
+
+/** Per line of a batch: what became of it. */
+export const ACCEPTED = 0
+export const REJECTED = 1
+export const UNSENT = 2
+
+export interface RejectedLine {
+  index: number
+  status: number
+  message: string
+}
+
+/** What became of one batch. */
+export interface BatchResult {
+  /** ACCEPTED, REJECTED or UNSENT for each line, by index. */
+  status: Uint8Array
+  accepted: number
+  /** Points the server refused for good (400/422, or one point alone above its size limit). */
+  rejected: RejectedLine[]
+  /** Lines not delivered (retries exhausted, 401/403, closing): they belong in the spool. */
+  unsent: number
+  /** Why some lines are unsent. */
+  reason: string | undefined
+  /** 401/403/404...: the server refuses us, not the points. */
+  refusedStatus: number | undefined
+}
+
+export interface BatchHooks {
+  onRetry?(info: { lines: number; retry: number; delayMs: number; message: string }): void
+  /** Let the process exit during retry waits (for points already on disk). */
+  unrefSleeps?: boolean
+}
+
+type Final = Exclude<SendOutcome, { kind: 'retry' }> | { kind: 'exhausted'; message: string }
+
+/** One chunk until it is accepted, needs splitting or is given up, following the retry policy. */
+async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: readonly string[], stopper: Stopper, hooks: BatchHooks): Promise<Final> {
+  const body = lines.join('\n')
+  const startedAt = Date.now()
+  for (let retry = 1; ; retry++) {
+    const outcome = await sender.send(body)
+    if (outcome.kind !== 'retry') return outcome
+    if (stopper.stopped) return { kind: 'exhausted', message: `${outcome.message}; not retried because the client is closing` }
+    const step = policy.next(retry, startedAt, Date.now(), outcome.retryAfterMs)
+    if (!step.retry) return { kind: 'exhausted', message: `${outcome.message}; ${step.reason}` }
+    hooks.onRetry?.({ lines: lines.length, retry, delayMs: step.delayMs, message: outcome.message })
+    if (!(await sleep(step.delayMs, stopper, hooks.unrefSleeps === true))) return { kind: 'exhausted', message: `${outcome.message}; retry cut short because the client is closing` }
+  }
+}
+
+/**
+ * Delivers `lines` to one server: retries, splits on 413, bisects on 400/422
+ * so that exactly the bad points are rejected and the good ones delivered
+ * (InfluxDB ignores a re-sent identical point), and hands back what could not
+ * be delivered instead of dropping it.
+ */
+export async function deliverBatch(sender: HttpSender, policy: RetryPolicy, lines: readonly string[], stopper: Stopper, hooks: BatchHooks = {}): Promise<BatchResult> {
+  const result: BatchResult = { status: new Uint8Array(lines.length), accepted: 0, rejected: [], unsent: 0, reason: undefined, refusedStatus: undefined }
+  const giveUp = (from: number, to: number) => {
+    result.status.fill(UNSENT, from, to)
+    result.unsent += to - from
+  }
+  // Ranges [from, to) of `lines`, in order.
+  const work: [number, number][] = [[0, lines.length]]
+  while (work.length > 0) {
+    const [from, to] = work.shift()!
+    if (result.reason !== undefined) {
+      giveUp(from, to)
+      continue
+    }
+    const final = await sendWithRetry(sender, policy, lines.slice(from, to), stopper, hooks)
+    switch (final.kind) {
+      case 'ok':
+        result.accepted += to - from
+        break
+      case 'too-large':
+      case 'bad-points':
+        if (to - from === 1) {
+          result.status[from] = REJECTED
+          result.rejected.push({ index: from, status: final.status, message: final.message })
+        } else {
+          const middle = from + Math.ceil((to - from) / 2)
+          work.unshift([from, middle], [middle, to])
+        }
+        break
+      case 'refused':
+        result.refusedStatus = final.status
+        result.reason = final.message
+        giveUp(from, to)
+        break
+      case 'exhausted':
+        result.reason = final.message
+        giveUp(from, to)
+        break
+    }
+  }
+  return result
+}

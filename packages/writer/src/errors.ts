@@ -1,0 +1,116 @@
+const BRAND = Symbol.for('@eht-influx-client/writer.WriterError')
+
+/** Base of every error the writer throws or reports. `code` and `name` are stable. */
+export class WriterError extends Error {
+  readonly code: string = 'WRITER_ERROR'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    Object.defineProperty(this, BRAND, { value: true })
+  }
+
+  /** True for a WriterError from any copy of this package (no instanceof). */
+  static isInstance(value: unknown): value is WriterError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+  }
+}
+
+/** Bad input to `write()` / `writePoint()` / `writeRecord()`; names the row (index) and column. */
+export class InvalidInputError extends WriterError {
+  override readonly name = 'InvalidInputError'
+  override readonly code = 'INVALID_INPUT'
+  constructor(
+    message: string,
+    /** 0-based index of the bad row (point, line) in the call. */
+    readonly row: number | undefined,
+    /** The column (tag, field, timestamp) at fault, when known. */
+    readonly column: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** `write()` (or `send()`) after `close()`. */
+export class ClosedError extends WriterError {
+  override readonly name = 'ClosedError'
+  override readonly code = 'CLOSED'
+}
+
+/** A server's bucket breaks the `[client] profile` guard (test data in a prod bucket or the reverse). */
+export class ProfileGuardError extends WriterError {
+  override readonly name = 'ProfileGuardError'
+  override readonly code = 'PROFILE_GUARD'
+}
+
+/** A configuration the writer cannot use (unknown server name, unreadable CA file...). */
+export class WriterConfigError extends WriterError {
+  override readonly name = 'WriterConfigError'
+  override readonly code = 'WRITER_CONFIG'
+}
+
+/** The logfile could not be written: nothing of that call was sent. */
+export class LogfileWriteError extends WriterError {
+  override readonly name = 'LogfileWriteError'
+  override readonly code = 'LOGFILE_WRITE'
+}
+
+/** A server refused our credentials (401/403) or the target (404...): points kept in the spool. */
+export class ServerRefusedError extends WriterError {
+  override readonly name = 'ServerRefusedError'
+  override readonly code = 'SERVER_REFUSED'
+  constructor(
+    message: string,
+    readonly server: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** A server rejected points for good (400/422): they are in the errors file. */
+export class PointsRejectedError extends WriterError {
+  override readonly name = 'PointsRejectedError'
+  override readonly code = 'POINTS_REJECTED'
+  constructor(
+    message: string,
+    readonly server: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** Delivery to a server failed after the retry policy: points spooled. */
+export class DeliveryFailedError extends WriterError {
+  override readonly name = 'DeliveryFailedError'
+  override readonly code = 'DELIVERY_FAILED'
+  constructor(
+    message: string,
+    readonly server: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** The spool reached `[spool] max_size` (or the disk is full): points only in the logfile. */
+export class SpoolFullError extends WriterError {
+  override readonly name = 'SpoolFullError'
+  override readonly code = 'SPOOL_FULL'
+  constructor(
+    message: string,
+    readonly server: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
+/** A line of a spool file that cannot be read back (torn by a crash): skipped; the logfile has the point. */
+export class SpoolLineError extends WriterError {
+  override readonly name = 'SpoolLineError'
+  override readonly code = 'SPOOL_BAD_LINE'
+}

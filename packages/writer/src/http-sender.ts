@@ -1,0 +1,155 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import { rootCertificates } from 'node:tls'
+import { HttpError, InfluxDB, type Transport } from '@influxdata/influxdb-client'
+import type { ServerConfig } from '@eht-influx-client/config'
+import { WriterConfigError } from './errors.js'
+import { retryAfterMs } from './retry-after.js'
+import { scrubSecrets, secretValues } from './secrets.js'
+import { describeServer } from './server-label.js'
+
+/** What one POST of a batch came to. */
+export type SendOutcome =
+  | { kind: 'ok' }
+  /** Network error, timeout, 429, 5xx: try again (after `retryAfterMs` when the server said so). */
+  | { kind: 'retry'; message: string; status?: number; retryAfterMs?: number }
+  /** 413: the batch must be split. */
+  | { kind: 'too-large'; message: string; status: number }
+  /** 400/422: some points of the batch are bad. */
+  | { kind: 'bad-points'; message: string; status: number }
+  /** 401/403/404 and other 4xx: the server refuses us; points must be kept. */
+  | { kind: 'refused'; message: string; status: number }
+
+export interface HttpSender {
+  /** POSTs line protocol (lines joined by \n); never throws. */
+  send(body: string): Promise<SendOutcome>
+  /** Closes idle keep-alive connections. */
+  close(): void
+}
+
+/** The write path: v2 `/api/v2/write?org&bucket&precision=ns`, v1 `/write?db&rp&precision=ns`. */
+export function writePath(server: ServerConfig): string {
+  if (server.api === 'v2') {
+    return `/api/v2/write?${new URLSearchParams({ org: server.org, bucket: server.bucket, precision: 'ns' })}`
+  }
+  const slash = server.bucket.indexOf('/')
+  const params = new URLSearchParams({ db: slash < 0 ? server.bucket : server.bucket.slice(0, slash) })
+  if (slash >= 0) params.set('rp', server.bucket.slice(slash + 1))
+  params.set('precision', 'ns')
+  return `/write?${params}`
+}
+
+function authHeaders(server: ServerConfig): Record<string, string> {
+  if (server.api === 'v1' && server.username !== undefined) {
+    const pair = `${server.username}:${server.password?.reveal() ?? ''}`
+    return { authorization: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` }
+  }
+  if (server.api === 'v1' && server.token !== undefined) return { authorization: `Token ${server.token.reveal()}` }
+  return {}
+}
+
+function makeAgent(server: ServerConfig): http.Agent {
+  if (!server.url.startsWith('https:')) return new http.Agent({ keepAlive: true })
+  let ca: Buffer | undefined
+  if (server.caFile !== undefined) {
+    try {
+      ca = fs.readFileSync(server.caFile)
+    } catch (error) {
+      throw new WriterConfigError(`server "${server.name}": cannot read ca_file ${server.caFile}: ${(error as Error).message}`, { cause: error })
+    }
+  }
+  // ca_file adds to Node's trusted roots rather than replacing them; verification stays on.
+  return new https.Agent({ keepAlive: true, ...(ca === undefined ? {} : { ca: [...rootCertificates, ca] }) })
+}
+
+/** The server's explanation from an error body: JSON `message` / `error`, else the text. */
+export function serverMessage(error: HttpError): string {
+  const body = error.body ?? ''
+  let text = body
+  try {
+    const json = JSON.parse(body) as { message?: unknown; error?: unknown }
+    if (typeof json.message === 'string') text = json.message
+    else if (typeof json.error === 'string') text = json.error
+  } catch {
+    // plain text
+  }
+  text = text.trim().replace(/\s+/g, ' ')
+  if (text.length > 500) text = `${text.slice(0, 497)}...`
+  return `HTTP ${error.statusCode}${error.statusMessage ? ` ${error.statusMessage}` : ''}${text ? `: ${text}` : ''}`
+}
+
+export function classify(error: unknown, timedOut: boolean, timeoutMs: number): SendOutcome {
+  if (error instanceof HttpError) {
+    const status = error.statusCode
+    const message = serverMessage(error)
+    if (status === 429 || status >= 500) {
+      const after = retryAfterMs(error.headers?.['retry-after'])
+      return after === undefined ? { kind: 'retry', message, status } : { kind: 'retry', message, status, retryAfterMs: after }
+    }
+    if (status === 413) return { kind: 'too-large', message, status }
+    if (status === 400 || status === 422) return { kind: 'bad-points', message, status }
+    if (status >= 300) return { kind: 'refused', message, status }
+  }
+  if (timedOut) return { kind: 'retry', message: `no answer within the timeout of ${timeoutMs} ms` }
+  const e = error as { code?: unknown; message?: unknown }
+  const text = typeof e?.message === 'string' && e.message !== '' ? e.message : String(error)
+  const code = typeof e?.code === 'string' && !text.includes(e.code) ? `${e.code}: ` : ''
+  return { kind: 'retry', message: `network error: ${code}${text}` }
+}
+
+/**
+ * POSTs batches to one server through the official client's transport with
+ * its retries and buffering out of the way (we retry), keep-alive and gzip on.
+ */
+export function createHttpSender(server: ServerConfig): HttpSender {
+  const agent = makeAgent(server)
+  const influx = new InfluxDB({
+    url: server.url,
+    ...(server.api === 'v2' && server.token !== undefined ? { token: server.token.reveal() } : {}),
+    timeout: server.timeoutMs,
+    transportOptions: { agent },
+  })
+  const transport: Transport = influx.transport
+  const path = writePath(server)
+  const headers = { 'content-type': 'text/plain; charset=utf-8', ...authHeaders(server) }
+  const label = describeServer(server)
+  const secrets = secretValues(server)
+  // A server may echo what it was sent: no secret leaves this function in a message.
+  const clean = (outcome: SendOutcome): SendOutcome => (outcome.kind === 'ok' ? outcome : { ...outcome, message: scrubSecrets(outcome.message, secrets) })
+
+  return {
+    send(body) {
+      return new Promise<SendOutcome>((resolve) => {
+        const controller = new AbortController()
+        let settled = false
+        let timedOut = false
+        const finish = (outcome: SendOutcome) => {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          if (outcome.kind !== 'ok') controller.abort()
+          resolve(clean(outcome))
+        }
+        const timer = setTimeout(() => {
+          timedOut = true
+          controller.abort()
+          finish({ kind: 'retry', message: `${label}: no answer within the timeout of ${server.timeoutMs} ms` })
+        }, server.timeoutMs)
+        transport.send(
+          path,
+          body,
+          { method: 'POST', headers, signal: controller.signal, ...(server.gzip ? { gzipThreshold: 1000 } : {}) },
+          {
+            next() {},
+            error: (error) => finish(classify(error, timedOut, server.timeoutMs)),
+            complete: () => finish({ kind: 'ok' }),
+          },
+        )
+      })
+    },
+    close() {
+      agent.destroy()
+    },
+  }
+}

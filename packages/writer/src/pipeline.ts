@@ -1,0 +1,51 @@
+import type { InfluxRecord, LogWriter } from '@eht-influx-client/logfile'
+import type { Delivery } from './delivery.js'
+import { LogfileWriteError } from './errors.js'
+import type { ServerOutcome } from './ticket.js'
+
+/**
+ * Logfile first, then the servers: each call's records are appended to the
+ * logfile in call order, and only then its lines are queued for the servers.
+ * A failing logfile does not stop delivery (the points would otherwise exist
+ * nowhere); it is reported and the call's promise rejects.
+ */
+export class Pipeline {
+  private tail: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    readonly logWriter: LogWriter,
+    readonly delivery: Delivery,
+  ) {}
+
+  /** Resolves once logged and queued (track: once every server accepted or spooled them). */
+  submit(records: readonly InfluxRecord[], lines: readonly string[], track: boolean): Promise<Record<string, ServerOutcome> | undefined> {
+    const logged = this.tail.then(() => this.logWriter.append(records))
+    const queued = logged.then(
+      () => this.delivery.enqueue(lines, track),
+      (error: unknown) => {
+        this.delivery.enqueue(lines)
+        const message = `the logfile could not be written (${(error as Error).message}); ${records.length} points were still sent to the servers`
+        const failure = new LogfileWriteError(message, { cause: error })
+        this.delivery.events.error({ server: undefined, points: records.length, reason: message, error: failure })
+        throw failure
+      },
+    )
+    this.tail = queued.then(
+      () => undefined,
+      () => undefined,
+    )
+    return queued
+  }
+
+  /** Resolves when every call so far is logged and queued. */
+  settled(): Promise<void> {
+    return this.tail.then(() => undefined)
+  }
+
+  /** Everything so far in the logfile (fsynced) and accepted or spooled by every server. */
+  async flush(hurry = false): Promise<void> {
+    await this.settled()
+    await this.logWriter.flush()
+    await this.delivery.flush({ hurry })
+  }
+}

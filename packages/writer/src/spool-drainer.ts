@@ -1,0 +1,170 @@
+import { encodeLineProtocol, readLogFile } from '@eht-influx-client/logfile'
+import { deliverBatch } from './deliver-batch.js'
+import { ServerRefusedError, SpoolLineError } from './errors.js'
+import type { Outbox } from './outbox.js'
+import { recordRejected, retryHooks, type ServerContext } from './server-context.js'
+import { sleep, type Stopper } from './sleep.js'
+import { listServerSpool } from './spool.js'
+
+/** What one drain pass over a server's spool did. */
+export interface DrainOutcome {
+  server: string
+  /** Spool files delivered completely (and deleted). */
+  files: number
+  /** Spool files still waiting. */
+  remainingFiles: number
+  delivered: number
+  rejected: number
+  /** Unreadable (torn) lines skipped. */
+  badLines: number
+  /** Why the pass stopped early (server not answering, closing); undefined when it got through. */
+  failed: string | undefined
+}
+
+/**
+ * Delivers one server's spooled points in the background: seals the file being
+ * written, sends each sealed file in batches with the retry policy, deletes a
+ * file only once the server accepted all of it, and waits with backoff while
+ * the server does not answer. When a pass gets through, the outbox sends again.
+ */
+export class SpoolDrainer {
+  private chain: Promise<unknown> = Promise.resolve()
+  private poked = false
+  private wake: (() => void) | undefined
+  private loop: Promise<void> | undefined
+  /** Byte offset in a file up to which the server accepted everything (not re-sent after a failed pass). */
+  private readonly offsets = new Map<string, number>()
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly spoolDir: string,
+    private readonly outbox: Outbox | undefined,
+    private readonly stopper: Stopper,
+  ) {}
+
+  /** Starts draining in the background until the stopper stops. */
+  start(): void {
+    this.loop ??= this.run()
+  }
+
+  /** Something was spooled: drain again soon. */
+  poke(): void {
+    this.poked = true
+    this.wake?.()
+  }
+
+  /** One pass now (queued after a pass in progress). */
+  drain(): Promise<DrainOutcome> {
+    const run = this.chain.then(() => this.drainOnce())
+    this.chain = run.catch(() => undefined)
+    return run
+  }
+
+  /** Resolves when the background loop has ended (after the stopper stopped). */
+  async stopped(): Promise<void> {
+    this.wake?.()
+    await this.loop
+    await this.chain
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0
+    while (!this.stopper.stopped) {
+      this.poked = false
+      const outcome = await this.drain()
+      if (this.stopper.stopped) return
+      if (outcome.failed !== undefined) {
+        failures++
+        await sleep(this.ctx.policy.backoffMs(failures), this.stopper, true)
+        continue
+      }
+      failures = 0
+      if (this.outbox?.down !== undefined) {
+        this.outbox.markUp()
+        continue
+      }
+      if (this.poked) continue
+      await new Promise<void>((resolve) => {
+        if (this.stopper.stopped) return resolve()
+        const off = this.stopper.onStop(done)
+        function done() {
+          off()
+          resolve()
+        }
+        this.wake = () => {
+          this.wake = undefined
+          done()
+        }
+      })
+    }
+  }
+
+  private async drainOnce(): Promise<DrainOutcome> {
+    const name = this.ctx.server.name
+    await this.ctx.spool.seal()
+    const files = await listServerSpool(this.spoolDir, name)
+    const outcome: DrainOutcome = { server: name, files: 0, remainingFiles: files.length, delivered: 0, rejected: 0, badLines: 0, failed: undefined }
+    for (const { file } of files) {
+      if (this.stopper.stopped) {
+        outcome.failed = 'the client is closing'
+        break
+      }
+      if (!(await this.drainFile(file, outcome))) break
+      await this.ctx.spool.remove(file)
+      this.offsets.delete(file)
+      outcome.files++
+      outcome.remainingFiles--
+    }
+    return outcome
+  }
+
+  private async drainFile(file: string, outcome: DrainOutcome): Promise<boolean> {
+    const { server, hub } = this.ctx
+    const startOffset = this.offsets.get(file)
+    const reader = readLogFile(file, {
+      format: 'lp',
+      ...(startOffset === undefined ? {} : { startOffset }),
+      onBadLine: (bad) => {
+        outcome.badLines++
+        const message = `spool file ${bad.file} line ${bad.line}: ${bad.reason}; skipped (the point is in the logfile)`
+        hub.error({ server: server.name, points: 1, reason: message, error: new SpoolLineError(message) })
+      },
+    })
+    let lines: string[] = []
+    let offset = startOffset ?? 0
+    try {
+      for await (const item of reader) {
+        lines.push(encodeLineProtocol(item.record))
+        offset = item.endOffset
+        if (lines.length >= server.batchSize) {
+          if (!(await this.sendChunk(lines, outcome))) return false
+          this.offsets.set(file, offset)
+          lines = []
+        }
+      }
+    } catch (error) {
+      // Another drainer (replay, a second client) finished and deleted it: nothing left to do.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || /ENOENT/.test(String((error as Error).message))) return true
+      outcome.failed = `cannot read spool file ${file}: ${(error as Error).message}`
+      return false
+    }
+    return lines.length === 0 || this.sendChunk(lines, outcome)
+  }
+
+  private async sendChunk(lines: string[], outcome: DrainOutcome): Promise<boolean> {
+    const { server, hub, stats } = this.ctx
+    const result = await deliverBatch(this.ctx.sender, this.ctx.policy, lines, this.stopper, retryHooks(this.ctx, true))
+    outcome.delivered += result.accepted
+    stats.drained += result.accepted
+    if (result.accepted > 0) hub.delivered({ server: server.name, points: result.accepted, fromSpool: true })
+    await recordRejected(this.ctx, lines, result)
+    outcome.rejected += result.rejected.length
+    if (result.unsent === 0) return true
+    outcome.failed = result.reason ?? 'not delivered'
+    if (result.refusedStatus !== undefined) {
+      const message = `server "${server.name}" refused the spooled points (${outcome.failed}); check the token/credentials and the bucket; they stay in the spool`
+      hub.error({ server: server.name, points: result.unsent, reason: outcome.failed, error: new ServerRefusedError(message, server.name, result.refusedStatus) })
+    }
+    return false
+  }
+}

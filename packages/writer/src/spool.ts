@@ -1,0 +1,137 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { decodeLineProtocol, openLogWriter, type LogWriter } from '@eht-influx-client/logfile'
+import { SpoolFullError } from './errors.js'
+import type { SpoolBudget } from './spool-budget.js'
+
+/** A spooled file waiting for delivery (line protocol, one point a line, readable by `readLogs`). */
+export interface SpoolFile {
+  server: string
+  file: string
+  bytes: number
+}
+
+const OPEN_SUFFIX = '.open'
+const SEALED = /^spool-[0-9TZ]+-\d+-\d+\.lp$/
+const OPEN = /^spool-[0-9TZ]+-(\d+)-\d+\.lp\.open$/
+
+/** The folder of one server inside `[spool] dir` (the name made safe for a file system). */
+export function serverSpoolDir(spoolDir: string, server: string): string {
+  return path.join(spoolDir, server.replace(/[^A-Za-z0-9._-]/g, '_'))
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Sealed spool files of one server, oldest first. */
+export async function listServerSpool(spoolDir: string, server: string): Promise<SpoolFile[]> {
+  const dir = serverSpoolDir(spoolDir, server)
+  let names: string[]
+  try {
+    names = await fs.promises.readdir(dir)
+  } catch {
+    return []
+  }
+  const files: SpoolFile[] = []
+  for (const name of names.filter((n) => SEALED.test(n)).sort()) {
+    const file = path.join(dir, name)
+    const stat = await fs.promises.stat(file).catch(() => undefined)
+    if (stat !== undefined) files.push({ server, file, bytes: stat.size })
+  }
+  return files
+}
+
+let sequence = 0
+
+/**
+ * One server's spool: points appended with logfile's writer (format lp) to a
+ * file named `spool-<UTC time>-<pid>-<n>.lp.open`; sealed (renamed to `.lp`)
+ * before it is drained, so a drainer never reads a file still being written.
+ */
+export class ServerSpool {
+  private writer: LogWriter | undefined
+  private openPath: string | undefined
+  private chain: Promise<unknown> = Promise.resolve()
+  readonly dir: string
+
+  constructor(
+    readonly server: string,
+    spoolDir: string,
+    private readonly budget: SpoolBudget,
+  ) {
+    this.dir = serverSpoolDir(spoolDir, server)
+  }
+
+  /** Seals `.open` files left by processes that are gone (a crash): they become drainable. */
+  async recoverStale(): Promise<void> {
+    const names = await fs.promises.readdir(this.dir).catch(() => [] as string[])
+    for (const name of names) {
+      const match = OPEN.exec(name)
+      if (match === null || alive(Number(match[1]))) continue
+      const file = path.join(this.dir, name)
+      await fs.promises.rename(file, file.slice(0, -OPEN_SUFFIX.length)).catch(() => undefined)
+    }
+  }
+
+  /** Appends lines (in order with every other spool operation); throws SpoolFullError when they cannot be kept. */
+  append(lines: readonly string[]): Promise<void> {
+    return this.serial(async () => {
+      let bytes = 0
+      for (const line of lines) bytes += Buffer.byteLength(line) + 1
+      if (!this.budget.reserve(bytes)) {
+        throw new SpoolFullError(
+          `spool is full ([spool] max_size ${this.budget.maxBytes} bytes, ${this.budget.usedBytes} used): ${lines.length} points for server "${this.server}" are only in the logfile; replay them from there once the server is back`,
+          this.server,
+        )
+      }
+      try {
+        if (this.writer === undefined) {
+          const stamp = new Date().toISOString().replace(/[-:.]/g, '')
+          this.openPath = path.join(this.dir, `spool-${stamp}-${process.pid}-${sequence++}.lp${OPEN_SUFFIX}`)
+          this.writer = await openLogWriter({ path: this.openPath.replace(/%/g, '%%'), format: 'lp', rotate: { kind: 'none' }, fsync: 'always', flushIntervalMs: 1000 })
+        }
+        await this.writer.append(lines.map((line) => decodeLineProtocol(line)))
+      } catch (error) {
+        this.budget.release(bytes)
+        throw new SpoolFullError(`cannot write the spool in ${this.dir}: ${(error as Error).message}; ${lines.length} points for server "${this.server}" are only in the logfile`, this.server, { cause: error })
+      }
+    })
+  }
+
+  /** Closes the file being written and makes it drainable. */
+  seal(): Promise<void> {
+    return this.serial(async () => {
+      const writer = this.writer
+      const open = this.openPath
+      this.writer = undefined
+      this.openPath = undefined
+      if (writer === undefined || open === undefined) return
+      await writer.close()
+      await fs.promises.rename(open, open.slice(0, -OPEN_SUFFIX.length))
+    })
+  }
+
+  /** Deletes a drained file and gives its bytes back to the budget. */
+  async remove(file: string): Promise<void> {
+    const stat = await fs.promises.stat(file).catch(() => undefined)
+    await fs.promises.rm(file, { force: true })
+    if (stat !== undefined) this.budget.release(stat.size)
+  }
+
+  /** Resolves once every spool operation started so far is done. */
+  idle(): Promise<void> {
+    return this.serial(async () => {})
+  }
+
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(op)
+    this.chain = run.catch(() => undefined)
+    return run
+  }
+}

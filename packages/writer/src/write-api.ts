@@ -1,0 +1,164 @@
+import type { FieldType, InfluxRecord } from '@eht-influx-client/logfile'
+import type { Point } from '@influxdata/influxdb-client'
+import { ClosedError, InvalidInputError } from './errors.js'
+import type { DeliveryCallbacks } from './events.js'
+import { normalizeRows, type Columnar, type Row } from './normalize-rows.js'
+import type { Pipeline } from './pipeline.js'
+import type { PointCollector } from './point-collector.js'
+import { normalizeLines, normalizePoints } from './points.js'
+import type { ServerStats } from './server-context.js'
+import type { ServerOutcome } from './ticket.js'
+import type { TimestampUnit } from './timestamps.js'
+
+export type WriteMode = 'asynchronous' | 'synchronous'
+
+/** Options of `client.writeApi()`; callbacks receive the events of the client's delivery while this WriteApi is open. */
+export interface WriteApiOptions extends DeliveryCallbacks {
+  /** Default: `[client] write_mode`. */
+  writeMode?: WriteMode
+  /** Unit of `number` timestamps and of line-protocol timestamps (default ns). */
+  timestampUnit?: TimestampUnit
+  /** Drop bad rows/points/lines (each reported) instead of rejecting the call (default false). */
+  skipInvalid?: boolean
+  /** Called for each dropped bad item when skipInvalid is on. */
+  onInvalid?: (error: InvalidInputError) => void
+}
+
+/** Per-call options of writePoint(s) / writeRecord(s). */
+export interface CallOptions {
+  writeMode?: WriteMode
+  timestampUnit?: TimestampUnit
+  skipInvalid?: boolean
+}
+
+/** `write()`: rows as objects, an array of them, or columns. */
+export interface WriteOptions extends CallOptions {
+  record: Row | readonly Row[] | Columnar
+  dataFrameMeasurementName: string
+  /** Columns that are tags (string values); every other column except the timestamp is a field. */
+  dataFrameTagColumns?: readonly string[]
+  /** Default `timestamp`. */
+  dataFrameTimestampColumn?: string
+  /** Types for columns: a JS number is a float unless this says `integer` or `unsigned`. */
+  fieldTypes?: Readonly<Record<string, FieldType>>
+}
+
+export interface WriteResult {
+  /** Points of the call written to the logfile and queued for the servers. */
+  points: number
+  /** Bad items dropped (skipInvalid only). */
+  skipped: readonly InvalidInputError[]
+  /** Synchronous mode: per server, what became of the points; undefined in asynchronous mode. */
+  servers: Record<string, ServerOutcome> | undefined
+}
+
+/**
+ * Writes points: validated at the call (bad input throws InvalidInputError
+ * naming the row and column, before anything of the call is written), then
+ * logfile first, then every server.
+ */
+export class WriteApi {
+  private closing: Promise<void> | undefined
+  private readonly pending = new Set<Promise<unknown>>()
+  private readonly removeCallbacks: () => void
+
+  constructor(
+    private readonly pipeline: Pipeline,
+    private readonly options: Required<Pick<WriteApiOptions, 'writeMode' | 'timestampUnit' | 'skipInvalid'>> & WriteApiOptions,
+    private readonly defaultTags: Readonly<Record<string, string>>,
+  ) {
+    const { onDelivered, onRetry, onSpooled, onError } = options
+    this.removeCallbacks = pipeline.delivery.on({ onDelivered, onRetry, onSpooled, onError })
+  }
+
+  /** Rows -> points. Asynchronous mode: resolves once logged; synchronous: once every server accepted or spooled them. */
+  write(options: WriteOptions): Promise<WriteResult> {
+    this.checkOpen()
+    if (typeof options !== 'object' || options === null) throw new InvalidInputError('write() takes { record, dataFrameMeasurementName, dataFrameTagColumns, ... }', undefined, undefined)
+    const measurement = options.dataFrameMeasurementName
+    if (typeof measurement !== 'string' || measurement === '') {
+      throw new InvalidInputError(`write(): dataFrameMeasurementName must be a non-empty string, got ${JSON.stringify(measurement)}`, undefined, 'dataFrameMeasurementName')
+    }
+    const collector = normalizeRows(options.record, {
+      measurement,
+      tagColumns: options.dataFrameTagColumns ?? [],
+      timestampColumn: options.dataFrameTimestampColumn ?? 'timestamp',
+      fieldTypes: options.fieldTypes ?? {},
+      timestampUnit: options.timestampUnit ?? this.options.timestampUnit,
+      defaultTags: this.defaultTags,
+      skipInvalid: options.skipInvalid ?? this.options.skipInvalid,
+    })
+    return this.submit(collector, options.writeMode)
+  }
+
+  writePoint(point: Point | InfluxRecord, options: CallOptions = {}): Promise<WriteResult> {
+    return this.writePoints([point], options)
+  }
+
+  writePoints(points: readonly (Point | InfluxRecord)[], options: CallOptions = {}): Promise<WriteResult> {
+    this.checkOpen()
+    if (!Array.isArray(points)) throw new InvalidInputError(`writePoints() takes an array, got ${typeof points}`, undefined, undefined)
+    return this.submit(normalizePoints(points, this.pointOptions(options)), options.writeMode)
+  }
+
+  /** One line of line protocol (timestamp in timestampUnit; none: now). */
+  writeRecord(line: string, options: CallOptions = {}): Promise<WriteResult> {
+    return this.writeRecords([line], options)
+  }
+
+  writeRecords(lines: readonly string[], options: CallOptions = {}): Promise<WriteResult> {
+    this.checkOpen()
+    if (!Array.isArray(lines)) throw new InvalidInputError(`writeRecords() takes an array of strings, got ${typeof lines}`, undefined, undefined)
+    return this.submit(normalizeLines(lines, this.pointOptions(options)), options.writeMode)
+  }
+
+  /** Resolves when everything written so far is in the logfile and accepted by every server or spooled (waits through retries). */
+  async flush(): Promise<void> {
+    await this.pipeline.flush()
+    await Promise.allSettled([...this.pending])
+  }
+
+  /** Stops accepting writes; resolves when all of this WriteApi's points are logged and accepted or spooled (a failing send is spooled, not retried). Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.pipeline.flush(true)
+      await Promise.allSettled([...this.pending])
+      this.removeCallbacks()
+    })()
+    return this.closing
+  }
+
+  /** Counters per server (for the whole client). */
+  stats(): Record<string, ServerStats> {
+    return this.pipeline.delivery.stats()
+  }
+
+  private pointOptions(options: CallOptions) {
+    return {
+      timestampUnit: options.timestampUnit ?? this.options.timestampUnit,
+      defaultTags: this.defaultTags,
+      skipInvalid: options.skipInvalid ?? this.options.skipInvalid,
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closing !== undefined) throw new ClosedError('write after close(): this WriteApi is closed; get a new one with client.writeApi()')
+    if (this.pipeline.delivery.closed) throw new ClosedError('write after client.close(): open a new client')
+  }
+
+  private submit(collector: PointCollector, mode: WriteMode | undefined): Promise<WriteResult> {
+    for (const skipped of collector.skipped) {
+      this.options.onInvalid?.(skipped)
+      this.pipeline.delivery.events.error({ server: undefined, points: 1, reason: skipped.message, error: skipped })
+    }
+    const sync = (mode ?? this.options.writeMode) === 'synchronous'
+    const result = this.pipeline.submit(collector.records, collector.lines, sync).then((servers) => ({ points: collector.lines.length, skipped: collector.skipped, servers }))
+    this.pending.add(result)
+    // An unawaited call must not crash the script with an unhandled rejection: the error was reported.
+    result.then(
+      () => this.pending.delete(result),
+      () => this.pending.delete(result),
+    )
+    return result
+  }
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseConfig, type EHTConfig } from '@eht-influx-client/config'
+import { readLogs, type InfluxRecord } from '@eht-influx-client/logfile'
+
+/** A fresh directory under the OS temp dir. */
+export function tempDir(prefix = 'eht-writer-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+export interface ServerSpec {
+  name: string
+  url: string
+  api: 'v1' | 'v2'
+  bucket?: string
+  /** Extra keys of the server section (token, batch_size, timeout...). */
+  keys?: Record<string, string>
+}
+
+export interface ConfigSpec {
+  servers?: ServerSpec[]
+  client?: Record<string, string>
+  logfile?: Record<string, string>
+  retry?: Record<string, string>
+  spool?: Record<string, string>
+  errors?: Record<string, string>
+}
+
+function section(name: string, keys: Record<string, string>): string {
+  return `[${name}]\n${Object.entries(keys)
+    .map(([k, v]) => `${k} = ${v}`)
+    .join('\n')}\n`
+}
+
+/** An INI file for tests: relative paths inside `dir`, fast retries. */
+export function configText(spec: ConfigSpec): string {
+  const parts = [
+    section('client', { bucket: 'eht_test', org: 'eht', ...spec.client }),
+    ...(spec.servers ?? []).map((s) => section(`server.${s.name}`, { url: s.url, api: s.api, ...(s.bucket === undefined ? {} : { bucket: s.bucket }), flush_interval: '100ms', timeout: '2s', ...s.keys })),
+    section('logfile', { path: './log/eht-%Y-%m-%d.jsonl', format: 'jsonl', fsync: 'never', ...spec.logfile }),
+    section('retry', { max_retries: '3', min_delay: '50ms', max_delay: '200ms', jitter: '0', max_retry_time: '5s', ...spec.retry }),
+    section('spool', { dir: './spool', ...spec.spool }),
+    section('errors', { errors_file: './errors.jsonl', stderr: 'every', ...spec.errors }),
+  ]
+  return parts.join('\n')
+}
+
+/** Writes `influx_config.ini` into `dir`; returns its path. */
+export function writeConfig(dir: string, spec: ConfigSpec): string {
+  const file = path.join(dir, 'influx_config.ini')
+  fs.writeFileSync(file, configText(spec), { mode: 0o600 })
+  return file
+}
+
+/** The parsed configuration of `spec`, with paths relative to `dir`. */
+export function makeConfig(dir: string, spec: ConfigSpec): EHTConfig {
+  const file = writeConfig(dir, spec)
+  return parseConfig(fs.readFileSync(file, 'utf8'), file)
+}
+
+/** Collects what would go to stderr. */
+export class CaptureSink {
+  text = ''
+  write(chunk: string): boolean {
+    this.text += chunk
+    return true
+  }
+}
+
+/** Polls until `check` returns true (or throws after `timeoutMs`). */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+}
+
+/** Every record in the logfiles (or spool) under `dir`. */
+export async function readAll(inputs: string | string[], format?: 'lp' | 'jsonl'): Promise<InfluxRecord[]> {
+  const out: InfluxRecord[] = []
+  for await (const item of readLogs(inputs, format === undefined ? {} : { format })) out.push(item.record)
+  return out
+}
+
+/** `n` rows of one measurement, 1 ms apart from a fixed ns start, `value` = index. */
+export function rows(n: number, start = 1617672549204824064n, extra: Record<string, unknown> = {}): Record<string, unknown>[] {
+  return Array.from({ length: n }, (_, i) => ({ station: 'Kp', value: i, timestamp: start + BigInt(i) * 1_000_000n, ...extra }))
+}

@@ -1,0 +1,117 @@
+import http from 'node:http'
+import zlib from 'node:zlib'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js'
+
+// The upstream is a plain HTTP server that stores what it receives, so the
+// proxy's counts can be checked against what really arrived behind it.
+let upstream: http.Server
+let upstreamUrl: string
+const received: string[] = []
+let proxy: FaultProxy
+
+function post(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers, agent: false }, (res) => {
+      let text = ''
+      res.on('data', (c: Buffer) => (text += c.toString()))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+beforeAll(async () => {
+  upstream = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      received.push((req.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(body) : body).toString())
+      res.writeHead(204, { 'x-upstream': 'yes' })
+      res.end()
+    })
+  })
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+  const address = upstream.address() as { port: number }
+  upstreamUrl = `http://127.0.0.1:${address.port}`
+  proxy = await startFaultProxy({ target: upstreamUrl })
+})
+
+afterAll(async () => {
+  await proxy?.stop()
+  await new Promise<void>((resolve) => upstream.close(() => resolve()))
+})
+
+beforeEach(() => {
+  received.length = 0
+})
+
+describe('startFaultProxy', () => {
+  it('passes requests through and counts the accepted lines of gzip bodies', async () => {
+    proxy.setScript({ kind: 'pass' })
+    const before = proxy.stats()
+    const res = await post(`${proxy.url}/write?db=x`, zlib.gzipSync('a v=1 1\nb v=2 2\n'), { 'content-encoding': 'gzip' })
+    expect(res.status).toBe(204)
+    expect(res.headers['x-upstream']).toBe('yes')
+    expect(received).toEqual(['a v=1 1\nb v=2 2\n'])
+    const after = proxy.stats()
+    expect(after.accepted - before.accepted).toBe(1)
+    expect(after.acceptedLines - before.acceptedLines).toBe(2)
+    expect(proxy.acceptedBodies.at(-1)).toBe('a v=1 1\nb v=2 2\n')
+  })
+
+  it('plays a list of actions one per request, then passes', async () => {
+    proxy.setScript([
+      { kind: 'status', status: 429, headers: { 'retry-after': '3' } },
+      { kind: 'status', status: 500 },
+    ])
+    const first = await post(proxy.url, 'x v=1 1')
+    const second = await post(proxy.url, 'x v=1 1')
+    const third = await post(proxy.url, 'x v=1 1')
+    expect([first.status, second.status, third.status]).toEqual([429, 500, 204])
+    expect(first.headers['retry-after']).toBe('3')
+    expect(received).toHaveLength(1)
+  })
+
+  it('answers 413 only for bodies above the limit', async () => {
+    proxy.setScript({ kind: 'limit', maxBytes: 10 })
+    expect((await post(proxy.url, 'short')).status).toBe(204)
+    expect((await post(proxy.url, 'x'.repeat(11))).status).toBe(413)
+    expect(received).toEqual(['short'])
+  })
+
+  it('resets before forwarding (nothing arrives) and after forwarding (the body arrived)', async () => {
+    proxy.setScript({ kind: 'reset', when: 'before' })
+    await expect(post(proxy.url, 'lost v=1 1')).rejects.toThrow(/socket hang up|ECONNRESET/)
+    expect(received).toEqual([])
+    proxy.setScript({ kind: 'reset', when: 'after' })
+    await expect(post(proxy.url, 'kept v=1 1')).rejects.toThrow(/socket hang up|ECONNRESET/)
+    expect(received).toEqual(['kept v=1 1'])
+  })
+
+  it('delays, and a blackhole never answers', async () => {
+    proxy.setScript({ kind: 'delay', ms: 300 })
+    const started = Date.now()
+    expect((await post(proxy.url, 'slow v=1 1')).status).toBe(204)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290)
+
+    proxy.setScript({ kind: 'blackhole' })
+    const outcome = await Promise.race([
+      post(proxy.url, 'void v=1 1').then(() => 'answered'),
+      new Promise((resolve) => setTimeout(() => resolve('silent'), 500)),
+    ])
+    expect(outcome).toBe('silent')
+    expect(received).toEqual(['slow v=1 1'])
+  })
+
+  it('lets a function choose per request and logs each one', async () => {
+    proxy.setScript((req) => (req.text.includes('bad') ? { kind: 'status', status: 400, body: '{"error":"bad line"}' } : { kind: 'pass' }))
+    expect((await post(proxy.url, 'bad v=1 1')).status).toBe(400)
+    expect((await post(proxy.url, 'good v=1 1')).status).toBe(204)
+    const last = proxy.log.slice(-2)
+    expect(last.map((e) => e.action)).toEqual(['status', 'pass'])
+    expect(last[1]?.upstreamStatus).toBe(204)
+  })
+})
