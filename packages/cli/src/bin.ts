@@ -5,5 +5,10 @@ import { main } from './main.js'
 
 const code = await main(process.argv.slice(2))
 // Exit explicitly so that nothing left open (a socket, a pipe) can keep a cron job hanging.
-if (process.stdout.writableNeedDrain) await new Promise((resolve) => process.stdout.once('drain', resolve))
+// (A reader that went away, `| head`, closes stdout instead of draining it.)
+if (process.stdout.writableNeedDrain && !process.stdout.destroyed) {
+  await new Promise((resolve) => {
+    for (const event of ['drain', 'error', 'close']) process.stdout.once(event, resolve)
+  })
+}
 process.exit(code)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CliConfigError, CliError, InputError, InterruptedError, OutputError, UsageError } from './errors.js'
+import { CliConfigError, CliError, InputError, InterruptedError, OutputError, ServerError, UsageError } from './errors.js'
 
 describe('CliError', () => {
   it('gives each subclass a stable name, code and exit code', () => {
@@ -8,6 +8,7 @@ describe('CliError', () => {
       [new CliConfigError('x'), 'CliConfigError', 'EHT_CLI_CONFIG', 2],
       [new InputError('x'), 'InputError', 'EHT_CLI_INPUT', 2],
       [new OutputError('x'), 'OutputError', 'EHT_CLI_OUTPUT', 1],
+      [new ServerError('x'), 'ServerError', 'EHT_CLI_SERVER', 1],
       [new InterruptedError(), 'InterruptedError', 'EHT_CLI_INTERRUPTED', 130],
     ] as const
     for (const [error, name, code, exitCode] of cases) {

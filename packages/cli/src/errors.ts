@@ -53,6 +53,9 @@ export class InputError extends subclass('InputError', 'EHT_CLI_INPUT', 2) {}
 /** Output could not be written (disk full, permission): what was asked was not done. Exit 1. */
 export class OutputError extends subclass('OutputError', 'EHT_CLI_OUTPUT', 1) {}
 
+/** A server could not be read (export) or answered with an error. Exit 1. */
+export class ServerError extends subclass('ServerError', 'EHT_CLI_SERVER', 1) {}
+
 /** Ctrl-C (SIGINT) stopped the command after it cleaned up. Exit 130. */
 export class InterruptedError extends subclass('InterruptedError', 'EHT_CLI_INTERRUPTED', 130) {
   constructor(message = 'interrupted (Ctrl-C)') {

@@ -20,8 +20,31 @@ export interface FileSink {
   abort(): Promise<void>
 }
 
+/** The hidden file an output is written to before it is complete: `.<name>.partial-<pid>` beside it. */
+export function partialPath(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`)
+}
+
+/**
+ * Makes a complete partial file the output: fsync, then rename over the
+ * target (which must not have appeared meanwhile unless `overwrite`). The
+ * partial file is removed when it cannot become the output.
+ */
+export async function renameDurably(partial: string, target: string, overwrite: boolean): Promise<void> {
+  try {
+    const handle = await fsp.open(partial, 'r')
+    await handle.sync().finally(() => handle.close())
+    if (!overwrite && fs.existsSync(target)) throw new OutputError(`${target} appeared meanwhile; not overwritten (use --force)`)
+    await fsp.rename(partial, target)
+  } catch (error) {
+    await fsp.rm(partial, { force: true })
+    if (OutputError.isInstance(error)) throw error
+    throw new OutputError(`cannot write ${target}: ${(error as Error).message}`, { cause: error })
+  }
+}
+
 export async function openFileSink(target: string, options: { overwrite: boolean }): Promise<FileSink> {
-  const partial = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`)
+  const partial = partialPath(target)
   const file = fs.createWriteStream(partial, { flags: 'wx' })
   try {
     await once(file, 'open')
@@ -71,13 +94,7 @@ export async function openFileSink(target: string, options: { overwrite: boolean
         await fsp.rm(partial, { force: true })
         throw fail(failure)
       }
-      const handle = await fsp.open(partial, 'r')
-      await handle.sync().finally(() => handle.close())
-      if (!options.overwrite && fs.existsSync(target)) {
-        await fsp.rm(partial, { force: true })
-        throw new OutputError(`${target} appeared while converting; not overwritten (use --force)`)
-      }
-      await fsp.rename(partial, target)
+      await renameDurably(partial, target, options.overwrite)
     },
     async abort() {
       if (!finished) {

@@ -31,6 +31,11 @@ export function formatCount(count: number): string {
   return Math.round(count).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 }
 
+/** 1 -> "1 point", 1500 -> "1,500 points" */
+export function formatPoints(count: number, noun = 'point'): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`
+}
+
 /** Amount per second over an elapsed time, in the unit of the amount. */
 export function formatRate(amount: number, elapsedMs: number, unit: 'bytes' | 'points'): string {
   if (elapsedMs <= 0) return unit === 'bytes' ? '? B/s' : '? points/s'

@@ -21,7 +21,8 @@ describe('checkLocation', () => {
     const report = await checkLocation('spool', root, true)
     expect(report).toMatchObject({ directory: root, exists: true, writable: true, ok: true })
     const { bavail, bsize } = fs.statfsSync(root)
-    expect(report.freeBytes).toBe(bavail * bsize)
+    // other processes write to the same disk meanwhile: the same figure within 256 MB
+    expect(Math.abs(report.freeBytes! - bavail * bsize)).toBeLessThan(256 * 1024 * 1024)
     expect(report.detail).toContain(`${root} exists, writable`)
   })
 

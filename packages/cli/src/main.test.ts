@@ -12,10 +12,10 @@ describe('--help and --version', () => {
   it('--help lists every command, the global options and the exit codes, on stdout, exit 0', async () => {
     const run = await runCli(['--help'])
     expect(run.code).toBe(0)
-    for (const word of ['print-config', 'check', 'convert', '--config <path>', '--profile', '--quiet', '--verbose', '--json', '--version', 'Exit codes:', '130']) expect(run.stdout).toContain(word)
+    for (const word of ['print-config', 'check', 'write', 'replay', 'spool', 'export', 'convert', '--config <path>', '--profile', '--quiet', '--verbose', '--json', '--version', 'Exit codes:', '130']) expect(run.stdout).toContain(word)
   })
 
-  it.each(['print-config', 'check', 'convert'])('%s --help shows its options, the global options and an example', async (name) => {
+  it.each(['print-config', 'check', 'write', 'replay', 'spool', 'export', 'convert'])('%s --help shows its options, the global options and an example', async (name) => {
     const run = await runCli([name, '--help'])
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`Usage: eht-influx-client ${name}`)
@@ -83,12 +83,18 @@ describe('start-up loads only what the command needs', () => {
     expect(run.code).toBe(0)
     return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)
   }
-  const heavy = [/@influxdata/, /\/writer\//, /\/replay\//, /\/logfile\//, /cli-progress/, /\/commands\/(check|convert)\.js/]
+  const heavy = [/@influxdata/, /\/writer\//, /\/replay\//, /\/logfile\//, /cli-progress/, /\/commands\/(check|convert|write|replay|spool|export)\.js/]
 
   it('print-config loads neither the InfluxDB client, writer, replay, logfile nor other commands', async () => {
     const loaded = await loadedBy(['print-config'])
     expect(loaded.some((url) => url.endsWith('/commands/print-config.js'))).toBe(true)
     expect(loaded.filter((url) => heavy.some((re) => re.test(url)))).toEqual([])
+  })
+
+  it.each(['write', 'replay', 'spool', 'export'])('%s --help loads its own module and nothing heavy', async (name) => {
+    const loaded = await loadedBy([name, '--help'])
+    expect(loaded.some((url) => url.endsWith(`/commands/${name}.js`))).toBe(true)
+    expect(loaded.filter((url) => heavy.some((re) => re.test(url)) && !url.endsWith(`/commands/${name}.js`))).toEqual([])
   })
 
   it('--help loads no command module and not even the config package', async () => {

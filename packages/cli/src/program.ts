@@ -19,11 +19,16 @@ const PROGRAM_HELP = `
 Examples:
   $ ${PROGRAM_NAME} print-config > influx_config.ini   # a complete, commented configuration to edit
   $ ${PROGRAM_NAME} check --config influx_config.ini   # is every server reachable and writable?
+  $ echo "weather,station=Kp temperature_c=-3.5" | ${PROGRAM_NAME} write   # logfile first, then every server
+  $ ${PROGRAM_NAME} spool drain                        # deliver what a server did not take
+  $ ${PROGRAM_NAME} replay eht-influx-log/ --server cloud --since 7d
+  $ ${PROGRAM_NAME} export --server local -o dump.jsonl
   $ ${PROGRAM_NAME} convert day.jsonl -o day.lp        # a logfile in another format
 
 Exit codes:
   0    all done
-  1    some points not converted or delivered, or (check) a server unreachable or refusing
+  1    some points not delivered, rejected, spooled or converted (bad lines),
+       or (check) a server unreachable or refusing
   2    usage or configuration error
   130  stopped by Ctrl-C (what was done is kept, nothing is half-written)
 

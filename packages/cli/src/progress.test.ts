@@ -52,3 +52,17 @@ describe('progressIntervalFromEnv', () => {
     expect(progressIntervalFromEnv({})).toBe(5000)
   })
 })
+
+describe('setTotal', () => {
+  it('a total learnt after the start turns plain lines into percentages and an ETA', async () => {
+    let clock = 0
+    const { lines, stream } = collector()
+    const progress = await startProgress({ stream, quiet: false, intervalMs: 0, now: () => clock }, { label: 'replay', unit: 'bytes' })
+    clock = 1000
+    progress.update(1_000_000, 10)
+    progress.setTotal(4_000_000)
+    clock = 2000
+    progress.update(2_000_000, 20)
+    expect(lines).toEqual(['replay: 1.00 MB, 10 points, 1.00 MB/s\n', 'replay: 2.00 MB of 4.00 MB (50%), 20 points, 1.00 MB/s, ETA 2.0 s\n'])
+  })
+})

@@ -23,6 +23,8 @@ export interface ProgressSettings {
 export interface Progress {
   /** Records how much is done in the chosen unit, and how many points so far. */
   update(done: number, points: number): void
+  /** Sets the total once it is known (a replay learns its input size after it started); 0 or undefined: unknown. */
+  setTotal(total: number | undefined): void
   /** Removes the bar (a terminal) and returns the elapsed time in ms. */
   stop(): number
 }
@@ -44,7 +46,7 @@ export function progressIntervalFromEnv(env: NodeJS.ProcessEnv): number {
 export async function startProgress(settings: ProgressSettings, options: ProgressOptions): Promise<Progress> {
   const now = settings.now ?? (() => performance.now())
   const started = now()
-  if (settings.quiet) return { update() {}, stop: () => now() - started }
+  if (settings.quiet) return { update() {}, setTotal() {}, stop: () => now() - started }
   if (settings.stream.isTTY === true) return startBar(settings.stream, options, now, started)
   return startLines(settings, options, now, started)
 }
@@ -67,8 +69,9 @@ export function describeProgress(options: ProgressOptions, done: number, points:
   return `${options.label}: ${parts.join(', ')}`
 }
 
-function startLines(settings: ProgressSettings, options: ProgressOptions, now: () => number, started: number): Progress {
+function startLines(settings: ProgressSettings, given: ProgressOptions, now: () => number, started: number): Progress {
   let lastLine = started
+  let options = given
   return {
     update(done, points) {
       const t = now()
@@ -76,31 +79,45 @@ function startLines(settings: ProgressSettings, options: ProgressOptions, now: (
       lastLine = t
       settings.stream.write(`${describeProgress(options, done, points, t - started)}\n`)
     },
+    setTotal(total) {
+      options = { ...options, total }
+    },
     stop: () => now() - started,
   }
 }
 
-async function startBar(stream: NodeJS.WritableStream, options: ProgressOptions, now: () => number, started: number): Promise<Progress> {
+async function startBar(stream: NodeJS.WritableStream, given: ProgressOptions, now: () => number, started: number): Promise<Progress> {
   const { default: cliProgress } = await import('cli-progress')
-  const known = options.total !== undefined && options.total > 0
-  const points = options.unit === 'bytes' ? ' | {points}' : ''
-  const format = known
-    ? `${options.label} [{bar}] {percentage}% | {done} of {all}${points} | {rate} | ETA {eta_formatted}`
-    : `${options.label} {done}${points} | {rate} | {duration_formatted}`
-  const bar = new cliProgress.SingleBar({ format, stream, hideCursor: true, clearOnComplete: true, etaBuffer: 50, fps: 5 }, cliProgress.Presets.shades_classic)
-  const payload = (done: number, points: number) => ({
-    done: formatAmount(done, options.unit),
-    all: known ? formatAmount(options.total!, options.unit) : '',
-    points: `${formatCount(points)} points`,
-    rate: formatRate(done, now() - started, options.unit),
-  })
-  bar.start(known ? options.total! : 0, 0, payload(0, 0))
+  const open = (options: ProgressOptions) => {
+    const known = options.total !== undefined && options.total > 0
+    const points = options.unit === 'bytes' ? ' | {points}' : ''
+    const format = known
+      ? `${options.label} [{bar}] {percentage}% | {done} of {all}${points} | {rate} | ETA {eta_formatted}`
+      : `${options.label} {done}${points} | {rate} | {duration_formatted}`
+    const bar = new cliProgress.SingleBar({ format, stream, hideCursor: true, clearOnComplete: true, etaBuffer: 50, fps: 5 }, cliProgress.Presets.shades_classic)
+    const payload = (done: number, points: number) => ({
+      done: formatAmount(done, options.unit),
+      all: known ? formatAmount(options.total!, options.unit) : '',
+      points: `${formatCount(points)} points`,
+      rate: formatRate(done, now() - started, options.unit),
+    })
+    bar.start(known ? options.total! : 0, 0, payload(0, 0))
+    return { bar, payload }
+  }
+  let options = given
+  let current = open(options)
   return {
     update(done, points) {
-      bar.update(done, payload(done, points))
+      current.bar.update(done, current.payload(done, points))
+    },
+    setTotal(total) {
+      if (total === options.total) return
+      current.bar.stop()
+      options = { ...options, total }
+      current = open(options)
     },
     stop() {
-      bar.stop()
+      current.bar.stop()
       return now() - started
     },
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { quoteCell, quotedEmptyCells, splitRow } from './csv-cells.js'
 import { CsvError } from './errors.js'
+import { thrownBy } from '../test/fixtures/thrown.js'
 
 describe('splitRow (RFC 4180)', () => {
   it.each([
@@ -32,12 +33,7 @@ describe('splitRow (RFC 4180)', () => {
     ['a,"bc', 2, 'quoted cell has no closing quote'],
     ['a,"b"c', 2, 'text after the closing quote'],
   ])('rejects %j at cell %i: %s', (line, cell, reason) => {
-    let thrown: unknown
-    try {
-      splitRow(line, ',')
-    } catch (error) {
-      thrown = error
-    }
+    const thrown = thrownBy(() => splitRow(line, ','))
     expect(CsvError.isInstance(thrown)).toBe(true)
     expect((thrown as CsvError).column).toBe(cell)
     expect((thrown as CsvError).message).toContain(reason)

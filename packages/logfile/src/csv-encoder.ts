@@ -1,7 +1,8 @@
 import type { FieldType, InfluxRecord } from './record.js'
 import { quoteCell } from './csv-cells.js'
 import { csvValue } from './field-encoders.js'
-import { atRecord, checkRecordFrame, NameCache, noFields } from './name-cache.js'
+import { atRecord, NameCache, noFields } from './name-cache.js'
+import { checkFrame } from './name-rules.js'
 
 /** Annotated-CSV datatype of each field type (`influx write --format csv`). */
 export const CSV_DATATYPES: Readonly<Record<FieldType, string>> = { float: 'double', integer: 'long', unsigned: 'unsignedLong', string: 'string', boolean: 'boolean' }
@@ -28,7 +29,7 @@ interface Cells {
 }
 
 function cellsOf(record: InfluxRecord): Cells {
-  checkRecordFrame(record)
+  checkFrame(record)
   const cells: Cells = { measurement: measurements.get(record.measurement, 'measurement'), tags: [], fields: [] }
   for (const name in record.tags) {
     tagKeys.get(name, 'tags')
@@ -75,7 +76,7 @@ export class CsvEncoder {
    * starts a new block next time, as the text of this call is lost).
    */
   encode(records: readonly InfluxRecord[]): string {
-    let out = ''
+    const out: string[] = [] // joined once: a string built by += is costly to flatten later
     for (let i = 0; i < records.length; i++) {
       let cells: Cells
       try {
@@ -84,10 +85,10 @@ export class CsvEncoder {
         this.reset()
         throw atRecord(error, i, records.length)
       }
-      if (!this.started || !this.fits(cells)) out += this.startBlock(cells)
-      out += this.row(records[i]!, cells)
+      if (!this.started || !this.fits(cells)) out.push(this.startBlock(cells))
+      out.push(this.row(records[i]!, cells))
     }
-    return out
+    return out.join('')
   }
 
   private fits(cells: Cells): boolean {

@@ -1,7 +1,7 @@
 import { INT64_MAX, INT64_MIN, UINT64_MAX, type FieldValue } from './record.js'
 import { quoteCell } from './csv-cells.js'
 import { quoteString } from './lp-escape.js'
-import { checkField } from './validate-record.js'
+import { checkField } from './name-rules.js'
 
 // Each encoder checks a value on its fast path (one regex tells "nothing to
 // escape and nothing to reject" for strings) and leaves every other case to

@@ -41,31 +41,48 @@ export function lineDecoder(format: LogFormat): LineDecoder {
   }
 }
 
-/** Checks and encodes records into whole lines (each ending in `\n`); stateful for CSV. */
+/** Checks and encodes records into whole lines (each ending in `\n`) as UTF-8; stateful for CSV. */
 export interface ChunkEncoder {
   /** Throws `RecordError` naming the record's index. */
-  encode(records: readonly InfluxRecord[]): string
+  encode(records: readonly InfluxRecord[]): Buffer
   /** The file changed under us (new file, or another writer): CSV starts a new annotation block. */
   reset(): void
+}
+
+/**
+ * Lines to UTF-8, each followed by `\n`, written straight into one buffer: a long
+ * string of concatenated lines would first have to be flattened, which costs more
+ * than encoding them.
+ */
+export function linesToBytes(lines: readonly string[]): Buffer {
+  let units = lines.length
+  for (const line of lines) units += line.length
+  const bytes = Buffer.allocUnsafe(units * 3) // a UTF-16 unit is at most 3 UTF-8 bytes
+  let length = 0
+  for (const line of lines) {
+    length += bytes.write(line, length)
+    bytes[length++] = 0x0a
+  }
+  return bytes.subarray(0, length)
 }
 
 export function chunkEncoder(format: LogFormat): ChunkEncoder {
   if (format === 'csv') {
     const csv = new CsvEncoder()
-    return { encode: (records) => csv.encode(records), reset: () => csv.reset() }
+    return { encode: (records) => Buffer.from(csv.encode(records)), reset: () => csv.reset() }
   }
-  const line = format === 'jsonl' ? encodeJsonl : encodeLineProtocol
+  const encodeLine = format === 'jsonl' ? encodeJsonl : encodeLineProtocol
   return {
     encode(records) {
-      let out = ''
+      const lines = new Array<string>(records.length)
       for (let i = 0; i < records.length; i++) {
         try {
-          out += `${line(records[i]!)}\n`
+          lines[i] = encodeLine(records[i]!)
         } catch (error) {
           throw atRecord(error, i, records.length)
         }
       }
-      return out
+      return linesToBytes(lines)
     },
     reset() {},
   }

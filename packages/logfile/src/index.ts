@@ -18,7 +18,6 @@ export type { ReadItem, BadLine, ReadOptions, ReadStats, LogReader } from './rea
 export { readLogs } from './read-logs.js'
 export { listLogFiles } from './list-log-files.js'
 export { formatFromPath } from './formats.js'
-export { TORN_MARKER } from './torn-line.js'
 export {
   LogfileError,
   RecordError,

@@ -7,6 +7,7 @@ import { encodeJsonl } from './jsonl-encode.js'
 import { jsonlLineSchema } from './jsonl-schema.js'
 import type { FieldValue, InfluxRecord } from './record.js'
 import { validateRecord } from './validate-record.js'
+import { thrownBy } from '../test/fixtures/thrown.js'
 
 /** What a line must decode to, by the general rule alone: JSON.parse, the schema (a separate ajv), the record rules. */
 const validate = new Ajv({ strict: true }).compile(jsonlLineSchema)
@@ -88,12 +89,7 @@ describe('decodeJsonl', () => {
     ['{"time":"1","measurement":"_m","fields":{"v":1}}', 'starts with "_"', undefined],
     ['{"time":"1","measurement":"m","fields":{"__proto__":{"i":"1"}}}', 'field key "__proto__" starts with "_"', undefined],
   ])('rejects %s: %s', (line, reason, column) => {
-    let thrown: unknown
-    try {
-      decodeJsonl(line)
-    } catch (error) {
-      thrown = error
-    }
+    const thrown = thrownBy(() => decodeJsonl(line))
     expect(JsonlError.isInstance(thrown), String(thrown)).toBe(true)
     expect((thrown as JsonlError).message).toContain(reason)
     expect((thrown as JsonlError).column).toBe(column)

@@ -1,7 +1,8 @@
 import { JsonlError, RecordError } from './errors.js'
 import { describeSchemaErrors, jsonlLineValidator } from './jsonl-schema.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldValue, type InfluxRecord } from './record.js'
-import { checkName, checkPlainName, NAME_NEEDS_CHECK, validateRecord } from './validate-record.js'
+import { checkName, checkPlainName, NAME_NEEDS_CHECK } from './name-rules.js'
+import { validateRecord } from './validate-record.js'
 
 // Lines in the exact layout encodeJsonl() writes, with no backslash (so no escape
 // sequence), control character or surrogate anywhere, are read by a strict scanner

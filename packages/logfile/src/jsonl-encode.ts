@@ -1,6 +1,7 @@
 import type { InfluxRecord } from './record.js'
 import { jsonValue } from './field-encoders.js'
-import { checkRecordFrame, NameCache, noFields } from './name-cache.js'
+import { NameCache, noFields } from './name-cache.js'
+import { checkFrame } from './name-rules.js'
 
 const NEEDS_JSON_ESCAPE = /["\\\x00-\x1f]/
 const jsonString = (text: string) => (NEEDS_JSON_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`)
@@ -17,7 +18,7 @@ const fieldKeys = new NameCache('field key', (key) => `${jsonString(key)}:`)
  * Empty tag values are dropped. Throws `RecordError` for an invalid record (as `validateRecord`).
  */
 export function encodeJsonl(record: InfluxRecord): string {
-  checkRecordFrame(record)
+  checkFrame(record)
   let line = `{"time":"${record.timestamp}","measurement":${measurements.get(record.measurement, 'measurement')},"tags":{`
   let separator = ''
   const tags = record.tags

@@ -27,7 +27,7 @@ export async function openByteStream(file: string, highWaterMark: number): Promi
   const handle = await fs.promises.open(file, 'r')
   const raw = handle.createReadStream({ highWaterMark })
   if (!file.endsWith('.gz')) return raw
-  const gunzip = zlib.createGunzip({ chunkSize: Math.min(highWaterMark, 64 * 1024) })
+  const gunzip = zlib.createGunzip({ chunkSize: Math.max(64, Math.min(highWaterMark, 64 * 1024)) })
   pipeline(raw, gunzip, () => {})
   return gunzip
 }

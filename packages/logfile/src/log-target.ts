@@ -45,23 +45,28 @@ export class LogTarget {
     private readonly onBackgroundError: (error: unknown) => void,
   ) {}
 
-  /** Switches to the file for `base` (size rotation: the first counter from `from` whose file is not full). */
-  async select(base: string, from: number, reopen = false): Promise<void> {
+  /**
+   * Switches to the file for `base`. With size rotation: the last numbered file
+   * from `from` on (whoever wrote it), unless `need` more bytes would take it past
+   * maxBytes; then the next number.
+   */
+  async select(base: string, from: number, reopen = false, need = 0): Promise<void> {
     const rotate = this.options.rotate
     let counter = from
     let file = base
     if (rotate.kind === 'size') {
-      for (; ; counter++) {
-        file = withCounter(base, counter)
-        if ((await fileSize(`${file}.gz`)) !== undefined) continue
-        if (((await fileSize(file)) ?? 0) < rotate.maxBytes) break
-      }
+      let next = from
+      while ((await fileSize(withCounter(base, next))) !== undefined || (await fileSize(`${withCounter(base, next)}.gz`)) !== undefined) next++
+      const last = next - 1
+      const size = last >= from ? await fileSize(withCounter(base, last)) : undefined
+      counter = size !== undefined && (size === 0 || size + need <= rotate.maxBytes) ? last : next
+      file = withCounter(base, counter)
     }
     if (file === this.path && !reopen) return
     let handle: FileHandle
     try {
       await fs.promises.mkdir(path.dirname(file), { recursive: true })
-      handle = await fs.promises.open(file, 'a')
+      handle = await fs.promises.open(file, 'a+') // O_APPEND, and readable for the torn-line check
       if (this.options.fsync !== 'never' && (await handle.stat()).size === 0) await syncPath(path.dirname(file))
     } catch (error) {
       throw new LogWriteError(`cannot open logfile ${file}: ${describe(error)}`, file, { cause: error })
@@ -77,6 +82,11 @@ export class LogTarget {
       this.stats.rotations++
       if (this.options.compressRotated === true) this.compress(old)
     }
+  }
+
+  /** fstat of the open file, synchronous: metadata of a local file costs a microsecond, a thread-pool round trip far more. */
+  stat(): fs.Stats {
+    return fs.fstatSync(this.handle!.fd)
   }
 
   /** Appends the whole buffer (one write() unless the kernel writes less). */

@@ -107,26 +107,25 @@ class FileLogWriter implements LogWriter {
     const target = this.target
     const base = this.naming.at(this.nowMs())
     if (base !== target.base) await target.select(base, 0)
-    let stat = await target.handle!.stat()
+    let stat = target.stat()
     if (stat.nlink === 0) {
       // Another process compressed and removed the file: start it again.
       await target.select(target.base, target.counter, true)
-      stat = await target.handle!.stat()
+      stat = target.stat()
     }
     if (stat.size !== this.expectedSize) this.encoder.reset()
-    let text = this.encoder.encode(records)
+    let buffer = this.encoder.encode(records)
     const rotate = this.options.rotate
-    if (rotate.kind === 'size' && stat.size > 0 && stat.size + Buffer.byteLength(text) > rotate.maxBytes) {
-      await target.select(target.base, target.counter + 1)
-      stat = await target.handle!.stat()
+    if (rotate.kind === 'size' && stat.size > 0 && stat.size + buffer.length > rotate.maxBytes) {
+      await target.select(target.base, target.counter + 1, false, buffer.length)
+      stat = target.stat()
       this.encoder.reset()
-      text = this.encoder.encode(records)
+      buffer = this.encoder.encode(records)
     }
     if (!this.tailChecked) {
-      if (await endsTorn(target.handle!, stat.size)) text = `${TORN_MARKER}\n${text}`
+      if (await endsTorn(target.handle!, stat.size)) buffer = Buffer.concat([Buffer.from(`${TORN_MARKER}\n`), buffer])
       this.tailChecked = true
     }
-    const buffer = Buffer.from(text)
     try {
       await target.writeAll(buffer)
     } catch (error) {

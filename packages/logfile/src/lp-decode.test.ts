@@ -4,6 +4,7 @@ import { asWritten, randomRecords } from '../test/fixtures/random-records.js'
 import { LineProtocolError } from './errors.js'
 import { decodeLineProtocol } from './lp-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
+import { thrownBy } from '../test/fixtures/thrown.js'
 
 describe('decodeLineProtocol', () => {
   it.each(escapingCases)('reads back the record of: $name', ({ record, lp }) => {
@@ -66,12 +67,7 @@ describe('decodeLineProtocol', () => {
     ['# a comment', 1, 'comment line'],
     ['m,t=a\\\\b v=1 1', 5, 'backslash before "\\\\"'],
   ])('rejects %j at column %i: %s', (line, column, reason) => {
-    let thrown: unknown
-    try {
-      decodeLineProtocol(line)
-    } catch (error) {
-      thrown = error
-    }
+    const thrown = thrownBy(() => decodeLineProtocol(line))
     expect(LineProtocolError.isInstance(thrown), String(thrown)).toBe(true)
     expect((thrown as LineProtocolError).column).toBe(column)
     expect((thrown as LineProtocolError).message).toContain(reason)

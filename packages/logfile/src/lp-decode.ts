@@ -1,6 +1,6 @@
 import { LineProtocolError, RecordError } from './errors.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldValue, type InfluxRecord } from './record.js'
-import { checkName, type NameKind } from './validate-record.js'
+import { checkName, type NameKind } from './name-rules.js'
 
 const BOOLEANS: Record<string, boolean> = { t: true, T: true, true: true, True: true, TRUE: true, f: false, F: false, false: false, False: false, FALSE: false }
 const FLOAT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/

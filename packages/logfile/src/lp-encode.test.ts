@@ -5,6 +5,7 @@ import { randomRecords } from '../test/fixtures/random-records.js'
 import { RecordError } from './errors.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import type { InfluxRecord } from './record.js'
+import { thrownBy } from '../test/fixtures/thrown.js'
 
 /** The same point built with the official client. */
 function officialPoint(record: InfluxRecord): Point {
@@ -60,12 +61,7 @@ describe('encodeLineProtocol', () => {
     ['no fields', { fields: {} }, 'fields'],
   ])('throws RecordError for %s', (_name, change, key) => {
     const record = { measurement: 'm', tags: {}, fields: { v: { type: 'float', value: 1 } }, timestamp: 1n, ...change } as InfluxRecord
-    let thrown: unknown
-    try {
-      encodeLineProtocol(record)
-    } catch (error) {
-      thrown = error
-    }
+    const thrown = thrownBy(() => encodeLineProtocol(record))
     expect(RecordError.isInstance(thrown)).toBe(true)
     expect((thrown as RecordError).key).toBe(key)
   })

@@ -1,7 +1,8 @@
 import type { InfluxRecord } from './record.js'
 import { escapeKey, escapeMeasurement } from './lp-escape.js'
 import { lpValue } from './field-encoders.js'
-import { checkRecordFrame, NameCache, noFields } from './name-cache.js'
+import { NameCache, noFields } from './name-cache.js'
+import { checkFrame } from './name-rules.js'
 
 /**
  * Sorted keys (line protocol wants tags sorted; Point.toLineProtocol() also sorts
@@ -34,7 +35,7 @@ const fieldKeys = new NameCache('field key', (key) => `${escapeKey(key)}=`)
  * values are dropped. Throws `RecordError` for an invalid record (as `validateRecord`).
  */
 export function encodeLineProtocol(record: InfluxRecord): string {
-  checkRecordFrame(record)
+  checkFrame(record)
   let line = measurements.get(record.measurement, 'measurement')
   const tags = record.tags
   for (const key of sortedKeys(tags)) {

@@ -1,6 +1,6 @@
 import { RecordError } from './errors.js'
-import { TIMESTAMP_MAX, TIMESTAMP_MIN, type InfluxRecord } from './record.js'
-import { checkName, validateRecord, type NameKind } from './validate-record.js'
+import type { InfluxRecord } from './record.js'
+import { checkName, type NameKind } from './name-rules.js'
 
 /** Entries before a cache starts over (bounds memory when names never repeat). */
 const MAX_ENTRIES = 4096
@@ -29,14 +29,6 @@ export class NameCache {
     }
     return encoded
   }
-}
-
-/** The record's shape (an object with tags and fields objects) and timestamp range; names and values are checked by the encoders. */
-export function checkRecordFrame(record: InfluxRecord): void {
-  if (typeof record !== 'object' || record === null) throw new RecordError(`a record must be an object, got ${record === null ? 'null' : typeof record}`)
-  const t = record.timestamp
-  if (typeof record.tags === 'object' && record.tags !== null && typeof record.fields === 'object' && record.fields !== null && typeof t === 'bigint' && t >= TIMESTAMP_MIN && t <= TIMESTAMP_MAX) return
-  validateRecord(record) // throws the precise error
 }
 
 export function noFields(record: InfluxRecord): never {

@@ -1,1 +1,10 @@
-export {}
+export { replay, type ReplayOptions, type ReplaySummary } from './replay.js'
+export type { ServerSummary } from './server-feed.js'
+export type { ReplayProgress } from './progress.js'
+export type { RateLimit } from './rate-limiter.js'
+export type { TimeBound } from './time-bound.js'
+export type { OutputStream } from './dry-run-output.js'
+export { checkpointDir } from './checkpoint-store.js'
+export { drainSpool, type DrainOptions, type DrainSummary } from './drain-spool.js'
+export { exportToLogfile, type ExportOptions, type ExportProgress, type ExportSummary } from './export-to-logfile.js'
+export { ReplayError, ReplayOptionsError, CheckpointError, ExportQueryError, ExportDataError, ExportOutputError } from './errors.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ulpsAway } from '../test/ulp.js'
-import { BOUNDARY_ULPS, binPosition, hasExactBinIndex } from './bin-position.js'
+import { BOUNDARY_ULPS, binPosition, hasExactBinIndex, interiorMargin } from './bin-position.js'
 
 const WIDTHS = [0.1, 0.25, 1 / 3, 1, 7, 30, 1e-3]
 /** Bin indices near 0, far below it, and around today's epoch for each width. */
@@ -64,5 +64,53 @@ describe('hasExactBinIndex', () => {
     expect(hasExactBinIndex(2 ** 53, 1)).toBe(false)
     expect(hasExactBinIndex(1.7e9, 1e-9)).toBe(false)
     expect(hasExactBinIndex(-1e300, 1)).toBe(false)
+  })
+})
+
+describe('interiorMargin', () => {
+  // Ordinary widths, and tiny and huge ones, where rounding is absolute or the magnitudes extreme.
+  const widths = [...WIDTHS, 1e-300, 1e-310, 3e-320, 1e300]
+  const indicesFor = (width: number) => indices(width).filter((k) => Number.isFinite((k + 1) * width) && hasExactBinIndex((k + 1) * width, width))
+
+  it('leaves room inside every bin, and any time in that room is in the bin at offset t - start, by binPosition', () => {
+    for (const width of widths) {
+      for (const k of indicesFor(width)) {
+        const start = k * width
+        const end = (k + 1) * width
+        const margin = interiorMargin(start, end)
+        const label = `k=${k} width=${width}`
+        const low = start + margin
+        const high = end - margin
+        if (width >= 1e-300) expect(high - low, label).toBeGreaterThan(width / 2)
+        for (const t of [ulpsAway(low, 1), (low + high) / 2, ulpsAway(high, -1)]) {
+          if (!(low < t && t < high)) continue
+          expect(binPosition(t, width), `${label} t=${t}`).toEqual({ index: k, offset: t - start })
+        }
+      }
+    }
+  })
+
+  it('leaves no room in bins whose index is 2^48 or more, long before t / width nears Number.MAX_SAFE_INTEGER', () => {
+    for (const width of [...WIDTHS, 1e-300, 1e300]) {
+      for (const k of [2 ** 48, 2 ** 48 + 3, 2 ** 52, -(2 ** 48) - 1]) {
+        const start = k * width
+        const end = (k + 1) * width
+        const margin = interiorMargin(start, end)
+        // (Beyond the largest double, the bounds are infinite or NaN, and no time passes either.)
+        expect(start + margin < end - margin, `k=${k} width=${width}`).toBe(false)
+      }
+    }
+  })
+
+  it(`is wider than the ${BOUNDARY_ULPS} units in the last place that count as on a boundary`, () => {
+    for (const width of WIDTHS) {
+      for (const k of indicesFor(width).filter((k) => k !== 0 && k !== -1)) {
+        const start = k * width
+        const end = (k + 1) * width
+        const margin = interiorMargin(start, end)
+        expect(margin).toBeGreaterThan(ulpsAway(start, 3) - start)
+        expect(margin).toBeGreaterThan(Math.abs(ulpsAway(end, 3) - end))
+      }
+    }
   })
 })

@@ -52,3 +52,30 @@ export function binPosition(t: number, binWidth: number): BinPosition {
   }
   return { index, offset }
 }
+
+/** 2^-1022, the smallest normal double: below it, rounding errors are absolute (up to half of Number.MIN_VALUE). */
+const MIN_NORMAL = 2 ** -1022
+const INTERIOR_TOLERANCE = 8 * Number.EPSILON
+
+/**
+ * How far inside the bin from `start = k * binWidth` to `end = (k + 1) * binWidth`
+ * (both as computed) a time must be for {@link binPosition} to put it in bin k
+ * at offset `t - start`, untouched by the boundary rounding: any `t` with
+ * `start + margin < t < end - margin` is far enough from both boundaries.
+ *
+ * `t / binWidth` and the bin starts are each off by at most half a unit in the
+ * last place of the largest magnitude involved (or half of Number.MIN_VALUE
+ * below the normal range), and the boundary tolerance is {@link BOUNDARY_ULPS}
+ * units; eight units leaves room to spare. This lets TimeBin decide with two
+ * comparisons, without dividing, that a time lies inside the open bin or the
+ * next one.
+ *
+ * The margin grows with the magnitude of the bin's times, so beyond a bin
+ * index of about 2^47 (`1 / (32 * Number.EPSILON)`) it leaves no room in
+ * the bin: there, far below `Number.MAX_SAFE_INTEGER`, every time goes the
+ * careful way ({@link hasExactBinIndex}, then {@link binPosition}).
+ */
+export function interiorMargin(start: number, end: number): number {
+  // The sum is at least the largest magnitude, and cheaper than Math.max.
+  return (Math.abs(start) + Math.abs(end) + MIN_NORMAL) * INTERIOR_TOLERANCE
+}

@@ -1,3 +1,2 @@
 export { TimeBin } from './time-bin.js'
-export type { OpenBin } from './time-bin.js'
-export type { BinTuple } from './pending-bins.js'
+export type { BinTuple, OpenBin } from './time-bin.js'

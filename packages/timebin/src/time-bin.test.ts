@@ -188,6 +188,55 @@ describe('getTuples()', () => {
     tb.point(4.5, 8)
     expect(tb.getTuples()).toEqual([[3, 7]]) // 6 * 0.5 + 8 * 0.5
   })
+
+  it('returns a new empty array each time no bin has finished', () => {
+    const tb = new TimeBin(1)
+    const first = tb.getTuples()
+    expect(first).toEqual([])
+    first.push([0, 1])
+    tb.point(0.5, 2)
+    const second = tb.getTuples()
+    expect(second).toEqual([])
+    expect(second).not.toBe(first)
+  })
+
+  it('hands out new arrays and tuples each time, so a caller may keep or change them', () => {
+    const tb = new TimeBin(1)
+    tb.point(0.5, 2)
+    tb.point(1.5, 2)
+    const single = tb.getTuples()
+    single[0]![1] = 99
+    single.push([7, 7])
+    tb.point(3.5, 4)
+    const several = tb.getTuples()
+    several[0]![0] = -1
+    several.length = 0
+    tb.point(4.5, 6)
+    expect(tb.getTuples()).toEqual([[3, 5]]) // 4 * 0.5 + 6 * 0.5
+    expect(single).toEqual([
+      [0, 99],
+      [7, 7],
+    ])
+    tb.point(6.5, 8)
+    expect(tb.getTuples()).toEqual([
+      [4, 7], // 6 * 0.5 + 8 * 0.5
+      [5, 8],
+    ])
+  })
+
+  it('returns every bin of a gap of ten thousand in order, and single bins again after it', () => {
+    const tb = new TimeBin(0.5)
+    tb.point(0.25, 2)
+    tb.point(5000.25, 4)
+    const tuples = tb.getTuples()
+    expect(tuples).toHaveLength(10_000)
+    expect(tuples[0]).toEqual([0, 3]) // (2 * 0.25 + 4 * 0.25) / 0.5
+    expect(tuples.slice(1).every(([start, value], i) => start === (i + 1) * 0.5 && value === 4)).toBe(true)
+    for (let k = 10_001; k <= 10_040; k++) {
+      tb.point(k * 0.5 + 0.25, k % 7)
+      expect(tb.getTuples()).toEqual([[(k - 1) * 0.5, ((k - 1) % 7) / 2 + (k % 7) / 2]])
+    }
+  })
 })
 
 describe('flush()', () => {

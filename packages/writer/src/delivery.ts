@@ -78,7 +78,7 @@ export class Delivery {
       await spool.recoverStale()
       const ctx: ServerContext = { server, sender: createHttpSender(server), policy: new RetryPolicy(config.retry), spool, errorsFile, hub, stats: newStats() }
       let drainer: SpoolDrainer | undefined
-      const outbox = new Outbox(ctx, () => drainer?.poke())
+      const outbox = new Outbox(ctx, () => drainer?.poke(), options.drainSpool !== false)
       drainer = new SpoolDrainer(ctx, config.spool.dir, outbox, stopper)
       paths.set(server.name, { ctx, outbox, drainer })
     }
@@ -105,23 +105,27 @@ export class Delivery {
 
   /**
    * Queues line protocol (trusted: as `encodeLineProtocol` makes it) for every
-   * server without waiting. With `track`, returns a promise of what became of
-   * these points at each server (accepted, spooled, rejected, dropped).
+   * server, never waiting for a server. Resolves once the lines are queued in
+   * memory (or, beyond a server's max_buffer_lines, written to its spool);
+   * with `track`, once every server accepted, rejected or spooled them, with
+   * what became of them at each.
    */
   enqueue(lines: readonly string[], track: true): Promise<Record<string, ServerOutcome>>
-  enqueue(lines: readonly string[], track?: boolean): Promise<Record<string, ServerOutcome>> | undefined
-  enqueue(lines: readonly string[], track = false): Promise<Record<string, ServerOutcome>> | undefined {
+  enqueue(lines: readonly string[], track?: boolean): Promise<Record<string, ServerOutcome> | undefined>
+  enqueue(lines: readonly string[], track = false): Promise<Record<string, ServerOutcome> | undefined> {
+    const { queued, outcome } = this.queue(lines, track)
+    return track ? outcome : queued.then(() => undefined)
+  }
+
+  /** `queued`: the lines are in every outbox (or spooled); `outcome`: with `track`, what each server did with them. */
+  queue(lines: readonly string[], track: boolean): { queued: Promise<void>; outcome: Promise<Record<string, ServerOutcome> | undefined> } {
     if (this.closing !== undefined) throw new ClosedError('this delivery (client) is closed; open a new one to send more')
-    if (!track) {
-      for (const path of this.paths.values()) path.outbox.enqueue(lines)
-      return undefined
-    }
-    const waits = [...this.paths].map(async ([name, path]) => {
-      const ticket = new Ticket(lines.length)
-      path.outbox.enqueue(lines, ticket)
-      return [name, await ticket.done] as const
-    })
-    return Promise.all(waits).then((pairs) => Object.fromEntries(pairs))
+    const paths = [...this.paths]
+    const tickets = paths.map(() => (track ? new Ticket(lines.length) : undefined))
+    const queued = Promise.all(paths.map(([, path], i) => path.outbox.enqueue(lines, tickets[i]))).then(() => undefined)
+    if (!track) return { queued, outcome: queued.then(() => undefined) }
+    const outcome = queued.then(async () => Object.fromEntries(await Promise.all(paths.map(async ([name], i) => [name, await tickets[i]!.done] as const))))
+    return { queued, outcome }
   }
 
   /**
@@ -130,6 +134,7 @@ export class Delivery {
    * rejected. Throws InvalidInputError naming the record (index) and key.
    */
   send(records: readonly InfluxRecord[]): Promise<Record<string, ServerOutcome>> {
+    if (this.closing !== undefined) throw new ClosedError('this delivery (client) is closed; open a new one to send more')
     const collector = new PointCollector('point', false)
     for (let i = 0; i < records.length; i++) collector.add(i, () => records[i]!)
     return this.enqueue(collector.lines, true)

@@ -1,5 +1,6 @@
 export { EHTInfluxDBClient, type ClientOptions } from './client.js'
-export { WriteApi, type CallOptions, type WriteApiOptions, type WriteMode, type WriteOptions, type WriteResult } from './write-api.js'
+export { WriteApi, type WriteApiOptions, type WriteResult } from './write-api.js'
+export { rowsToLineProtocol, type CallOptions, type WriteMode, type WriteOptions } from './write-options.js'
 export type { Columnar, Row } from './normalize-rows.js'
 export type { TimestampInput, TimestampUnit } from './timestamps.js'
 export { Delivery, listSpool, openDelivery, type DeliveryOptions } from './delivery.js'

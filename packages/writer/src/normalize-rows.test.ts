@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Point } from '@influxdata/influxdb-client'
-import { InvalidInputError } from './errors.js'
+import { inputError } from '../test/helpers.js'
 import { normalizeRows, type RowOptions } from './normalize-rows.js'
 
 const T = 1617672549204824064n
@@ -15,15 +15,7 @@ const options = (extra: Partial<RowOptions> = {}): RowOptions => ({
   ...extra,
 })
 
-function failure(input: unknown, extra: Partial<RowOptions> = {}): InvalidInputError {
-  try {
-    normalizeRows(input, options(extra))
-  } catch (error) {
-    if (error instanceof InvalidInputError) return error
-    throw error
-  }
-  throw new Error('expected an InvalidInputError')
-}
+const failure = (input: unknown, extra: Partial<RowOptions> = {}) => inputError(() => normalizeRows(input, options(extra)))
 
 describe('normalizeRows: the three shapes of input', () => {
   it('one row, an array of rows and columns give the same line protocol', () => {
@@ -109,7 +101,8 @@ describe('normalizeRows: bad input names the row (index) and column', () => {
     expect(failure([{ '': 1, timestamp: T }])).toMatchObject({ row: 0, column: '' })
     expect(failure([{ _measurement: 1, timestamp: T }]).message).toMatch(/^row 0, column "_measurement": .*reserves/)
     expect(failure([{ time: 1, timestamp: T }]).message).toMatch(/^row 0, column "time": .*reserved/)
-    expect(failure([{ v: 1, timestamp: T }], { measurement: '_internal' }).message).toMatch(/^row 0, column "measurement": .*reserves/)
+    expect(failure([{ v: 1, timestamp: T }], { measurement: '_internal', skipInvalid: true })).toMatchObject({ row: undefined, column: 'dataFrameMeasurementName' })
+    expect(failure([{ v: 1, timestamp: T }], { measurement: '_internal' }).message).toMatch(/^write\(\): dataFrameMeasurementName: measurement "_internal" .*reserves/)
   })
 
   it('a tag that is not a string', () => {

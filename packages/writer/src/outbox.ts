@@ -1,27 +1,25 @@
-import { ACCEPTED, deliverBatch, REJECTED, UNSENT, type BatchResult } from './deliver-batch.js'
+import { deliverBatch, UNSENT, type BatchResult } from './deliver-batch.js'
 import { DeliveryFailedError, ServerRefusedError, SpoolFullError } from './errors.js'
 import { recordRejected, retryHooks, type ServerContext } from './server-context.js'
 import { describeServer } from './server-label.js'
 import { Stopper } from './sleep.js'
+import { LineQueue, settleSent, unsentSpans, type Span } from './line-queue.js'
 import type { Ticket } from './ticket.js'
 
-type Entry = { lines: readonly string[]; offset: number; ticket: Ticket | undefined } | { marker: () => void }
-/** Which call's ticket owns how many consecutive lines of a batch. */
-type Span = [Ticket | undefined, number]
+/** Batches of one server sent at the same time (the server and the link work in parallel). */
+const MAX_IN_FLIGHT = 4
 
 /**
  * One server's outbox: a bounded in-memory queue (max_buffer_lines; beyond it
  * points go to the spool), sent in batches (batch_size, batch_bytes,
- * flush_interval) one request at a time, with the retry policy. When a batch
- * cannot be delivered the server is marked down: its points and everything
- * after them go to the spool until the spool drainer gets through again.
+ * flush_interval) up to MAX_IN_FLIGHT requests at a time, with the retry
+ * policy. When a batch cannot be delivered the server is marked down: its
+ * points and everything after them go to the spool until the spool drainer
+ * gets through again (without a drainer, each batch is tried on its own).
  */
 export class Outbox {
-  private entries: Entry[] = []
-  private head = 0
-  private queuedBytes = 0
-  private firstQueuedAt = 0
-  private markers = 0
+  private readonly queue = new LineQueue()
+  private inFlight = 0
   private wakeUp: (() => void) | undefined
   private closing = false
   private hurry = new Stopper()
@@ -33,29 +31,32 @@ export class Outbox {
   constructor(
     private readonly ctx: ServerContext,
     private readonly onSpool: () => void,
+    /** A spool drainer runs and will mark the server up again: only then may it be marked down. */
+    private readonly drained: boolean,
   ) {
     this.running = this.pump()
   }
 
-  /** Queues lines (never waits); with a ticket, settles it as they are delivered, spooled or rejected. */
-  enqueue(lines: readonly string[], ticket?: Ticket): void {
-    if (lines.length === 0) return
+  /**
+   * Queues lines without waiting for the server; with a ticket, settles it as
+   * they are delivered, spooled or rejected. Resolves at once, or, when the
+   * memory buffer is full, once the overflow is in the spool (disk only).
+   */
+  enqueue(lines: readonly string[], ticket?: Ticket): Promise<void> {
+    if (lines.length === 0) return Promise.resolve()
     const { stats, server } = this.ctx
     stats.written += lines.length
     const room = Math.max(0, server.maxBufferLines - stats.queued)
     const kept = room >= lines.length ? lines : lines.slice(0, room)
     if (kept.length > 0) {
-      const wasEmpty = stats.queued === 0
-      this.entries.push({ lines: kept, offset: 0, ticket })
+      const wasEmpty = this.queue.lines === 0
+      this.queue.push(kept, ticket)
       stats.queued += kept.length
-      for (const line of kept) this.queuedBytes += line.length + 1
-      if (wasEmpty) this.firstQueuedAt = Date.now()
-      if (wasEmpty || stats.queued >= server.batchSize || this.queuedBytes >= server.batchBytes) this.wakeUp?.()
+      if (wasEmpty || this.queue.lines >= server.batchSize || this.queue.bytes >= server.batchBytes) this.wakeUp?.()
     }
-    if (kept.length < lines.length) {
-      const overflow = lines.slice(kept.length)
-      void this.spoolLines(overflow, `more than max_buffer_lines = ${server.maxBufferLines} points waiting in memory`, [[ticket, overflow.length]])
-    }
+    if (kept.length === lines.length) return Promise.resolve()
+    const overflow = lines.slice(kept.length)
+    return this.spoolLines(overflow, `more than max_buffer_lines = ${server.maxBufferLines} points waiting in memory`, [[ticket, overflow.length]])
   }
 
   /**
@@ -66,8 +67,7 @@ export class Outbox {
     if (hurry && this.hurrying++ === 0) this.hurry.stop()
     try {
       await new Promise<void>((resolve) => {
-        this.entries.push({ marker: resolve })
-        this.markers++
+        this.queue.pushMarker(resolve)
         this.wakeUp?.()
       })
     } finally {
@@ -89,26 +89,16 @@ export class Outbox {
     this.down = undefined
   }
 
-  private peek(): Entry | undefined {
-    return this.entries[this.head]
+  /** A batch should go now: full, old enough, flushed or closing. */
+  private batchReady(): boolean {
+    const { server } = this.ctx
+    const q = this.queue
+    if (this.closing || q.markers > 0 || q.lines >= server.batchSize || q.bytes >= server.batchBytes) return true
+    return q.lines > 0 && Date.now() - q.since >= server.flushIntervalMs
   }
 
-  private pop(): void {
-    this.entries[this.head++] = undefined as unknown as Entry
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head)
-      this.head = 0
-    }
-  }
-
-  private ready(): boolean {
-    const { stats, server } = this.ctx
-    if (this.closing || this.markers > 0 || stats.queued >= server.batchSize || this.queuedBytes >= server.batchBytes) return true
-    return stats.queued > 0 && Date.now() - this.firstQueuedAt >= server.flushIntervalMs
-  }
-
-  private waitForWork(): Promise<void> {
-    if (this.ready()) return Promise.resolve()
+  /** Until wakeUp() (new lines, a flush, a batch done) or, with lines waiting, their flush interval. */
+  private waitForSignal(): Promise<void> {
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined
       const done = () => {
@@ -117,52 +107,36 @@ export class Outbox {
         resolve()
       }
       // Points only in memory keep the process alive until they are sent (the timer is not unref'ed).
-      if (this.ctx.stats.queued > 0) timer = setTimeout(done, Math.max(0, this.firstQueuedAt + this.ctx.server.flushIntervalMs - Date.now()))
+      if (this.queue.lines > 0) timer = setTimeout(done, Math.max(0, this.queue.since + this.ctx.server.flushIntervalMs - Date.now()))
       this.wakeUp = done
     })
   }
 
+  /** Starts up to MAX_IN_FLIGHT batches; a flush marker waits until every batch before it is done. */
   private async pump(): Promise<void> {
     for (;;) {
-      await this.waitForWork()
-      const entry = this.peek()
-      if (entry === undefined) {
-        if (this.closing) return
-        continue
-      }
-      if ('marker' in entry) {
-        this.pop()
-        this.markers--
+      const head = this.queue.headKind()
+      if (head === 'marker' && this.inFlight === 0) {
+        const marker = this.queue.popMarker()
         await this.ctx.spool.idle()
-        entry.marker()
+        marker()
         continue
       }
-      const [lines, spans] = this.take()
-      await this.process(lines, spans)
-    }
-  }
-
-  /** Up to batch_size lines / batch_bytes from the head of the queue, stopping at a flush marker. */
-  private take(): [string[], Span[]] {
-    const { server, stats } = this.ctx
-    const lines: string[] = []
-    const spans: Span[] = []
-    let bytes = 0
-    for (let entry = this.peek(); entry !== undefined && !('marker' in entry); entry = this.peek()) {
-      if (lines.length >= server.batchSize || (lines.length > 0 && bytes >= server.batchBytes)) break
-      const start = lines.length
-      while (entry.offset < entry.lines.length && lines.length < server.batchSize && (lines.length === 0 || bytes < server.batchBytes)) {
-        const line = entry.lines[entry.offset++]!
-        lines.push(line)
-        bytes += line.length + 1
+      if (head === 'lines' && this.inFlight < MAX_IN_FLIGHT && this.batchReady()) {
+        const [lines, spans] = this.queue.take(this.ctx.server.batchSize, this.ctx.server.batchBytes)
+        this.ctx.stats.queued -= lines.length
+        this.inFlight++
+        this.process(lines, spans)
+          .catch((error: unknown) => this.reportBug(error, lines.length))
+          .finally(() => {
+            this.inFlight--
+            this.wakeUp?.()
+          })
+        continue
       }
-      spans.push([entry.ticket, lines.length - start])
-      if (entry.offset === entry.lines.length) this.pop()
+      if (head === 'empty' && this.closing && this.inFlight === 0) return
+      await this.waitForSignal()
     }
-    stats.queued -= lines.length
-    this.queuedBytes -= bytes
-    if (stats.queued === 0) this.queuedBytes = 0
-    return [lines, spans]
   }
 
   private async process(lines: string[], spans: Span[]): Promise<void> {
@@ -172,12 +146,12 @@ export class Outbox {
     stats.delivered += result.accepted
     if (result.accepted > 0) hub.delivered({ server: server.name, points: result.accepted, fromSpool: false })
     await recordRejected(this.ctx, lines, result)
-    this.settleSpans(spans, result)
+    settleSent(spans, result)
     if (result.unsent === 0) return
     const reason = result.reason ?? 'not delivered'
     this.markDown(reason, result)
     const unsent = lines.filter((_, i) => result.status[i] === UNSENT)
-    await this.spoolLines(unsent, reason, this.unsentSpans(spans, result))
+    await this.spoolLines(unsent, reason, unsentSpans(spans, result.status))
   }
 
   private markDown(reason: string, result: BatchResult): void {
@@ -188,32 +162,14 @@ export class Outbox {
         ? new ServerRefusedError(`${label} refused the write (${reason}); check the token/credentials and the bucket; points are kept in the spool`, server.name, result.refusedStatus)
         : new DeliveryFailedError(`${label}: ${reason}; points are kept in the spool and sent when it answers again`, server.name)
     hub.error({ server: server.name, points: result.unsent, reason, error })
-    this.down ??= reason
+    if (this.drained) this.down ??= reason
   }
 
-  /** Settles each call's accepted and rejected lines of a sent batch. */
-  private settleSpans(spans: Span[], result: BatchResult): void {
-    let i = 0
-    for (const [ticket, count] of spans) {
-      let accepted = 0
-      let rejected = 0
-      for (const end = i + count; i < end; i++) {
-        if (result.status[i] === ACCEPTED) accepted++
-        else if (result.status[i] === REJECTED) rejected++
-      }
-      if (ticket === undefined) continue
-      ticket.settle('accepted', accepted)
-      ticket.settle('rejected', rejected, result.rejected[0]?.message)
-    }
-  }
-
-  private unsentSpans(spans: Span[], result: BatchResult): Span[] {
-    let i = 0
-    return spans.map(([ticket, count]) => {
-      let unsent = 0
-      for (const end = i + count; i < end; i++) if (result.status[i] === UNSENT) unsent++
-      return [ticket, unsent]
-    })
+  /** Should never happen: reported loudly rather than lost in an unhandled rejection. */
+  private reportBug(error: unknown, points: number): void {
+    const { server, hub } = this.ctx
+    const message = `internal error while delivering ${points} points to server "${server.name}": ${(error as Error)?.stack ?? String(error)}; they are in the logfile`
+    hub.error({ server: server.name, points, reason: message, error: new DeliveryFailedError(message, server.name, { cause: error }) })
   }
 
   /** Spools lines, settling their tickets as spooled, or as dropped when the spool cannot take them. */

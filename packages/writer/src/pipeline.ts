@@ -17,24 +17,26 @@ export class Pipeline {
     readonly delivery: Delivery,
   ) {}
 
-  /** Resolves once logged and queued (track: once every server accepted or spooled them). */
+  /** Resolves once logged and queued (or spooled when a server's buffer is full); track: once every server accepted or spooled them. */
   submit(records: readonly InfluxRecord[], lines: readonly string[], track: boolean): Promise<Record<string, ServerOutcome> | undefined> {
     const logged = this.tail.then(() => this.logWriter.append(records))
-    const queued = logged.then(
-      () => this.delivery.enqueue(lines, track),
-      (error: unknown) => {
-        this.delivery.enqueue(lines)
+    const handed = logged.then(
+      () => this.delivery.queue(lines, track),
+      async (error: unknown) => {
+        await this.delivery.queue(lines, false).queued
         const message = `the logfile could not be written (${(error as Error).message}); ${records.length} points were still sent to the servers`
         const failure = new LogfileWriteError(message, { cause: error })
         this.delivery.events.error({ server: undefined, points: records.length, reason: message, error: failure })
         throw failure
       },
     )
+    // The next call waits until this one is logged and queued, never for the servers.
+    const queued = handed.then((h) => h.queued)
     this.tail = queued.then(
       () => undefined,
       () => undefined,
     )
-    return queued
+    return track ? handed.then((h) => h.outcome) : queued.then(() => undefined)
   }
 
   /** Resolves when every call so far is logged and queued. */

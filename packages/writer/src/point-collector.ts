@@ -43,7 +43,12 @@ export class PointCollector {
       this.reject(this.toInputError(error, index))
       return
     }
-    this.records.push(record)
+    this.push(line, record)
+  }
+
+  /** Keeps an already encoded point (its record, when the logfile needs one). */
+  push(line: string, record: InfluxRecord | undefined): void {
+    if (record !== undefined) this.records.push(record)
     this.lines.push(line)
   }
 
@@ -54,7 +59,8 @@ export class PointCollector {
     throw error
   }
 
-  private reject(error: InvalidInputError): void {
+  /** Throws the error, or with skipInvalid sets the item aside. */
+  reject(error: InvalidInputError): void {
     if (!this.skipInvalid) throw error
     this.skipped.push(error)
   }

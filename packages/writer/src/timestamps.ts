@@ -90,6 +90,7 @@ export function toNs(value: unknown, unit: TimestampUnit): bigint {
       } else if (value === null) throw new TimestampProblem('timestamp is missing (null)')
       else throw new TimestampProblem(`timestamp must be a bigint, a string, a number or a Date, got ${typeof value}`)
   }
+  if (ns >= PLAUSIBLE_MIN_NS && ns < PLAUSIBLE_MAX_NS) return ns
   if (typeof value === 'number') return checkPlausible(ns, () => `${value} (${UNIT_NAMES[unit]})`, BigInt(Math.trunc(value)), unit, true)
   return checkPlausible(ns, () => (typeof value === 'string' ? JSON.stringify(value) : value instanceof Date ? value.toISOString() : `${String(value)} (ns)`))
 }

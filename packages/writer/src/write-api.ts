@@ -1,16 +1,14 @@
-import type { FieldType, InfluxRecord } from '@eht-influx-client/logfile'
+import type { InfluxRecord } from '@eht-influx-client/logfile'
 import type { Point } from '@influxdata/influxdb-client'
 import { ClosedError, InvalidInputError } from './errors.js'
 import type { DeliveryCallbacks } from './events.js'
-import { normalizeRows, type Columnar, type Row } from './normalize-rows.js'
 import type { Pipeline } from './pipeline.js'
 import type { PointCollector } from './point-collector.js'
 import { normalizeLines, normalizePoints } from './points.js'
 import type { ServerStats } from './server-context.js'
 import type { ServerOutcome } from './ticket.js'
 import type { TimestampUnit } from './timestamps.js'
-
-export type WriteMode = 'asynchronous' | 'synchronous'
+import { collectRows, type CallOptions, type WriteMode, type WriteOptions } from './write-options.js'
 
 /** Options of `client.writeApi()`; callbacks receive the events of the client's delivery while this WriteApi is open. */
 export interface WriteApiOptions extends DeliveryCallbacks {
@@ -22,25 +20,6 @@ export interface WriteApiOptions extends DeliveryCallbacks {
   skipInvalid?: boolean
   /** Called for each dropped bad item when skipInvalid is on. */
   onInvalid?: (error: InvalidInputError) => void
-}
-
-/** Per-call options of writePoint(s) / writeRecord(s). */
-export interface CallOptions {
-  writeMode?: WriteMode
-  timestampUnit?: TimestampUnit
-  skipInvalid?: boolean
-}
-
-/** `write()`: rows as objects, an array of them, or columns. */
-export interface WriteOptions extends CallOptions {
-  record: Row | readonly Row[] | Columnar
-  dataFrameMeasurementName: string
-  /** Columns that are tags (string values); every other column except the timestamp is a field. */
-  dataFrameTagColumns?: readonly string[]
-  /** Default `timestamp`. */
-  dataFrameTimestampColumn?: string
-  /** Types for columns: a JS number is a float unless this says `integer` or `unsigned`. */
-  fieldTypes?: Readonly<Record<string, FieldType>>
 }
 
 export interface WriteResult {
@@ -74,20 +53,7 @@ export class WriteApi {
   /** Rows -> points. Asynchronous mode: resolves once logged; synchronous: once every server accepted or spooled them. */
   write(options: WriteOptions): Promise<WriteResult> {
     this.checkOpen()
-    if (typeof options !== 'object' || options === null) throw new InvalidInputError('write() takes { record, dataFrameMeasurementName, dataFrameTagColumns, ... }', undefined, undefined)
-    const measurement = options.dataFrameMeasurementName
-    if (typeof measurement !== 'string' || measurement === '') {
-      throw new InvalidInputError(`write(): dataFrameMeasurementName must be a non-empty string, got ${JSON.stringify(measurement)}`, undefined, 'dataFrameMeasurementName')
-    }
-    const collector = normalizeRows(options.record, {
-      measurement,
-      tagColumns: options.dataFrameTagColumns ?? [],
-      timestampColumn: options.dataFrameTimestampColumn ?? 'timestamp',
-      fieldTypes: options.fieldTypes ?? {},
-      timestampUnit: options.timestampUnit ?? this.options.timestampUnit,
-      defaultTags: this.defaultTags,
-      skipInvalid: options.skipInvalid ?? this.options.skipInvalid,
-    })
+    const collector = collectRows(options, this.pointOptions(options ?? {}))
     return this.submit(collector, options.writeMode)
   }
 

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseConfig, type EHTConfig } from '@eht-influx-client/config'
 import { readLogs, type InfluxRecord } from '@eht-influx-client/logfile'
+import { InvalidInputError } from '../src/errors.js'
 
 /** A fresh directory under the OS temp dir. */
 export function tempDir(prefix = 'eht-writer-'): string {
@@ -88,4 +89,15 @@ export async function readAll(inputs: string | string[], format?: 'lp' | 'jsonl'
 /** `n` rows of one measurement, 1 ms apart from a fixed ns start, `value` = index. */
 export function rows(n: number, start = 1617672549204824064n, extra: Record<string, unknown> = {}): Record<string, unknown>[] {
   return Array.from({ length: n }, (_, i) => ({ station: 'Kp', value: i, timestamp: start + BigInt(i) * 1_000_000n, ...extra }))
+}
+
+/** The InvalidInputError `run` throws (fails the test when it throws nothing or something else). */
+export function inputError(run: () => unknown): InvalidInputError {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof InvalidInputError) return error
+    throw error
+  }
+  throw new Error('expected an InvalidInputError')
 }

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BIN, cleanEnv, parseJsonOutput, removeTempDirs, runCli, tempDir } from '../../test/run-cli.js'
+import { stationPoints } from '../../test/station-config.js'
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url))
 const station = fs.readFileSync(fixture('station.lp'), 'utf8')
@@ -89,17 +90,10 @@ describe('convert reports what it could not do', () => {
   })
 })
 
-/** `n` lines of line protocol, one point per second from a ns epoch above 2^53. */
-function manyPoints(n: number): string {
-  let text = ''
-  for (let i = 0; i < n; i++) text += `pps_offset,station=Kp offset_ns=${(i % 97) / 8},seq=${i}i ${1617672549204824064n + BigInt(i) * 1_000_000_000n}\n`
-  return text
-}
-
 describe('convert progress', () => {
   it('prints plain progress lines when stderr is not a terminal, then one summary line', async () => {
     const dir = tempDir()
-    fs.writeFileSync(path.join(dir, 'big.lp'), manyPoints(5000))
+    fs.writeFileSync(path.join(dir, 'big.lp'), stationPoints(5000))
     const run = await runCli(['convert', 'big.lp', '-o', 'big.csv'], { cwd: dir, env: { EHT_CLI_PROGRESS_INTERVAL_MS: '0' } })
     expect(run.code).toBe(0)
     const lines = run.stderr.trim().split('\n')
@@ -114,7 +108,7 @@ describe('convert progress', () => {
   const hasScript = spawnSync('script', ['--version']).status === 0
   it.runIf(hasScript)('draws a cli-progress bar when stderr is a terminal (a real pty through script(1))', () => {
     const dir = tempDir()
-    fs.writeFileSync(path.join(dir, 'big.lp'), manyPoints(20000))
+    fs.writeFileSync(path.join(dir, 'big.lp'), stationPoints(20000))
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} convert big.lp -o big.jsonl`
     const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, env: cleanEnv(), encoding: 'utf8' })
     expect(result.status, result.stdout).toBe(0)
@@ -154,7 +148,7 @@ describe('convert and Ctrl-C', () => {
       },
     })
     const writer = await fs.promises.open(fifo, 'w')
-    await writer.write(manyPoints(1100))
+    await writer.write(stationPoints(1100))
     await interrupted
     let closed = false
     const closeWriter = async () => {

@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { Option, type Command } from 'commander'
-import type { BadLine, LogFormat } from '@eht-influx-client/logfile'
+import type { LogFormat } from '@eht-influx-client/logfile'
+import { BadLineReport } from '../bad-lines.js'
 import type { CommandContext, CommandResult } from '../command.js'
 import { convertLogFile } from '../convert-stream.js'
 import { InputError, UsageError } from '../errors.js'
@@ -30,8 +31,6 @@ Examples:
     )
 }
 
-const SHOWN_BAD_LINES = 10
-
 export async function run(context: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<CommandResult> {
   const { output } = context
   const input = path.resolve(context.cwd, String(args[0]))
@@ -51,7 +50,7 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
   const compressed = input.toLowerCase().endsWith('.gz')
   const bySize = stat.isFile() && !compressed && stat.size > 0
   const progress = await context.startProgress({ label: 'convert', unit: bySize ? 'bytes' : 'points', total: bySize ? stat.size : undefined })
-  const shown: BadLine[] = []
+  const badLines = new BadLineReport(output)
   let elapsed = 0
   const outcome = await convertLogFile({
     input,
@@ -60,23 +59,18 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
     to,
     overwrite: options.force === true,
     interrupt: context.handleInterrupt(),
-    onBadLine(bad) {
-      if (shown.length < 100) shown.push(bad)
-      if (output.verbose || shown.length <= SHOWN_BAD_LINES) output.warn(`${bad.file}:${bad.line}${bad.column === undefined ? '' : `:${bad.column}`}: bad line skipped: ${bad.reason}`)
-    },
+    onBadLine: (bad) => badLines.add(bad),
     onProgress: (offset, points) => progress.update(bySize ? offset : points, points),
   }).finally(() => {
     elapsed = progress.stop()
   })
 
-  const hidden = outcome.badLines - Math.min(outcome.badLines, output.verbose ? outcome.badLines : SHOWN_BAD_LINES)
-  if (hidden > 0) output.warn(`... and ${formatCount(hidden)} more bad lines (--verbose lists them all)`)
-  const bad = outcome.badLines === 0 ? 'no bad lines' : `${formatCount(outcome.badLines)} bad line${outcome.badLines === 1 ? '' : 's'} skipped`
+  badLines.finish()
   output.summary(
-    `convert: ${formatCount(outcome.points)} points from ${input} (${from}) to ${target} (${to}), ${formatBytes(outcome.bytesWritten)} in ${formatDuration(elapsed)} (${formatRate(outcome.points, elapsed, 'points')}); ${bad}`,
+    `convert: ${formatCount(outcome.points)} points from ${input} (${from}) to ${target} (${to}), ${formatBytes(outcome.bytesWritten)} in ${formatDuration(elapsed)} (${formatRate(outcome.points, elapsed, 'points')}); ${badLines.describe()}`,
   )
   return {
     exitCode: outcome.badLines === 0 ? 0 : 1,
-    json: { input, output: target, from, to, points: outcome.points, badLines: outcome.badLines, bytesWritten: outcome.bytesWritten, elapsedMs: Math.round(elapsed), badLineSamples: shown },
+    json: { input, output: target, from, to, points: outcome.points, badLines: outcome.badLines, bytesWritten: outcome.bytesWritten, elapsedMs: Math.round(elapsed), badLineSamples: badLines.samples },
   }
 }

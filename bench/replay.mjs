@@ -1,0 +1,295 @@
+// Speed of @eht-influx-client/replay: a JSONL logfile replayed into InfluxDB 1.x,
+// next to two baselines measured in the same run against the same server:
+//   (a) the raw ingest limit: the same points as pre-encoded line protocol,
+//       POSTed in 5000-line batches (uncompressed, keep-alive, 4 requests in
+//       flight like the writer's outbox);
+//   (b) InfluxDB's own `influx -import` of the same points as an LP file.
+// Each run writes to its own database of one influxd (Debian package
+// `influxdb`; (b) needs `influx` from the package `influxdb-client`, and is
+// skipped with a note when it is missing). The three runs are repeated in
+// rounds and the best of each is compared (the machine's load varies). The
+// replay runs in a child process so that its peak RSS is its own; the server
+// config has gzip = false, like the raw POSTs (loopback).
+//
+//   node bench/replay.mjs [LINES]        (or REPLAY_BENCH_LINES=N; default 1 000 000)
+//   REPLAY_BENCH_ROUNDS=N                rounds (default 3)
+//
+// Goals (issue 7): replay >= 0.8x the raw limit, faster than influx -import,
+// peak RSS under 150 MB. Temporary files go under os.tmpdir() and are removed.
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import http from 'node:http'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const BATCH = 5000
+
+/** The replay itself, in its own process: prints JSON with its time and peak RSS. */
+async function child(configFile, input) {
+  const { loadConfig } = await import('@eht-influx-client/config')
+  const { replay } = await import('@eht-influx-client/replay')
+  const config = await loadConfig(configFile)
+  const started = process.hrtime.bigint()
+  const cpu = process.cpuUsage()
+  const summary = await replay({ config, inputs: input })
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const used = process.cpuUsage(cpu)
+  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6, maxRssKb: process.resourceUsage().maxRSS, summary: summary.servers.local, read: summary.read })}\n`)
+}
+
+/** Only what logfile does for a replay: read the JSONL and encode line protocol; prints its CPU seconds. */
+async function childRead(input) {
+  const { encodeLineProtocol, readLogs } = await import('@eht-influx-client/logfile')
+  const cpu = process.cpuUsage()
+  let bytes = 0
+  for await (const item of readLogs(input)) bytes += encodeLineProtocol(item.record).length
+  const used = process.cpuUsage(cpu)
+  process.stdout.write(`${JSON.stringify({ cpuSeconds: (used.user + used.system) / 1e6, bytes })}\n`)
+}
+
+function count(text, fallback) {
+  if (text === undefined || text === '') return fallback
+  const n = Number(text)
+  if (!Number.isSafeInteger(n) || n < 1) {
+    console.error(`bench/replay.mjs: the number of lines must be a positive whole number, got ${JSON.stringify(text)}`)
+    process.exit(2)
+  }
+  return n
+}
+
+function which(binary) {
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/bin', '/usr/sbin']) {
+    const file = path.join(dir, binary)
+    try {
+      fs.accessSync(file, fs.constants.X_OK)
+      return file
+    } catch {
+      // keep looking
+    }
+  }
+  return undefined
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+    server.on('error', reject)
+  })
+}
+
+/** influxd in a temporary directory on free loopback ports. */
+async function startInfluxd(binary, dir) {
+  const port = await freePort()
+  const rpc = await freePort()
+  fs.mkdirSync(dir, { recursive: true })
+  fs.writeFileSync(path.join(dir, 'influxdb.conf'), '# everything from INFLUXDB_* variables\n')
+  const log = fs.openSync(path.join(dir, 'influxd.log'), 'a')
+  const proc = spawn(binary, ['run', '-config', path.join(dir, 'influxdb.conf')], {
+    cwd: dir,
+    stdio: ['ignore', log, log],
+    env: {
+      ...process.env,
+      INFLUXDB_META_DIR: path.join(dir, 'meta'),
+      INFLUXDB_DATA_DIR: path.join(dir, 'data'),
+      INFLUXDB_DATA_WAL_DIR: path.join(dir, 'wal'),
+      INFLUXDB_HTTP_BIND_ADDRESS: `127.0.0.1:${port}`,
+      INFLUXDB_BIND_ADDRESS: `127.0.0.1:${rpc}`,
+      INFLUXDB_REPORTING_DISABLED: 'true',
+      INFLUXDB_MONITOR_STORE_ENABLED: 'false',
+      INFLUXDB_HTTP_LOG_ENABLED: 'false',
+      INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false',
+      INFLUXDB_HTTP_MAX_BODY_SIZE: '0',
+    },
+  })
+  fs.closeSync(log)
+  process.on('exit', () => proc.kill('SIGKILL'))
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/ping`)).ok) break
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`influxd did not start; see ${path.join(dir, 'influxd.log')}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  const stop = () =>
+    new Promise((resolve) => {
+      if (proc.exitCode !== null) return resolve()
+      proc.once('exit', resolve)
+      proc.kill('SIGTERM')
+    })
+  return { url, port, stop }
+}
+
+async function query(url, q, db) {
+  const res = await fetch(`${url}/query?${new URLSearchParams({ q, ...(db ? { db } : {}) })}`, { method: 'POST' })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${q}: HTTP ${res.status} ${text}`)
+  return JSON.parse(text)
+}
+
+async function countPoints(url, db) {
+  const body = await query(url, 'SELECT COUNT("offset") FROM "pps_offset"', db)
+  return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0
+}
+
+/** The benchmark's logfiles: the same points as JSONL (written by logfile's writer) and as LP. */
+async function makeInputs(dir, lines) {
+  const { encodeLineProtocol, openLogWriter } = await import('@eht-influx-client/logfile')
+  const jsonl = path.join(dir, 'station.jsonl')
+  const lp = path.join(dir, 'station.lp')
+  const writer = await openLogWriter({ path: jsonl, format: 'jsonl', rotate: { kind: 'none' }, fsync: 'never', flushIntervalMs: 1000 })
+  const lpFile = fs.openSync(lp, 'w')
+  const stations = ['Kp', 'Pv', 'Sm', 'Aa', 'Ax']
+  let t = 1617672549204824064n
+  for (let done = 0; done < lines; ) {
+    const records = []
+    for (const end = Math.min(lines, done + 10_000); done < end; done++) {
+      t += 1_000_003n
+      records.push({
+        measurement: 'pps_offset',
+        tags: { station: stations[done % 5], receiver: `R${done % 3}` },
+        fields: { offset: { type: 'float', value: Math.sin(done) * 1e-7 }, count: { type: 'integer', value: BigInt(done) }, locked: { type: 'boolean', value: done % 7 !== 0 } },
+        timestamp: t,
+      })
+    }
+    await writer.append(records)
+    fs.writeSync(lpFile, `${records.map(encodeLineProtocol).join('\n')}\n`)
+  }
+  await writer.close()
+  fs.closeSync(lpFile)
+  return { jsonl, lp }
+}
+
+/** POSTs pre-encoded bodies with `parallel` requests in flight; returns seconds. */
+async function rawPosts(url, db, bodies, parallel) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: parallel })
+  const target = new URL(`${url}/write?${new URLSearchParams({ db, precision: 'ns' })}`)
+  const post = (body) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(target, { method: 'POST', agent, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume()
+        res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`raw POST: HTTP ${res.statusCode}`))))
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+  const started = process.hrtime.bigint()
+  let next = 0
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < bodies.length) await post(bodies[next++])
+    }),
+  )
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  agent.destroy()
+  return seconds
+}
+
+function runChild(...args) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    proc.stdout.on('data', (c) => (out += c))
+    proc.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`replay child exited with ${code}`))))
+  })
+}
+
+const rate = (n, s) => Math.round(n / s).toLocaleString('en-US')
+
+async function main() {
+  const lines = count(process.argv[2] ?? process.env.REPLAY_BENCH_LINES, 1_000_000)
+  const rounds = count(process.env.REPLAY_BENCH_ROUNDS, 3)
+  const influxd = which('influxd')
+  if (influxd === undefined) {
+    console.error('bench/replay.mjs needs influxd (Debian package influxdb): apt-get install -y influxdb')
+    process.exit(2)
+  }
+  const influx = which('influx')
+  if (influx === undefined) console.log('(b) will be skipped: `influx` is not installed (Debian package influxdb-client: apt-get install -y influxdb-client)')
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-bench-replay-'))
+  let server
+  try {
+    console.log(`replay benchmark: ${lines.toLocaleString('en-US')} lines (3 fields, 2 tags each), InfluxDB 1.x on loopback, best of ${rounds} rounds`)
+    const { jsonl, lp } = await makeInputs(dir, lines)
+    console.log(`inputs: ${(fs.statSync(jsonl).size / 1e6).toFixed(1)} MB JSONL, ${(fs.statSync(lp).size / 1e6).toFixed(1)} MB LP`)
+    server = await startInfluxd(influxd, path.join(dir, 'influxd'))
+
+    // (a) bodies prepared before any clock starts.
+    const all = fs.readFileSync(lp, 'utf8').split('\n').filter(Boolean)
+    const bodies = []
+    for (let i = 0; i < all.length; i += BATCH) bodies.push(all.slice(i, i + BATCH).join('\n'))
+    all.length = 0
+    const importFile = path.join(dir, 'import.txt')
+    const configFile = path.join(dir, 'config.ini')
+
+    const results = { raw: [], import: [], replay: [], cpu: [] }
+    let peakRssKb = 0
+    const databases = []
+    for (let round = 1; round <= rounds; round++) {
+      // Each run into a database of its own, so none overwrites points another wrote.
+      const db = (what) => `bench_${what}_${round}_test`
+      for (const what of ['raw', 'import', 'replay']) {
+        await query(server.url, `CREATE DATABASE ${db(what)}`)
+        databases.push(db(what))
+      }
+      results.raw.push(await rawPosts(server.url, db('raw'), bodies, 4))
+      if (influx !== undefined) {
+        fs.writeFileSync(importFile, `# DML\n# CONTEXT-DATABASE: ${db('import')}\n`)
+        fs.appendFileSync(importFile, fs.readFileSync(lp))
+        const started = process.hrtime.bigint()
+        const result = spawnSync(influx, ['-host', '127.0.0.1', '-port', String(server.port), '-import', `-path=${importFile}`, '-precision=ns'], { encoding: 'utf8' })
+        results.import.push(Number(process.hrtime.bigint() - started) / 1e9)
+        if (result.status !== 0) throw new Error(`influx -import failed: ${result.stderr || result.stdout}`)
+      }
+      fs.writeFileSync(
+        configFile,
+        ['[client]', 'profile = test', '[server.local]', `url = ${server.url}`, 'api = v1', `bucket = ${db('replay')}`, 'gzip = false', '[spool]', 'dir = spool', '[errors]', 'errors_file = errors.jsonl', ''].join('\n'),
+      )
+      const replayed = await runChild('--child', configFile, jsonl)
+      if (replayed.summary.accepted !== lines) throw new Error(`the replay reports ${replayed.summary.accepted} accepted of ${lines}: ${JSON.stringify(replayed.summary)}`)
+      results.replay.push(replayed.seconds)
+      results.cpu.push(replayed.cpuSeconds)
+      peakRssKb = Math.max(peakRssKb, replayed.maxRssKb)
+      const show = (name, list) => (list.length === 0 ? '' : `${name} ${rate(lines, list.at(-1))}/s  `)
+      console.log(`round ${round}: ${show('raw', results.raw)}${show('influx -import', results.import)}${show('replay', results.replay)}`)
+    }
+    for (const db of databases) {
+      const n = await countPoints(server.url, db)
+      if (n !== lines) throw new Error(`${db} holds ${n} points, not ${lines}`)
+    }
+    bodies.length = 0
+
+    const best = (list) => Math.min(...list)
+    console.log('')
+    console.log(`(a) raw LP POSTs, ${BATCH}-line batches, 4 in flight: ${rate(lines, best(results.raw))} points/s`)
+    if (results.import.length > 0) console.log(`(b) influx -import of the LP file:              ${rate(lines, best(results.import))} points/s`)
+    console.log(`replay of the JSONL logfile (gzip off):        ${rate(lines, best(results.replay))} points/s`)
+    console.log(`(every database checked: all ${lines.toLocaleString('en-US')} points in each)`)
+    console.log('')
+    console.log(`replay / raw limit:       ${(best(results.raw) / best(results.replay)).toFixed(2)}x   (goal >= 0.80x)`)
+    if (results.import.length > 0) console.log(`replay / influx -import:  ${(best(results.import) / best(results.replay)).toFixed(2)}x   (goal > 1x)`)
+    console.log(`replay peak RSS:          ${(peakRssKb / 1024).toFixed(0)} MB   (goal < 150 MB)`)
+    const reading = await runChild('--child-read', jsonl)
+    console.log(`replay CPU time:          ${best(results.cpu).toFixed(2)} s, of which ${reading.cpuSeconds.toFixed(2)} s is logfile reading the JSONL and encoding line protocol (measured alone)`)
+  } finally {
+    await server?.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[2] === '--child') {
+  await child(process.argv[3], process.argv[4])
+} else if (process.argv[2] === '--child-read') {
+  await childRead(process.argv[3])
+} else {
+  await main()
+}

@@ -1,0 +1,115 @@
+// `export` run as the built command: a logfile is replayed into a fresh
+// InfluxDB 1.x, then the database is exported back and compared byte for byte.
+import fs from 'node:fs'
+import path from 'node:path'
+import { startFaultProxy, type FaultProxy } from '@eht-influx-client/test-support'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useRealServers } from '../../test/real-servers.js'
+import { parseJsonOutput, runCli, tempDir } from '../../test/run-cli.js'
+import { station, type Station } from '../../test/station-config.js'
+
+const real = useRealServers()
+let proxy: FaultProxy
+let s: Station
+/** The logfile `write` made of `stationDay()`, replayed into `influx`. */
+let logfile: string
+
+/**
+ * A station's points in the order an export writes them (time, then
+ * measurement, then tags; fields and tags by name), every type InfluxDB 1.6
+ * keeps: float, integer, string (with quotes and a backslash), boolean.
+ */
+function stationDay(seconds: number): string {
+  let text = ''
+  for (let i = 0; i < seconds; i++) {
+    const t = 1617672549204824064n + BigInt(i) * 1_000_000_000n + BigInt(i % 7)
+    text += `maser,station=Kp lock_count=${7 + (i % 3)}i,locked=${i % 5 !== 0},temperature_c=${(45.1 + i / 100).toFixed(2)} ${t}\n`
+    text += `pps_offset,source=gps,station=Kp offset_ns=${((i % 97) / 8 - 6).toString()} ${t}\n`
+    text += `recorder,station=Kp,unit=Mark6\\ 2 state="scan \\"${i}\\", disk\\\\1" ${t}\n`
+  }
+  return text
+}
+
+beforeAll(async () => {
+  proxy = await startFaultProxy({ target: real.influx.url })
+  s = station([...real.servers, { name: 'slow', url: proxy.url, api: 'v1', extra: 'enabled = false\n' }])
+  const made = tempDir()
+  const written = await runCli(['write'], { cwd: made, input: stationDay(400) })
+  expect(written.code, written.stderr).toBe(0)
+  logfile = fs.readdirSync(path.join(made, 'eht-influx-log')).map((name) => path.join(made, 'eht-influx-log', name))[0]!
+  const replayed = await runCli(['replay', logfile, '--server', 'local'], { cwd: s.dir })
+  expect(replayed.code, replayed.stderr).toBe(0)
+})
+afterAll(async () => {
+  await proxy?.stop()
+})
+
+describe('export a database', () => {
+  it('all measurements over all time (the default) gives the replayed logfile back, byte for byte', async () => {
+    const run = await runCli(['export', '--server', 'local', '-o', 'dump.jsonl'], { cwd: s.dir, env: { EHT_CLI_PROGRESS_INTERVAL_MS: '0' } })
+    expect(run.code, run.stderr).toBe(0)
+    expect(fs.readFileSync(path.join(s.dir, 'dump.jsonl'), 'utf8')).toBe(fs.readFileSync(logfile, 'utf8'))
+    expect(run.stderr).toMatch(/^export: [\d,]+ points, [\d,]+ points\/s$/m)
+    expect(run.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^export: 1,200 points from server local \\(eht_test\\), all measurements, all time, to ${path.join(s.dir, 'dump.jsonl').replace(/[.]/g, '\\.')} \\(jsonl\\) in .*; \\d+ queries; nothing skipped$`),
+    )
+  })
+
+  it('--measurement, --since, --until, --format lp, --json: the same selection of the logfile as line protocol', async () => {
+    const run = await runCli(['export', '--server', 'local', '--measurement', 'maser', '--measurement', 'recorder', '--since', '2021-04-06T01:30:09Z', '--until', '1617672619204824064', '--format', 'lp', '-o', 'part.txt', '--json'], { cwd: s.dir })
+    expect(run.code, run.stderr).toBe(0)
+    const converted = path.join(tempDir(), 'all.lp')
+    expect((await runCli(['convert', logfile, '-o', converted])).code).toBe(0)
+    const expected = fs
+      .readFileSync(converted, 'utf8')
+      .split('\n')
+      .filter((line) => /^(maser|recorder),/.test(line) && BigInt(line.slice(line.lastIndexOf(' ') + 1)) >= 1617672609000000000n && BigInt(line.slice(line.lastIndexOf(' ') + 1)) < 1617672619204824064n)
+    expect(expected).toHaveLength(2 * 10)
+    expect(fs.readFileSync(path.join(s.dir, 'part.txt'), 'utf8')).toBe(`${expected.join('\n')}\n`)
+    expect(parseJsonOutput(run)).toMatchObject({ command: 'export', ok: true, server: 'local', format: 'lp', points: 20, skipped: 0, measurements: ['maser', 'recorder'], since: '1617672609000000000', until: '1617672619204824064' })
+  })
+
+  it('an output that exists: exit 2 and it is kept; --force replaces it', async () => {
+    const dir = s.dir
+    fs.writeFileSync(path.join(dir, 'keep.lp'), 'keep me\n')
+    const refused = await runCli(['export', '--server', 'local', '-o', 'keep.lp'], { cwd: dir })
+    expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('keep.lp exists; use --force')])
+    expect(fs.readFileSync(path.join(dir, 'keep.lp'), 'utf8')).toBe('keep me\n')
+    const forced = await runCli(['export', '--server', 'local', '--measurement', 'pps_offset', '-o', 'keep.lp', '--force'], { cwd: dir })
+    expect(forced.code).toBe(0)
+    expect(fs.readFileSync(path.join(dir, 'keep.lp'), 'utf8').split('\n')).toHaveLength(401)
+  })
+
+  it('a server that cannot answer the query (VictoriaMetrics has no Flux): exit 1 naming it, no file left', async () => {
+    const dir = tempDir()
+    const out = path.join(dir, 'vm.jsonl')
+    const run = await runCli(['export', '--server', 'cloud', '-o', out, '--config', s.config], { cwd: dir })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(/error: server "cloud" \(http:\/\/127\.0\.0\.1:\d+\) .*Flux/)
+    expect(fs.readdirSync(dir)).toEqual([])
+  })
+
+  it('several servers and no --server: exit 2 listing them', async () => {
+    const run = await runCli(['export', '-o', 'x.jsonl'], { cwd: s.dir })
+    expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('say which server to export with --server (known: local, cloud, slow)')])
+  })
+
+  it('Ctrl-C while the server is answering: exit 130, no output and no partial file', async () => {
+    const dir = tempDir()
+    let queried: () => void = () => {}
+    const querying = new Promise<void>((resolve) => (queried = resolve))
+    proxy.setScript((request) => {
+      if (!request.url.includes('SELECT')) return { kind: 'pass' }
+      queried()
+      return { kind: 'delay', ms: 3000 }
+    })
+    const run = runCli(['export', '--server', 'slow', '-o', 'slow.jsonl', '--config', s.config], {
+      cwd: dir,
+      onSpawn: (child) => void querying.then(() => child.kill('SIGINT')),
+    })
+    const result = await run
+    expect(result.code, result.stderr).toBe(130)
+    expect(result.stderr).toContain('error: interrupted (Ctrl-C)')
+    expect(fs.readdirSync(dir)).toEqual([])
+  })
+})

@@ -1,0 +1,105 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { Option, type Command } from 'commander'
+import type { EHTConfig, ServerConfig } from '@eht-influx-client/config'
+import type { LogFormat } from '@eht-influx-client/logfile'
+import type { ExportSummary } from '@eht-influx-client/replay'
+import type { CommandContext, CommandResult } from '../command.js'
+import { UsageError } from '../errors.js'
+import { formatDuration, formatPoints } from '../format.js'
+import { partialPath, renameDurably } from '../file-sink.js'
+import { reportingLibraryErrors } from '../library-errors.js'
+import { PROGRAM_NAME } from '../output.js'
+import { collect } from '../option-values.js'
+import { parseTimeRange } from '../time-option.js'
+
+/** "All time": InfluxDB's range of timestamps (1677-09-21 to 2262-04-11), the end exclusive. */
+export const ALL_TIME = { since: -9_223_372_036_854_775_806n, until: 9_223_372_036_854_775_807n }
+
+export function configure(command: Command): void {
+  command
+    .requiredOption('-o, --output <path>', 'logfile to write (.jsonl, .csv or .lp; a new file)')
+    .option('--server <name>', 'the server to read (default: the only one configured)')
+    .option('--measurement <name>', 'only this measurement (repeatable; default: all)', collect)
+    .option('--since <time>', 'from this time on (RFC 3339, a date, integer ns, or a duration ago: 6h, 7d; default: the beginning)')
+    .option('--until <time>', 'up to this time, exclusive (default: the end of time)')
+    .addOption(new Option('--format <format>', 'format of the output (default: from its extension, else jsonl)').choices(['jsonl', 'csv', 'lp']))
+    .option('-f, --force', 'replace the output file if it exists')
+    .addHelpText(
+      'after',
+      `
+Reads a server back into a logfile, field types kept, in time windows (memory
+stays bounded), each window in time order: a v1 server through InfluxQL, a v2
+server through Flux. The output appears only when complete (Ctrl-C leaves
+nothing half-written). Exit 1 if some points could not be written to a logfile.
+
+Examples:
+  $ ${PROGRAM_NAME} export --server local -o station-dump.jsonl
+  $ ${PROGRAM_NAME} export --server cloud --measurement pps_offset --since 7d -o pps.lp`,
+    )
+}
+
+function chooseServer(config: EHTConfig, name: unknown): ServerConfig {
+  const known = config.servers.map((s) => s.name).join(', ') || 'none'
+  if (typeof name === 'string') {
+    const server = config.servers.find((s) => s.name === name)
+    if (server === undefined) throw new UsageError(`--server ${name}: no such server in ${config.source ?? 'the configuration'}; known: ${known}`)
+    return server
+  }
+  if (config.servers.length === 1) return config.servers[0]!
+  throw new UsageError(`say which server to export with --server (${config.servers.length === 0 ? `${config.source ?? 'the configuration'} has none` : `known: ${known}`})`)
+}
+
+export async function run(context: CommandContext, _args: readonly unknown[], options: Record<string, unknown>): Promise<CommandResult> {
+  const { output } = context
+  const target = path.resolve(context.cwd, String(options.output))
+  const range = await parseTimeRange(options)
+  const since = range.since ?? ALL_TIME.since
+  const until = range.until ?? ALL_TIME.until
+  const [{ exportToLogfile }, { formatFromPath, formatRfc3339 }] = await Promise.all([import('@eht-influx-client/replay'), import('@eht-influx-client/logfile')])
+  const format = (options.format as LogFormat | undefined) ?? formatFromPath(target) ?? 'jsonl'
+  if (options.force !== true && fs.existsSync(target)) throw new UsageError(`${target} exists; use --force to replace it`)
+  const config = await context.loadConfig()
+  const server = chooseServer(config, options.server)
+  const measurements = (options.measurement as string[] | undefined) ?? []
+  const partial = partialPath(target)
+  // exportToLogfile cannot be stopped: on Ctrl-C the process ends, and this removes its partial file last.
+  const removePartial = () => fs.rmSync(partial, { force: true })
+  process.once('exit', removePartial)
+  const interrupt = context.handleInterrupt()
+  const progress = await context.startProgress({ label: 'export', unit: 'points' })
+  let summary: ExportSummary
+  try {
+    summary = await reportingLibraryErrors(() =>
+      Promise.race([
+        exportToLogfile({
+          config,
+          server: server.name,
+          ...(measurements.length > 0 ? { measurements } : {}),
+          since,
+          until,
+          output: partial,
+          format,
+          onProgress: (p) => progress.update(p.points, p.points),
+        }),
+        interrupt.interrupted,
+      ]),
+    )
+    await renameDurably(partial, target, options.force === true)
+  } catch (error) {
+    removePartial()
+    throw error
+  } finally {
+    progress.stop()
+  }
+  process.removeListener('exit', removePartial)
+  const bounds = range.since === undefined && range.until === undefined ? 'all time' : `${range.since === undefined ? 'the beginning' : formatRfc3339(since)} to ${range.until === undefined ? 'the end' : formatRfc3339(until)}`
+  const which = measurements.length === 0 ? 'all measurements' : measurements.join(', ')
+  const skipped = summary.skipped === 0 ? 'nothing skipped' : `${formatPoints(summary.skipped)} skipped (a logfile cannot hold them)`
+  for (const reason of summary.skippedReasons) output.warn(`skipped: ${reason}`)
+  output.summary(`export: ${formatPoints(summary.points)} from server ${server.name} (${server.bucket}), ${which}, ${bounds}, to ${target} (${format}) in ${formatDuration(summary.durationMs)}; ${summary.queries} queries; ${skipped}`)
+  return {
+    exitCode: summary.skipped > 0 ? 1 : 0,
+    json: { ...summary, output: target, since: range.since ?? null, until: range.until ?? null, measurements: measurements.length === 0 ? null : measurements },
+  }
+}

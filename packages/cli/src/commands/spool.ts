@@ -1,0 +1,104 @@
+import { Argument, type Command } from 'commander'
+import type { EHTConfig } from '@eht-influx-client/config'
+import type { CommandContext, CommandResult } from '../command.js'
+import { UsageError } from '../errors.js'
+import { formatBytes, formatPoints } from '../format.js'
+import { reportingLibraryErrors } from '../library-errors.js'
+import { PROGRAM_NAME } from '../output.js'
+import { scanSpool, type SpoolContents } from '../spool-scan.js'
+import { collect } from '../option-values.js'
+import { drainSpool } from '../spool-drain.js'
+
+export function configure(command: Command): void {
+  command
+    .addArgument(new Argument('[action]', 'drain: deliver the spooled points now (default: list them)').choices(['list', 'drain']))
+    .option('--server <name>', 'only this server (repeatable; drain: also a disabled one)', collect)
+    .addHelpText(
+      'after',
+      `
+Points a server did not take (it was down, or the writer was closing) wait in
+the spool, per server. 'spool' lists them: points, bytes, oldest point.
+'spool drain' delivers them now with the [retry] policy (Ctrl-C stops it; a
+file is deleted only once the server took all of it), then says what stays.
+Exit 1 if points stay in the spool or a server rejected some (errors file).
+
+Examples:
+  $ ${PROGRAM_NAME} spool
+  $ ${PROGRAM_NAME} spool drain --server cloud`,
+    )
+}
+
+export async function run(context: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<CommandResult> {
+  const config = await context.loadConfig()
+  const named = (options.server as string[] | undefined) ?? []
+  for (const name of named) {
+    if (!config.servers.some((s) => s.name === name)) throw new UsageError(`--server ${name}: no such server in ${config.source ?? 'the configuration'}; known: ${config.servers.map((s) => s.name).join(', ') || 'none'}`)
+  }
+  if (args[0] === 'drain') return drain(context, config, named)
+  return list(context, config, named.length > 0 ? named : config.servers.map((s) => s.name))
+}
+
+/** `2026-11-28T13:56:17.612000000Z` or `-` */
+function oldestText(entry: SpoolContents, formatRfc3339: (ns: bigint) => string): string {
+  return entry.oldest === undefined ? '-' : formatRfc3339(entry.oldest)
+}
+
+function contentsJson(entry: SpoolContents, formatRfc3339: (ns: bigint) => string) {
+  return { ...entry, oldest: entry.oldest === undefined ? null : formatRfc3339(entry.oldest), oldestNs: entry.oldest ?? null }
+}
+
+async function list(context: CommandContext, config: EHTConfig, servers: readonly string[]): Promise<CommandResult> {
+  const { output } = context
+  const { formatRfc3339 } = await import('@eht-influx-client/logfile')
+  const contents = await reportingLibraryErrors(() => scanSpool(config, servers))
+  const lines = [`spool: ${config.spool.dir}`]
+  if (contents.length === 0) lines.push('servers: none configured')
+  for (const entry of contents) {
+    const disabled = entry.enabled ? '' : ' (disabled)'
+    if (entry.files.length === 0) lines.push(`server ${entry.server}${disabled}: nothing spooled`)
+    else {
+      const bad = entry.badLines === 0 ? '' : `, ${formatPoints(entry.badLines, 'unreadable line')}`
+      lines.push(`server ${entry.server}${disabled}: ${formatPoints(entry.points)} in ${formatPoints(entry.files.length, 'file')}, ${formatBytes(entry.bytes)}, oldest point ${oldestText(entry, formatRfc3339)}${bad}`)
+    }
+  }
+  output.result(lines.join('\n'))
+  const waiting = contents.filter((c) => c.points > 0)
+  const total = waiting.reduce((sum, c) => sum + c.points, 0)
+  output.summary(
+    waiting.length === 0
+      ? 'spool: empty'
+      : `spool: ${formatPoints(total)} waiting for ${waiting.map((c) => c.server).join(', ')}; '${PROGRAM_NAME} spool drain' delivers them`,
+  )
+  return { exitCode: 0, json: { action: 'list', spoolDir: config.spool.dir, points: total, servers: contents.map((c) => contentsJson(c, formatRfc3339)) } }
+}
+
+async function drain(context: CommandContext, config: EHTConfig, named: readonly string[]): Promise<CommandResult> {
+  const { output } = context
+  const servers = named.length > 0 ? named : config.servers.filter((s) => s.enabled).map((s) => s.name)
+  if (servers.length === 0) throw new UsageError(`${config.source ?? 'the configuration'} has no enabled server; name one with --server`)
+  const before = await reportingLibraryErrors(() => scanSpool(config, servers))
+  const total = before.reduce((sum, c) => sum + c.points, 0)
+  for (const other of config.servers) {
+    if (!servers.includes(other.name) && !other.enabled) output.note(`server ${other.name} is disabled: its spool is kept (name it with --server to deliver it)`)
+  }
+  const progress = await context.startProgress({ label: 'spool drain', unit: 'points', total })
+  const outcome = await reportingLibraryErrors(() =>
+    drainSpool({ config, servers, interrupt: context.handleInterrupt(), stderr: output.streams.stderr, onDelivered: (delivered) => progress.update(delivered, delivered) }),
+  ).finally(() => progress.stop())
+  const after = await reportingLibraryErrors(() => scanSpool(config, servers))
+  const left = after.reduce((sum, c) => sum + c.points, 0)
+  const leftFiles = after.reduce((sum, c) => sum + c.files.length, 0)
+  const rejected = outcome.servers.reduce((sum, s) => sum + s.rejected, 0)
+  const delivered = outcome.servers.reduce((sum, s) => sum + s.delivered, 0)
+  const parts = [`${formatPoints(delivered)} delivered`]
+  if (rejected > 0) parts.push(`${formatPoints(rejected)} rejected (in ${config.errors.errorsFile})`)
+  for (const s of outcome.servers) if (s.failed !== undefined && !outcome.interrupted) parts.push(`server ${s.server} stopped: ${s.failed}`)
+  parts.push(leftFiles === 0 ? 'nothing left in the spool' : `${formatPoints(left)} (${formatPoints(leftFiles, 'file')}) stay in ${config.spool.dir}`)
+  output.summary(`spool drain: ${parts.join('; ')}`)
+  if (outcome.interrupted) output.error('interrupted (Ctrl-C): what the servers took is out of the spool; the rest stays for the next drain')
+  const { formatRfc3339 } = await import('@eht-influx-client/logfile')
+  return {
+    exitCode: outcome.interrupted ? 130 : leftFiles > 0 || rejected > 0 ? 1 : 0,
+    json: { action: 'drain', spoolDir: config.spool.dir, points: total, delivered, rejected, remaining: left, servers: outcome.servers, after: after.map((c) => contentsJson(c, formatRfc3339)), interrupted: outcome.interrupted },
+  }
+}

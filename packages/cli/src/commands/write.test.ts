@@ -1,0 +1,127 @@
+// `write` run as the built command with no server: the built-in default
+// configuration (logfile only), input formats, defaults, usage errors, Ctrl-C.
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { BIN, cleanEnv, parseJsonOutput, removeTempDirs, runCli, tempDir } from '../../test/run-cli.js'
+import { logfileLines } from '../../test/station-config.js'
+
+afterAll(removeTempDirs)
+
+const logDir = (dir: string) => path.join(dir, 'eht-influx-log')
+
+describe('write with no configuration at all', () => {
+  it('writes the logfile only (the built-in default), says so once, exit 0', async () => {
+    const dir = tempDir()
+    const run = await runCli(['write'], { cwd: dir, input: 'pps_offset,station=Kp offset_ns=-3.25 1617672549204824064\n' })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr.match(/built-in default/g)).toHaveLength(1)
+    expect(run.stderr).toMatch(/write: 1 point from stdin \(lp\) to .*eht-influx-log\/eht-\d{4}-\d\d-\d\d\.jsonl; no server configured \(logfile only\); no bad lines/)
+    expect(logfileLines(logDir(dir))).toEqual(['{"time":"1617672549204824064","measurement":"pps_offset","tags":{"station":"Kp"},"fields":{"offset_ns":-3.25}}'])
+    expect(fs.existsSync(path.join(dir, 'eht-influx-spool'))).toBe(false)
+  })
+
+  it('--quiet prints nothing; --json prints one object and keeps the notice on stderr', async () => {
+    const dir = tempDir()
+    const quiet = await runCli(['write', '--quiet'], { cwd: dir, input: 'm v=1 1617672549204824064\n' })
+    expect([quiet.code, quiet.stdout, quiet.stderr]).toEqual([0, '', ''])
+    const json = await runCli(['write', '--json'], { cwd: dir, input: 'm v=2 1617672549204824064\n' })
+    expect(parseJsonOutput(json)).toMatchObject({ command: 'write', ok: true, points: 1, servers: {}, logfile: expect.stringContaining(logDir(dir)) })
+    expect(logfileLines(logDir(dir))).toHaveLength(2)
+  })
+})
+
+describe('write input', () => {
+  it('line protocol without a timestamp gets the current time; a last line without a newline is taken', async () => {
+    const dir = tempDir()
+    const before = BigInt(Date.now()) * 1_000_000n
+    const run = await runCli(['write'], { cwd: dir, input: 'weather,station=Kp temperature_c=-3.5\n# a comment\n\nweather,station=Kp temperature_c=-3.75 1617672549204824064' })
+    const after = BigInt(Date.now()) * 1_000_000n
+    expect(run.code, run.stderr).toBe(0)
+    const [first, second] = logfileLines(logDir(dir)).map((l) => JSON.parse(l) as { time: string })
+    expect(BigInt(first!.time) >= before && BigInt(first!.time) <= after).toBe(true)
+    expect(second!.time).toBe('1617672549204824064')
+  })
+
+  it('--file JSONL: --measurement fills objects without one, --tag fills missing tags (the point\'s own win)', async () => {
+    const dir = tempDir()
+    fs.writeFileSync(
+      path.join(dir, 'readings.jsonl'),
+      '{"time":"1617672549204824064","fields":{"temperature_c":45.1}}\n{"time":"1617672550204824064","measurement":"maser","tags":{"station":"Pv"},"fields":{"locked":true}}\n',
+    )
+    const run = await runCli(['write', '--file', 'readings.jsonl', '--measurement', 'weather', '--tag', 'station=Kp', '--tag', 'source=wx'], { cwd: dir })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toContain(`2 points from ${path.join(dir, 'readings.jsonl')} (jsonl)`)
+    expect(logfileLines(logDir(dir))).toEqual([
+      '{"time":"1617672549204824064","measurement":"weather","tags":{"source":"wx","station":"Kp"},"fields":{"temperature_c":45.1}}',
+      '{"time":"1617672550204824064","measurement":"maser","tags":{"source":"wx","station":"Pv"},"fields":{"locked":true}}',
+    ])
+  })
+
+  it('--file CSV (annotated): --measurement for a table without a measurement column; a table with one keeps it', async () => {
+    const dir = tempDir()
+    const csv = [
+      '#datatype dateTime:number,tag,double',
+      'time,station,temperature_c',
+      '1617672549204824064,Kp,-3.5',
+      '',
+      '#datatype dateTime:number,measurement,long',
+      'time,measurement,lock_count',
+      '1617672549204824064,maser,7',
+    ].join('\n')
+    fs.writeFileSync(path.join(dir, 'in.csv'), `${csv}\n`)
+    const run = await runCli(['write', '--file', 'in.csv', '--measurement', 'weather'], { cwd: dir })
+    expect(run.code, run.stderr).toBe(0)
+    expect(logfileLines(logDir(dir))).toEqual([
+      '{"time":"1617672549204824064","measurement":"weather","tags":{"station":"Kp"},"fields":{"temperature_c":-3.5}}',
+      '{"time":"1617672549204824064","measurement":"maser","tags":{},"fields":{"lock_count":{"i":"7"}}}',
+    ])
+    const without = await runCli(['write', '--file', path.join(dir, 'in.csv')], { cwd: tempDir() })
+    expect(without.code).toBe(1)
+    expect(without.stderr).toMatch(/in\.csv:3: bad line skipped: the table has no measurement column/)
+  })
+
+  it('--format overrides the extension; a gzip file is read', async () => {
+    const dir = tempDir()
+    const zlib = await import('node:zlib')
+    fs.writeFileSync(path.join(dir, 'points.txt.gz'), zlib.gzipSync('m v=1 1617672549204824064\nm v=2 1617672550204824064\n'))
+    const run = await runCli(['write', '--file', 'points.txt.gz', '--format', 'lp'], { cwd: dir })
+    expect(run.code, run.stderr).toBe(0)
+    expect(logfileLines(logDir(dir))).toHaveLength(2)
+  })
+})
+
+describe('write usage errors: exit 2, nothing written', () => {
+  it.each([
+    [['--tag', 'station'], '--tag "station": expected key=value'],
+    [['--file', 'points.parquet'], 'say --format lp|jsonl|csv'],
+    [['--file', 'missing.lp'], 'cannot read'],
+    [['--format', 'xml'], "argument 'xml' is invalid"],
+  ])('write %j', async (args, message) => {
+    const dir = tempDir()
+    const run = await runCli(['write', ...args], { cwd: dir, input: 'm v=1 1617672549204824064\n' })
+    expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(message)])
+    expect(fs.existsSync(logDir(dir))).toBe(false)
+  })
+})
+
+describe('write and Ctrl-C', () => {
+  it('SIGINT while waiting on an open stdin: what was read is in the logfile, exit 130', async () => {
+    const dir = tempDir()
+    const child = spawn(process.execPath, [BIN, 'write'], { cwd: dir, env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve))
+    child.stdin.write('m v=1 1617672549204824064\nm v=2 1617672550204824064\n')
+    // the built-in default notice comes once the configuration is loaded and input is being read
+    await expect.poll(() => stderr, { timeout: 10_000 }).toContain('built-in default')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    child.kill('SIGINT')
+    expect(await closed).toBe(130)
+    child.stdin.destroy()
+    expect(stderr).toContain('write: 2 points from stdin')
+    expect(stderr).toContain('error: interrupted (Ctrl-C)')
+    expect(logfileLines(logDir(dir))).toHaveLength(2)
+  })
+})

@@ -1,0 +1,91 @@
+import path from 'node:path'
+import { Option, type Command } from 'commander'
+import type { LogFormat } from '@eht-influx-client/logfile'
+import { BadLineReport } from '../bad-lines.js'
+import type { CommandContext, CommandResult } from '../command.js'
+import { UsageError } from '../errors.js'
+import { formatPoints } from '../format.js'
+import { openLineInput } from '../input-lines.js'
+import { reportingLibraryErrors } from '../library-errors.js'
+import { newestLogfile } from '../log-path.js'
+import { PROGRAM_NAME } from '../output.js'
+import { describeServerCounts, notDelivered } from '../delivery-report.js'
+import { collect, parseTagOption } from '../option-values.js'
+import { writePoints } from '../write-points.js'
+
+const FORMATS = ['lp', 'jsonl', 'csv'] as const
+
+export function configure(command: Command): void {
+  command
+    .option('--file <path>', 'read the points from this file (.lp, .jsonl, .csv, optionally .gz) instead of stdin')
+    .addOption(new Option('--format <format>', 'format of the input (default: from the file extension; stdin: lp)').choices(FORMATS))
+    .option('--measurement <name>', 'measurement for JSONL objects and CSV tables that name none (line protocol always names its own)')
+    .option('--tag <key=value>', 'tag added to every point that lacks it (repeatable)', collect)
+    .option('--sync', 'wait until every server accepted each batch (through retries) instead of one attempt at the end')
+    .addHelpText(
+      'after',
+      `
+Every point goes to the logfile first, then to every enabled server. Line
+protocol without a timestamp gets the current time (ns). Bad lines are
+reported as stdin:line (or file:line) and skipped; the rest is written.
+Without --sync a server that fails at the end gets its points spooled (they
+wait in the spool; '${PROGRAM_NAME} spool drain' delivers them).
+Exit 1 if a line was bad or a point was not delivered (spooled, rejected).
+
+Examples:
+  $ ${PROGRAM_NAME} write --file readings.jsonl --measurement maser --tag station=Kp --sync
+  $ echo "weather,station=Kp temperature_c=-3.5" | ${PROGRAM_NAME} write`,
+    )
+}
+
+export async function run(context: CommandContext, _args: readonly unknown[], options: Record<string, unknown>): Promise<CommandResult> {
+  const { output } = context
+  const file = typeof options.file === 'string' ? path.resolve(context.cwd, options.file) : undefined
+  const { formatFromPath } = await import('@eht-influx-client/logfile')
+  const format: LogFormat | undefined = (options.format as LogFormat | undefined) ?? (file === undefined ? 'lp' : formatFromPath(file))
+  if (format === undefined) throw new UsageError(`cannot tell the format of ${file} from its name; say --format lp|jsonl|csv`)
+  const tags = parseTagOption(options.tag as string[] | undefined)
+  const measurement = typeof options.measurement === 'string' ? options.measurement : undefined
+  if (measurement === '') throw new UsageError('--measurement needs a name')
+  const config = await context.loadConfig()
+  const { pointDecoder } = await import('../point-decoder.js')
+  const logfile = await import('@eht-influx-client/logfile')
+  const input = await openLineInput(file, process.stdin)
+  const badLines = new BadLineReport(output)
+  const started = performance.now()
+  const outcome = await reportingLibraryErrors(() =>
+    writePoints({
+      config,
+      input,
+      decoder: pointDecoder(logfile, format, { measurement, tags }),
+      sync: options.sync === true,
+      interrupt: context.handleInterrupt(),
+      badLines,
+      stderr: output.streams.stderr,
+    }),
+  )
+  const elapsedMs = Math.round(performance.now() - started)
+  badLines.finish()
+  const logfilePath = (await newestLogfile(config.logfile.path)) ?? config.logfile.path
+  const servers = Object.entries(outcome.servers)
+  const where = servers.length === 0 ? 'no server configured (logfile only)' : servers.map(([name, counts]) => describeServerCounts(name, counts, config)).join('; ')
+  output.summary(`write: ${formatPoints(outcome.points)} from ${input.name} (${format}) to ${logfilePath}; ${where}; ${badLines.describe()}`)
+  if (outcome.interrupted) output.error('interrupted (Ctrl-C): the points read before it are in the logfile and were sent (or spooled); the rest of the input was not read')
+  return {
+    exitCode: outcome.interrupted ? 130 : badLines.count > 0 || servers.some(([, counts]) => notDelivered(counts)) ? 1 : 0,
+    json: {
+      input: input.name,
+      format,
+      points: outcome.points,
+      badLines: badLines.count,
+      badLineSamples: badLines.samples,
+      logfile: logfilePath,
+      servers: outcome.servers,
+      spoolDir: config.spool.dir,
+      errorsFile: config.errors.errorsFile,
+      sync: options.sync === true,
+      interrupted: outcome.interrupted,
+      elapsedMs,
+    },
+  }
+}

@@ -1,0 +1,31 @@
+import type { EHTConfig } from '@eht-influx-client/config'
+import { formatCount } from './format.js'
+import { PROGRAM_NAME } from './output.js'
+
+/** What became of some points at one server (write, replay). */
+export interface ServerCounts {
+  delivered: number
+  spooled: number
+  rejected: number
+  dropped: number
+  /** replay: points the checkpoint says the server has already. */
+  alreadyDone?: number
+  /** replay: why the server got no more points. */
+  stopped?: string | undefined
+}
+
+/** True when some points did not reach the server (spooled, rejected, dropped, or it stopped taking them). */
+export function notDelivered(counts: ServerCounts): boolean {
+  return counts.spooled + counts.rejected + counts.dropped > 0 || counts.stopped !== undefined
+}
+
+/** `server cloud: 18 delivered, 2 spooled in /spool ('... spool drain' delivers them), 1 rejected (in errors.jsonl)` */
+export function describeServerCounts(name: string, counts: ServerCounts, config: Pick<EHTConfig, 'spool' | 'errors'>): string {
+  const parts = [`${formatCount(counts.delivered)} delivered`]
+  if ((counts.alreadyDone ?? 0) > 0) parts.push(`${formatCount(counts.alreadyDone!)} already delivered (checkpoint)`)
+  if (counts.spooled > 0) parts.push(`${formatCount(counts.spooled)} spooled in ${config.spool.dir} ('${PROGRAM_NAME} spool drain' delivers them)`)
+  if (counts.rejected > 0) parts.push(`${formatCount(counts.rejected)} rejected (in ${config.errors.errorsFile})`)
+  if (counts.dropped > 0) parts.push(`${formatCount(counts.dropped)} dropped (spool full: only in the logfile; replay it)`)
+  if (counts.stopped !== undefined) parts.push(`stopped: ${counts.stopped}`)
+  return `server ${name}: ${parts.join(', ')}`
+}

@@ -1,0 +1,68 @@
+import * as logfile from '@eht-influx-client/logfile'
+import { describe, expect, it } from 'vitest'
+import { namesMeasurement, pointDecoder, withMeasurement } from './point-decoder.js'
+
+const none = { measurement: undefined, tags: {} }
+
+describe('pointDecoder: line protocol', () => {
+  it('decodes like InfluxDB; blank and comment lines hold no point', () => {
+    const decoder = pointDecoder(logfile, 'lp', none)
+    expect(decoder.decode('m,b=2,a=1 v=1i 1617672549204824064', 1)).toEqual({ measurement: 'm', tags: { a: '1', b: '2' }, fields: { v: { type: 'integer', value: 1n } }, timestamp: 1617672549204824064n })
+    expect(decoder.decode('', 2)).toBeUndefined()
+    expect(decoder.decode('  # note', 3)).toBeUndefined()
+  })
+
+  it('a line without a timestamp gets the current time in ns', () => {
+    const before = logfile.nowNs()
+    const record = pointDecoder(logfile, 'lp', none).decode('m v=1', 1)!
+    expect(record.timestamp >= before && record.timestamp <= logfile.nowNs()).toBe(true)
+  })
+
+  it('a bad line throws the logfile error with its column; --measurement never renames a line', () => {
+    const decoder = pointDecoder(logfile, 'lp', { measurement: 'other', tags: {} })
+    expect(() => decoder.decode('m v=', 1)).toThrow(expect.objectContaining({ name: 'LineProtocolError', column: expect.any(Number) }))
+    expect(decoder.decode('m v=1 1', 2)!.measurement).toBe('m')
+  })
+
+  it('--tag defaults fill missing tags only, in key order', () => {
+    const record = pointDecoder(logfile, 'lp', { measurement: undefined, tags: { station: 'Kp', zone: 'z' } }).decode('m,station=Pv,a=1 v=1 1', 1)!
+    expect(Object.entries(record.tags)).toEqual([['a', '1'], ['station', 'Pv'], ['zone', 'z']])
+  })
+})
+
+describe('withMeasurement (JSONL)', () => {
+  it('inserts the default into an object without one, leaving the rest of the text as it is', () => {
+    expect(withMeasurement('{"time":"1","fields":{"v":1.50}}', 'wx')).toBe('{"measurement":"wx","time":"1","fields":{"v":1.50}}')
+    expect(withMeasurement('{}', 'wx')).toBe('{"measurement":"wx"}')
+  })
+
+  it('leaves objects with a measurement, non-objects, bad JSON and no default alone', () => {
+    for (const text of ['{"measurement":"m","time":"1"}', '[1]', 'not json', '"x"']) expect(withMeasurement(text, 'wx')).toBe(text)
+    expect(withMeasurement('{"time":"1"}', undefined)).toBe('{"time":"1"}')
+  })
+})
+
+describe('namesMeasurement (CSV tables)', () => {
+  it.each([
+    [['#datatype dateTime:number,measurement,double'], 'time,m,v', true],
+    [['#datatype,dateTime:number,measurement'], ',time,m', true],
+    [['#constant measurement,wx'], 'time,v', true],
+    [[], '_time,_measurement,_field,_value', true],
+    [[], 'time,m|measurement,v|double', true],
+    [['#datatype dateTime:number,tag,double'], 'time,measurement,v', false],
+    [[], 'time,station,v', false],
+  ])('%j + %j -> %s', (head, header, expected) => {
+    expect(namesMeasurement(head, header)).toBe(expected)
+  })
+
+  it('the decoder gives each table without one the default, keeps the one a table has', () => {
+    const decoder = pointDecoder(logfile, 'csv', { measurement: 'wx', tags: {} })
+    const lines = ['#datatype dateTime:number,double', 'time,v', '1,1.5', '#datatype dateTime:number,measurement,double', 'time,m,v', '2,own,2.5', '#datatype dateTime:number,double', 'time,w', '3,3.5']
+    const records = lines.map((text, i) => decoder.decode(text, i + 1)).filter((r) => r !== undefined)
+    expect(records.map((r) => [r.measurement, r.timestamp])).toEqual([
+      ['wx', 1n],
+      ['own', 2n],
+      ['wx', 3n],
+    ])
+  })
+})

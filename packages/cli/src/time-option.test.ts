@@ -1,0 +1,35 @@
+import { parseDuration } from '@eht-influx-client/config'
+import { parseRfc3339 } from '@eht-influx-client/logfile'
+import { describe, expect, it } from 'vitest'
+import { UsageError } from './errors.js'
+import { parseTimeOption, parseTimeRange } from './time-option.js'
+
+const libs = { logfile: { parseRfc3339 }, config: { parseDuration } }
+const now = Date.UTC(2025, 3, 6, 12, 0, 0)
+
+describe('parseTimeOption (--since / --until)', () => {
+  it('RFC 3339 with all nine ns digits and an offset, exactly', () => {
+    expect(parseTimeOption('2021-04-06T01:29:09.204824064Z', '--since', now, libs)).toBe(1617672549204824064n)
+    expect(parseTimeOption('2021-04-06T03:29:09.204824064+02:00', '--since', now, libs)).toBe(1617672549204824064n)
+  })
+
+  it('integer ns (above 2^53, kept exactly), a date (midnight UTC), a duration ago', () => {
+    expect(parseTimeOption('1617672549204824065', '--until', now, libs)).toBe(1617672549204824065n)
+    expect(parseTimeOption('2025-04-06', '--since', now, libs)).toBe(BigInt(Date.UTC(2025, 3, 6)) * 1_000_000n)
+    expect(parseTimeOption('6h', '--since', now, libs)).toBe(BigInt(Date.UTC(2025, 3, 6, 6)) * 1_000_000n)
+    expect(parseTimeOption('1.5d', '--since', now, libs)).toBe(BigInt(Date.UTC(2025, 3, 5, 0)) * 1_000_000n)
+  })
+
+  it('anything else: a usage error naming the option and the forms it takes', () => {
+    expect(() => parseTimeOption('yesterday', '--since', now, libs)).toThrow(UsageError)
+    expect(() => parseTimeOption('yesterday', '--since', now, libs)).toThrow(/--since "yesterday" is not a time; expected an RFC 3339 time .* a duration ago \(30m, 6h, 7d\)/)
+  })
+})
+
+describe('parseTimeRange', () => {
+  it('undefined bounds stay undefined; since must be before until', async () => {
+    expect(await parseTimeRange({})).toEqual({ since: undefined, until: undefined })
+    expect(await parseTimeRange({ until: '2025-04-06' }, now)).toEqual({ since: undefined, until: 1743897600000000000n })
+    await expect(parseTimeRange({ since: '2025-04-06', until: '2025-04-05' }, now)).rejects.toThrow('--since (2025-04-06) must be before --until (2025-04-05)')
+  })
+})

@@ -1,0 +1,113 @@
+import type { EHTConfig } from '@eht-influx-client/config'
+import type { InfluxRecord } from '@eht-influx-client/logfile'
+import type { LineSink } from '@eht-influx-client/writer'
+import type { BadLineReport } from './bad-lines.js'
+import type { LineInput } from './input-lines.js'
+import type { Interrupt } from './interrupt.js'
+import type { PointDecoder } from './point-decoder.js'
+import type { ServerCounts } from './delivery-report.js'
+import { withoutSkippedPoints } from './report-filters.js'
+
+/** Points per writePoints() call. */
+const BATCH = 5000
+
+export interface WriteRequest {
+  config: EHTConfig
+  input: LineInput
+  decoder: PointDecoder
+  /** Wait for every server (through retries) after each batch; else one attempt at the end, the rest spooled. */
+  sync: boolean
+  interrupt: Interrupt
+  badLines: BadLineReport
+  /** Where the writer's own report lines go (`[errors] stderr`). */
+  stderr: LineSink
+}
+
+export interface WriteOutcome {
+  /** Points written to the logfile (and handed to every server). */
+  points: number
+  servers: Record<string, ServerCounts>
+  /** Ctrl-C stopped the reading; what was read is logged and delivered or spooled. */
+  interrupted: boolean
+}
+
+/** `point 3, column "x": reason` -> `column "x": reason` (the index is of the batch, not of the input). */
+const withoutIndex = (message: string) => message.replace(/^point \d+(, )?(: )?/, '')
+
+/**
+ * Reads the input line by line and writes its points through the writer
+ * (`EHTInfluxDBClient`: the logfile first, then every enabled server). Bad
+ * lines, and points the writer refuses (e.g. a timestamp before 1990), are
+ * reported with their line and skipped. On Ctrl-C it stops reading; the points
+ * read so far are still logged, sent once and spooled if a server fails.
+ */
+export async function writePoints(request: WriteRequest): Promise<WriteOutcome> {
+  const { input, decoder, badLines, interrupt } = request
+  const { EHTInfluxDBClient } = await import('@eht-influx-client/writer')
+  const { LogfileError } = await import('@eht-influx-client/logfile')
+  // The command printed the configuration's warnings already (once).
+  const client = await EHTInfluxDBClient.fromConfig({ ...request.config, warnings: [] }, { drainSpool: false, stderr: withoutSkippedPoints(request.stderr) })
+  const api = client.writeApi({ writeMode: request.sync ? 'synchronous' : 'asynchronous', skipInvalid: true })
+  let points = 0
+  let interrupted = false
+  let records: InfluxRecord[] = []
+  let lines: number[] = []
+  const send = async () => {
+    if (records.length === 0) return
+    const [batch, numbers] = [records, lines]
+    records = []
+    lines = []
+    const call = api.writePoints(batch)
+    // --sync: push the batch out now rather than after flush_interval (the call waits for the servers).
+    if (request.sync) void api.flush().catch(() => undefined)
+    const result = await call
+    points += result.points
+    for (const error of result.skipped) {
+      const line = error.row === undefined ? 0 : numbers[error.row]!
+      badLines.add({ file: input.name, line, reason: withoutIndex(error.message), text: '' })
+    }
+  }
+  /** The point of a line, or undefined (none, or a bad line: reported). */
+  const decode = (text: string, line: number): InfluxRecord | undefined => {
+    try {
+      return decoder.decode(text, line)
+    } catch (error) {
+      if (!LogfileError.isInstance(error)) throw error
+      const column = (error as { column?: unknown }).column
+      badLines.add({ file: input.name, line, ...(typeof column === 'number' ? { column } : {}), reason: error.message, text: text.slice(0, 4096) })
+      return undefined
+    }
+  }
+  try {
+    for (;;) {
+      // a read blocked on a quiet stdin must not delay Ctrl-C
+      const next = await Promise.race([input.batches.next(), interrupt.interrupted]).catch((error: unknown) => {
+        if (interrupt.signal.aborted) return undefined
+        throw error
+      })
+      if (next === undefined) {
+        interrupted = true
+        break
+      }
+      if (next.done === true) break
+      const { first, texts } = next.value
+      for (let i = 0; i < texts.length; i++) {
+        const record = decode(texts[i]!, first + i)
+        if (record === undefined) continue
+        records.push(record)
+        lines.push(first + i)
+        if (records.length >= BATCH) await send()
+      }
+    }
+    await send()
+  } catch (error) {
+    await client.close().catch(() => undefined)
+    throw error
+  } finally {
+    input.close()
+  }
+  await client.close()
+  const servers: Record<string, ServerCounts> = {}
+  for (const [name, s] of Object.entries(client.stats())) servers[name] = { delivered: s.delivered, spooled: s.spooled, rejected: s.rejected, dropped: s.dropped }
+  return { points, servers, interrupted }
+}

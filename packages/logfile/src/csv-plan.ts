@@ -1,0 +1,133 @@
+// How the columns of an annotated-CSV table make a record, after InfluxDB's csv2lp.
+import { CsvError } from './errors.js'
+import { quotedEmptyCells } from './csv-cells.js'
+import type { CsvColumn, CsvTable } from './csv-table.js'
+import { parseFieldToken } from './lp-decode.js'
+import type { FieldValue, InfluxRecord } from './record.js'
+import { parseRfc3339 } from './rfc3339.js'
+
+const FLOAT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
+const LONG = /^[-+]?\d+$/
+const UNSIGNED = /^\+?\d+$/
+const INTEGER_NS = /^-?\d+$/
+const FIELD_TYPES = new Set(['', 'field', 'double', 'long', 'unsignedLong', 'string', 'boolean'])
+const TIME_FORMATS = new Set(['', 'number', 'RFC3339', 'RFC3339Nano'])
+
+export interface Plan {
+  measurement: CsvColumn
+  time: CsvColumn
+  tags: CsvColumn[]
+  fields: CsvColumn[]
+  fieldName: CsvColumn | undefined
+  fieldValue: CsvColumn | undefined
+  width: number
+}
+
+const describe = (c: CsvColumn) => (c.index < 0 ? `#constant ${JSON.stringify(c.label)}` : `column ${JSON.stringify(c.label)} (cell ${c.index + 1})`)
+
+function checkFieldColumn(column: CsvColumn): void {
+  if (!FIELD_TYPES.has(column.dataType)) throw new CsvError(`${describe(column)}: datatype ${JSON.stringify(column.dataType)} is not supported (double, long, unsignedLong, string, boolean, tag, measurement, dateTime, ignored)`)
+  if (column.format !== '') throw new CsvError(`${describe(column)}: datatype format ${JSON.stringify(`${column.dataType}:${column.format}`)} is not supported`)
+}
+
+/** Decides which column is the measurement, time, tags and fields, as csv2lp does. */
+export function planOf(table: CsvTable): Plan {
+  const all = [...table.columns, ...table.constants]
+  const defaultIsField = !all.some((c) => c.label === '_field')
+  let measurement: CsvColumn | undefined
+  let time: CsvColumn | undefined
+  let fieldName: CsvColumn | undefined
+  let fieldValue: CsvColumn | undefined
+  const tags = new Map<string, CsvColumn>()
+  const fields: CsvColumn[] = []
+  for (const column of all) {
+    if (column.label === '_measurement' || column.linePart === 'measurement') measurement = column
+    else if (column.label === '_time' || column.linePart === 'time') {
+      if (time === undefined || time.label !== '_time' || column.label === '_time') time = column
+    } else if (column.label === '' || column.linePart === 'ignored') continue
+    else if (column.label === '_field') fieldName = column
+    else if (column.label === '_value') fieldValue = column
+    else if (column.linePart === 'tag') tags.set(column.label, column)
+    else if (column.linePart === 'field' || defaultIsField) fields.push(column)
+  }
+  if (measurement === undefined) throw new CsvError('the table has no measurement column (#datatype measurement, or a _measurement label)')
+  if (time === undefined) throw new CsvError('the table has no dateTime column; every record needs a timestamp')
+  if (time.dataType !== 'dateTime' || !TIME_FORMATS.has(time.format)) throw new CsvError(`${describe(time)}: ${JSON.stringify(`${time.dataType}:${time.format}`)} is not supported (dateTime:number, dateTime:RFC3339, dateTime:RFC3339Nano)`)
+  for (const column of fields) checkFieldColumn(column)
+  if (fieldValue !== undefined) checkFieldColumn(fieldValue)
+  const sortedTags = [...tags.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
+  return { measurement, time, tags: sortedTags, fields, fieldName, fieldValue, width: table.columns.length }
+}
+
+/** The text of a column in a row: its cell, else its default; undefined when both are empty. */
+function cellOf(column: CsvColumn, cells: readonly string[]): string | undefined {
+  const cell = column.index < 0 ? '' : cells[column.index]!
+  if (cell !== '' || quotedEmptyCells.includes(column.index)) return cell
+  return column.defaultValue === '' ? undefined : column.defaultValue
+}
+
+function fieldOf(column: CsvColumn, text: string, name: string): FieldValue {
+  const bad = (what: string): never => {
+    throw new CsvError(`${describe(column)}: ${JSON.stringify(text)} is not ${what}`, column.index + 1)
+  }
+  switch (column.dataType) {
+    case 'double': {
+      const value = FLOAT.test(text) ? Number(text) : NaN
+      return Number.isFinite(value) ? { type: 'float', value } : bad('a finite double')
+    }
+    case 'long':
+      return LONG.test(text) ? { type: 'integer', value: BigInt(text) } : bad('a long (integer)')
+    case 'unsignedLong':
+      return UNSIGNED.test(text) ? { type: 'unsigned', value: BigInt(text) } : bad('an unsignedLong')
+    case 'string':
+      return { type: 'string', value: text }
+    case 'boolean': {
+      const first = text[0] ?? ''
+      if ('tTyY1'.includes(first) && first !== '') return { type: 'boolean', value: true }
+      return 'fFnN0'.includes(first) && first !== '' ? { type: 'boolean', value: false } : bad('a boolean')
+    }
+    default: {
+      // `field` or no datatype: the text is a line-protocol field value, as csv2lp copies it.
+      if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) return { type: 'string', value: text.slice(1, -1).replace(/\\(["\\])/g, '$1') }
+      try {
+        return parseFieldToken(text, name, column.index)
+      } catch (error) {
+        return bad(`a line-protocol field value (${error instanceof Error ? error.message : String(error)})`)
+      }
+    }
+  }
+}
+
+function timeOf(column: CsvColumn, text: string): bigint {
+  if (INTEGER_NS.test(text) && column.format !== 'RFC3339' && column.format !== 'RFC3339Nano') return BigInt(text)
+  if (column.format === 'number') throw new CsvError(`${describe(column)}: ${JSON.stringify(text)} is not an integer of nanoseconds`, column.index + 1)
+  try {
+    return parseRfc3339(text)
+  } catch (error) {
+    throw new CsvError(`${describe(column)}: ${error instanceof Error ? error.message : String(error)}`, column.index + 1, { cause: error })
+  }
+}
+
+/** The record of a data row (names and values not yet checked against the record rules). */
+export function recordOf(plan: Plan, cells: readonly string[]): InfluxRecord {
+  const measurement = cellOf(plan.measurement, cells)
+  if (measurement === undefined) throw new CsvError(`${describe(plan.measurement)}: no measurement`, plan.measurement.index + 1)
+  const timeText = cellOf(plan.time, cells)
+  if (timeText === undefined) throw new CsvError(`${describe(plan.time)}: no timestamp`, plan.time.index + 1)
+  const tags: Record<string, string> = {}
+  for (const column of plan.tags) {
+    const value = cellOf(column, cells)
+    if (value !== undefined && value !== '') tags[column.label] = value
+  }
+  const fields: Record<string, FieldValue> = {}
+  for (const column of plan.fields) {
+    const value = cellOf(column, cells)
+    if (value !== undefined) fields[column.label] = fieldOf(column, value, column.label)
+  }
+  if (plan.fieldName !== undefined && plan.fieldValue !== undefined) {
+    const name = cellOf(plan.fieldName, cells)
+    const value = cellOf(plan.fieldValue, cells)
+    if (name !== undefined && name !== '' && value !== undefined) fields[name] = fieldOf(plan.fieldValue, value, name)
+  }
+  return { measurement, tags, fields, timestamp: timeOf(plan.time, timeText) }
+}

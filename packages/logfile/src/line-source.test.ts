@@ -1,0 +1,92 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { lineBatches, type LineSourceOptions } from './line-source.js'
+
+let dir: string
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-logfile-lines-'))
+})
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+interface Line {
+  line: number
+  text: string
+  end: number
+  problem?: string
+}
+
+async function linesOf(file: string, options?: LineSourceOptions): Promise<Line[]> {
+  const out: Line[] = []
+  for await (const batch of lineBatches(file, options)) {
+    batch.texts.forEach((text, i) => {
+      const problem = batch.problems?.get(i)
+      out.push({ line: batch.first + i, text, end: batch.ends[i]!, ...(problem === undefined ? {} : { problem }) })
+    })
+  }
+  return out
+}
+
+function write(name: string, content: string | Buffer): string {
+  const file = path.join(dir, name)
+  fs.writeFileSync(file, content)
+  return file
+}
+
+/** The lines of `content` with the byte offset after each, computed independently of the reader. */
+function expected(content: string): Line[] {
+  const out: Line[] = []
+  let end = 0
+  content.split(/(?<=\n)/).forEach((piece, i) => {
+    end += Buffer.byteLength(piece)
+    out.push({ line: i + 1, text: piece.replace(/\r?\n$/, ''), end })
+  })
+  return out
+}
+
+describe('lineBatches', () => {
+  const content = 'first line\nzweite Zeile: äöü ☃ 🔭\r\n\nlast 🌍 line\n'
+
+  it('gives each line, its number and the byte offset after it, also with multi-byte characters and CRLF', async () => {
+    expect(await linesOf(write('a.txt', content))).toEqual(expected(content))
+  })
+
+  it('gives the same lines when every chunk is a few bytes long (lines and characters split across chunks)', async () => {
+    const file = write('b.txt', content)
+    for (const highWaterMark of [1, 3, 7]) expect(await linesOf(file, { highWaterMark })).toEqual(expected(content))
+  })
+
+  it('skips a UTF-8 byte order mark, counting its bytes in the offsets', async () => {
+    const lines = await linesOf(write('bom.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a\nb\n')])))
+    expect(lines).toEqual([
+      { line: 1, text: 'a', end: 5 },
+      { line: 2, text: 'b', end: 7 },
+    ])
+  })
+
+  it('reads .gz files to the same lines and decompressed offsets', async () => {
+    const file = write('c.txt.gz', zlib.gzipSync(content))
+    expect(await linesOf(file, { highWaterMark: 5 })).toEqual(expected(content))
+  })
+
+  it('reports a last line without a newline instead of passing it on as a whole line', async () => {
+    const lines = await linesOf(write('torn.txt', 'ok\nhalf a li'))
+    expect(lines[1]).toEqual({ line: 2, text: 'half a li', end: 12, problem: expect.stringContaining('no newline at the end of the file') })
+  })
+
+  it('reports a line longer than maxLineBytes once, skips it without holding it in memory, and goes on', async () => {
+    const long = 'x'.repeat(100)
+    const lines = await linesOf(write('long.txt', `short\n${long}\nafter\n`), { maxLineBytes: 20, highWaterMark: 8 })
+    expect(lines).toEqual([
+      { line: 1, text: 'short', end: 6 },
+      { line: 2, text: '', end: 107, problem: 'line is longer than 20 bytes; skipped' },
+      { line: 3, text: 'after', end: 113 },
+    ])
+  })
+
+  it('throws the open error of a missing file', async () => {
+    await expect(linesOf(path.join(dir, 'missing.txt'))).rejects.toMatchObject({ code: 'ENOENT', syscall: 'open' })
+  })
+})

@@ -1,0 +1,45 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LogReadError } from './errors.js'
+import { listLogFiles } from './list-log-files.js'
+
+let dir: string
+const touch = (...names: string[]) => {
+  for (const name of names) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true })
+    fs.writeFileSync(path.join(dir, name), '')
+  }
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-logfile-list-'))
+  touch('Kp.jsonl', 'Kp.2.jsonl', 'Kp.10.jsonl', 'Kp.1.jsonl.gz', 'Kp.2.jsonl.gz', 'notes.txt', 'Kp.jsonl.gz.tmp-1-ab', '2024/01/Pv.csv', '2024/02/Pv.lp.gz', 'other/station.log')
+})
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+const rel = (files: string[]) => files.map((f) => path.relative(dir, f))
+
+describe('listLogFiles', () => {
+  it('lists a directory recursively: logfile extensions only, natural order, a .gz dropped when its plain file is there', async () => {
+    expect(rel(await listLogFiles(dir))).toEqual(['2024/01/Pv.csv', '2024/02/Pv.lp.gz', 'Kp.1.jsonl.gz', 'Kp.2.jsonl', 'Kp.10.jsonl', 'Kp.jsonl'])
+  })
+
+  it('expands globs and merges several inputs without duplicates, as absolute paths', async () => {
+    const files = await listLogFiles([path.join(dir, 'Kp*.jsonl*'), path.join(dir, '**/Pv.*'), path.join(dir, 'Kp.jsonl')])
+    expect(files.every((f) => path.isAbsolute(f))).toBe(true)
+    expect(rel(files)).toEqual(['2024/01/Pv.csv', '2024/02/Pv.lp.gz', 'Kp.1.jsonl.gz', 'Kp.2.jsonl', 'Kp.10.jsonl', 'Kp.jsonl'])
+  })
+
+  it('keeps a file named explicitly whatever its extension; a glob may match nothing', async () => {
+    expect(rel(await listLogFiles(path.join(dir, 'other/station.log')))).toEqual(['other/station.log'])
+    expect(await listLogFiles(path.join(dir, 'nothing-*.jsonl'))).toEqual([])
+    expect(await listLogFiles(path.join(dir, 'missing-dir/*.jsonl'))).toEqual([])
+  })
+
+  it('fails with LogReadError naming a missing file or directory', async () => {
+    const missing = path.join(dir, 'gone.jsonl')
+    await expect(listLogFiles([path.join(dir, 'Kp.jsonl'), missing])).rejects.toSatisfy((e: unknown) => LogReadError.isInstance(e) && (e as LogReadError).path === missing)
+  })
+})

@@ -1,0 +1,83 @@
+// Rotation and compression, through the writer that drives LogTarget.
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { clock, lines, point, readBack, writerSandbox } from '../test/fixtures/writer-helpers.js'
+
+const box = writerSandbox('eht-logfile-rotate-')
+const writer = box.writer
+
+const listed = () => fs.readdirSync(box.dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(box.dir, f)).isFile()).sort()
+
+describe('rotation', () => {
+  it('hourly: a new file when the UTC hour changes, named from the pattern', async () => {
+    const time = clock('2024-01-01T10:59:59.999Z')
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d-%H.jsonl'), rotate: { kind: 'hourly' }, now: time.now })
+    await w.append([point(1n)])
+    time.set('2024-01-01T11:00:00.000Z')
+    await w.append([point(2n)])
+    await w.append([point(3n)])
+    expect(w.currentPath).toBe(path.join(box.dir, 'Kp-20240101-11.jsonl'))
+    expect(listed()).toEqual(['Kp-20240101-10.jsonl', 'Kp-20240101-11.jsonl'])
+    expect(lines(path.join(box.dir, 'Kp-20240101-10.jsonl'))).toHaveLength(1)
+    expect(w.stats.rotations).toBe(1)
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
+  })
+
+  it('daily: directories from the pattern are created, and each CSV file gets its own header', async () => {
+    const time = clock('2024-02-28T23:00:00Z')
+    const w = await writer({ path: path.join(box.dir, '%Y', '%m', 'Kp-%d.csv'), format: 'csv', rotate: { kind: 'daily' }, now: time.now })
+    await w.append([point(1n)])
+    time.set('2024-02-29T00:00:01Z')
+    await w.append([point(2n)])
+    time.set('2024-03-01T12:00:00Z')
+    await w.append([point(3n)])
+    expect(listed()).toEqual(['2024/02/Kp-28.csv', '2024/02/Kp-29.csv', '2024/03/Kp-01.csv'])
+    for (const file of listed()) expect(lines(path.join(box.dir, file))[0]).toMatch(/^#datatype /)
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
+  })
+
+  it('size: numbered files, none above maxBytes unless one append alone is larger, nothing split', async () => {
+    const w = await writer({ path: path.join(box.dir, 'Kp.jsonl'), rotate: { kind: 'size', maxBytes: 400 } })
+    for (let i = 0; i < 20; i++) await w.append([point(BigInt(i))])
+    await w.append(Array.from({ length: 10 }, (_, i) => point(BigInt(100 + i))))
+    await w.append([point(200n)])
+    const files = listed()
+    expect(files.slice(0, 3)).toEqual(['Kp.1.jsonl', 'Kp.2.jsonl', 'Kp.3.jsonl'])
+    const sizes = files.map((f) => fs.statSync(path.join(box.dir, f)).size)
+    expect(sizes.filter((s) => s > 400)).toHaveLength(1) // the 10-record append, alone in its file
+    const { records, bad } = await readBack(box.dir)
+    expect(bad).toEqual([])
+    expect(records.map((r) => r.timestamp)).toEqual([...Array.from({ length: 20 }, (_, i) => BigInt(i)), ...Array.from({ length: 10 }, (_, i) => BigInt(100 + i)), 200n])
+  })
+
+  it('size: a new writer goes on with the last numbered file, and moves on when the next append would overfill it', async () => {
+    // Each line is 33 bytes: two fit in 70.
+    const first = await writer({ path: path.join(box.dir, 'Kp.lp'), format: 'lp', rotate: { kind: 'size', maxBytes: 70 } })
+    for (let i = 0; i < 5; i++) await first.append([point(BigInt(i))])
+    await first.close()
+    expect(listed().map((f) => [f, lines(path.join(box.dir, f)).length])).toEqual([
+      ['Kp.1.lp', 2],
+      ['Kp.2.lp', 1],
+      ['Kp.lp', 2],
+    ])
+    const second = await writer({ path: path.join(box.dir, 'Kp.lp'), format: 'lp', rotate: { kind: 'size', maxBytes: 70 } })
+    expect(second.currentPath).toBe(path.join(box.dir, 'Kp.2.lp'))
+    await second.append([point(5n)])
+    await second.append([point(6n)])
+    expect(second.currentPath).toBe(path.join(box.dir, 'Kp.3.lp'))
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([0n, 1n, 2n, 3n, 4n, 5n, 6n])
+  })
+
+  it('compressRotated: the old file becomes .gz (plain one removed) and still reads back', async () => {
+    const time = clock('2024-01-01T10:00:00Z')
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d%H.jsonl'), rotate: { kind: 'hourly' }, compressRotated: true, now: time.now })
+    await w.append([point(1n), point(2n)])
+    time.set('2024-01-01T11:00:00Z')
+    await w.append([point(3n)])
+    await w.flush()
+    expect(listed()).toEqual(['Kp-2024010110.jsonl.gz', 'Kp-2024010111.jsonl'])
+    expect(w.stats.compressed).toBe(1)
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
+  })
+})

@@ -1,0 +1,150 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { clock, lines, point, readBack, writerSandbox } from '../test/fixtures/writer-helpers.js'
+import { LogWriterClosedError, LogWriterOptionsError, RecordError } from './errors.js'
+import { openLogWriter } from './log-writer.js'
+import { TORN_MARKER } from './torn-line.js'
+
+const box = writerSandbox('eht-logfile-writer-')
+const writer = box.writer
+
+describe('openLogWriter / append', () => {
+  it.each(['jsonl', 'csv', 'lp'] as const)('appends whole lines that read back as the same records (%s)', async (format) => {
+    const file = path.join(box.dir, `Kp.${format}`)
+    const w = await writer({ path: file, format })
+    expect(w.currentPath).toBe(file)
+    await w.append([point(1n), point(2n)])
+    await w.append([])
+    await w.append([point(3n)])
+    expect(fs.readFileSync(file, 'utf8').endsWith('\n')).toBe(true)
+    expect((await readBack(file)).records).toEqual([point(1n), point(2n), point(3n)])
+    expect(w.stats).toMatchObject({ records: 3, writes: 2, syncs: 0 })
+  })
+
+  it('keeps the order of appends that were not awaited', async () => {
+    const file = path.join(box.dir, 'Kp.jsonl')
+    const w = await writer({ path: file })
+    await Promise.all(Array.from({ length: 100 }, (_, i) => w.append([point(BigInt(i))])))
+    expect((await readBack(file)).records.map((r) => r.timestamp)).toEqual(Array.from({ length: 100 }, (_, i) => BigInt(i)))
+  })
+
+  it('rejects a batch with an invalid record, names it, and writes nothing of that batch', async () => {
+    const file = path.join(box.dir, 'Kp.jsonl')
+    const w = await writer({ path: file })
+    await w.append([point(1n)])
+    const bad = { ...point(3n), fields: { offset: { type: 'float' as const, value: Infinity } } }
+    await expect(w.append([point(2n), bad])).rejects.toSatisfy((e: unknown) => RecordError.isInstance(e) && /record 1 of 2: float field "offset" is Infinity/.test((e as Error).message))
+    await w.append([point(4n)])
+    expect((await readBack(file)).records.map((r) => r.timestamp)).toEqual([1n, 4n])
+  })
+
+  it('continues a torn last line on a new line, marked so the torn line reads as bad, not as a wrong value', async () => {
+    const file = path.join(box.dir, 'Kp.lp')
+    fs.writeFileSync(file, 'pps_offset,station=Kp offset=1 1\npps_offset,station=Kp offset=2 1617')
+    const w = await writer({ path: file, format: 'lp' })
+    await w.append([point(3n)])
+    expect(lines(file)).toEqual(['pps_offset,station=Kp offset=1 1', `pps_offset,station=Kp offset=2 1617${TORN_MARKER}`, 'pps_offset,station=Kp offset=3 3'])
+    const { records, bad } = await readBack(file)
+    expect(records.map((r) => r.timestamp)).toEqual([1n, 3n])
+    expect(bad).toMatchObject([{ line: 2, reason: expect.stringContaining('torn line') }])
+  })
+
+  it('does not mark a file that ends with a newline, and starts a new CSV block when it reopens a file', async () => {
+    const file = path.join(box.dir, 'Kp.csv')
+    const first = await writer({ path: file, format: 'csv' })
+    await first.append([point(1n)])
+    await first.close()
+    const second = await writer({ path: file, format: 'csv' })
+    await second.append([point(2n)])
+    await second.append([point(3n)])
+    expect(lines(file).filter((l) => l.startsWith('#datatype'))).toHaveLength(2)
+    expect(fs.readFileSync(file, 'utf8')).not.toContain(TORN_MARKER)
+    expect((await readBack(file)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
+  })
+
+  it('repeats the CSV header when another writer appended in between', async () => {
+    const file = path.join(box.dir, 'Kp.csv')
+    const w = await writer({ path: file, format: 'csv' })
+    await w.append([point(1n)])
+    fs.appendFileSync(file, '#datatype dateTime:number,measurement,double\ntime,measurement,other\n2,elsewhere,5\n')
+    await w.append([point(3n)])
+    const { records, bad } = await readBack(file)
+    expect(bad).toEqual([])
+    expect(records.map((r) => [r.measurement, r.timestamp])).toEqual([
+      ['pps_offset', 1n],
+      ['elsewhere', 2n],
+      ['pps_offset', 3n],
+    ])
+  })
+
+  it('starts a new file when another process compressed the current one away', async () => {
+    const file = path.join(box.dir, 'Kp.jsonl')
+    const w = await writer({ path: file })
+    await w.append([point(1n)])
+    fs.renameSync(file, path.join(box.dir, 'Kp.jsonl.moved'))
+    fs.unlinkSync(path.join(box.dir, 'Kp.jsonl.moved'))
+    await w.append([point(2n)])
+    expect((await readBack(file)).records.map((r) => r.timestamp)).toEqual([2n])
+  })
+
+  it('rejects append() and flush() after close(); close() twice is fine; currentPath is undefined once closed', async () => {
+    const w = await writer({ path: path.join(box.dir, 'Kp.jsonl') })
+    await w.close()
+    await w.close()
+    expect(w.currentPath).toBeUndefined()
+    await expect(w.append([point(1n)])).rejects.toSatisfy((e: unknown) => LogWriterClosedError.isInstance(e))
+    await expect(w.flush()).rejects.toSatisfy((e: unknown) => LogWriterClosedError.isInstance(e))
+  })
+
+  it('fails to open with a clear error naming the option or the file', async () => {
+    await expect(openLogWriter({ path: path.join(box.dir, 'Kp.jsonl'), format: 'csv', rotate: { kind: 'none' }, fsync: 'never', flushIntervalMs: 0 })).rejects.toSatisfy(
+      (e: unknown) => LogWriterOptionsError.isInstance(e) && (e as LogWriterOptionsError).key === 'path',
+    )
+    fs.writeFileSync(path.join(box.dir, 'a-file'), '')
+    await expect(openLogWriter({ path: path.join(box.dir, 'a-file', 'Kp.jsonl'), format: 'jsonl', rotate: { kind: 'none' }, fsync: 'never', flushIntervalMs: 0 })).rejects.toThrow(
+      /cannot open logfile .*a-file\/Kp\.jsonl: .*(EEXIST|ENOTDIR)/,
+    )
+  })
+})
+
+describe('fsync modes', () => {
+  it('always: every append is fdatasync-ed before it resolves', async () => {
+    const w = await writer({ path: path.join(box.dir, 'Kp.jsonl'), fsync: 'always' })
+    for (let i = 0; i < 5; i++) {
+      await w.append([point(BigInt(i))])
+      expect(w.stats.syncs).toBe(i + 1)
+    }
+  })
+
+  it('never: no fdatasync until flush(), which syncs once', async () => {
+    const w = await writer({ path: path.join(box.dir, 'Kp.jsonl'), fsync: 'never' })
+    for (let i = 0; i < 5; i++) await w.append([point(BigInt(i))])
+    expect(w.stats.syncs).toBe(0)
+    await w.flush()
+    expect(w.stats.syncs).toBe(1)
+    await w.flush()
+    expect(w.stats.syncs).toBe(1)
+  })
+
+  it('interval: syncs in the background every flushIntervalMs, not on each append', async () => {
+    const w = await writer({ path: path.join(box.dir, 'Kp.jsonl'), fsync: 'interval', flushIntervalMs: 25 })
+    for (let i = 0; i < 50; i++) await w.append([point(BigInt(i))])
+    const afterAppends = w.stats.syncs
+    expect(afterAppends).toBeLessThan(25)
+    const deadline = Date.now() + 5000
+    while (w.stats.syncs === afterAppends && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+    expect(w.stats.syncs).toBeGreaterThan(afterAppends)
+    const settled = w.stats.syncs
+    await new Promise((r) => setTimeout(r, 100))
+    expect(w.stats.syncs).toBe(settled) // nothing new to sync
+  })
+})
+
+describe('time', () => {
+  it('uses the now() option for the file name, in UTC', async () => {
+    const time = clock('2024-01-01T23:30:00Z')
+    const w = await writer({ path: path.join(box.dir, '%Y', 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' }, now: time.now })
+    expect(w.currentPath).toBe(path.join(box.dir, '2024', 'Kp-20240101.jsonl'))
+  })
+})

@@ -1,0 +1,180 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import zlib from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { asWritten, randomRecords } from '../test/fixtures/random-records.js'
+import { CsvEncoder } from './csv-encoder.js'
+import { LogReadError } from './errors.js'
+import { encodeJsonl } from './jsonl-encode.js'
+import { encodeLineProtocol } from './lp-encode.js'
+import { readLogFile, type BadLine, type ReadItem, type ReadOptions } from './read-log-file.js'
+import type { InfluxRecord, LogFormat } from './record.js'
+import { TORN_MARKER } from './torn-line.js'
+
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures')
+let dir: string
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-logfile-read-'))
+})
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function encode(format: LogFormat, records: InfluxRecord[]): string {
+  if (format === 'csv') return new CsvEncoder().encode(records)
+  const line = format === 'jsonl' ? encodeJsonl : encodeLineProtocol
+  return records.map((r) => `${line(r)}\n`).join('')
+}
+
+async function readAll(file: string, options: ReadOptions = {}): Promise<{ items: ReadItem[]; bad: BadLine[] }> {
+  const bad: BadLine[] = []
+  const items: ReadItem[] = []
+  for await (const item of readLogFile(file, { onBadLine: (b) => bad.push(b), ...options })) items.push(item)
+  return { items, bad }
+}
+
+const records = randomRecords(31, 300, { bigIntegers: true })
+const m = (measurement: string, t: bigint, v = 1): InfluxRecord => ({ measurement, tags: { station: 'Kp' }, fields: { v: { type: 'float', value: v } }, timestamp: t })
+
+describe.each(['jsonl', 'csv', 'lp'] as const)('readLogFile (%s)', (format) => {
+  it('reads every record with its line number and the byte offset after its line', async () => {
+    const text = encode(format, records)
+    const file = path.join(dir, `all.${format}`)
+    fs.writeFileSync(file, text)
+    const { items, bad } = await readAll(file)
+    expect(bad).toEqual([])
+    expect(items.map((i) => i.record)).toEqual(records.map(asWritten))
+    const lines = text.split('\n')
+    for (const item of items.slice(0, 50)) {
+      expect(item.file).toBe(file)
+      expect(item.endOffset).toBe(Buffer.byteLength(lines.slice(0, item.line).join('\n')) + 1)
+    }
+  })
+
+  it('reads the same records from a .gz file', async () => {
+    const file = path.join(dir, `all.${format}.gz`)
+    fs.writeFileSync(file, zlib.gzipSync(encode(format, records)))
+    expect((await readAll(file)).items.map((i) => i.record)).toEqual(records.map(asWritten))
+  })
+
+  it('filters by time range [since, until) and measurement, counting what it left out', async () => {
+    const file = path.join(dir, `filter.${format}`)
+    fs.writeFileSync(file, encode(format, [m('a', 10n), m('b', 20n), m('a', 30n), m('a', 40n)]))
+    const reader = readLogFile(file, { since: 20n, until: 40n, measurements: ['a'] })
+    const got: bigint[] = []
+    for await (const item of reader) got.push(item.record.timestamp)
+    expect(got).toEqual([30n])
+    expect(reader.stats).toEqual({ files: 1, records: 1, badLines: 0, filtered: 3 })
+  })
+
+  it('resumes after startOffset (an endOffset it gave), and reports nothing before it', async () => {
+    const file = path.join(dir, `resume.${format}`)
+    fs.writeFileSync(file, encode(format, [m('a', 1n), m('a', 2n), m('b', 3n, 2), m('a', 4n)]))
+    const first = (await readAll(file)).items
+    const rest = await readAll(file, { startOffset: first[1]!.endOffset })
+    expect(rest.items.map((i) => [i.record.timestamp, i.line])).toEqual([
+      [3n, first[2]!.line],
+      [4n, first[3]!.line],
+    ])
+  })
+
+  it('reports a torn line (the writer marked it) with file and line, counts it and reads on', async () => {
+    const file = path.join(dir, `torn.${format}`)
+    const whole = encode(format, [m('a', 1n)])
+    const torn = encode(format, [m('a', 2n, 21.5)]).trimEnd().split('\n').at(-1)!.slice(0, -3)
+    fs.writeFileSync(file, `${whole}${torn}${TORN_MARKER}\n${encode(format, [m('a', 3n)])}`)
+    const reader = readLogFile(file, { onBadLine: () => {} })
+    const bad: BadLine[] = []
+    const items: ReadItem[] = []
+    for await (const item of readLogFile(file, { onBadLine: (b) => bad.push(b) })) items.push(item)
+    for await (const _ of reader) void _
+    expect(items.map((i) => i.record.timestamp)).toEqual([1n, 3n])
+    const tornLine = whole.split('\n').length
+    expect(bad).toEqual([{ file, line: tornLine, reason: expect.stringContaining('torn line: cut short by a crash'), text: `${torn}${TORN_MARKER}` }])
+    expect(reader.stats.badLines).toBe(1)
+  })
+})
+
+describe('readLogFile', () => {
+  it('reports bad JSONL lines with file, line, column and reason, and reads the rest', async () => {
+    const file = path.join(dir, 'bad.jsonl')
+    const good = (t: bigint) => encodeJsonl(m('a', t))
+    fs.writeFileSync(file, [good(1n), '{"time":"2","measurement":"a"', '{"time":"3","measurement":"a","fields":{"v":"x","w":[]}}', '', good(4n), 'not json', ''].join('\n'))
+    const { items, bad } = await readAll(file)
+    expect(items.map((i) => [i.line, i.record.timestamp])).toEqual([
+      [1, 1n],
+      [5, 4n],
+    ])
+    expect(bad.map((b) => [b.file, b.line, b.column, b.reason])).toEqual([
+      [file, 2, 30, expect.stringContaining('not valid JSON')],
+      [file, 3, undefined, 'field "w" must be a number (float), string, boolean, {"i": "<int64>"} or {"u": "<uint64>"}'],
+      [file, 6, undefined, expect.stringContaining('not valid JSON')], // V8 gives no position for an unexpected first token
+    ])
+  })
+
+  it('reports bad CSV rows with their line and cell and keeps the table for the rows after them', async () => {
+    const { items, bad } = await readAll(path.join(fixtures, 'bad-rows.csv'))
+    expect(items.map((i) => [i.line, i.record.fields.temp])).toEqual([
+      [3, { type: 'float', value: 21.5 }],
+      [8, { type: 'float', value: 22.5 }],
+    ])
+    expect(bad.map((b) => [b.line, b.column, b.reason])).toEqual([
+      [4, 4, 'column "temp" (cell 4): "warm" is not a finite double'],
+      [5, undefined, 'row has 4 cells but the header at line 2 has 5'],
+      [6, 4, 'cell 4: a double quote inside an unquoted cell'],
+      [7, 4, 'cell 4: quoted cell has no closing quote'],
+    ])
+  })
+
+  it('reads the annotated-CSV subset: sep=, CRLF, comment rows, #constant measurement and tag', async () => {
+    const { items, bad } = await readAll(path.join(fixtures, 'constant-sep-crlf.csv'))
+    expect(bad).toEqual([])
+    expect(items.map((i) => i.record)).toEqual([
+      { measurement: 'weather', tags: { sensor: 'mast', station: 'Kp' }, fields: { temp: { type: 'float', value: -12.5 }, note: { type: 'string', value: 'gusty; cold' } }, timestamp: 1617672549204824064n },
+      { measurement: 'weather', tags: { sensor: 'roof', station: 'Kp' }, fields: { temp: { type: 'float', value: -13 } }, timestamp: 1617672550204824064n },
+    ])
+  })
+
+  it('reports LP lines without a timestamp and reads lines with CRLF', async () => {
+    const file = path.join(dir, 'mixed.lp')
+    fs.writeFileSync(file, '# exported\r\nm v=1 1\r\nm v=2\r\n\r\nm v=3 3\r\n')
+    const { items, bad } = await readAll(file)
+    expect(items.map((i) => i.record.timestamp)).toEqual([1n, 3n])
+    expect(bad).toEqual([{ file, line: 3, column: 6, reason: 'column 6: no timestamp; logfile lines always carry one', text: 'm v=2' }])
+  })
+
+  it('keeps what it read before a corrupt .gz and reports where reading stopped', async () => {
+    const file = path.join(dir, 'corrupt.jsonl.gz')
+    const zipped = zlib.gzipSync(records.slice(0, 200).map((r) => `${encodeJsonl(r)}\n`).join(''))
+    fs.writeFileSync(file, Buffer.concat([zipped.subarray(0, Math.floor(zipped.length * 0.8)), Buffer.from('garbage!')]))
+    const { items, bad } = await readAll(file)
+    expect(items.length).toBeGreaterThan(10)
+    expect(items.length).toBeLessThan(200)
+    expect(bad).toHaveLength(1)
+    expect(bad[0]!.reason).toMatch(/^reading stopped: /)
+  })
+
+  it('takes the format from options over the extension, and fails clearly on an unknown extension or a missing file', async () => {
+    const file = path.join(dir, 'station.log')
+    fs.writeFileSync(file, `${encodeLineProtocol(m('a', 1n))}\n`)
+    expect((await readAll(file, { format: 'lp' })).items).toHaveLength(1)
+    await expect(readAll(file)).rejects.toThrow(/cannot tell the format of .*station\.log from its extension/)
+    await expect(readAll(path.join(dir, 'missing.jsonl'))).rejects.toSatisfy((e: unknown) => LogReadError.isInstance(e) && /ENOENT/.test((e as Error).message))
+  })
+
+  it('by default prints the first 20 bad lines to stderr and then says that it stops', async () => {
+    const file = path.join(dir, 'many-bad.jsonl')
+    fs.writeFileSync(file, 'x\n'.repeat(30))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const reader = readLogFile(file)
+      for await (const _ of reader) void _
+      expect(reader.stats.badLines).toBe(30)
+      expect(warn).toHaveBeenCalledTimes(21)
+      expect(warn.mock.calls[0]![0]).toMatch(/many-bad\.jsonl:1: bad line skipped: not valid JSON/)
+      expect(warn.mock.calls[20]![0]).toContain('pass onBadLine')
+    } finally {
+      warn.mockRestore()
+    }
+  })
+})

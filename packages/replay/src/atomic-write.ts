@@ -1,0 +1,43 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+let sequence = 0
+
+/** fsyncs a directory so that a rename inside it survives a power cut; file systems that cannot are ignored. */
+async function syncDir(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined
+  try {
+    handle = await fs.promises.open(dir, 'r')
+    await handle.sync()
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EBADF') throw error
+  } finally {
+    await handle?.close()
+  }
+}
+
+/**
+ * Replaces `file` with `text` so that a reader (or a crash at any moment) sees
+ * either the old content or the new one, never a mix: write a temporary file
+ * beside it, fsync it, rename it over `file`, fsync the directory.
+ */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const dir = path.dirname(file)
+  await fs.promises.mkdir(dir, { recursive: true })
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${sequence++}.tmp`)
+  const handle = await fs.promises.open(temp, 'w', 0o644)
+  try {
+    await handle.writeFile(text, 'utf8')
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    await fs.promises.rename(temp, file)
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true })
+    throw error
+  }
+  await syncDir(dir)
+}

@@ -1,0 +1,72 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { ErrorsConfig } from '@eht-influx-client/config'
+import type { BadLine } from '@eht-influx-client/logfile'
+import type { LineSink } from '@eht-influx-client/writer'
+
+const PREFIX = 'eht-influx-client: replay:'
+
+export function describeBadLine(bad: BadLine): string {
+  const where = `${bad.file}:${bad.line}${bad.column === undefined ? '' : `:${bad.column}`}`
+  // The position is in `where` already.
+  return `${where}: bad line skipped: ${bad.column === undefined ? bad.reason : bad.reason.replace(/^column \d+: /, '')}`
+}
+
+/**
+ * Bad input lines of a replay: counted, appended to the errors file as
+ * `{"time","file","lineNumber","column","message","line"}` (writes folded
+ * together), and reported on stderr as `[errors] stderr` says (`every`: each
+ * line; `summary`: one line at the end; `off`: nothing).
+ */
+export class BadLineLog {
+  count = 0
+  private pending: string[] = []
+  private writing: Promise<void> | undefined
+  private failure: string | undefined
+
+  constructor(
+    private readonly errors: ErrorsConfig,
+    private readonly sink: LineSink = process.stderr,
+    private readonly callback?: (bad: BadLine) => void,
+  ) {}
+
+  report(bad: BadLine): void {
+    this.count++
+    const message = describeBadLine(bad)
+    if (this.errors.stderr === 'every') this.sink.write(`${PREFIX} ${message}\n`)
+    try {
+      this.callback?.(bad)
+    } catch {
+      // the caller's callback must not stop the replay
+    }
+    const entry = { time: new Date().toISOString(), file: bad.file, lineNumber: bad.line, ...(bad.column === undefined ? {} : { column: bad.column }), message, line: bad.text }
+    this.pending.push(`${JSON.stringify(entry)}\n`)
+    this.writing ??= this.drain()
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      await fs.promises.mkdir(path.dirname(this.errors.errorsFile), { recursive: true })
+      while (this.pending.length > 0) {
+        const text = this.pending.join('')
+        this.pending = []
+        await fs.promises.appendFile(this.errors.errorsFile, text)
+      }
+    } catch (error) {
+      this.failure = `the errors file ${this.errors.errorsFile} could not be written (${(error as Error).message}); bad lines are only counted`
+      this.pending = []
+    } finally {
+      this.writing = undefined
+    }
+  }
+
+  /** Waits for the writes; prints the summary line; returns a warning when the errors file failed. */
+  async close(): Promise<string | undefined> {
+    while (this.writing !== undefined) await this.writing
+    if (this.failure !== undefined && this.errors.stderr !== 'off') this.sink.write(`${PREFIX} ${this.failure}\n`)
+    if (this.count > 0 && this.errors.stderr === 'summary') {
+      this.sink.write(`${PREFIX} ${this.count} bad lines skipped; they are listed in ${this.errors.errorsFile}\n`)
+    }
+    return this.failure
+  }
+}

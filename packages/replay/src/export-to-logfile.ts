@@ -1,0 +1,142 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { EHTConfig } from '@eht-influx-client/config'
+import { formatFromPath, openLogWriter, validateRecord, type InfluxRecord, type LogFormat, type LogWriter } from '@eht-influx-client/logfile'
+import { ExportOutputError, ReplayOptionsError } from './errors.js'
+import type { ExportSource } from './export-source.js'
+import { WindowPlanner } from './export-window.js'
+import { FluxSource } from './flux-source.js'
+import { InfluxQLSource } from './influxql-source.js'
+import { sortRecords } from './record-order.js'
+import { findServer } from './server-choice.js'
+import { checkRange, toNs, type TimeBound } from './time-bound.js'
+
+export interface ExportOptions {
+  config: EHTConfig
+  /** Name of the server to read (a [server.<name>] section; may be disabled). */
+  server: string
+  /** Only these measurements (default: all). */
+  measurements?: readonly string[]
+  /** Start of the time range (inclusive). */
+  since: TimeBound
+  /** End of the time range (exclusive). */
+  until: TimeBound
+  /** The logfile to write; it must not exist yet (or be empty). */
+  output: string
+  /** Default: from the output's extension (.jsonl, .csv, .lp), else jsonl. */
+  format?: LogFormat
+  /** Points per query window aimed at (default 50000); memory grows with it. */
+  windowPoints?: number
+  onProgress?: (progress: ExportProgress) => void
+}
+
+export interface ExportProgress {
+  /** Points written so far. */
+  points: number
+  /** Everything before this time (ns) is written. */
+  reached: bigint
+  /** Share of the time range done, 0 to 1. */
+  fraction: number
+}
+
+export interface ExportSummary {
+  server: string
+  output: string
+  format: LogFormat
+  points: number
+  /** Points the server holds but a logfile cannot (e.g. a backslash before a quote in a name): not written. */
+  skipped: number
+  /** Why points were skipped (distinct, at most 10), each naming the measurement and time. */
+  skippedReasons: string[]
+  /** Query windows read. */
+  windows: number
+  /** Requests made to the server. */
+  queries: number
+  durationMs: number
+}
+
+async function openOutput(output: string, format: LogFormat): Promise<LogWriter> {
+  const file = path.resolve(output)
+  const stat = await fs.promises.stat(file).catch(() => undefined)
+  if (stat !== undefined && (!stat.isFile() || stat.size > 0)) {
+    throw new ExportOutputError(`output ${file} already exists${stat.isFile() ? ' and is not empty' : ' and is not a file'}; choose a new file name (an export never appends to or overwrites a logfile)`, file)
+  }
+  try {
+    // A literal path: % is not a strftime field here.
+    return await openLogWriter({ path: file.replace(/%/g, '%%'), format, rotate: { kind: 'none' }, fsync: 'never', flushIntervalMs: 1000 })
+  } catch (error) {
+    throw new ExportOutputError(`cannot write output ${file}: ${(error as Error).message}`, file, { cause: error })
+  }
+}
+
+function checkExportOptions(options: ExportOptions): { since: bigint; until: bigint; format: LogFormat; target: number } {
+  if (typeof options !== 'object' || options === null || typeof options.config !== 'object' || options.config === null) {
+    throw new ReplayOptionsError('exportToLogfile() needs { config, server, since, until, output }', 'config')
+  }
+  if (typeof options.output !== 'string' || options.output === '') throw new ReplayOptionsError('output must name the logfile to write', 'output')
+  const since = toNs(options.since, 'since')
+  const until = toNs(options.until, 'until')
+  if (since === undefined || until === undefined) throw new ReplayOptionsError(`${since === undefined ? 'since' : 'until'} is required: the time range to export`, since === undefined ? 'since' : 'until')
+  checkRange(since, until)
+  const m = options.measurements
+  if (m !== undefined && (!Array.isArray(m) || m.length === 0 || m.some((x) => typeof x !== 'string' || x === ''))) {
+    throw new ReplayOptionsError('measurements must be a non-empty array of measurement names (leave it out for all)', 'measurements')
+  }
+  const format = options.format ?? formatFromPath(options.output) ?? 'jsonl'
+  if (!['jsonl', 'csv', 'lp'].includes(format)) throw new ReplayOptionsError(`format must be jsonl, csv or lp, got ${JSON.stringify(format)}`, 'format')
+  const target = options.windowPoints ?? 50_000
+  if (!Number.isSafeInteger(target) || target < 1) throw new ReplayOptionsError(`windowPoints must be a whole number >= 1, got ${String(target)}`, 'windowPoints')
+  return { since, until, format, target }
+}
+
+/** The records a logfile can hold; the others are counted with their reason. */
+function keepWritable(records: InfluxRecord[], skipped: { count: number; reasons: string[] }): InfluxRecord[] {
+  return records.filter((record) => {
+    try {
+      validateRecord(record)
+      return true
+    } catch (error) {
+      skipped.count++
+      const reason = `point at ${record.timestamp} ns: ${(error as Error).message}`
+      if (skipped.reasons.length < 10) skipped.reasons.push(reason)
+      return false
+    }
+  })
+}
+
+/**
+ * Reads a server back into a logfile, streaming in time windows (each sorted
+ * by time, then measurement and tags), field types kept: v1 servers through
+ * InfluxQL, v2 servers through Flux.
+ */
+export async function exportToLogfile(options: ExportOptions): Promise<ExportSummary> {
+  const started = Date.now()
+  const { since, until, format, target } = checkExportOptions(options)
+  const server = findServer(options.config, options.server, 'server')
+  const writer = await openOutput(options.output, format)
+  const source: ExportSource = server.api === 'v1' ? new InfluxQLSource(server) : new FluxSource(server)
+  const planner = new WindowPlanner(since, until, target)
+  const cap = target * 4
+  let points = 0
+  let windows = 0
+  const skipped = { count: 0, reasons: [] as string[] }
+  try {
+    for (let window = planner.next(); window !== undefined; window = planner.next()) {
+      const records = await source.read(options.measurements, window.from, window.to, window.capped ? cap : Number.POSITIVE_INFINITY)
+      if (records === undefined) {
+        planner.tooMany()
+        continue
+      }
+      windows++
+      planner.done(records.length)
+      const writable = keepWritable(records, skipped)
+      if (writable.length > 0) await writer.append(sortRecords(writable))
+      points += writable.length
+      options.onProgress?.({ points, reached: window.to, fraction: Number(((window.to - since) * 10_000n) / (until - since)) / 10_000 })
+    }
+  } finally {
+    source.close()
+    await writer.close()
+  }
+  return { server: server.name, output: path.resolve(options.output), format, points, skipped: skipped.count, skippedReasons: skipped.reasons, windows, queries: source.queries, durationMs: Date.now() - started }
+}

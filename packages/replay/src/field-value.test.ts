@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { fieldValue, numericType } from './field-value.js'
+
+describe('fieldValue', () => {
+  it('reads every field type without rounding', () => {
+    expect(fieldValue('integer', '-9223372036854775808')).toEqual({ type: 'integer', value: -9223372036854775808n })
+    expect(fieldValue('unsigned', '18446744073709551615')).toEqual({ type: 'unsigned', value: 18446744073709551615n })
+    expect(fieldValue('float', '0.1')).toEqual({ type: 'float', value: 0.1 })
+    expect(fieldValue('float', '1')).toEqual({ type: 'float', value: 1 })
+    expect(fieldValue('string', '')).toEqual({ type: 'string', value: '' })
+    expect(fieldValue('boolean', 'false')).toEqual({ type: 'boolean', value: false })
+  })
+
+  it('says what does not fit the type', () => {
+    expect(() => fieldValue('integer', '1.5')).toThrow('integer value "1.5" is not a whole number')
+    expect(() => fieldValue('unsigned', '-1')).toThrow('unsigned value "-1"')
+    expect(() => fieldValue('float', '')).toThrow('not a finite number')
+    expect(() => fieldValue('float', 'NaN')).toThrow('not a finite number')
+    expect(() => fieldValue('boolean', 'yes')).toThrow('neither true nor false')
+  })
+})
+
+describe('numericType', () => {
+  it('follows the declared type, and float when nothing is declared', () => {
+    expect(numericType(['integer'], '5')).toBe('integer')
+    expect(numericType(['float'], '5')).toBe('float')
+    expect(numericType(undefined, '5')).toBe('float')
+  })
+
+  it('tells whole numbers from fractions when a field has several types', () => {
+    expect(numericType(['float', 'integer'], '5')).toBe('integer')
+    expect(numericType(['float', 'integer'], '5.5')).toBe('float')
+    expect(numericType(['string', 'float'], '5')).toBe('float')
+  })
+})

@@ -1,0 +1,115 @@
+import { InfluxDB, type FluxTableMetaData, type QueryApi } from '@influxdata/influxdb-client'
+import type { ServerConfig } from '@eht-influx-client/config'
+import { parseRfc3339, type FieldType, type InfluxRecord } from '@eht-influx-client/logfile'
+import { ExportDataError, ExportQueryError } from './errors.js'
+import type { ExportSource } from './export-source.js'
+import { fieldValue } from './field-value.js'
+import { fluxWindowQuery } from './flux.js'
+import { scrubSecrets, serverAgent, serverLabel } from './server-http.js'
+
+/** Annotated-CSV data types of `_value` and the field types they hold. */
+const VALUE_TYPES: Readonly<Record<string, FieldType>> = { double: 'float', long: 'integer', unsignedLong: 'unsigned', string: 'string', boolean: 'boolean' }
+/** Columns that are not tags. */
+const NOT_TAGS = new Set(['result', 'table', '_start', '_stop', '_time', '_value', '_field', '_measurement'])
+
+interface Layout {
+  time: number
+  measurement: number
+  field: number
+  value: number
+  type: FieldType
+  tags: { name: string; index: number; fallback: string }[]
+  defaults: string[]
+}
+
+/**
+ * Reads a v2 server (InfluxDB 2.x, 3.x, Cloud, 1.8+) with Flux through the
+ * official client's QueryApi. Rows come one field value each; field types
+ * come from the annotated CSV (`#datatype` of `_value`), values are read from
+ * their text, so integers and ns times stay exact.
+ */
+export class FluxSource implements ExportSource {
+  queries = 0
+  private readonly api: QueryApi
+  private readonly agent
+  private readonly label: string
+  private readonly layouts = new WeakMap<FluxTableMetaData, Layout>()
+
+  constructor(private readonly server: ServerConfig) {
+    this.agent = serverAgent(server)
+    this.label = serverLabel(server)
+    const influx = new InfluxDB({ url: server.url, ...(server.token === undefined ? {} : { token: server.token.reveal() }), timeout: server.timeoutMs, transportOptions: { agent: this.agent } })
+    this.api = influx.getQueryApi({ org: server.org, gzip: server.gzip })
+  }
+
+  private layout(meta: FluxTableMetaData): Layout {
+    let layout = this.layouts.get(meta)
+    if (layout !== undefined) return layout
+    const index = (label: string) => {
+      const column = meta.columns.find((c) => c.label === label)
+      if (column === undefined) throw new ExportDataError(`${this.label}: the Flux answer has no ${label} column (columns: ${meta.columns.map((c) => c.label).join(', ')})`, this.server.name)
+      return column.index
+    }
+    const value = meta.columns[index('_value')]!
+    const type = VALUE_TYPES[value.dataType]
+    if (type === undefined) throw new ExportDataError(`${this.label}: a Flux table has _value of the unsupported type ${JSON.stringify(value.dataType)}`, this.server.name)
+    const tags = meta.columns.filter((c) => !NOT_TAGS.has(c.label)).map((c) => ({ name: c.label, index: c.index, fallback: c.defaultValue }))
+    layout = { time: index('_time'), measurement: index('_measurement'), field: index('_field'), value: value.index, type, tags, defaults: meta.columns.map((c) => c.defaultValue) }
+    this.layouts.set(meta, layout)
+    return layout
+  }
+
+  async read(measurements: readonly string[] | undefined, from: bigint, to: bigint, cap: number): Promise<InfluxRecord[] | undefined> {
+    this.queries++
+    const query = fluxWindowQuery(this.server.bucket, measurements, from, to)
+    const points = new Map<string, InfluxRecord>()
+    try {
+      for await (const { values, tableMeta } of this.api.iterateRows(query)) {
+        const l = this.layout(tableMeta)
+        const cell = (i: number) => (values[i] === '' ? (l.defaults[i] ?? '') : values[i]!)
+        const raw = cell(l.value)
+        if (raw === '') continue
+        const measurement = cell(l.measurement)
+        const field = cell(l.field)
+        const tags: Record<string, string> = {}
+        for (const tag of l.tags) {
+          const v = values[tag.index] === '' ? tag.fallback : values[tag.index]!
+          if (v !== '') tags[tag.name] = v
+        }
+        const time = cell(l.time)
+        const key = `${measurement}\u0000${JSON.stringify(tags)}\u0000${time}`
+        let record = points.get(key)
+        if (record === undefined) {
+          record = { measurement, tags, fields: {}, timestamp: this.time(time) }
+          points.set(key, record)
+          if (points.size > cap) return undefined
+        }
+        try {
+          record.fields[field] = fieldValue(l.type, raw)
+        } catch (error) {
+          throw new ExportDataError(`${this.label}: measurement "${measurement}", field "${field}" at ${time}: ${(error as Error).message}`, this.server.name, { cause: error })
+        }
+      }
+    } catch (error) {
+      if (ExportDataError.isInstance(error)) throw error
+      const status = (error as { statusCode?: unknown }).statusCode
+      const body = (error as { body?: unknown }).body
+      const detail = typeof body === 'string' && body !== '' ? body.trim() : (error as Error).message
+      const message = `${this.label} could not run the Flux query (${query.replace(/\n\s*/g, ' ')}): ${scrubSecrets(detail, this.server)}`
+      throw new ExportQueryError(message, this.server.name, typeof status === 'number' ? status : undefined, { cause: error })
+    }
+    return [...points.values()]
+  }
+
+  private time(text: string): bigint {
+    try {
+      return parseRfc3339(text)
+    } catch (error) {
+      throw new ExportDataError(`${this.label}: _time ${JSON.stringify(text)} is not an RFC 3339 time`, this.server.name, { cause: error })
+    }
+  }
+
+  close(): void {
+    this.agent.destroy()
+  }
+}

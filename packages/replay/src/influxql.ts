@@ -1,0 +1,22 @@
+/** An InfluxQL identifier in double quotes, `\` and `"` escaped: a name can never end the quoting early. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+}
+
+/** `"rp"."measurement"` for a v1 bucket `db/rp`, else `"measurement"`. */
+export function measurementSource(bucket: string, measurement: string): string {
+  const slash = bucket.indexOf('/')
+  const rp = slash < 0 ? undefined : bucket.slice(slash + 1)
+  return rp === undefined || rp === '' ? quoteIdentifier(measurement) : `${quoteIdentifier(rp)}.${quoteIdentifier(measurement)}`
+}
+
+/** The database of a v1 bucket (`db` or `db/rp`). */
+export function databaseOf(bucket: string): string {
+  const slash = bucket.indexOf('/')
+  return slash < 0 ? bucket : bucket.slice(0, slash)
+}
+
+/** Every field and tag of `measurement` in [from, to) (integer ns), one series per tag set. */
+export function selectWindow(bucket: string, measurement: string, from: bigint, to: bigint): string {
+  return `SELECT * FROM ${measurementSource(bucket, measurement)} WHERE time >= ${from} AND time < ${to} GROUP BY *`
+}

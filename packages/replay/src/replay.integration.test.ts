@@ -1,0 +1,234 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import { PassThrough } from 'node:stream'
+import { encodeLineProtocol, formatRfc3339, type InfluxRecord, type LogFormat } from '@eht-influx-client/logfile'
+import { startFaultProxy, startInfluxDB1, startVictoriaMetrics, type FaultProxy, type InfluxDB1Server, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
+import { readErrorsFile } from '@eht-influx-client/writer'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fixtureRecords, prefixed, removeTempDirs, tempDir, testConfig, writeLog } from '../test/support.js'
+import type { ReplayProgress } from './progress.js'
+import { replay } from './replay.js'
+
+let influx: InfluxDB1Server
+let vm: VictoriaMetricsServer
+let station: InfluxRecord[]
+
+beforeAll(async () => {
+  ;[influx, vm] = await Promise.all([startInfluxDB1({ database: 'replay_test' }), startVictoriaMetrics()])
+  station = await fixtureRecords('station.lp')
+})
+afterAll(async () => {
+  await Promise.all([influx?.stop(), vm?.stop()])
+  removeTempDirs()
+})
+
+const both = () => [
+  { name: 'local', url: influx.url, api: 'v1' as const },
+  { name: 'victoria', url: vm.url, api: 'v2' as const },
+]
+
+/** Every point of a measurement in InfluxDB, as line protocol built from its ns-epoch answer (read as text: int64 stays exact). */
+async function influxTimes(measurement: string): Promise<string[]> {
+  const text = await influx.queryText(`SELECT * FROM "${measurement.replace(/"/g, '\\"')}"`, { db: 'replay_test', epoch: 'ns' })
+  return [...text.matchAll(/\[(\d{19}),/g)].map((m) => m[1]!)
+}
+
+/** The samples of one VictoriaMetrics metric, sorted by time. */
+async function vmSamples(metric: string): Promise<[number, number][]> {
+  const series = await vm.export(`{__name__=${JSON.stringify(metric)}}`)
+  return series.flatMap((s) => s.timestamps.map((t, i) => [t, s.values[i]!] as [number, number])).sort((a, b) => a[0] - b[0])
+}
+
+const FORMATS: [string, LogFormat, boolean][] = [
+  ['lp', 'lp', false],
+  ['jsonl', 'jsonl', false],
+  ['csv', 'csv', false],
+  ['lp.gz', 'lp', true],
+  ['jsonl.gz', 'jsonl', true],
+]
+
+describe('replay into InfluxDB 1.x and VictoriaMetrics', () => {
+  it.each(FORMATS)('sends every point of a .%s logfile to both, values and ns times intact', async (ext, format, gzip) => {
+    const dir = tempDir()
+    const prefix = `${ext.replace('.', '_')}_`
+    const records = prefixed(station, prefix)
+    let file = await writeLog(path.join(dir, `station.${format}`), format, records)
+    if (gzip) {
+      fs.writeFileSync(`${file}.gz`, zlib.gzipSync(fs.readFileSync(file)))
+      fs.rmSync(file)
+      file = `${file}.gz`
+    }
+    const summary = await replay({ config: testConfig(dir, both()), inputs: file })
+    expect(summary).toMatchObject({ files: 1, read: records.length, badLines: 0, stoppedEarly: false })
+    for (const name of ['local', 'victoria']) expect(summary.servers[name]).toMatchObject({ sent: records.length, accepted: records.length, rejected: 0, spooled: 0, stopped: undefined })
+
+    // InfluxDB: every point, at its exact ns time.
+    for (const measurement of new Set(records.map((r) => r.measurement))) {
+      const expected = records.filter((r) => r.measurement === measurement).map((r) => String(r.timestamp))
+      expect(await influxTimes(measurement)).toEqual(expected)
+    }
+    const big = await influx.queryText(`SELECT "total" FROM "${prefix}control room \\"A\\""`, { db: 'replay_test', epoch: 'ns' })
+    expect(big).toContain('9223372036854775807')
+    expect(big).toContain('-9223372036854775808')
+
+    // VictoriaMetrics: metric <measurement>_<field>, ms times, numbers.
+    const offsets = records.filter((r) => r.measurement === `${prefix}pps_offset`)
+    const samples = await vmSamples(`${prefix}pps_offset_offset_ns`)
+    expect(samples).toEqual(offsets.map((r) => [Number(r.timestamp / 1_000_000n), Number((r.fields.offset_ns as { value: bigint }).value)]))
+    const hydrogen = await vmSamples(`${prefix}maser health_hydrogen`)
+    expect(hydrogen.map(([, v]) => v)).toEqual(records.filter((r) => r.measurement === `${prefix}maser health`).map((r) => r.fields.hydrogen!.value))
+  })
+
+  it('reads a directory of files in time order across the files, and a glob', async () => {
+    const dir = tempDir()
+    const logs = path.join(dir, 'logs')
+    fs.mkdirSync(logs)
+    const records = prefixed(station, 'order_')
+    // Interleaved in time: every other point in each file.
+    await writeLog(path.join(logs, 'b.jsonl'), 'jsonl', records.filter((_, i) => i % 2 === 0))
+    await writeLog(path.join(logs, 'a.lp'), 'lp', records.filter((_, i) => i % 2 === 1))
+    const requests: string[] = []
+    const proxy = await startFaultProxy({
+      target: influx.url,
+      script: (request) => {
+        requests.push(request.text)
+        return { kind: 'pass' }
+      },
+    })
+    try {
+      const config = testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1', extra: ['batch_size = 5'] }])
+      const summary = await replay({ config, inputs: logs })
+      expect(summary).toMatchObject({ files: 2, read: records.length })
+      // Requests leave in time order (the writer may have several in flight at once).
+      expect(requests.flatMap((body) => body.split('\n'))).toEqual(records.map(encodeLineProtocol))
+      expect(proxy.stats().acceptedLines).toBe(records.length)
+      expect(proxy.stats().requests).toBe(Math.ceil(records.length / 5))
+      const again = await replay({ config, inputs: [path.join(dir, '**', '*.lp'), path.join(dir, '**', '*.jsonl')], resume: false })
+      expect(again.read).toBe(records.length)
+    } finally {
+      await proxy.stop()
+    }
+  })
+
+  it('sends only what since, until and measurements select', async () => {
+    const dir = tempDir()
+    const records = prefixed(station, 'filter_')
+    const file = await writeLog(path.join(dir, 'station.lp'), 'lp', records)
+    const since = records[4]!.timestamp
+    const until = records[20]!.timestamp
+    // since as RFC 3339 text with all nine ns digits, until as a bigint
+    const summary = await replay({ config: testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1' }]), inputs: file, since: formatRfc3339(since), until, measurements: ['filter_pps_offset'] })
+    const expected = records.filter((r) => r.measurement === 'filter_pps_offset' && r.timestamp >= since && r.timestamp < until)
+    expect(summary.read).toBe(expected.length)
+    expect(summary.filtered).toBe(records.length - expected.length)
+    expect(await influxTimes('filter_pps_offset')).toEqual(expected.map((r) => String(r.timestamp)))
+    expect(await influx.countPoints('filter_maser health')).toBe(0)
+  })
+})
+
+describe('a second replay of the same selection', () => {
+  it('sends nothing the server already accepted; resume: false sends everything again', async () => {
+    const dir = tempDir()
+    const records = prefixed(station, 'again_')
+    const file = await writeLog(path.join(dir, 'station.jsonl'), 'jsonl', records)
+    const proxy = await startFaultProxy({ target: influx.url })
+    try {
+      const config = testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1' }])
+      await replay({ config, inputs: file })
+      const first = proxy.stats()
+      const second = await replay({ config, inputs: file })
+      expect(proxy.stats()).toEqual(first)
+      expect(second.servers.local).toMatchObject({ alreadyDone: records.length, sent: 0 })
+      const third = await replay({ config, inputs: file, resume: false })
+      expect(third.servers.local).toMatchObject({ alreadyDone: 0, accepted: records.length })
+      expect(proxy.stats().acceptedLines).toBe(2 * records.length)
+    } finally {
+      await proxy.stop()
+    }
+  })
+})
+
+describe('stopping with a signal', () => {
+  it('delivers and checkpoints what was handed over; the next run sends the rest', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'long.lp')
+    const lines = Array.from({ length: 20_000 }, (_, i) => `signal,station=Kp value=${i}i ${1617672549204824064n + BigInt(i)}`)
+    fs.writeFileSync(file, `${lines.join('\n')}\n`)
+    const config = testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1' }])
+    const controller = new AbortController()
+    const progress: ReplayProgress[] = []
+    const onProgress = (p: ReplayProgress) => {
+      progress.push(p)
+      if (p.pointsRead >= 5000) controller.abort()
+    }
+    const first = await replay({ config, inputs: file, rateLimit: { pointsPerSecond: 10_000 }, signal: controller.signal, onProgress })
+    expect(first.stoppedEarly).toBe(true)
+    const done = first.servers.local!.accepted
+    expect(done).toBeGreaterThanOrEqual(5000)
+    expect(done).toBeLessThan(lines.length)
+    expect(progress.at(-1)).toMatchObject({ done: true, pointsSent: done })
+    expect(progress.at(-1)!.bytesRead).toBeLessThan(progress.at(-1)!.bytesTotal)
+    const second = await replay({ config, inputs: file })
+    expect(second.servers.local).toMatchObject({ alreadyDone: done, accepted: lines.length - done })
+    expect(await influx.countPoints('signal')).toBe(lines.length)
+  })
+})
+
+describe('dry run', () => {
+  it('prints the line protocol and sends nothing, to no server', async () => {
+    const dir = tempDir()
+    const records = prefixed(station, 'dry_')
+    const file = await writeLog(path.join(dir, 'station.csv'), 'csv', records)
+    const proxies: FaultProxy[] = await Promise.all([startFaultProxy({ target: influx.url }), startFaultProxy({ target: vm.url })])
+    try {
+      const config = testConfig(dir, [
+        { name: 'local', url: proxies[0]!.url, api: 'v1' },
+        { name: 'victoria', url: proxies[1]!.url, api: 'v2' },
+      ])
+      const output = new PassThrough()
+      let printed = ''
+      output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')))
+      const summary = await replay({ config, inputs: file, dryRun: true, output })
+      expect(printed).toBe(records.map((r) => `${encodeLineProtocol(r)}\n`).join(''))
+      expect(summary).toMatchObject({ dryRun: true, printed: records.length, servers: {} })
+      expect(proxies.map((p) => p.stats().requests)).toEqual([0, 0])
+      expect(fs.existsSync(path.join(dir, 'spool-replay-checkpoints'))).toBe(false)
+      expect(await influx.countPoints('dry_pps_offset')).toBe(0)
+    } finally {
+      await Promise.all(proxies.map((p) => p.stop()))
+    }
+  })
+})
+
+describe('bad input lines and rejected points', () => {
+  it('skips and lists bad lines with file and line, puts rejected points in the errors file, replays the rest', async () => {
+    const dir = tempDir()
+    const good = prefixed(station, 'bad_').slice(0, 6).map(encodeLineProtocol)
+    const unsigned = 'bad_counters total=5u 1617672549204824064'
+    const file = path.join(dir, 'mixed.lp')
+    fs.writeFileSync(file, [good[0], good[1], 'bad_x,station=Kp', good[2], unsigned, good[3], 'bad_y value=oops 12', good[4], good[5], ''].join('\n'))
+    const config = testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1' }])
+    const seen: number[] = []
+    const summary = await replay({ config, inputs: file, onBadLine: (bad) => seen.push(bad.line) })
+    expect(seen).toEqual([3, 7])
+    expect(summary).toMatchObject({ read: 7, badLines: 2 })
+    expect(summary.servers.local).toMatchObject({ accepted: 6, rejected: 1 })
+    const entries = (await readErrorsFile(config.errors.errorsFile)) as unknown as Record<string, unknown>[]
+    const bad = entries.filter((e) => e.file === file)
+    expect(bad.map((e) => [e.lineNumber, e.line])).toEqual([
+      [3, 'bad_x,station=Kp'],
+      [7, 'bad_y value=oops 12'],
+    ])
+    expect(String(bad[0]!.message)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:\\d+: bad line skipped: `))
+    const rejected = entries.filter((e) => e.server === 'local')
+    expect(rejected).toHaveLength(1)
+    expect(rejected[0]).toMatchObject({ status: 400, line: unsigned })
+    expect(String(rejected[0]!.message)).toContain('invalid number')
+    expect(await influx.countPoints('bad_pps_offset')).toBe(3)
+    // Run again: the checkpoint is past both bad lines, so they are not listed twice.
+    const again = await replay({ config, inputs: file })
+    expect(again.badLines).toBe(0)
+    expect((await readErrorsFile(config.errors.errorsFile)).length).toBe(entries.length)
+  })
+})

@@ -1,0 +1,179 @@
+import type { Delivery, ServerOutcome } from '@eht-influx-client/writer'
+import type { CheckpointStore, FileCheckpoint } from './checkpoint-store.js'
+import type { RateLimiter } from './rate-limiter.js'
+
+/** What a replay did for one server. */
+export interface ServerSummary {
+  server: string
+  /** Points skipped because this server's checkpoint says it already has them. */
+  alreadyDone: number
+  /** Points handed to the server's outbox. */
+  sent: number
+  /** Points the server accepted. */
+  accepted: number
+  /** Points the server rejected for good (400/422): in the errors file with its message. */
+  rejected: number
+  /** Points kept in the spool because the server did not take them (delivered by `drainSpool`). */
+  spooled: number
+  /** Points neither delivered nor spooled (spool full): still only in the logfile; a new replay sends them. */
+  dropped: number
+  /** Why this server stopped receiving points before the end of the input; undefined when it got everything. */
+  stopped: string | undefined
+  /** Distinct reasons given for rejected, spooled or dropped points (at most 10). */
+  reasons: string[]
+  /** The checkpoint file of this server and selection. */
+  checkpointFile: string
+}
+
+export interface FeedLimits {
+  /** Lines per chunk (a chunk is handed over at once). */
+  lines: number
+  /** Bytes per chunk. */
+  bytes: number
+  /** Lines handed over but not yet settled, at most (keeps memory flat and the outbox below max_buffer_lines). */
+  windowLines: number
+  /** The server's batch_size: a smaller chunk is pushed out at once instead of waiting for flush_interval. */
+  batchSize: number
+}
+
+interface InFlight {
+  lines: number
+  /** Resolves once this chunk's outcome is counted and its checkpoint recorded (in hand-over order). */
+  settled: Promise<void>
+}
+
+/**
+ * Feeds one server during a replay: collects lines into chunks, hands each to
+ * the writer's delivery path (outbox, retry policy, spool, errors file) with
+ * at most `windowLines` unsettled, and moves the checkpoint forward as chunks
+ * settle in order. A chunk counts as done once every point is accepted,
+ * rejected or spooled; a dropped point (spool full) freezes the checkpoint.
+ * Once a server spools or drops, it gets no more points in this replay.
+ */
+export class ServerFeed {
+  readonly summary: ServerSummary
+  private lines: string[] = []
+  private bytes = 0
+  private marks = new Map<string, FileCheckpoint>()
+  private readonly inflight: InFlight[] = []
+  private inflightLines = 0
+  private chain: Promise<void> = Promise.resolve()
+  private frozen = false
+  private lastFile: string | undefined
+  private lastOffset = 0
+  private lastLine = 0
+  private cachedFile: string | undefined
+  private cachedOffset = -1
+
+  constructor(
+    readonly name: string,
+    private readonly delivery: Delivery,
+    private readonly store: CheckpointStore,
+    private readonly limits: FeedLimits,
+    private readonly limiter: RateLimiter | undefined,
+    private readonly onAccepted: (points: number) => void,
+  ) {
+    this.summary = { server: name, alreadyDone: 0, sent: 0, accepted: 0, rejected: 0, spooled: 0, dropped: 0, stopped: undefined, reasons: [], checkpointFile: store.file }
+  }
+
+  get stopped(): boolean {
+    return this.summary.stopped !== undefined
+  }
+
+  /** The line of `file` where this server's checkpoint is (0: none). */
+  checkpointLine(file: string): number {
+    return this.store.get(file)?.line ?? 0
+  }
+
+  /** True (and counted) when the checkpoint says this server already has the line ending at `endOffset`. */
+  skips(file: string, endOffset: number): boolean {
+    if (file !== this.cachedFile) {
+      this.cachedFile = file
+      this.cachedOffset = this.store.get(file)?.offset ?? -1
+    }
+    if (endOffset > this.cachedOffset) return false
+    this.summary.alreadyDone++
+    return true
+  }
+
+  /** Adds one line; returns a promise only when the chunk was full and had to be handed over. */
+  add(line: string, file: string, endOffset: number, lineNumber: number): Promise<void> | undefined {
+    this.lines.push(line)
+    this.bytes += line.length + 1
+    // Where each file of the chunk ends: noted when the file changes (no object per point).
+    if (file !== this.lastFile) {
+      this.noteLast()
+      this.lastFile = file
+    }
+    this.lastOffset = endOffset
+    this.lastLine = lineNumber
+    if (this.lines.length >= this.limits.lines || this.bytes >= this.limits.bytes) return this.handOver()
+    return undefined
+  }
+
+  private noteLast(): void {
+    if (this.lastFile !== undefined) this.marks.set(this.lastFile, { offset: this.lastOffset, line: this.lastLine })
+  }
+
+  /** Hands over the last chunk, pushes everything out and waits until all of it settled and the checkpoint is saved. */
+  async finish(): Promise<void> {
+    if (!this.stopped) await this.handOver()
+    await this.delivery.flush()
+    await this.chain
+    this.inflight.length = 0
+    await this.store.save()
+  }
+
+  private async handOver(): Promise<void> {
+    this.noteLast()
+    this.lastFile = undefined
+    const lines = this.lines
+    const marks = this.marks
+    const bytes = this.bytes
+    this.lines = []
+    this.marks = new Map()
+    this.bytes = 0
+    if (lines.length === 0) return
+    while (this.inflight.length > 0 && this.inflightLines + lines.length > this.limits.windowLines) {
+      const oldest = this.inflight.shift()!
+      await oldest.settled
+      this.inflightLines -= oldest.lines
+    }
+    if (this.stopped) return
+    await this.limiter?.take(lines.length, bytes)
+    const outcome = this.delivery.enqueue(lines, true).then((byServer) => byServer[this.name])
+    // Outcomes are applied as soon as they come, in order, and saved before the window moves on,
+    // so the checkpoint lags the server by at most the chunks in the window.
+    this.chain = this.chain.then(async () => {
+      if (this.apply(await outcome, marks)) await this.store.save()
+    })
+    this.chain.catch(() => undefined) // a failure surfaces where the chain is awaited, not as an unhandled rejection
+    this.inflight.push({ lines: lines.length, settled: this.chain })
+    this.inflightLines += lines.length
+    this.summary.sent += lines.length
+    if (lines.length < this.limits.batchSize && bytes < this.limits.bytes) this.delivery.flush().catch(() => undefined)
+  }
+
+  /** Counts a chunk's outcome and moves the checkpoint; true when it moved. */
+  private apply(outcome: ServerOutcome | undefined, marks: Map<string, FileCheckpoint>): boolean {
+    const s = this.summary
+    if (outcome === undefined) {
+      this.frozen = true
+      s.stopped ??= `no outcome for server "${this.name}" from the delivery path`
+      return false
+    }
+    s.accepted += outcome.accepted
+    s.rejected += outcome.rejected
+    s.spooled += outcome.spooled
+    s.dropped += outcome.dropped
+    this.onAccepted(outcome.accepted)
+    for (const reason of outcome.reasons) if (s.reasons.length < 10 && !s.reasons.includes(reason)) s.reasons.push(reason)
+    if (outcome.dropped > 0) this.frozen = true
+    if (outcome.spooled > 0 || outcome.dropped > 0) {
+      s.stopped ??= `${outcome.reasons[0] ?? 'the server did not take the points'}; ${outcome.spooled} points spooled, ${outcome.dropped} dropped; the rest of the input was not sent to this server`
+    }
+    if (this.frozen) return false
+    for (const [file, checkpoint] of marks) this.store.advance(file, checkpoint)
+    return true
+  }
+}

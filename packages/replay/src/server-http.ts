@@ -1,0 +1,83 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import https from 'node:https'
+import { rootCertificates } from 'node:tls'
+import type { ServerConfig } from '@eht-influx-client/config'
+import { ReplayOptionsError } from './errors.js'
+
+/** `server "name" (url)` with any user:password@ taken out of the URL, for messages. */
+export function serverLabel(server: Pick<ServerConfig, 'name' | 'url'>): string {
+  let url = server.url
+  try {
+    const parsed = new URL(url)
+    parsed.username = ''
+    parsed.password = ''
+    url = parsed.toString().replace(/\/$/, '')
+  } catch {
+    url = url.replace(/\/\/[^@/]*@/, '//')
+  }
+  return `server "${server.name}" (${url})`
+}
+
+/** `text` with the server's token, password and Basic credential replaced by ***. */
+export function scrubSecrets(text: string, server: Pick<ServerConfig, 'token' | 'username' | 'password'>): string {
+  const secrets = [server.token?.reveal(), server.password?.reveal()]
+  if (server.password !== undefined) secrets.push(Buffer.from(`${server.username ?? ''}:${server.password.reveal()}`).toString('base64'))
+  let out = text
+  for (const secret of secrets) if (secret !== undefined && secret.length > 0) out = out.split(secret).join('***')
+  return out
+}
+
+/** A keep-alive agent; for https, `ca_file` is added to Node's trusted roots (verification stays on). */
+export function serverAgent(server: ServerConfig): http.Agent {
+  if (!server.url.startsWith('https:')) return new http.Agent({ keepAlive: true })
+  if (server.caFile === undefined) return new https.Agent({ keepAlive: true })
+  let ca: Buffer
+  try {
+    ca = fs.readFileSync(server.caFile)
+  } catch (error) {
+    throw new ReplayOptionsError(`server "${server.name}": cannot read ca_file ${server.caFile}: ${(error as Error).message}`, 'ca_file', { cause: error })
+  }
+  return new https.Agent({ keepAlive: true, ca: [...rootCertificates, ca] })
+}
+
+/** InfluxDB 1.x credentials: Basic for username/password, `Token` for a token (1.8+). */
+export function v1AuthHeaders(server: ServerConfig): Record<string, string> {
+  if (server.username !== undefined) {
+    const pair = `${server.username}:${server.password?.reveal() ?? ''}`
+    return { authorization: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` }
+  }
+  if (server.token !== undefined) return { authorization: `Token ${server.token.reveal()}` }
+  return {}
+}
+
+/** GET `url`; resolves with the response once its headers arrived. No answer within `timeoutMs` (between packets) rejects. */
+export function httpGet(url: URL, headers: Record<string, string>, agent: http.Agent, timeoutMs: number): Promise<http.IncomingMessage> {
+  const get = url.protocol === 'https:' ? https.get : http.get
+  return new Promise((resolve, reject) => {
+    const req = get(url, { headers, agent }, resolve)
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within the timeout of ${timeoutMs} ms`)))
+    req.on('error', reject)
+  })
+}
+
+/** The lines of a response body (without the newline), as they arrive. */
+export async function* responseLines(body: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  let rest = ''
+  for await (const chunk of body) {
+    const text = rest + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'))
+    const lines = text.split('\n')
+    rest = lines.pop()!
+    for (const line of lines) if (line !== '') yield line
+  }
+  if (rest !== '') yield rest
+}
+
+/** Reads a whole (error) body as text, at most `limit` characters of it. */
+export async function bodyText(body: AsyncIterable<Buffer | string>, limit = 2000): Promise<string> {
+  let text = ''
+  for await (const chunk of body) {
+    if (text.length < limit) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+  }
+  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text
+}

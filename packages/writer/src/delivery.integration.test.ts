@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseConfig } from '@eht-influx-client/config'
+import { startFaultProxy, startInfluxDB1, startVictoriaMetrics, type FaultProxy, type InfluxDB1Server, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
+import { listSpool, openDelivery } from './delivery.js'
+import { InvalidInputError, ProfileGuardError, WriterConfigError } from './errors.js'
+import { CaptureSink, configText, makeConfig, tempDir } from '../test/helpers.js'
+import { records } from '../test/records.js'
+
+let influx: InfluxDB1Server
+let vm: VictoriaMetricsServer
+let proxy: FaultProxy
+beforeAll(async () => {
+  ;[influx, vm] = await Promise.all([startInfluxDB1({ database: 'eht_test' }), startVictoriaMetrics()])
+  proxy = await startFaultProxy({ target: influx.url })
+})
+afterAll(async () => {
+  await proxy?.stop()
+  await Promise.all([influx?.stop(), vm?.stop()])
+})
+
+const both = () => [
+  { name: 'local', url: proxy.url, api: 'v1' as const },
+  { name: 'cloud', url: vm.url, api: 'v2' as const, keys: { token: 'not-checked' } },
+]
+
+describe('openDelivery (the path replay uses)', () => {
+  it('send() resolves per chunk with what each server did, without touching the logfile', async () => {
+    const dir = tempDir()
+    const delivery = await openDelivery(makeConfig(dir, { servers: both() }), { stderr: new CaptureSink() })
+    const chunks = [records(100, 'replayed', 1618100000000000000n), records(100, 'replayed', 1618100001000000000n)]
+    const outcomes = await Promise.all(chunks.map((chunk) => delivery.send(chunk)))
+    expect(outcomes.map((o) => [o.local?.accepted, o.cloud?.accepted])).toEqual([
+      [100, 100],
+      [100, 100],
+    ])
+    await delivery.close()
+    expect(await influx.countPoints('replayed')).toBe(200)
+    expect(await vm.countSamples('{__name__="replayed_value"}')).toBe(200)
+    expect(delivery.stats().local).toMatchObject({ written: 200, delivered: 200 })
+    await expect(async () => delivery.send(chunks[0]!)).rejects.toThrow(/closed/)
+  })
+
+  it('sends only to the servers named, and names an unknown one', async () => {
+    const dir = tempDir()
+    const config = makeConfig(dir, { servers: both() })
+    const delivery = await openDelivery(config, { servers: ['cloud'], stderr: new CaptureSink() })
+    expect(delivery.servers).toEqual(['cloud'])
+    const outcome = await delivery.send(records(3, 'only_cloud', 1618200000000000000n))
+    expect(Object.keys(outcome)).toEqual(['cloud'])
+    await delivery.close()
+    await expect(openDelivery(config, { servers: ['nowhere'] })).rejects.toThrow(WriterConfigError)
+    await expect(openDelivery(config, { servers: ['nowhere'] })).rejects.toThrow('no server "nowhere"')
+  })
+
+  it('send() validates records and names the bad one', async () => {
+    const delivery = await openDelivery(makeConfig(tempDir(), { servers: both() }), { stderr: new CaptureSink() })
+    const bad = records(3, 'm')
+    bad[2] = { ...bad[2]!, fields: { v: { type: 'float', value: NaN } } }
+    expect(() => delivery.send(bad)).toThrow(InvalidInputError)
+    expect(() => delivery.send(bad)).toThrow(/^point 2, column "v": /)
+    await delivery.close()
+  })
+
+  it('drainSpool() on demand: spooled points delivered, files deleted only after the server took them', async () => {
+    const dir = tempDir()
+    const config = makeConfig(dir, { servers: both(), retry: { max_retries: '1', min_delay: '20ms', max_retry_time: '1s' } })
+    proxy.setScript({ kind: 'status', status: 503 })
+    const writer = await openDelivery(config, { servers: ['local'], drainSpool: false, stderr: new CaptureSink() })
+    const outcome = await writer.send(records(250, 'drained', 1618300000000000000n))
+    expect(outcome.local).toMatchObject({ spooled: 250 })
+    await writer.close()
+    expect((await listSpool(config, { servers: ['local'] })).length).toBe(1)
+
+    const replay = await openDelivery(config, { servers: ['local'], drainSpool: false, stderr: new CaptureSink() })
+    const failed = await replay.drainSpool()
+    expect(failed).toEqual([{ server: 'local', files: 0, remainingFiles: 1, delivered: 0, rejected: 0, badLines: 0, failed: expect.stringContaining('HTTP 503') }])
+    expect(await replay.listSpool()).toHaveLength(1)
+    proxy.setScript({ kind: 'pass' })
+    const done = await replay.drainSpool()
+    expect(done).toEqual([{ server: 'local', files: 1, remainingFiles: 0, delivered: 250, rejected: 0, badLines: 0, failed: undefined }])
+    expect(await replay.listSpool()).toEqual([])
+    expect(await influx.countPoints('drained')).toBe(250)
+    await replay.close()
+  })
+
+  it('enforces the profile guard before anything is sent', async () => {
+    const dir = tempDir()
+    const text = configText({ servers: [{ name: 'local', url: proxy.url, api: 'v1', bucket: 'eht_test' }] })
+    const config = parseConfig(text, `${dir}/influx_config.ini`)
+    const prodBucket = { ...config, servers: [{ ...config.servers[0]!, bucket: 'eht' }] }
+    const before = proxy.stats().requests
+    await expect(openDelivery(prodBucket)).rejects.toThrow(ProfileGuardError)
+    expect(proxy.stats().requests).toBe(before)
+  })
+})

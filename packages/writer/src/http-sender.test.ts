@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import { HttpError } from '@influxdata/influxdb-client'
+import type { ServerConfig } from '@eht-influx-client/config'
+import { classify, writePath } from './http-sender.js'
+
+const server = (api: 'v1' | 'v2', bucket: string) => ({ api, bucket, org: 'eht org' }) as ServerConfig
+
+describe('writePath', () => {
+  it('v2: /api/v2/write with org, bucket and ns precision', () => {
+    expect(writePath(server('v2', 'eht_test'))).toBe('/api/v2/write?org=eht+org&bucket=eht_test&precision=ns')
+  })
+  it('v1: /write with db, rp when given as db/rp, and ns precision', () => {
+    expect(writePath(server('v1', 'eht_test'))).toBe('/write?db=eht_test&precision=ns')
+    expect(writePath(server('v1', 'eht_test/one week'))).toBe('/write?db=eht_test&rp=one+week&precision=ns')
+  })
+})
+
+describe('classify', () => {
+  const http = (status: number, body = '', headers: Record<string, string> = {}) => new HttpError(status, 'Status', body, headers['retry-after'], 'application/json', undefined, headers)
+
+  it('retries 429 and 5xx with the Retry-After in seconds', () => {
+    expect(classify(http(429, '', { 'retry-after': '7' }), false, 1000)).toMatchObject({ kind: 'retry', status: 429, retryAfterMs: 7000 })
+    expect(classify(http(503), false, 1000)).toMatchObject({ kind: 'retry', status: 503 })
+    expect(classify(http(503), false, 1000)).not.toHaveProperty('retryAfterMs')
+  })
+
+  it('413 splits, 400/422 are bad points with the server message, other 4xx refuse us', () => {
+    expect(classify(http(413), false, 1000).kind).toBe('too-large')
+    expect(classify(http(400, '{"error":"partial write: field type conflict dropped=1"}'), false, 1000)).toEqual({ kind: 'bad-points', status: 400, message: 'HTTP 400 Status: partial write: field type conflict dropped=1' })
+    expect(classify(http(422, '{"code":"x","message":"beyond retention"}'), false, 1000)).toMatchObject({ kind: 'bad-points', message: 'HTTP 422 Status: beyond retention' })
+    expect(classify(http(401), false, 1000).kind).toBe('refused')
+    expect(classify(http(404, 'database not found'), false, 1000)).toMatchObject({ kind: 'refused', message: 'HTTP 404 Status: database not found' })
+  })
+
+  it('retries network errors and timeouts, naming them', () => {
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+    expect(classify(reset, false, 1000)).toEqual({ kind: 'retry', message: 'network error: ECONNRESET: socket hang up' })
+    expect(classify(new Error('aborted'), true, 2500)).toEqual({ kind: 'retry', message: 'no answer within the timeout of 2500 ms' })
+  })
+})

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { Point } from '@influxdata/influxdb-client'
+import { nowNs } from '@eht-influx-client/logfile'
+import { inputError } from '../test/helpers.js'
+import { normalizeLines, normalizePoints, type PointOptions } from './points.js'
+
+const T = 1617672549204824064n
+const options: PointOptions = { timestampUnit: 'ns', defaultTags: {}, skipInvalid: false }
+
+const failure = inputError
+
+describe('normalizePoints', () => {
+  it('takes official Points with every field type, and keeps ns timestamps exact', () => {
+    const point = new Point('maser').tag('station', 'Kp').floatField('f', 1.5).intField('i', -3).uintField('u', 7).stringField('s', 'a b').booleanField('b', false).timestamp(String(T))
+    const { records, lines } = normalizePoints([point], options)
+    expect(records[0]).toEqual({
+      measurement: 'maser',
+      tags: { station: 'Kp' },
+      fields: { f: { type: 'float', value: 1.5 }, i: { type: 'integer', value: -3n }, u: { type: 'unsigned', value: 7n }, s: { type: 'string', value: 'a b' }, b: { type: 'boolean', value: false } },
+      timestamp: T,
+    })
+    expect(lines[0]).toBe('maser,station=Kp b=false,f=1.5,i=-3i,s="a b",u=7u 1617672549204824064')
+  })
+
+  it('gives a Point without a time the current time, and reads Date and number times', () => {
+    const before = nowNs()
+    const { records } = normalizePoints([new Point('m').floatField('v', 1), new Point('m').floatField('v', 1).timestamp(new Date('2021-04-06T01:29:09.204Z')), new Point('m').floatField('v', 1).timestamp(1617672549)], {
+      ...options,
+      timestampUnit: 's',
+    })
+    expect(records[0]!.timestamp).toBeGreaterThanOrEqual(before)
+    expect(records[0]!.timestamp).toBeLessThanOrEqual(nowNs())
+    expect(records[1]!.timestamp).toBe(1617672549204000000n)
+    expect(records[2]!.timestamp).toBe(1617672549000000000n)
+  })
+
+  it('takes our records (copied, so the caller may reuse theirs) and adds default tags', () => {
+    const record = { measurement: 'm', tags: {}, fields: { v: { type: 'float' as const, value: 1 } }, timestamp: T }
+    const { records } = normalizePoints([record], { ...options, defaultTags: { station: 'Kp' } })
+    expect(records[0]!.tags).toEqual({ station: 'Kp' })
+    expect(record.tags).toEqual({})
+  })
+
+  it('names the bad point: no field, an implausible time, not a point at all', () => {
+    expect(failure(() => normalizePoints([new Point('m').floatField('v', 1).timestamp(String(T)), new Point('m')], options)).message).toBe(
+      'point 1: the Point has no measurement or no field; InfluxDB needs both',
+    )
+    expect(failure(() => normalizePoints([new Point('m').floatField('v', 1).timestamp(1617672549204)], options))).toMatchObject({ row: 0, column: 'timestamp' })
+    expect(failure(() => normalizePoints([{ measurement: 'm', tags: {}, fields: {}, timestamp: T }], options)).message).toMatch(/^point 0, column "fields": .*no fields/)
+    expect(failure(() => normalizePoints(['m v=1'], options)).message).toContain('point 0: expected a Point')
+  })
+})
+
+describe('normalizeLines', () => {
+  it('decodes line protocol, and a line without a timestamp gets the current time', () => {
+    const before = nowNs()
+    const { records, lines } = normalizeLines(['m,station=Kp v=1i 1617672549204824064', 'm v="x"'], options)
+    expect(lines[0]).toBe('m,station=Kp v=1i 1617672549204824064')
+    expect(records[1]!.timestamp).toBeGreaterThanOrEqual(before)
+  })
+
+  it('scales timestamps by timestampUnit', () => {
+    expect(normalizeLines(['m v=1 1617672549204'], { ...options, timestampUnit: 'ms' }).lines).toEqual(['m v=1 1617672549204000000'])
+  })
+
+  it('names the bad line and what is wrong', () => {
+    expect(failure(() => normalizeLines(['m v=1 1617672549204824064', 'm v=', 'm v=1'], options)).message).toMatch(/^line 1: column 5: field "v" has no value/)
+    expect(failure(() => normalizeLines(['m v=1 1617672549204'], options)).message).toContain("line 0, column \"timestamp\": timestamp 1617672549204 (ns) is outside 1990-2100; this looks like milliseconds; set timestampUnit: 'ms'")
+    expect(failure(() => normalizeLines(['m v=1 1\nm v=2 2'], options)).message).toContain('contains a newline')
+  })
+})

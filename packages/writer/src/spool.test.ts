@@ -1,0 +1,77 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { readLogs } from '@eht-influx-client/logfile'
+import { SpoolFullError } from './errors.js'
+import { SpoolBudget } from './spool-budget.js'
+import { listServerSpool, serverSpoolDir, ServerSpool } from './spool.js'
+import { tempDir } from '../test/helpers.js'
+
+const lines = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `m,station=Kp v=${from + i}i ${1617672549204824064n + BigInt(from + i)}`)
+
+async function readBack(files: string[]): Promise<string[]> {
+  const out: string[] = []
+  for await (const item of readLogs(files)) out.push(`m,station=Kp v=${(item.record.fields.v as { value: bigint }).value}i ${item.record.timestamp}`)
+  return out
+}
+
+describe('ServerSpool', () => {
+  it('appends in order to an open file that drainers do not see until it is sealed; readLogs reads it back exactly', async () => {
+    const dir = tempDir()
+    const spool = new ServerSpool('local', dir, new SpoolBudget(1e9, 0))
+    await spool.append(lines(3))
+    await spool.append(lines(2, 3))
+    expect(await listServerSpool(dir, 'local')).toEqual([])
+    await spool.seal()
+    const files = await listServerSpool(dir, 'local')
+    expect(files).toHaveLength(1)
+    expect(files[0]!.file).toMatch(/spool-\d{8}T\d{9}Z-\d+-\d+\.lp$/)
+    expect(await readBack(files.map((f) => f.file))).toEqual(lines(5))
+    await spool.append(lines(1, 5))
+    await spool.seal()
+    expect(await listServerSpool(dir, 'local')).toHaveLength(2)
+  })
+
+  it('refuses points beyond max_size (SpoolFullError naming the server) and counts deleted files back', async () => {
+    const dir = tempDir()
+    const budget = new SpoolBudget(200, 0)
+    const spool = new ServerSpool('cloud', dir, budget)
+    await spool.append(lines(3))
+    const error = await spool.append(lines(3, 3)).catch((e: unknown) => e)
+    expect(SpoolFullError.isInstance(error)).toBe(true)
+    expect((error as SpoolFullError).message).toMatch(/spool is full .*max_size 200 bytes.*3 points for server "cloud" are only in the logfile/)
+    await spool.seal()
+    const [file] = await listServerSpool(dir, 'cloud')
+    await spool.remove(file!.file)
+    expect(budget.usedBytes).toBe(0)
+    await spool.append(lines(3, 3))
+  })
+
+  it('measures an existing spool directory', async () => {
+    const dir = tempDir()
+    const spool = new ServerSpool('local', dir, new SpoolBudget(1e9, 0))
+    await spool.append(lines(10))
+    await spool.seal()
+    const size = fs.statSync((await listServerSpool(dir, 'local'))[0]!.file).size
+    expect((await SpoolBudget.measure(dir, 1e9)).usedBytes).toBe(size)
+    expect((await SpoolBudget.measure(path.join(dir, 'missing'), 1e9)).usedBytes).toBe(0)
+  })
+
+  it('seals files left open by a process that is gone, not those of a live one', async () => {
+    const dir = tempDir()
+    const folder = serverSpoolDir(dir, 'local')
+    fs.mkdirSync(folder, { recursive: true })
+    const dead = path.join(folder, 'spool-20210406T012909204Z-999999999-0.lp.open')
+    const live = path.join(folder, `spool-20210406T012909204Z-${process.pid}-77.lp.open`)
+    fs.writeFileSync(dead, `${lines(1)[0]}\n`)
+    fs.writeFileSync(live, `${lines(1)[0]}\n`)
+    await new ServerSpool('local', dir, new SpoolBudget(1e9, 0)).recoverStale()
+    expect((await listServerSpool(dir, 'local')).map((f) => path.basename(f.file))).toEqual(['spool-20210406T012909204Z-999999999-0.lp'])
+    expect(fs.existsSync(live)).toBe(true)
+  })
+
+  it('keeps server folders apart and makes odd names safe', () => {
+    expect(serverSpoolDir('/s', 'cloud')).toBe(path.join('/s', 'cloud'))
+    expect(serverSpoolDir('/s', '../x y')).toBe(path.join('/s', '.._x_y'))
+  })
+})
