@@ -15,4 +15,15 @@ describe('writer errors', () => {
     expect(new ClosedError('closed').code).toBe('CLOSED')
     expect(new PointsRejectedError('r', 'local', 400).status).toBe(400)
   })
+
+  it('isInstance on a subclass matches only that subclass, also across copies', () => {
+    const spoolFull = new SpoolFullError('spool full', 'cloud')
+    expect(SpoolFullError.isInstance(spoolFull)).toBe(true)
+    expect(ClosedError.isInstance(spoolFull)).toBe(false)
+    expect(SpoolFullError.isInstance(new ClosedError('closed'))).toBe(false)
+    const brand = Symbol.for('@eht-influx-client/writer.WriterError')
+    const foreign = Object.defineProperty(Object.assign(new Error('x'), { name: 'ClosedError' }), brand, { value: true })
+    expect(ClosedError.isInstance(foreign)).toBe(true)
+    expect(SpoolFullError.isInstance(foreign)).toBe(false)
+  })
 })

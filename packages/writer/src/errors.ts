@@ -9,9 +9,13 @@ export class WriterError extends Error {
     Object.defineProperty(this, BRAND, { value: true })
   }
 
-  /** True for a WriterError from any copy of this package (no instanceof). */
-  static isInstance(value: unknown): value is WriterError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+  /**
+   * True for an error of this class (on `WriterError`: of any subclass), also from
+   * another copy of this package (no instanceof): a brand, then the subclass name.
+   */
+  static isInstance<T extends WriterError>(this: (abstract new (...args: never[]) => T) & { readonly name: string }, value: unknown): value is T {
+    if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[BRAND] !== true) return false
+    return this.name === 'WriterError' || (value as { name?: unknown }).name === this.name
   }
 }
 
