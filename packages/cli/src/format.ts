@@ -47,16 +47,3 @@ export function formatRate(amount: number, elapsedMs: number, unit: 'bytes' | 'p
 export function formatAmount(amount: number, unit: 'bytes' | 'points'): string {
   return unit === 'bytes' ? formatBytes(amount) : `${formatCount(amount)} points`
 }
-
-/** A URL for printing: user name and password removed (they never appear in output). */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url)
-    if (parsed.username === '' && parsed.password === '') return url
-    parsed.username = ''
-    parsed.password = ''
-    return parsed.toString()
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//')
-  }
-}

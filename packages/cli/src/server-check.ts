@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises'
-import type { ServerConfig } from '@eht-influx-client/config'
-import { redactUrl } from './format.js'
+import { redactUrl, type ServerConfig } from '@eht-influx-client/config'
 import { httpProbe, ProbeFailure, type ProbeResponse } from './http-probe.js'
 
 /** ok: verified; failed: the server is unreachable or refuses; unknown: the server cannot tell (no such API), not a failure. */

@@ -17,6 +17,7 @@ export { defaultConfig, defaultConfigText } from './default-text.js'
 export { formatConfig } from './format-config.js'
 export { configSchema } from './schema.js'
 export { formatDuration, formatSize, parseDuration, parseSize } from './units.js'
+export { redactUrl } from './redact-url.js'
 export {
   ConfigError,
   ConfigFileNotFoundError,

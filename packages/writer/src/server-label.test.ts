@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { describeServer, redactUrl } from './server-label.js'
+import { describeServer } from './server-label.js'
 
-describe('redactUrl / describeServer', () => {
-  it('drops user:password@ from a URL and leaves others alone', () => {
-    expect(redactUrl('https://eht:pw@influx.example:8086/x')).toBe('https://influx.example:8086/x')
-    expect(redactUrl('http://127.0.0.1:8086')).toBe('http://127.0.0.1:8086')
+describe('describeServer', () => {
+  it('names the server and never prints credentials written into its URL', () => {
+    expect(describeServer({ name: 'local', url: 'http://127.0.0.1:8086' })).toBe('server "local" (http://127.0.0.1:8086)')
     expect(describeServer({ name: 'cloud', url: 'https://u:p@h' })).toBe('server "cloud" (https://h/)')
   })
 })
