@@ -46,22 +46,22 @@ describe('the CI totals line', () => {
     fs.rmSync(dir, { recursive: true, force: true })
     return { status: result.status, last: result.stdout.trim().split('\n').at(-1) }
   }
-  const names = ['cli', 'config', 'logfile', 'replay', 'timebin', 'writer'].map((n) => `@eht-influx-client/${n}`).concat(['@eht-influx-client/repo-checks', '@eht-influx-client/test-support'])
+  const names = ['cli', 'config', 'logfile', 'replay', 'timebin', 'writer'].map((n) => `@eht-influx-client/${n}`).concat(['@eht-influx-client/reliability', '@eht-influx-client/repo-checks', '@eht-influx-client/test-support'])
   const ok = (p: number, s = 0) => ({ numPassedTests: p, numFailedTests: 0, numPendingTests: s, numTodoTests: 0, testResults: [] as object[] })
 
   it('adds up every package and exits 0 when all passed', () => {
     const reports = Object.fromEntries(names.map((n, i) => [n, ok(i + 1, i === 0 ? 2 : 0)]))
-    expect(sum(reports)).toEqual({ status: 0, last: '36 passed, 0 failed, 2 skipped' })
+    expect(sum(reports)).toEqual({ status: 0, last: '45 passed, 0 failed, 2 skipped' })
   })
 
   it('counts a package without a report, and a file that failed to load, as failures', () => {
     const reports = Object.fromEntries(names.slice(1).map((n) => [n, ok(1)]))
     reports[names[1]!] = { ...ok(1), testResults: [{ status: 'failed', assertionResults: [] }] }
-    expect(sum(reports)).toEqual({ status: 1, last: '7 passed, 2 failed' })
+    expect(sum(reports)).toEqual({ status: 1, last: '8 passed, 2 failed' })
   })
 
   it('never reports green when the test command itself failed', () => {
     const reports = Object.fromEntries(names.map((n) => [n, ok(1)]))
-    expect(sum(reports, '1')).toEqual({ status: 1, last: '8 passed, 1 failed' })
+    expect(sum(reports, '1')).toEqual({ status: 1, last: '9 passed, 1 failed' })
   })
 })

@@ -106,6 +106,43 @@ describe('startFaultProxy', () => {
     expect(received).toEqual(['slow v=1 1'])
   })
 
+  it('counts as acknowledged only what the server accepted AND the client was told', async () => {
+    proxy.setScript([{ kind: 'reset', when: 'after' }, { kind: 'status', status: 429, headers: { 'Retry-After': '2' } }, { kind: 'pass' }])
+    const before = proxy.stats()
+    await expect(post(proxy.url, 'a v=1 1\nb v=1 2\n')).rejects.toThrow(/socket hang up|ECONNRESET/)
+    expect((await post(proxy.url, 'a v=1 1\nb v=1 2\n')).status).toBe(429)
+    expect((await post(proxy.url, 'a v=1 1\nb v=1 2\n')).status).toBe(204)
+    const after = proxy.stats()
+    expect(after.acceptedLines - before.acceptedLines).toBe(4)
+    expect(after.acknowledged - before.acknowledged).toBe(1)
+    expect(after.acknowledgedLines - before.acknowledgedLines).toBe(2)
+    expect(proxy.acknowledgedBodies.at(-1)).toBe('a v=1 1\nb v=1 2\n')
+    const [reset, limited, passed] = proxy.log.slice(-3)
+    expect([reset?.status, reset?.upstreamStatus, reset?.acknowledged]).toEqual([undefined, 204, undefined])
+    expect([limited?.status, limited?.retryAfter]).toEqual([429, '2'])
+    expect([passed?.status, passed?.acknowledged]).toEqual([204, true])
+    // The same body has the same hash; arrival times are monotonic.
+    expect(new Set([reset?.bodyHash, limited?.bodyHash, passed?.bodyHash]).size).toBe(1)
+    expect(reset!.at).toBeLessThanOrEqual(limited!.at)
+    expect(limited!.at).toBeLessThanOrEqual(passed!.at)
+  })
+
+  it('does not count as acknowledged an answer to a client that gave up waiting', async () => {
+    proxy.setScript({ kind: 'delay', ms: 300 })
+    const before = proxy.stats()
+    await expect(
+      new Promise((resolve, reject) => {
+        const req = http.request(proxy.url, { method: 'POST', agent: false, timeout: 100 }, resolve)
+        req.on('timeout', () => req.destroy(new Error('client timeout')))
+        req.on('error', reject)
+        req.end('late v=1 1')
+      }),
+    ).rejects.toThrow('client timeout')
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(proxy.stats().acknowledged - before.acknowledged).toBe(0)
+    expect(received).toEqual([])
+  })
+
   it('lets a function choose per request and logs each one', async () => {
     proxy.setScript((req) => (req.text.includes('bad') ? { kind: 'status', status: 400, body: '{"error":"bad line"}' } : { kind: 'pass' }))
     expect((await post(proxy.url, 'bad v=1 1')).status).toBe(400)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import http from 'node:http'
 import type { Socket } from 'node:net'
 import zlib from 'node:zlib'
@@ -37,8 +38,22 @@ export interface FaultLogEntry {
   url: string
   action: FaultAction['kind']
   lines: number
+  /** When the request's body had arrived, in ms of `performance.now()` (monotonic). */
+  at: number
+  /** sha1 of the decoded body: the same batch sent again has the same hash. */
+  bodyHash: string
   /** The real server's status when the request was forwarded. */
   upstreamStatus?: number
+  /** The status the client was answered with; undefined while none was (reset, blackhole, still waiting). */
+  status?: number
+  /** The `Retry-After` header the client was answered with. */
+  retryAfter?: string
+  /**
+   * True once a 2xx of the real server was handed to the client's connection in full (the socket's
+   * 'finish'). A client killed an instant before, whose socket the kernel has not closed yet, may
+   * still count: for a killed client, use `acceptedBodies` (what the server took).
+   */
+  acknowledged?: boolean
 }
 
 export interface FaultProxyStats {
@@ -48,6 +63,10 @@ export interface FaultProxyStats {
   accepted: number
   /** Non-empty lines in the bodies the real server answered with 2xx. */
   acceptedLines: number
+  /** Requests the real server answered with 2xx AND whose answer reached the client (not cut by a reset or a client timeout). */
+  acknowledged: number
+  /** Non-empty lines of the acknowledged requests. */
+  acknowledgedLines: number
 }
 
 export interface FaultProxy {
@@ -55,8 +74,10 @@ export interface FaultProxy {
   readonly port: number
   setScript(script: FaultScript): void
   readonly log: readonly FaultLogEntry[]
-  /** Decoded bodies the real server accepted, in order. */
+  /** Decoded bodies the real server accepted, in order (also those whose answer never reached the client). */
   readonly acceptedBodies: readonly string[]
+  /** Decoded bodies the real server accepted and whose 2xx reached the client, in order. */
+  readonly acknowledgedBodies: readonly string[]
   stats(): FaultProxyStats
   stop(): Promise<void>
 }
@@ -81,7 +102,8 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
   let queue: FaultAction[] = []
   const log: FaultLogEntry[] = []
   const acceptedBodies: string[] = []
-  const stats: FaultProxyStats = { requests: 0, forwarded: 0, accepted: 0, acceptedLines: 0 }
+  const acknowledgedBodies: string[] = []
+  const stats: FaultProxyStats = { requests: 0, forwarded: 0, accepted: 0, acceptedLines: 0, acknowledged: 0, acknowledgedLines: 0 }
   const sockets = new Set<Socket>()
   const agent = new http.Agent({ keepAlive: true })
 
@@ -112,6 +134,7 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
   async function apply(action: FaultAction, req: FaultRequest, res: http.ServerResponse, entry: FaultLogEntry): Promise<void> {
     switch (action.kind) {
       case 'status':
+        answered(entry, action.status, action.headers)
         res.writeHead(action.status, { 'content-type': 'application/json', ...action.headers })
         res.end(action.body ?? JSON.stringify({ error: `fault proxy: ${action.status}` }))
         return
@@ -127,6 +150,7 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
         return
       case 'limit':
         if (Buffer.byteLength(req.text) > action.maxBytes) {
+          answered(entry, 413)
           res.writeHead(413, { 'content-type': 'application/json' })
           res.end(JSON.stringify({ error: `request entity too large (limit ${action.maxBytes} bytes)` }))
           return
@@ -137,11 +161,28 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
         const headers = { ...answer.headers }
         delete headers['transfer-encoding']
         delete headers.connection
+        if (res.destroyed) return
+        answered(entry, answer.status)
+        if (answer.status >= 200 && answer.status < 300) {
+          // Counted only once the whole answer was handed to the client's socket.
+          res.once('finish', () => {
+            entry.acknowledged = true
+            stats.acknowledged++
+            stats.acknowledgedLines += entry.lines
+            acknowledgedBodies.push(req.text)
+          })
+        }
         res.writeHead(answer.status, headers)
         res.end(answer.body)
         return
       }
     }
+  }
+
+  function answered(entry: FaultLogEntry, status: number, headers: Record<string, string> = {}): void {
+    entry.status = status
+    const retryAfter = Object.entries(headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1]
+    if (retryAfter !== undefined) entry.retryAfter = retryAfter
   }
 
   async function relayed(req: FaultRequest, entry: FaultLogEntry) {
@@ -169,10 +210,18 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
         text: decode(body, incoming.headers),
       }
       const action = choose(request)
-      const entry: FaultLogEntry = { index: request.index, url: request.url, action: action.kind, lines: countLines(request.text) }
+      const entry: FaultLogEntry = {
+        index: request.index,
+        url: request.url,
+        action: action.kind,
+        lines: countLines(request.text),
+        at: performance.now(),
+        bodyHash: createHash('sha1').update(request.text).digest('hex'),
+      }
       log.push(entry)
       apply(action, request, res, entry).catch((error: unknown) => {
         if (!res.headersSent && !res.destroyed) {
+          answered(entry, 502)
           res.writeHead(502, { 'content-type': 'text/plain' })
           res.end(`fault proxy: upstream failed: ${error instanceof Error ? error.message : String(error)}`)
         }
@@ -196,6 +245,7 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
     port,
     log,
     acceptedBodies,
+    acknowledgedBodies,
     setScript(next) {
       script = next
       queue = Array.isArray(next) ? [...(next as FaultAction[])] : []
