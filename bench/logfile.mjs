@@ -1,16 +1,25 @@
 // Benchmark of @eht-influx-client/logfile: encode + append and read, per format,
 // each next to a baseline measured in the same run (pre-encoded lines appended
-// with fs; the same file's lines only counted). Run after `pnpm build`:
+// with fs; the same file's lines only counted), with the goals of issue #5 beside
+// the figures. Each case runs LOGFILE_BENCH_RUNS times (default 3); the machine
+// may be shared, so compare ratios, and look at the spread. Run after `pnpm build`:
 //   node bench/logfile.mjs            1,000,000 records per format
 //   LOGFILE_BENCH_RECORDS=20000 node bench/logfile.mjs    (or: node bench/logfile.mjs 20000)
+//   LOGFILE_BENCH_DIST=/path/to/logfile/dist node bench/logfile.mjs    (another build, e.g. to compare before/after)
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { CsvEncoder, encodeJsonl, encodeLineProtocol, openLogWriter, readLogFile } from '@eht-influx-client/logfile'
+import { pathToFileURL } from 'node:url'
+
+const lib = process.env.LOGFILE_BENCH_DIST === undefined ? await import('@eht-influx-client/logfile') : await import(pathToFileURL(path.join(process.env.LOGFILE_BENCH_DIST, 'index.js')).href)
+const { CsvEncoder, encodeJsonl, encodeLineProtocol, openLogWriter, readLogFile } = lib
 
 const RECORDS = Number(process.env.LOGFILE_BENCH_RECORDS ?? process.argv[2] ?? 1_000_000)
 const BATCH = 1000
 const POOL = 10_000
+const RUNS = Number(process.env.LOGFILE_BENCH_RUNS ?? 3)
+const APPEND_GOAL = 0.5 // encode + append at least half the raw limit
+const READ_GOAL = 1_000_000 // JSONL and CSV read at least 1 M records/s
 if (!Number.isSafeInteger(RECORDS) || RECORDS < BATCH) throw new Error(`record count must be an integer >= ${BATCH}, got ${RECORDS}`)
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-logfile-bench-'))
@@ -58,7 +67,7 @@ async function ourAppend(file, format, count, batchSize) {
 async function rawRead(file) {
   const start = process.hrtime.bigint()
   let lines = 0
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024 })) for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024 })) for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++
   return { lines, seconds: Number(process.hrtime.bigint() - start) / 1e9 }
 }
 
@@ -67,7 +76,7 @@ async function jsonParseOnly(file) {
   const start = process.hrtime.bigint()
   let lines = 0
   let rest = ''
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024, encoding: 'latin1' })) {
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1024 * 1024, encoding: 'latin1' })) {
     const text = rest + chunk
     let from = 0
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
@@ -89,23 +98,45 @@ async function ourRead(file) {
 }
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(11)
-console.log(`logfile benchmark: ${RECORDS.toLocaleString('en-US')} records per format, appended in batches of ${BATCH}, fsync never (one fdatasync at the end); files in ${dir}`)
-console.log('format  encode+append rec/s   raw fs append rec/s   ratio | read rec/s   raw line scan lines/s   ratio   file MB')
+const mrec = (n) => `${(n / 1e6).toFixed(2)} M`
+/** "median (min to max)" of numbers, with `show` for each. */
+const spread = (values, show) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const median = sorted[Math.floor(sorted.length / 2)]
+  return sorted.length === 1 ? show(median) : `${show(median)} (${show(sorted[0])} to ${show(sorted.at(-1))})`
+}
+console.log(`logfile benchmark: ${RECORDS.toLocaleString('en-US')} records per format, appended in batches of ${BATCH}, fsync never (one fdatasync at the end), ${RUNS} runs per case; files in ${dir}`)
+console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`)
+console.log('format  run  encode+append rec/s   raw fs append rec/s   ratio (goal >= 0.50) | read rec/s   raw line split lines/s   read goal')
+const summary = {}
 try {
-  for (const format of ['jsonl', 'csv', 'lp']) {
-    const raw = await rawAppend(path.join(dir, `raw.${format}`), preEncoded(format), RECORDS)
-    const file = path.join(dir, `ours.${format}`)
-    const ours = await ourAppend(file, format, RECORDS, BATCH)
-    globalThis.gc?.()
-    const scan = await rawRead(file)
-    const read = await ourRead(file)
-    if (read.records !== RECORDS) throw new Error(`${format}: read ${read.records} records, wrote ${RECORDS}`)
-    const mb = fs.statSync(file).size / 1e6
-    const parseOnly = format === 'jsonl' ? await jsonParseOnly(file) : undefined
-    console.log(`${format.padEnd(6)} ${fmt(ours)}          ${fmt(raw)}         ${(ours / raw).toFixed(2)}  | ${fmt(read.records / read.seconds)} ${fmt(scan.lines / scan.seconds)}              ${(read.records / read.seconds / (scan.lines / scan.seconds)).toFixed(3)}   ${mb.toFixed(1)}`)
-    if (parseOnly !== undefined) console.log(`       (for reference: JSON.parse alone on the same lines, no checks and no records: ${fmt(parseOnly).trim()} lines/s)`)
-    fs.rmSync(file)
-    fs.rmSync(path.join(dir, `raw.${format}`))
+  for (let run = 1; run <= RUNS; run++) {
+    for (const format of ['jsonl', 'csv', 'lp']) {
+      const raw = await rawAppend(path.join(dir, `raw.${format}`), preEncoded(format), RECORDS)
+      const file = path.join(dir, `ours.${format}`)
+      const ours = await ourAppend(file, format, RECORDS, BATCH)
+      globalThis.gc?.()
+      const scan = await rawRead(file)
+      const read = await ourRead(file)
+      if (read.records !== RECORDS) throw new Error(`${format}: read ${read.records} records, wrote ${RECORDS}`)
+      const readRate = read.records / read.seconds
+      const goal = format === 'lp' ? '(none for LP)' : readRate >= READ_GOAL ? '>= 1 M: met' : '>= 1 M: not met'
+      console.log(`${format.padEnd(6)}  ${run}   ${fmt(ours)}          ${fmt(raw)}         ${(ours / raw).toFixed(2)} ${ours / raw >= APPEND_GOAL ? 'met    ' : 'not met'}     | ${fmt(readRate)} ${fmt(scan.lines / scan.seconds)}              ${goal}`)
+      const entry = (summary[format] ??= { ratio: [], append: [], raw: [], read: [], scan: [], parse: [] })
+      entry.ratio.push(ours / raw)
+      entry.append.push(ours)
+      entry.raw.push(raw)
+      entry.read.push(readRate)
+      entry.scan.push(scan.lines / scan.seconds)
+      if (format === 'jsonl') entry.parse.push(await jsonParseOnly(file))
+      fs.rmSync(file)
+      fs.rmSync(path.join(dir, `raw.${format}`))
+    }
+  }
+  console.log(`\nsummary, median (min to max) of ${RUNS} runs; load average now: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  for (const [format, e] of Object.entries(summary)) {
+    console.log(`${format.padEnd(6)} encode+append ${spread(e.append, mrec)} rec/s, raw ${spread(e.raw, mrec)} lines/s, ratio ${spread(e.ratio, (r) => r.toFixed(2))} (goal >= ${APPEND_GOAL.toFixed(2)})`)
+    console.log(`${''.padEnd(6)} read ${spread(e.read, mrec)} rec/s (goal ${format === 'lp' ? 'none' : '>= 1.00 M'}), raw line split ${spread(e.scan, mrec)} lines/s${e.parse.length > 0 ? `, JSON.parse alone (no checks, no records) ${spread(e.parse, mrec)} lines/s` : ''}`)
   }
   const singles = Math.max(BATCH, Math.floor(RECORDS / 10))
   const single = await ourAppend(path.join(dir, 'single.jsonl'), 'jsonl', singles, 1)

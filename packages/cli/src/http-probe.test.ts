@@ -2,7 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { freePort } from '@eht-influx-client/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { httpProbe, ProbeFailure } from './http-probe.js'
+import { describeNetworkError, httpProbe, ProbeFailure } from './http-probe.js'
 
 // A real HTTP server on loopback: one route answers, one never does.
 let server: http.Server
@@ -48,5 +48,13 @@ describe('httpProbe', () => {
   it('says "connection refused" for a port nobody listens on', async () => {
     const port = await freePort()
     await expect(httpProbe(new URL(`http://127.0.0.1:${port}/ping`), { method: 'GET', timeoutMs: 5000 })).rejects.toThrow(/connection refused/)
+  })
+})
+
+describe('describeNetworkError', () => {
+  it('says when a certificate failed verification and points to ca_file', () => {
+    const text = describeNetworkError(Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }))
+    expect(text).toBe("self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT): TLS certificate verification failed (it is always on); if the server's certificate is signed by your own CA, set ca_file to that CA's certificate")
+    expect(describeNetworkError(Object.assign(new Error('boom'), { code: 'EPIPE' }))).toBe('boom (EPIPE)')
   })
 })

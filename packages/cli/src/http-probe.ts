@@ -90,6 +90,12 @@ export function describeNetworkError(error: Error): string {
     case 'ABORT_ERR':
       return 'interrupted'
     default:
+      if (typeof code === 'string' && TLS_VERIFY_CODES.test(code)) {
+        return `${error.message} (${code}): TLS certificate verification failed (it is always on); if the server's certificate is signed by your own CA, set ca_file to that CA's certificate`
+      }
       return typeof code === 'string' ? `${error.message} (${code})` : error.message
   }
 }
+
+/** Node's codes for a server certificate that failed verification. */
+const TLS_VERIFY_CODES = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+|ERR_TLS_CERT_ALTNAME_INVALID)$/

@@ -23,6 +23,7 @@ describe('--help and --version', () => {
     expect(run.stdout).toMatch(new RegExp(`Examples?:\\n\\s+\\$ eht-influx-client ${name}`))
     const viaHelp = await runCli(['help', name])
     expect(viaHelp.stdout).toBe(run.stdout)
+    expect(viaHelp.code).toBe(0)
   })
 
   it('--version prints the package version, before or after the command', async () => {

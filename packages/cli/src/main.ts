@@ -74,6 +74,8 @@ function reportError(error: unknown, output: Output, command: string | undefined
   if (error instanceof CommanderError) {
     // commander printed its message (or the help / version) already
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0
+    // `help <command>`: the help was asked for (exit code 0); the same code with 1 is help shown for a usage error.
+    if (error.code === 'commander.help' && error.exitCode === 0) return 0
     output.writeJson({ command: command ?? null, ok: false, exitCode: 2, error: { name: 'UsageError', code: error.code, message: error.message.replace(/^error: /, '') } })
     return 2
   }

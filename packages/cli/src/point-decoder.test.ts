@@ -42,6 +42,17 @@ describe('withMeasurement (JSONL)', () => {
   })
 })
 
+describe('pointDecoder: JSONL', () => {
+  it('a line without "measurement" and no --measurement says how to give one', () => {
+    const decoder = pointDecoder(logfile, 'jsonl', none)
+    expect(() => decoder.decode('{"time":"1617672549204824064","fields":{"v":1}}', 1)).toThrow(
+      expect.objectContaining({ name: 'JsonlError', message: `the line must have required property 'measurement': add "measurement" to the line, or give --measurement` }),
+    )
+    const given = pointDecoder(logfile, 'jsonl', { measurement: 'wx', tags: {} }).decode('{"time":"1617672549204824064","fields":{"v":1}}', 1)
+    expect(given!.measurement).toBe('wx')
+  })
+})
+
 describe('namesMeasurement (CSV tables)', () => {
   it.each([
     [['#datatype dateTime:number,measurement,double'], 'time,m,v', true],

@@ -35,7 +35,7 @@ export function pointDecoder(logfile: Logfile, format: LogFormat, defaults: Poin
     case 'lp':
       return { decode: (text) => withTags(decodeLine(logfile, text)) }
     case 'jsonl':
-      return { decode: (text) => withTags(text.trim() === '' ? undefined : logfile.decodeJsonl(withMeasurement(text, defaults.measurement))) }
+      return { decode: (text) => withTags(text.trim() === '' ? undefined : decodeJsonlLine(logfile, text, defaults.measurement)) }
     case 'csv': {
       const csv = csvWithMeasurement(new logfile.CsvDecoder(), defaults.measurement)
       return { decode: (text, line) => withTags(csv(text, line)) }
@@ -51,6 +51,18 @@ function decodeLine(logfile: Logfile, text: string): InfluxRecord | undefined {
   } catch (error) {
     if (!logfile.LineProtocolError.isInstance(error) || !/no timestamp/.test(error.message)) throw error
     return logfile.decodeLineProtocol(`${text.trimEnd()} ${logfile.nowNs()}`)
+  }
+}
+
+function decodeJsonlLine(logfile: Logfile, text: string, measurement: string | undefined): InfluxRecord {
+  try {
+    return logfile.decodeJsonl(withMeasurement(text, measurement))
+  } catch (error) {
+    // The schema's words alone do not say that --measurement is the way out.
+    if (measurement === undefined && logfile.JsonlError.isInstance(error) && /required property 'measurement'/.test(error.message)) {
+      throw new logfile.JsonlError(`${error.message}: add "measurement" to the line, or give --measurement`, undefined, { cause: error })
+    }
+    throw error
   }
 }
 

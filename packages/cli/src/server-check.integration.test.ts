@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { parseConfig, type ServerConfig } from '@eht-influx-client/config'
 import { freePort, startInfluxDB1, startVictoriaMetrics, type InfluxDB1Server, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -45,6 +47,27 @@ describe('checkServer against VictoriaMetrics (v2 write API)', () => {
     expect(report.steps.map((s) => [s.step, s.outcome])).toEqual([['ping', 'ok'], ['database', 'unknown'], ['write', 'ok']])
     expect(report.ok).toBe(true)
     expect(await victoria.countSamples()).toBe(0)
+  })
+})
+
+describe('checkServer against a server that echoes the credentials it was sent', () => {
+  it('shows the refusal with every token, password and Basic credential replaced by ***', async () => {
+    const echo = http.createServer((req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json', 'x-influxdb-version': `echo ${req.headers.authorization}` })
+      res.end(JSON.stringify({ error: `bad credentials ${req.headers.authorization}` }))
+    })
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`
+    try {
+      const token = await checkServer(server(`url = ${url}\napi = v2\ntoken = tok-s3cret-9f2c`))
+      const basic = await checkServer(server(`url = ${url}\napi = v1\nusername = eht\npassword = pw-s3cret-4e1a`))
+      const shown = JSON.stringify([token, basic])
+      expect(token.steps[0]).toMatchObject({ outcome: 'failed', status: 401, detail: expect.stringContaining('bad credentials Token ***') })
+      expect(basic.steps.some((s) => s.detail.includes('bad credentials Basic ***'))).toBe(true)
+      for (const secret of ['tok-s3cret-9f2c', 'pw-s3cret-4e1a', Buffer.from('eht:pw-s3cret-4e1a').toString('base64')]) expect(shown).not.toContain(secret)
+    } finally {
+      await new Promise<void>((resolve) => echo.close(() => resolve()))
+    }
   })
 })
 

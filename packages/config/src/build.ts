@@ -5,7 +5,8 @@ import { ProfileMismatchError } from './errors.js'
 import type { Locations } from './locations.js'
 import type { RawConfig } from './raw.js'
 import { SectionReader } from './section-reader.js'
-import type { ClientConfig, EHTConfig, ServerConfig } from './types.js'
+import { logfilePathProblem } from './logfile-path.js'
+import type { ClientConfig, EHTConfig, LogfileConfig, ServerConfig } from './types.js'
 import { invalidValue } from './validate.js'
 
 export interface BuildContext {
@@ -73,18 +74,21 @@ export function buildConfig(raw: RawConfig, source: string | undefined, ctx: Bui
   if (retry.maxDelayMs < retry.minDelayMs) throw invalidValue(ctx.locations, 'retry', 'max_delay', r.text('max_delay'), `a duration no shorter than min_delay (${r.text('min_delay')})`)
   const s = reader('spool', raw.spool)
   const e = reader('errors', raw.errors)
+  const logfile = {
+    path: l.path('path'),
+    format: l.word<LogfileConfig['format']>('format'),
+    rotate: l.rotate('rotate'),
+    fsync: l.word<LogfileConfig['fsync']>('fsync'),
+    flushIntervalMs: l.duration('flush_interval'),
+    compressRotated: l.boolean('compress'),
+  }
+  const pathProblem = logfilePathProblem(logfile.path, logfile.format, logfile.rotate)
+  if (pathProblem !== undefined) throw invalidValue(ctx.locations, 'logfile', pathProblem.key, l.text(pathProblem.key), pathProblem.expected)
   return {
     source,
     client,
     servers: built,
-    logfile: {
-      path: l.path('path'),
-      format: l.word('format'),
-      rotate: l.rotate('rotate'),
-      fsync: l.word('fsync'),
-      flushIntervalMs: l.duration('flush_interval'),
-      compressRotated: l.boolean('compress'),
-    },
+    logfile,
     retry,
     spool: { dir: s.path('dir'), maxSizeBytes: s.size('max_size') },
     errors: { errorsFile: e.path('errors_file'), stderr: e.word('stderr') },

@@ -12,6 +12,7 @@ describe('EHT_INFLUX_<SECTION>_<KEY>', () => {
       EHT_INFLUX_CLIENT_STATION: 'Sw',
       EHT_INFLUX_RETRY_MAX_RETRIES: '7',
       EHT_INFLUX_LOGFILE_FORMAT: 'lp',
+      EHT_INFLUX_LOGFILE_PATH: './log/eht-%Y-%m-%d.lp',
       EHT_INFLUX_SPOOL_MAX_SIZE: '1GB',
       EHT_INFLUX_ERRORS_STDERR: 'off',
     })

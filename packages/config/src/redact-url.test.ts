@@ -11,5 +11,8 @@ describe('redactUrl', () => {
   })
   it('also when the text is not a URL', () => {
     expect(redactUrl('not a url://user:pw@host')).not.toContain('pw')
+    // No scheme, or a / inside the password: no // to anchor on, or no parse.
+    expect(redactUrl('eht:s3cret@influx.example.org:8086')).toBe('***@influx.example.org:8086')
+    expect(redactUrl('http://eht:s3/cret@influx.example.org')).toBe('http://***@influx.example.org')
   })
 })

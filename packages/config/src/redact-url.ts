@@ -6,11 +6,25 @@
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url)
+    // `eht:pw@host:8086` parses too, as scheme `eht:` with the rest as its path.
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return maskUserinfo(url)
     if (parsed.username === '' && parsed.password === '') return url
     parsed.username = ''
     parsed.password = ''
     return parsed.toString()
   } catch {
-    return url.replace(/\/\/[^@/]*@/, '//')
+    return maskUserinfo(url)
   }
+}
+
+/**
+ * For text that is not a valid URL: everything between `scheme://` (or the start) and the last
+ * `@` replaced by `***`, so that `eht:pw@host`, `http://eht:p/w@host` never show the password.
+ */
+export function maskUserinfo(text: string): string {
+  const at = text.lastIndexOf('@')
+  if (at < 0) return text
+  const scheme = text.indexOf('//')
+  const from = scheme >= 0 && scheme < at ? scheme + 2 : 0
+  return `${text.slice(0, from)}***${text.slice(at)}`
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import util from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConflictingKeysError, SecretUnavailableError } from './errors.js'
 import { parseConfig } from './parse-config.js'
@@ -47,6 +48,17 @@ describe('a secret that cannot be had', () => {
     expectConfigError(() => parse(v2('token_file = nope.token')), SecretUnavailableError, { file, line: 5, key: 'token_file' }, `cannot read the token file ${path.join(dir, 'nope.token')}: it does not exist`)
     expectConfigError(() => parse(v2(`token_file = ${dir}`)), SecretUnavailableError, { line: 5, key: 'token_file' }, 'it is a directory')
     expectConfigError(() => parse(v2('token_file = empty.token')), SecretUnavailableError, { line: 5, key: 'token_file' }, 'is empty')
+  })
+
+  it('never echoes a secret pasted into token_env / password_file by mistake', () => {
+    const pasted = 'hQ7f3a9c2e1b84d6Xy9k'
+    const env = expectConfigError(() => parse(v2(`token_env = ${pasted}`)), SecretUnavailableError, { line: 5, key: 'token_env' }, 'the environment variable named by token_env (not shown')
+    const file = expectConfigError(() => parse(v1(`password_file = ${pasted}`)), SecretUnavailableError, { line: 7, key: 'password_file' }, 'if so, use password_env or password')
+    for (const error of [env, file]) {
+      expect(`${error.message} ${util.inspect(error, { depth: 10 })}`).not.toContain(pasted)
+    }
+    // A file name with a . or / is a path, and is named as before.
+    expectConfigError(() => parse(v2('token_file = nope.token')), SecretUnavailableError, { key: 'token_file' }, path.join(dir, 'nope.token'))
   })
 
   it('is not looked for on a disabled server', () => {

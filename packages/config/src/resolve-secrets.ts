@@ -46,14 +46,19 @@ export function resolveSecret(what: keyof typeof SECRET_SOURCES, server: Record<
   if (server[envKey] !== undefined) {
     const name = server[envKey]
     const value = ctx.env[name]
-    if (value === undefined) throw new SecretUnavailableError(`environment variable ${name} is not set (it should hold the ${what})`, ctx.locations.at(section, envKey))
-    if (value.trim() === '') throw new SecretUnavailableError(`environment variable ${name} is empty (it should hold the ${what})`, ctx.locations.at(section, envKey))
+    // A value that is no conventional variable name may be the secret itself, pasted into the wrong key.
+    const variable = /^[A-Z_][A-Z0-9_]*$/.test(name) ? `environment variable ${name}` : `the environment variable named by ${envKey} (not shown: it does not look like a variable name; if it is the ${what} itself, use ${fileKey} or ${literal})`
+    if (value === undefined) throw new SecretUnavailableError(`${variable} is not set (it should hold the ${what})`, ctx.locations.at(section, envKey))
+    if (value.trim() === '') throw new SecretUnavailableError(`${variable} is empty (it should hold the ${what})`, ctx.locations.at(section, envKey))
     return new Secret(value.trim())
   }
   if (server[fileKey] !== undefined) {
     const path = ctx.resolvePath(server[fileKey])
+    // A bare word (no / . or ~) may be the secret itself, pasted into the wrong key: never echo it.
+    const shown = /[/.~]/.test(server[fileKey]) ? path : `named by ${fileKey} (not shown: it has no / or . and may be the ${what} itself; if so, use ${envKey} or ${literal})`
     const fail = (problem: string, cause?: unknown): never => {
-      throw new SecretUnavailableError(problem, ctx.locations.at(section, fileKey), { cause })
+      // The cause (Node's ENOENT error) names the path too: kept only when the path may be shown.
+      throw new SecretUnavailableError(problem.replaceAll(path, shown), ctx.locations.at(section, fileKey), shown === path ? { cause } : {})
     }
     return new Secret(readSecretFile(path, what, fail, ctx.warnings))
   }

@@ -63,6 +63,12 @@ describe('bad values say what was expected', () => {
   it('never echoes credentials written into a URL', () => {
     const error = expectConfigError(parse('[client]\nbucket = b_test\n[server.a]\nurl = https://eht:hunter2@cloud.example.org\n'), InvalidValueError, { line: 4, section: 'server.a', key: 'url' }, 'without user:password@')
     expect(error.message).not.toContain('hunter2')
+    // Without a scheme, or with a / in the password, there is no `//...@` to find: still masked.
+    for (const url of ['eht:hunter2@cloud.example.org:8086', 'https://eht:hun/ter2@cloud.example.org']) {
+      const e = expectConfigError(parse(`[client]\nbucket = b_test\n[server.a]\nurl = ${url}\n`), InvalidValueError, { line: 4, key: 'url' }, '***@cloud.example.org')
+      expect(e.message).not.toContain('hunter2')
+      expect(e.message).not.toContain('hun/ter2')
+    }
   })
 
   it('requires a url for every server', () => {

@@ -4,6 +4,7 @@ import { ConfigError, InvalidValueError, MissingValueError, UnknownKeyError, Unk
 import { FIXED_SECTIONS, keysOf, specOf } from './keys.js'
 import type { KeySpec } from './keys.js'
 import { byPosition } from './locations.js'
+import { maskUserinfo } from './redact-url.js'
 import type { Locations } from './locations.js'
 import type { RawConfig } from './raw.js'
 import { configSchema, expectedOf } from './schema.js'
@@ -20,7 +21,7 @@ function validator(): ValidateFunction {
 export function invalidValue(locations: Locations, section: string, key: string, value: string, expected?: string): InvalidValueError {
   const spec = specOf(section, key)
   // Never echo a secret, nor the user:password@ of a URL.
-  const shown = spec?.kind === 'secret' ? 'this value' : JSON.stringify(spec?.kind === 'url' ? value.replace(/\/\/.*@/, '//***@') : value)
+  const shown = spec?.kind === 'secret' ? 'this value' : JSON.stringify(spec?.kind === 'url' ? maskUserinfo(value) : value)
   return new InvalidValueError(`${shown} is not valid; expected ${expected ?? (spec === undefined ? 'a value' : expectedOf(spec))}`, locations.at(section, key))
 }
 

@@ -13,7 +13,8 @@ describe('field value encoders', () => {
     ['string with quote, backslash, comma', { type: 'string', value: 'a "b" \\ c,d' }, '"a \\"b\\" \\\\ c,d"', '"a \\"b\\" \\\\ c,d"', '"a ""b"" \\ c,d"'],
     ['empty string', { type: 'string', value: '' }, '""', '""', '""'],
     ['string with a tab', { type: 'string', value: 'tab\there' }, '"tab\there"', '"tab\\there"', 'tab\there'],
-    ['boolean', { type: 'boolean', value: false }, 'false', 'false', 'false'],
+    ['boolean', { type: 'boolean', value: false }, 'F', 'false', 'false'],
+    ['boolean', { type: 'boolean', value: true }, 'T', 'true', 'true'],
   ] as [string, FieldValue, string, string, string][])('%s -> LP %s, JSONL %s, CSV %s', (_name, field, lp, json, csv) => {
     expect(lpValue('f', field)).toBe(lp)
     expect(jsonValue('f', field)).toBe(json)

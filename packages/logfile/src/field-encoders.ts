@@ -29,7 +29,7 @@ function floatText(field: FieldValue): string | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined
 }
 
-/** `1.5`, `-3i`, `3u`, `"text"`, `true`. */
+/** `1.5`, `-3i`, `3u`, `"text"`, `T` (booleans as `Point.toLineProtocol()` writes them). */
 export function lpValue(name: string, field: FieldValue): string {
   switch (field?.type) {
     case 'float':
@@ -47,7 +47,7 @@ export function lpValue(name: string, field: FieldValue): string {
       return quoteString(v)
     }
     case 'boolean':
-      if (typeof field.value === 'boolean') return field.value ? 'true' : 'false'
+      if (typeof field.value === 'boolean') return field.value ? 'T' : 'F'
   }
   return invalid(name, field)
 }

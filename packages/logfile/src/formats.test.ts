@@ -35,6 +35,12 @@ describe('chunkEncoder', () => {
     expect(linesToBytes(lines).toString('utf8')).toBe(`${lines.join('\n')}\n`)
   })
 
+  it('gives the same bytes across many 16 K-character pieces and buffer growth, lines of every width', () => {
+    const widths = ['a', 'é', '☃', '🔭', 'x'.repeat(40000), '𝄞'.repeat(7000)]
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i}:${widths[i % widths.length]!.repeat(1 + (i % 7))}`)
+    expect(linesToBytes(lines).equals(Buffer.from(`${lines.join('\n')}\n`))).toBe(true)
+  })
+
   it('names the record that fails, and keeps CSV blocks whole after a failure', () => {
     const csv = chunkEncoder('csv')
     const good = records[0]!

@@ -25,7 +25,7 @@ export interface LineDecoder {
 export function lineDecoder(format: LogFormat): LineDecoder {
   switch (format) {
     case 'jsonl':
-      return { decode: (text, _line, skip) => (skip || text.trim() === '' ? undefined : decodeJsonl(text)) }
+      return { decode: (text, _line, skip) => (skip || (text.charCodeAt(0) !== 0x7b /* { */ && text.trim() === '') ? undefined : decodeJsonl(text)) }
     case 'lp':
       return {
         decode(text, _line, skip) {
@@ -49,21 +49,55 @@ export interface ChunkEncoder {
   reset(): void
 }
 
+/** Lines are joined into pieces of about this many UTF-16 units before they are written to the buffer. */
+const PIECE_UNITS = 16 * 1024
+
 /**
- * Lines to UTF-8, each followed by `\n`, written straight into one buffer: a long
- * string of concatenated lines would first have to be flattened, which costs more
- * than encoding them.
+ * UTF-8 bytes built from text appended piece by piece: lines are concatenated
+ * into pieces of about 16 K characters, each written to the buffer with one
+ * call. One call per line costs more (each line is flattened and transcoded on
+ * its own); one string for the whole batch costs more too (a large allocation).
  */
-export function linesToBytes(lines: readonly string[]): Buffer {
-  let units = lines.length
-  for (const line of lines) units += line.length
-  const bytes = Buffer.allocUnsafe(units * 3) // a UTF-16 unit is at most 3 UTF-8 bytes
-  let length = 0
-  for (const line of lines) {
-    length += bytes.write(line, length)
-    bytes[length++] = 0x0a
+export class ByteBuilder {
+  private bytes: Buffer
+  private length = 0
+  private piece = ''
+
+  constructor(expectedBytes: number) {
+    this.bytes = Buffer.allocUnsafe(Math.max(4096, expectedBytes))
   }
-  return bytes.subarray(0, length)
+
+  /** Appends `text` (`\n` included by the caller). */
+  add(text: string): void {
+    this.piece += text
+    if (this.piece.length >= PIECE_UNITS) this.flushPiece()
+  }
+
+  /** The bytes so far (a view of the builder's buffer). */
+  finish(): Buffer {
+    this.flushPiece()
+    return this.bytes.subarray(0, this.length)
+  }
+
+  private flushPiece(): void {
+    const piece = this.piece
+    if (piece === '') return
+    const most = this.length + piece.length * 3 // a UTF-16 unit is at most 3 UTF-8 bytes
+    if (most > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(most, this.bytes.length * 2))
+      this.bytes.copy(grown, 0, 0, this.length)
+      this.bytes = grown
+    }
+    this.length += this.bytes.write(piece, this.length)
+    this.piece = ''
+  }
+}
+
+/** Lines to UTF-8, each followed by `\n`. */
+export function linesToBytes(lines: readonly string[]): Buffer {
+  const builder = new ByteBuilder(lines.length * 160)
+  for (const line of lines) builder.add(`${line}\n`)
+  return builder.finish()
 }
 
 export function chunkEncoder(format: LogFormat): ChunkEncoder {
@@ -74,15 +108,17 @@ export function chunkEncoder(format: LogFormat): ChunkEncoder {
   const encodeLine = format === 'jsonl' ? encodeJsonl : encodeLineProtocol
   return {
     encode(records) {
-      const lines = new Array<string>(records.length)
+      const builder = new ByteBuilder(records.length * 160)
       for (let i = 0; i < records.length; i++) {
+        let line: string
         try {
-          lines[i] = encodeLine(records[i]!)
+          line = encodeLine(records[i]!)
         } catch (error) {
           throw atRecord(error, i, records.length)
         }
+        builder.add(`${line}\n`)
       }
-      return linesToBytes(lines)
+      return builder.finish()
     },
     reset() {},
   }

@@ -81,7 +81,7 @@ describe('decodeJsonl', () => {
 
   it.each([
     ['{"time":"1","measurement":"m","fields":{"v":1}', 'not valid JSON', 47],
-    ['{"time":1,"measurement":"m","fields":{"v":1}}', 'time must be string', undefined],
+    ['{"time":1,"measurement":"m","fields":{"v":1}}', 'time must be integer nanoseconds since the epoch as a decimal string', undefined],
     ['{"time":"1","measurement":"m","fields":{"v":[1]}}', 'field "v" must be a number (float), string, boolean', undefined],
     ['{"time":"1","measurement":"m","fields":{}}', 'fields must NOT have fewer than 1 properties', undefined],
     ['{"time":"1","measurement":"m","fields":{"v":1},"extra":2}', 'must NOT have additional properties ("extra")', undefined],

@@ -3,16 +3,17 @@ import { describeSchemaErrors, jsonlLineValidator } from './jsonl-schema.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldValue, type InfluxRecord } from './record.js'
 import { checkName, checkPlainName, NAME_NEEDS_CHECK } from './name-rules.js'
 import { validateRecord } from './validate-record.js'
+import { decodeByShape, INTEGER, JSON_NUMBER, rememberShape, TIME_START, UNSIGNED } from './jsonl-shapes.js'
 
 // Lines in the exact layout encodeJsonl() writes, with no backslash (so no escape
 // sequence), control character or surrogate anywhere, are read by a strict scanner
 // whose grammar is a subset of the schema; every other line goes through
 // JSON.parse and ajv. Both end in the same record checks.
-const INTEGER = /^-?(?:0|[1-9]\d{0,18})$/
-const UNSIGNED = /^(?:0|[1-9]\d{0,19})$/
-const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/
 
 let at = 0
+/** Where the scanner found the field values of its last line (start, end pairs), and their keys. */
+const valueAt: number[] = []
+const keysAt: string[] = []
 
 /** A string (the line has no escapes) starting after its opening quote; undefined when unterminated. */
 function plain(line: string): string | undefined {
@@ -60,8 +61,11 @@ function fastValue(line: string, name: string): FieldValue | undefined {
 /** The record of a line in the canonical layout, or undefined to take the general path. Throws `RecordError`. */
 function fastDecode(line: string): InfluxRecord | undefined {
   at = 0
-  if (!expect(line, '{"time":"') || NAME_NEEDS_CHECK.test(line)) return undefined
+  valueAt.length = 0
+  keysAt.length = 0
+  if (!expect(line, TIME_START) || NAME_NEEDS_CHECK.test(line)) return undefined
   const time = plain(line)
+  const timeEnd = at - 1
   if (time === undefined || !INTEGER.test(time) || !expect(line, ',"measurement":"')) return undefined
   const measurementText = plain(line)
   if (measurementText === undefined || !expect(line, ',"tags":{')) return undefined
@@ -86,15 +90,20 @@ function fastDecode(line: string): InfluxRecord | undefined {
     if (line.charCodeAt(at - 1) !== 0x22 && !expect(line, '"')) return undefined
     const key = plain(line)
     if (key === undefined || !expect(line, ':')) return undefined
+    valueAt.push(at)
     const value = fastValue(line, key)
     if (value === undefined) return undefined
+    valueAt.push(at)
+    keysAt.push(key)
     checkPlainName('field key', key, 'fields')
     fields[key] = value
   } while (expect(line, ','))
   if (!expect(line, '}}') || at !== line.length) return undefined
   const timestamp = BigInt(time)
   if (timestamp < TIMESTAMP_MIN || timestamp > TIMESTAMP_MAX) throw new RecordError(`timestamp ${time} is outside InfluxDB's range (years 1677 to 2262)`, 'timestamp')
-  return { measurement, tags, fields, timestamp }
+  const record = { measurement, tags, fields, timestamp }
+  rememberShape(line, record, timeEnd, valueAt, keysAt)
+  return record
 }
 
 type JsonField = number | string | boolean | { i: string } | { u: string }
@@ -149,7 +158,7 @@ function generalDecode(line: string): InfluxRecord {
  */
 export function decodeJsonl(line: string): InfluxRecord {
   try {
-    return fastDecode(line) ?? generalDecode(line)
+    return decodeByShape(line) ?? fastDecode(line) ?? generalDecode(line)
   } catch (error) {
     if (RecordError.isInstance(error)) throw new JsonlError(error.message, undefined, { cause: error })
     throw error

@@ -22,4 +22,11 @@ describe('jsonlLineSchema', () => {
     expect(messageFor({ measurement: 'm', fields: { f: 1 } })).toBe("the line must have required property 'time'")
     expect(messageFor([1])).toBe('the line must be object')
   })
+
+  it('says what a time is, rather than quoting the pattern', () => {
+    const expected = 'time must be integer nanoseconds since the epoch as a decimal string of at most 19 digits, such as "1617672549204824064"'
+    expect(messageFor({ time: '1.6e18', measurement: 'm', fields: { f: 1 } })).toBe(expected)
+    expect(messageFor({ time: 1617672549, measurement: 'm', fields: { f: 1 } })).toBe(expected)
+    expect(messageFor({ time: '16176725492048240640', measurement: 'm', fields: { f: 1 } })).toBe(expected)
+  })
 })

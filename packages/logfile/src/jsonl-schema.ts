@@ -51,6 +51,8 @@ export function describeSchemaErrors(errors: readonly ErrorObject[] | null | und
     const name = field[1]!.replace(/~1/g, '/').replace(/~0/g, '~')
     return `field ${JSON.stringify(name)} must be a number (float), string, boolean, {"i": "<int64>"} or {"u": "<uint64>"}`
   }
+  // ajv would say `must match pattern "^-?[0-9]{1,19}$"`: say what a time is instead
+  if (first.instancePath === '/time') return 'time must be integer nanoseconds since the epoch as a decimal string of at most 19 digits, such as "1617672549204824064"'
   const where = first.instancePath === '' ? 'the line' : first.instancePath.slice(1).replace(/\//g, '.')
   const extra = first.keyword === 'additionalProperties' ? ` (${JSON.stringify((first.params as { additionalProperty: string }).additionalProperty)})` : ''
   return `${where} ${first.message ?? 'is invalid'}${extra}`

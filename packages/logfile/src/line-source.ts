@@ -27,7 +27,7 @@ export async function openByteStream(file: string, highWaterMark: number): Promi
   const handle = await fs.promises.open(file, 'r')
   const raw = handle.createReadStream({ highWaterMark })
   if (!file.endsWith('.gz')) return raw
-  const gunzip = zlib.createGunzip({ chunkSize: Math.max(64, Math.min(highWaterMark, 64 * 1024)) })
+  const gunzip = zlib.createGunzip({ chunkSize: Math.max(64, Math.min(highWaterMark, 1024 * 1024)) })
   pipeline(raw, gunzip, () => {})
   return gunzip
 }
@@ -63,7 +63,7 @@ function splitBody(body: Buffer, offset: number, batch: LineBatch): void {
  */
 export async function* lineBatches(file: string, options: LineSourceOptions = {}): AsyncGenerator<LineBatch> {
   const maxLineBytes = options.maxLineBytes ?? 16 * 1024 * 1024
-  const stream = await openByteStream(file, options.highWaterMark ?? 256 * 1024)
+  const stream = await openByteStream(file, options.highWaterMark ?? 1024 * 1024)
   let carry: Buffer | undefined
   let offset = 0 // file offset of carry[0] (or of the next chunk)
   let line = 1

@@ -1,8 +1,9 @@
 import { Point } from '@influxdata/influxdb-client'
 import { describe, expect, it } from 'vitest'
 import { escapingCases } from '../test/fixtures/escaping-cases.js'
-import { randomRecords } from '../test/fixtures/random-records.js'
+import { asWritten, randomRecords } from '../test/fixtures/random-records.js'
 import { RecordError } from './errors.js'
+import { decodeLineProtocol } from './lp-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import type { InfluxRecord } from './record.js'
 import { thrownBy } from '../test/fixtures/thrown.js'
@@ -21,36 +22,44 @@ function officialPoint(record: InfluxRecord): Point {
   return point
 }
 
+/** What Point.intField() prints for an integer: it goes through a number, printed as JS prints numbers (2^60 is `1152921504606847000`). */
+const pointInteger = (value: bigint) => String(Math.floor(Number(value)))
+const pointIsExact = (record: InfluxRecord) => Object.values(record.fields).every((f) => f.type !== 'integer' || pointInteger(f.value) === f.value.toString())
+
 describe('encodeLineProtocol', () => {
   it.each(escapingCases)('escapes as InfluxDB reads it: $name', ({ record, lp }) => {
     expect(encodeLineProtocol(record)).toBe(lp)
   })
 
-  it('prints what Point.toLineProtocol() prints for every escaping case Point can build', () => {
-    // Point writes booleans T/F and takes integers through a number (see below).
-    const pointCan = (c: (typeof escapingCases)[number]) => Object.values(c.record.fields).every((f) => f.type !== 'boolean' && (f.type !== 'integer' || (f.value <= BigInt(Number.MAX_SAFE_INTEGER) && f.value >= -BigInt(Number.MAX_SAFE_INTEGER))))
-    const cases = escapingCases.filter(pointCan)
-    expect(cases.length).toBeGreaterThan(20)
-    for (const { record } of cases) expect(encodeLineProtocol(record), JSON.stringify(record.tags)).toBe(officialPoint(record).toLineProtocol())
+  it('prints what Point.toLineProtocol() prints for every escaping case and 4000 random records of every type where Point is exact', () => {
+    const records = [...escapingCases.map((c) => c.record), ...randomRecords(7, 2000), ...randomRecords(8, 2000, { bigIntegers: true })]
+    const exact = records.filter(pointIsExact)
+    // Every field type, booleans included, and integers up to 2^53 (some records are left to the test below).
+    for (const type of ['float', 'integer', 'unsigned', 'string', 'boolean']) expect(exact.some((r) => Object.values(r.fields).some((f) => f.type === type))).toBe(true)
+    expect(exact.some((r) => Object.values(r.fields).some((f) => f.type === 'unsigned' && f.value > 2n ** 63n))).toBe(true)
+    expect(exact.length).toBeGreaterThan(2500)
+    for (const record of exact) expect(encodeLineProtocol(record), JSON.stringify(record.measurement)).toBe(officialPoint(record).toLineProtocol())
   })
 
-  it('agrees with Point.toLineProtocol() on 2000 random records with names that need escaping', () => {
-    for (const record of randomRecords(7, 2000, { booleans: false })) {
-      expect(encodeLineProtocol(record)).toBe(officialPoint(record).toLineProtocol())
-    }
-  })
-
-  it('writes booleans as true/false where Point writes T/F, otherwise the same line', () => {
+  it('writes booleans T/F as Point does', () => {
     const record: InfluxRecord = { measurement: 'recorder', tags: { station: 'Kp' }, fields: { armed: { type: 'boolean', value: true }, full: { type: 'boolean', value: false } }, timestamp: 5n }
-    const official = officialPoint(record).toLineProtocol()
-    expect(official).toBe('recorder,station=Kp armed=T,full=F 5')
-    expect(encodeLineProtocol(record)).toBe('recorder,station=Kp armed=true,full=false 5')
+    expect(encodeLineProtocol(record)).toBe('recorder,station=Kp armed=T,full=F 5')
+    expect(officialPoint(record).toLineProtocol()).toBe('recorder,station=Kp armed=T,full=F 5')
   })
 
-  it('keeps integers above 2^53 exact, where Point.intField() rounds them through a number', () => {
+  it('keeps integers beyond 2^53 exact where Point.intField() rounds them through a number; the rest of the line is the same', () => {
     const record: InfluxRecord = { measurement: 'm', tags: {}, fields: { n: { type: 'integer', value: 9007199254740993n } }, timestamp: 1617672549204824064n }
     expect(encodeLineProtocol(record)).toBe('m n=9007199254740993i 1617672549204824064')
     expect(officialPoint(record).toLineProtocol()).toBe('m n=9007199254740992i 1617672549204824064')
+    const inexact = randomRecords(8, 2000, { bigIntegers: true }).filter((r) => !pointIsExact(r))
+    expect(inexact.length).toBeGreaterThan(500)
+    for (const r of inexact) {
+      expect(decodeLineProtocol(encodeLineProtocol(r)).fields).toEqual(asWritten(r).fields) // ours: exact
+      // Point's: the same line with each such integer rounded to a double and printed as JS prints it.
+      const rounded: InfluxRecord = { ...r, fields: Object.fromEntries(Object.entries(r.fields).map(([k, f]) => [k, f.type === 'integer' ? { type: 'integer', value: BigInt(pointInteger(f.value)) } : f])) }
+      expect(officialPoint(r).toLineProtocol()).toBe(encodeLineProtocol(rounded))
+      expect(officialPoint(r).toLineProtocol()).not.toBe(encodeLineProtocol(r))
+    }
   })
 
   it.each([

@@ -30,9 +30,9 @@ const fieldKeys = new NameCache('field key', (key) => `${escapeKey(key)}=`)
 
 /**
  * One line of line protocol (no trailing newline), byte for byte what
- * `Point.toLineProtocol()` prints for the same point, except booleans, which are
- * written `true`/`false` (Point writes `T`/`F`; InfluxDB reads both). Empty tag
- * values are dropped. Throws `RecordError` for an invalid record (as `validateRecord`).
+ * `Point.toLineProtocol()` prints for the same point (booleans `T`/`F`), except
+ * integers beyond 2^53, which stay exact (Point rounds them through a number).
+ * Empty tag values are dropped. Throws `RecordError` for an invalid record (as `validateRecord`).
  */
 export function encodeLineProtocol(record: InfluxRecord): string {
   checkFrame(record)

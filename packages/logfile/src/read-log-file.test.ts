@@ -78,6 +78,14 @@ describe.each(['jsonl', 'csv', 'lp'] as const)('readLogFile (%s)', (format) => {
     ])
   })
 
+  it('answers next() calls made without waiting in order, none lost', async () => {
+    const file = path.join(dir, `concurrent.${format}`)
+    fs.writeFileSync(file, encode(format, [m('a', 1n), m('a', 2n), m('a', 3n)]))
+    const items = readLogFile(file)[Symbol.asyncIterator]()
+    const results = await Promise.all([items.next(), items.next(), items.next(), items.next()])
+    expect(results.map((r) => (r.done === true ? 'done' : r.value.record.timestamp))).toEqual([1n, 2n, 3n, 'done'])
+  })
+
   it('reports a torn line (the writer marked it) with file and line, counts it and reads on', async () => {
     const file = path.join(dir, `torn.${format}`)
     const whole = encode(format, [m('a', 1n)])

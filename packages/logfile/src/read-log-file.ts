@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { LogfileError, LogReadError } from './errors.js'
-import { formatFromPath, lineDecoder } from './formats.js'
+import { formatFromPath, lineDecoder, type LineDecoder } from './formats.js'
 import { lineBatches, type LineBatch } from './line-source.js'
 import type { InfluxRecord, LogFormat } from './record.js'
 import { TORN_MARKER, TORN_REASON } from './torn-line.js'
@@ -81,55 +81,150 @@ async function* batchesOf(file: string, maxLineBytes: number | undefined): Async
   }
 }
 
-/** The items of one file, counting into `stats` and reporting bad lines to `report`. */
-export async function* fileItems(file: string, options: ReadOptions, stats: ReadStats, report: (bad: BadLine) => void): AsyncGenerator<ReadItem> {
-  const format = options.format ?? formatFromPath(file)
-  if (format === undefined) throw new LogReadError(`cannot tell the format of ${file} from its extension (.jsonl, .csv, .lp, optionally .gz); pass options.format`, file)
-  const decoder = lineDecoder(format)
-  const { since, until, startOffset = 0 } = options
-  const measurements = options.measurements === undefined ? undefined : new Set(options.measurements)
-  const bad = (line: number, reason: string, text: string, column?: number) => {
-    stats.badLines++
-    report({ file, line, ...(column === undefined ? {} : { column }), reason, text: text.length > 4096 ? `${text.slice(0, 4093)}...` : text })
+/**
+ * The items of one file, counting into `stats` and reporting bad lines to
+ * `report`. Lines are read a chunk at a time and decoded one by one as items are
+ * asked for (so bad lines are reported and counted in file order, between the
+ * items around them); only the step to the next chunk is asynchronous.
+ */
+export class FileItems implements AsyncIterableIterator<ReadItem> {
+  private decoder: LineDecoder | undefined
+  private readonly measurements: Set<string> | undefined
+  private readonly startOffset: number
+  private batches: AsyncGenerator<LineBatch> | undefined
+  private batch: LineBatch | undefined
+  private index = 0
+  private lastLine = 0
+  private done = false
+  private reading: Promise<unknown> | undefined
+
+  constructor(
+    private readonly file: string,
+    private readonly options: ReadOptions,
+    private readonly stats: ReadStats,
+    private readonly report: (bad: BadLine) => void,
+  ) {
+    this.measurements = options.measurements === undefined ? undefined : new Set(options.measurements)
+    this.startOffset = options.startOffset ?? 0
   }
-  stats.files++
-  let lastLine = 0
-  try {
-    for await (const batch of batchesOf(file, options.maxLineBytes)) {
-      const { texts, ends, problems, first } = batch
-      for (let i = 0; i < texts.length; i++) {
-        const text = texts[i]!
-        const line = first + i
-        const skip = ends[i]! <= startOffset
-        lastLine = line
-        const problem = problems?.get(i) ?? (text.endsWith(TORN_MARKER) ? TORN_REASON : undefined)
-        if (problem !== undefined) {
-          if (!skip) bad(line, problem, text)
-          continue
-        }
-        let record: InfluxRecord | undefined
-        try {
-          record = decoder.decode(text, line, skip)
-        } catch (error) {
-          if (!LogfileError.isInstance(error)) throw error
-          if (!skip) bad(line, error.message, text, (error as { column?: number }).column)
-          continue
-        }
-        if (record === undefined) continue
-        const t = record.timestamp
-        if ((since !== undefined && t < since) || (until !== undefined && t >= until) || (measurements !== undefined && !measurements.has(record.measurement))) {
-          stats.filtered++
-          continue
-        }
-        stats.records++
-        yield { record, file, line, endOffset: ends[i]! }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  next(): Promise<IteratorResult<ReadItem>> {
+    // A call made while the next chunk is being read waits for it (calls are answered in order).
+    if (this.reading !== undefined) return this.reading.then(() => this.next())
+    if (this.batch !== undefined) {
+      let item: ReadItem | undefined
+      try {
+        item = this.take(this.batch)
+      } catch (error) {
+        return Promise.resolve(this.stopped(error))
       }
+      if (item !== undefined) return Promise.resolve({ value: item, done: false })
     }
-  } catch (error) {
-    if (LogReadError.isInstance(error)) throw error
-    // The data itself is broken (corrupt or truncated gzip, I/O error): report it, keep what was read.
-    bad(lastLine + 1, `reading stopped: ${(error as Error).message}`, '')
+    const reading = this.nextBatch().finally(() => (this.reading = undefined))
+    this.reading = reading
+    return reading
   }
+
+  async return(): Promise<IteratorResult<ReadItem>> {
+    this.finish()
+    await this.batches?.return(undefined)
+    return { value: undefined, done: true }
+  }
+
+  private async nextBatch(): Promise<IteratorResult<ReadItem>> {
+    try {
+      for (;;) {
+        if (this.done) return { value: undefined, done: true }
+        if (this.batches === undefined) {
+          const format = this.options.format ?? formatFromPath(this.file)
+          if (format === undefined) throw new LogReadError(`cannot tell the format of ${this.file} from its extension (.jsonl, .csv, .lp, optionally .gz); pass options.format`, this.file)
+          this.decoder = lineDecoder(format)
+          this.stats.files++
+          this.batches = batchesOf(this.file, this.options.maxLineBytes)
+        }
+        const next = await this.batches.next()
+        if (next.done === true) {
+          this.finish()
+          return { value: undefined, done: true }
+        }
+        this.batch = next.value
+        this.index = 0
+        const item = this.take(next.value)
+        if (item !== undefined) return { value: item, done: false }
+      }
+    } catch (error) {
+      if (LogReadError.isInstance(error)) {
+        this.finish()
+        throw error
+      }
+      return this.stopped(error)
+    }
+  }
+
+  /** The data itself is broken (corrupt or truncated gzip, I/O error): report it, keep what was read. */
+  private stopped(error: unknown): IteratorResult<ReadItem> {
+    this.finish()
+    void this.batches?.return(undefined)
+    this.bad(this.lastLine + 1, `reading stopped: ${(error as Error).message}`, '')
+    return { value: undefined, done: true }
+  }
+
+  private finish(): void {
+    this.done = true
+    this.batch = undefined
+  }
+
+  private bad(line: number, reason: string, text: string, column?: number): void {
+    this.stats.badLines++
+    this.report({ file: this.file, line, ...(column === undefined ? {} : { column }), reason, text: text.length > 4096 ? `${text.slice(0, 4093)}...` : text })
+  }
+
+  /** The next item of the batch (reporting the bad lines and counting the filtered records before it), or undefined once the batch is used up. */
+  private take(batch: LineBatch): ReadItem | undefined {
+    const { texts, ends, problems, first } = batch
+    const { since, until } = this.options
+    const measurements = this.measurements
+    while (this.index < texts.length) {
+      const i = this.index++
+      const text = texts[i]!
+      const line = first + i
+      const end = ends[i]!
+      const skip = end <= this.startOffset
+      this.lastLine = line
+      const problem = problems?.get(i) ?? (text.endsWith(TORN_MARKER) ? TORN_REASON : undefined)
+      if (problem !== undefined) {
+        if (!skip) this.bad(line, problem, text)
+        continue
+      }
+      let record: InfluxRecord | undefined
+      try {
+        record = this.decoder!.decode(text, line, skip)
+      } catch (error) {
+        if (!LogfileError.isInstance(error)) throw error
+        if (!skip) this.bad(line, error.message, text, (error as { column?: number }).column)
+        continue
+      }
+      if (record === undefined) continue
+      const t = record.timestamp
+      if ((since !== undefined && t < since) || (until !== undefined && t >= until) || (measurements !== undefined && !measurements.has(record.measurement))) {
+        this.stats.filtered++
+        continue
+      }
+      this.stats.records++
+      return { record, file: this.file, line, endOffset: end }
+    }
+    this.batch = undefined
+    return undefined
+  }
+}
+
+/** The items of one file (see `FileItems`); an unknown format or a file that cannot be opened rejects the first `next()` with `LogReadError`. */
+export function fileItems(file: string, options: ReadOptions, stats: ReadStats, report: (bad: BadLine) => void): FileItems {
+  return new FileItems(file, options, stats, report)
 }
 
 /**

@@ -24,13 +24,8 @@ async function firstTimestamp(file: string, options: ReadOptions): Promise<bigin
 
 const earlier = (a: Cursor, b: Cursor) => a.item.record.timestamp < b.item.record.timestamp || (a.item.record.timestamp === b.item.record.timestamp && a.order < b.order)
 
-async function* merged(inputs: string | readonly string[], options: ReadOptions, stats: ReadStats, report: (bad: BadLine) => void): AsyncGenerator<ReadItem> {
-  const files = await listLogFiles(inputs)
-  if (options.startOffset !== undefined && files.length > 1) throw new LogReadError(`startOffset applies to one file, but ${files.length} files match`, undefined)
-  if (files.length <= 1) {
-    if (files.length === 1) yield* fileItems(files[0]!, options, stats, report)
-    return
-  }
+/** Files merged by timestamp (see readLogs). */
+async function* merged(files: readonly string[], options: ReadOptions, stats: ReadStats, report: (bad: BadLine) => void): AsyncGenerator<ReadItem> {
   // Files in the order of their first record; a file is opened only once the
   // records read so far reach its start, so rotated files are read one at a time.
   const pending: Pending[] = []
@@ -70,5 +65,42 @@ async function* merged(inputs: string | readonly string[], options: ReadOptions,
 export function readLogs(inputs: string | readonly string[], options: ReadOptions = {}): LogReader {
   const stats = newReadStats()
   const report = options.onBadLine ?? defaultBadLineReporter()
-  return { stats, [Symbol.asyncIterator]: () => merged(inputs, options, stats, report) }
+  return { stats, [Symbol.asyncIterator]: () => new LogsItems(inputs, options, stats, report) }
+}
+
+/** Lists the files on the first next(); one file is read directly (no generator step per record), several are merged. */
+class LogsItems implements AsyncIterableIterator<ReadItem> {
+  private items: AsyncIterator<ReadItem> | undefined
+  private closed = false
+
+  constructor(
+    private readonly inputs: string | readonly string[],
+    private readonly options: ReadOptions,
+    private readonly stats: ReadStats,
+    private readonly report: (bad: BadLine) => void,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  next(): Promise<IteratorResult<ReadItem>> {
+    return this.items === undefined ? this.start() : this.items.next()
+  }
+
+  async return(): Promise<IteratorResult<ReadItem>> {
+    this.closed = true
+    await this.items?.return?.()
+    return { value: undefined, done: true }
+  }
+
+  private async start(): Promise<IteratorResult<ReadItem>> {
+    if (this.closed) return { value: undefined, done: true }
+    const files = await listLogFiles(this.inputs)
+    if (this.options.startOffset !== undefined && files.length > 1) throw new LogReadError(`startOffset applies to one file, but ${files.length} files match`, undefined)
+    if (files.length === 0) this.items = { next: async () => ({ value: undefined, done: true }) }
+    else if (files.length === 1) this.items = fileItems(files[0]!, this.options, this.stats, this.report)
+    else this.items = merged(files, this.options, this.stats, this.report)
+    return this.items.next()
+  }
 }

@@ -91,3 +91,13 @@ export class ExportOutputError extends ReplayError {
     super(message, options)
   }
 }
+
+/**
+ * An export (or drain) stopped by its AbortSignal. Its `name` is "AbortError"
+ * and its `code` "ABORT_ERR", as for Node's own aborted operations; `cause` is
+ * the signal's reason. What was written before the abort stays, in whole lines.
+ */
+export class ReplayAbortError extends ReplayError {
+  static override readonly errorName = 'AbortError'
+  static override readonly errorCode = 'ABORT_ERR'
+}

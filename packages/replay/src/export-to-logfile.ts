@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { EHTConfig } from '@eht-influx-client/config'
 import { formatFromPath, openLogWriter, validateRecord, type InfluxRecord, type LogFormat, type LogWriter } from '@eht-influx-client/logfile'
+import { isSignal, throwIfAborted } from './abort.js'
 import { ExportOutputError, ReplayOptionsError } from './errors.js'
 import type { ExportSource } from './export-source.js'
 import { WindowPlanner } from './export-window.js'
@@ -28,6 +29,12 @@ export interface ExportOptions {
   /** Points per query window aimed at (default 50000); memory grows with it. */
   windowPoints?: number
   onProgress?: (progress: ExportProgress) => void
+  /**
+   * Stops the export promptly (the query in flight is cut off): it rejects with
+   * a ReplayAbortError (`name` "AbortError"); the output keeps the windows
+   * written before, in whole lines, and is closed.
+   */
+  signal?: AbortSignal
 }
 
 export interface ExportProgress {
@@ -86,6 +93,7 @@ function checkExportOptions(options: ExportOptions): { since: bigint; until: big
   if (!['jsonl', 'csv', 'lp'].includes(format)) throw new ReplayOptionsError(`format must be jsonl, csv or lp, got ${JSON.stringify(format)}`, 'format')
   const target = options.windowPoints ?? 50_000
   if (!Number.isSafeInteger(target) || target < 1) throw new ReplayOptionsError(`windowPoints must be a whole number >= 1, got ${String(target)}`, 'windowPoints')
+  if (!isSignal(options.signal)) throw new ReplayOptionsError('signal must be an AbortSignal', 'signal')
   return { since, until, format, target }
 }
 
@@ -113,6 +121,8 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
   const started = Date.now()
   const { since, until, format, target } = checkExportOptions(options)
   const server = findServer(options.config, options.server, 'server')
+  const { signal } = options
+  throwIfAborted(signal, 'the export')
   const writer = await openOutput(options.output, format)
   const source: ExportSource = server.api === 'v1' ? new InfluxQLSource(server) : new FluxSource(server)
   const planner = new WindowPlanner(since, until, target)
@@ -122,7 +132,7 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
   const skipped = { count: 0, reasons: [] as string[] }
   try {
     for (let window = planner.next(); window !== undefined; window = planner.next()) {
-      const records = await source.read(options.measurements, window.from, window.to, window.capped ? cap : Number.POSITIVE_INFINITY)
+      const records = await source.read(options.measurements, window.from, window.to, window.capped ? cap : Number.POSITIVE_INFINITY, signal)
       if (records === undefined) {
         planner.tooMany()
         continue
@@ -130,6 +140,8 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
       windows++
       planner.done(records.length)
       const writable = keepWritable(records, skipped)
+      // A window is written whole or not at all: an abort while it was read leaves it out.
+      throwIfAborted(signal, 'the export')
       if (writable.length > 0) await writer.append(sortRecords(writable))
       points += writable.length
       options.onProgress?.({ points, reached: window.to, fraction: Number(((window.to - since) * 10_000n) / (until - since)) / 10_000 })

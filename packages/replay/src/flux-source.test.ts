@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixtures, removeTempDirs, tempDir, testConfig } from '../test/support.js'
-import { ExportDataError, ExportQueryError } from './errors.js'
+import { ExportDataError, ExportQueryError, ReplayAbortError } from './errors.js'
 import { exportToLogfile } from './export-to-logfile.js'
 
 interface Received {
@@ -28,6 +28,7 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()))
     req.on('end', () => {
       received.push({ url: req.url ?? '', authorization: req.headers.authorization, query: (JSON.parse(body) as { query: string }).query })
+      if (answer.status === 0) return // a server that never answers
       res.writeHead(answer.status, { 'content-type': answer.status === 200 ? 'text/csv; charset=utf-8' : 'application/json' })
       res.end(answer.body)
     })
@@ -87,5 +88,19 @@ describe('exportToLogfile from a v2 server (Flux, recorded answers)', () => {
     const error = await exportToLogfile({ config: config(dir), server: 'cloud', since: SINCE, until: UNTIL, output: path.join(dir, 'b.lp') }).catch((e: unknown) => e)
     expect(ExportDataError.isInstance(error)).toBe(true)
     expect((error as Error).message).toMatch(/measurement "pps_offset", field "offset_ns" at 2021-04-06T01:29:09.204824064Z: integer value "-12.5" is not a whole number/)
+  })
+
+  it('stops at once when its signal aborts while the server has not answered yet', async () => {
+    const dir = tempDir()
+    answer = { status: 0, body: '' }
+    const controller = new AbortController()
+    const count = received.length
+    const pending = exportToLogfile({ config: config(dir), server: 'cloud', since: SINCE, until: UNTIL, output: path.join(dir, 'hang.jsonl'), signal: controller.signal }).catch((e: unknown) => e)
+    while (received.length === count) await new Promise((resolve) => setTimeout(resolve, 5))
+    controller.abort()
+    const error = await pending
+    expect(ReplayAbortError.isInstance(error)).toBe(true)
+    expect((error as Error).name).toBe('AbortError')
+    expect(fs.readFileSync(path.join(dir, 'hang.jsonl'), 'utf8')).toBe('')
   })
 })

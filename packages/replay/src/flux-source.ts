@@ -1,7 +1,8 @@
 import { InfluxDB, type FluxTableMetaData, type QueryApi } from '@influxdata/influxdb-client'
 import type { ServerConfig } from '@eht-influx-client/config'
 import { parseRfc3339, type FieldType, type InfluxRecord } from '@eht-influx-client/logfile'
-import { ExportDataError, ExportQueryError } from './errors.js'
+import { throwIfAborted, untilAborted } from './abort.js'
+import { ExportDataError, ExportQueryError, ReplayAbortError } from './errors.js'
 import type { ExportSource } from './export-source.js'
 import { fieldValue } from './field-value.js'
 import { fluxWindowQuery } from './flux.js'
@@ -59,12 +60,13 @@ export class FluxSource implements ExportSource {
     return layout
   }
 
-  async read(measurements: readonly string[] | undefined, from: bigint, to: bigint, cap: number): Promise<InfluxRecord[] | undefined> {
+  async read(measurements: readonly string[] | undefined, from: bigint, to: bigint, cap: number, signal?: AbortSignal): Promise<InfluxRecord[] | undefined> {
+    throwIfAborted(signal, 'the export')
     this.queries++
     const query = fluxWindowQuery(this.server.bucket, measurements, from, to)
     const points = new Map<string, InfluxRecord>()
     try {
-      for await (const { values, tableMeta } of this.api.iterateRows(query)) {
+      for await (const { values, tableMeta } of untilAborted(this.api.iterateRows(query), signal, 'the export')) {
         const l = this.layout(tableMeta)
         const cell = (i: number) => (values[i] === '' ? (l.defaults[i] ?? '') : values[i]!)
         const raw = cell(l.value)
@@ -91,7 +93,7 @@ export class FluxSource implements ExportSource {
         }
       }
     } catch (error) {
-      if (ExportDataError.isInstance(error)) throw error
+      if (ExportDataError.isInstance(error) || ReplayAbortError.isInstance(error)) throw error
       const status = (error as { statusCode?: unknown }).statusCode
       const body = (error as { body?: unknown }).body
       const detail = typeof body === 'string' && body !== '' ? body.trim() : (error as Error).message

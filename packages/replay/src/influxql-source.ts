@@ -1,5 +1,6 @@
 import type { ServerConfig } from '@eht-influx-client/config'
 import type { FieldType, FieldValue, InfluxRecord } from '@eht-influx-client/logfile'
+import { throwIfAborted, untilAborted } from './abort.js'
 import { ExportDataError, ExportQueryError } from './errors.js'
 import { isNumberText, parseJsonExact } from './exact-json.js'
 import type { ExportSource } from './export-source.js'
@@ -35,14 +36,16 @@ export class InfluxQLSource implements ExportSource {
   }
 
   /** Parsed answer chunks of one query, as they stream in; `stop()` ends the request early. */
-  private async *query(q: string): AsyncGenerator<Series> {
+  private async *query(q: string, signal?: AbortSignal): AsyncGenerator<Series> {
+    throwIfAborted(signal, 'the export')
     this.queries++
     const url = new URL('query', this.server.url.endsWith('/') ? this.server.url : `${this.server.url}/`)
     url.search = new URLSearchParams({ db: databaseOf(this.server.bucket), q, epoch: 'ns', chunked: 'true', chunk_size: String(CHUNK_SIZE) }).toString()
     let res
     try {
-      res = await httpGet(url, v1AuthHeaders(this.server), this.agent, this.server.timeoutMs)
+      res = await httpGet(url, v1AuthHeaders(this.server), this.agent, this.server.timeoutMs, signal)
     } catch (error) {
+      throwIfAborted(signal, 'the export')
       throw new ExportQueryError(`${this.label} did not answer the query ${q}: ${(error as Error).message}`, this.server.name, undefined, { cause: error })
     }
     res.setEncoding('utf8')
@@ -51,7 +54,7 @@ export class InfluxQLSource implements ExportSource {
         const text = await bodyText(res)
         throw new ExportQueryError(`${this.label} answered HTTP ${res.statusCode} to the query ${q}: ${scrubSecrets(text.trim(), this.server)}`, this.server.name, res.statusCode)
       }
-      for await (const line of responseLines(res)) {
+      for await (const line of untilAborted(responseLines(res), signal, 'the export')) {
         let chunk: Chunk
         try {
           chunk = parseJsonExact(line) as Chunk
@@ -68,17 +71,17 @@ export class InfluxQLSource implements ExportSource {
   }
 
   /** Every measurement of the database. */
-  async measurements(): Promise<string[]> {
+  async measurements(signal?: AbortSignal): Promise<string[]> {
     const names: string[] = []
-    for await (const series of this.query('SHOW MEASUREMENTS')) for (const row of series.values) names.push(String(row[0]))
+    for await (const series of this.query('SHOW MEASUREMENTS', signal)) for (const row of series.values) names.push(String(row[0]))
     return names.sort()
   }
 
   /** Field types per measurement from SHOW FIELD KEYS (a field may have several, one per shard). */
-  private async types(): Promise<Map<string, Map<string, FieldType[]>>> {
+  private async types(signal?: AbortSignal): Promise<Map<string, Map<string, FieldType[]>>> {
     if (this.fieldTypes !== undefined) return this.fieldTypes
     const all = new Map<string, Map<string, FieldType[]>>()
-    for await (const series of this.query('SHOW FIELD KEYS')) {
+    for await (const series of this.query('SHOW FIELD KEYS', signal)) {
       const fields = all.get(series.name) ?? new Map<string, FieldType[]>()
       for (const [key, type] of series.values as [string, string][]) {
         if (!FIELD_TYPES.includes(type)) throw new ExportDataError(`${this.label}: field "${key}" of measurement "${series.name}" has the unknown type ${JSON.stringify(type)}`, this.server.name)
@@ -90,13 +93,13 @@ export class InfluxQLSource implements ExportSource {
     return all
   }
 
-  async read(measurements: readonly string[] | undefined, from: bigint, to: bigint, cap: number): Promise<InfluxRecord[] | undefined> {
-    const names = measurements ?? (this.names ??= await this.measurements())
-    const types = await this.types()
+  async read(measurements: readonly string[] | undefined, from: bigint, to: bigint, cap: number, signal?: AbortSignal): Promise<InfluxRecord[] | undefined> {
+    const names = measurements ?? (this.names ??= await this.measurements(signal))
+    const types = await this.types(signal)
     const records: InfluxRecord[] = []
     for (const measurement of names) {
       const fieldTypes = types.get(measurement) ?? new Map<string, FieldType[]>()
-      for await (const series of this.query(selectWindow(this.server.bucket, measurement, from, to))) {
+      for await (const series of this.query(selectWindow(this.server.bucket, measurement, from, to), signal)) {
         this.addSeries(series, fieldTypes, records)
         if (records.length > cap) return undefined
       }

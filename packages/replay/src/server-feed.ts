@@ -38,9 +38,18 @@ export interface FeedLimits {
 
 interface InFlight {
   lines: number
-  /** Resolves once this chunk's outcome is counted and its checkpoint recorded (in hand-over order). */
+  /** Resolves once this chunk's outcome is counted and the checkpoint moved in memory (in hand-over order). */
   settled: Promise<void>
 }
+
+/**
+ * Chunks whose outcome moved the checkpoint in memory but may not be on disk
+ * yet, at most, before a hand-over waits for the checkpoint write. Writes run
+ * in the background, one at a time (each an fsync'ed atomic replace), so they
+ * do not hold up the requests; after a kill the server may have accepted up to
+ * this many chunks more than the saved checkpoint says, on top of the window.
+ */
+export const MAX_UNSAVED_CHUNKS = 4
 
 /**
  * Feeds one server during a replay: collects lines into chunks, hands each to
@@ -64,6 +73,10 @@ export class ServerFeed {
   private lastLine = 0
   private cachedFile: string | undefined
   private cachedOffset = -1
+  /** Chunks that moved the checkpoint, and how many of them are known to be on disk. */
+  private moved = 0
+  private saved = 0
+  private saveFailure: unknown
 
   constructor(
     readonly name: string,
@@ -139,19 +152,31 @@ export class ServerFeed {
       await oldest.settled
       this.inflightLines -= oldest.lines
     }
+    if (this.saveFailure !== undefined) throw this.saveFailure
+    if (this.moved - this.saved >= MAX_UNSAVED_CHUNKS) await this.save()
     if (this.stopped) return
     await this.limiter?.take(lines.length, bytes)
     const outcome = this.delivery.enqueue(lines, true).then((byServer) => byServer[this.name])
-    // Outcomes are applied as soon as they come, in order, and saved before the window moves on,
-    // so the checkpoint lags the server by at most the chunks in the window.
+    // Outcomes are applied as soon as they come, in order, and written in the background, so the
+    // checkpoint on disk lags the server by at most the chunks in the window and MAX_UNSAVED_CHUNKS.
     this.chain = this.chain.then(async () => {
-      if (this.apply(await outcome, marks)) await this.store.save()
+      if (this.apply(await outcome, marks)) {
+        this.moved++
+        this.save().catch((error: unknown) => (this.saveFailure ??= error))
+      }
     })
     this.chain.catch(() => undefined) // a failure surfaces where the chain is awaited, not as an unhandled rejection
     this.inflight.push({ lines: lines.length, settled: this.chain })
     this.inflightLines += lines.length
     this.summary.sent += lines.length
     if (lines.length < this.limits.batchSize && bytes < this.limits.bytes) this.delivery.flush().catch(() => undefined)
+  }
+
+  /** Writes the checkpoint (joining a write in progress); resolves once every move made before the call is on disk. */
+  private async save(): Promise<void> {
+    const moved = this.moved
+    await this.store.save()
+    this.saved = Math.max(this.saved, moved)
   }
 
   /** Counts a chunk's outcome and moves the checkpoint; true when it moved. */

@@ -52,10 +52,10 @@ export function v1AuthHeaders(server: ServerConfig): Record<string, string> {
 }
 
 /** GET `url`; resolves with the response once its headers arrived. No answer within `timeoutMs` (between packets) rejects. */
-export function httpGet(url: URL, headers: Record<string, string>, agent: http.Agent, timeoutMs: number): Promise<http.IncomingMessage> {
+export function httpGet(url: URL, headers: Record<string, string>, agent: http.Agent, timeoutMs: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
   const get = url.protocol === 'https:' ? https.get : http.get
   return new Promise((resolve, reject) => {
-    const req = get(url, { headers, agent }, resolve)
+    const req = get(url, { headers, agent, ...(signal === undefined ? {} : { signal }) }, resolve)
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within the timeout of ${timeoutMs} ms`)))
     req.on('error', reject)
   })
