@@ -1,7 +1,7 @@
 import { loadConfig, type ConfigOptions, type EHTConfig } from '@eht-influx-client/config'
 import { openLogWriter } from '@eht-influx-client/logfile'
 import { Delivery, type DeliveryOptions } from './delivery.js'
-import { ClosedError } from './errors.js'
+import { ClosedError, LogfileWriteError } from './errors.js'
 import { Pipeline } from './pipeline.js'
 import type { ServerStats } from './server-context.js'
 import { WriteApi, type WriteApiOptions } from './write-api.js'
@@ -53,7 +53,8 @@ export class EHTInfluxDBClient {
       logWriter = await openLogWriter({ path, format, rotate, fsync, flushIntervalMs, compressRotated })
     } catch (error) {
       await delivery.close()
-      throw error
+      const where = `${config.source ?? 'the configuration'}, [logfile] path = ${config.logfile.path}`
+      throw new LogfileWriteError(`cannot open the logfile (${where}): ${(error as Error)?.message ?? String(error)}`, { cause: error })
     }
     return new EHTInfluxDBClient(config, new Pipeline(logWriter, delivery))
   }

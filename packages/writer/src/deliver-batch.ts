@@ -1,4 +1,5 @@
 import type { HttpSender, SendOutcome } from './http-sender.js'
+import { JoinedLines } from './joined-lines.js'
 import type { RetryPolicy } from './retry-policy.js'
 import { sleep, type Stopper } from './sleep.js'
 
@@ -37,8 +38,8 @@ export interface BatchHooks {
 type Final = Exclude<SendOutcome, { kind: 'retry' }> | { kind: 'exhausted'; message: string }
 
 /** One chunk until it is accepted, needs splitting or is given up, following the retry policy. */
-async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: readonly string[], stopper: Stopper, hooks: BatchHooks): Promise<Final> {
-  const body = lines.join('\n')
+async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: JoinedLines, stopper: Stopper, hooks: BatchHooks): Promise<Final> {
+  const body = lines.text
   const startedAt = Date.now()
   for (let retry = 1; ; retry++) {
     const outcome = await sender.send(body)
@@ -46,7 +47,7 @@ async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: rea
     if (stopper.stopped) return { kind: 'exhausted', message: `${outcome.message}; not retried because the client is closing` }
     const step = policy.next(retry, startedAt, Date.now(), outcome.retryAfterMs)
     if (!step.retry) return { kind: 'exhausted', message: `${outcome.message}; ${step.reason}` }
-    hooks.onRetry?.({ lines: lines.length, retry, delayMs: step.delayMs, message: outcome.message })
+    hooks.onRetry?.({ lines: lines.count, retry, delayMs: step.delayMs, message: outcome.message })
     if (!(await sleep(step.delayMs, stopper, hooks.unrefSleeps === true))) return { kind: 'exhausted', message: `${outcome.message}; retry cut short because the client is closing` }
   }
 }
@@ -57,14 +58,15 @@ async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: rea
  * (InfluxDB ignores a re-sent identical point), and hands back what could not
  * be delivered instead of dropping it.
  */
-export async function deliverBatch(sender: HttpSender, policy: RetryPolicy, lines: readonly string[], stopper: Stopper, hooks: BatchHooks = {}): Promise<BatchResult> {
-  const result: BatchResult = { status: new Uint8Array(lines.length), accepted: 0, rejected: [], unsent: 0, reason: undefined, refusedStatus: undefined }
+export async function deliverBatch(sender: HttpSender, policy: RetryPolicy, batch: readonly string[] | JoinedLines, stopper: Stopper, hooks: BatchHooks = {}): Promise<BatchResult> {
+  const lines = JoinedLines.from(batch)
+  const result: BatchResult = { status: new Uint8Array(lines.count), accepted: 0, rejected: [], unsent: 0, reason: undefined, refusedStatus: undefined }
   const giveUp = (from: number, to: number) => {
     result.status.fill(UNSENT, from, to)
     result.unsent += to - from
   }
   // Ranges [from, to) of `lines`, in order.
-  const work: [number, number][] = [[0, lines.length]]
+  const work: [number, number][] = [[0, lines.count]]
   while (work.length > 0) {
     const [from, to] = work.shift()!
     if (result.reason !== undefined) {

@@ -1,9 +1,10 @@
 import type { EHTConfig, ServerConfig } from '@eht-influx-client/config'
 import type { InfluxRecord } from '@eht-influx-client/logfile'
-import { ClosedError, WriterConfigError } from './errors.js'
+import { ClosedError, InvalidInputError, WriterConfigError } from './errors.js'
 import { ErrorsFile } from './errors-file.js'
 import { EventHub, type DeliveryCallbacks } from './events.js'
 import { createHttpSender } from './http-sender.js'
+import { JoinedLines } from './joined-lines.js'
 import { Outbox } from './outbox.js'
 import { PointCollector } from './point-collector.js'
 import { checkProfile } from './profile-guard.js'
@@ -110,19 +111,26 @@ export class Delivery {
    * with `track`, once every server accepted, rejected or spooled them, with
    * what became of them at each.
    */
-  enqueue(lines: readonly string[], track: true): Promise<Record<string, ServerOutcome>>
-  enqueue(lines: readonly string[], track?: boolean): Promise<Record<string, ServerOutcome> | undefined>
-  enqueue(lines: readonly string[], track = false): Promise<Record<string, ServerOutcome> | undefined> {
+  enqueue(lines: readonly string[] | JoinedLines, track: true): Promise<Record<string, ServerOutcome>>
+  enqueue(lines: readonly string[] | JoinedLines, track?: boolean): Promise<Record<string, ServerOutcome> | undefined>
+  enqueue(lines: readonly string[] | JoinedLines, track = false): Promise<Record<string, ServerOutcome> | undefined> {
     const { queued, outcome } = this.queue(lines, track)
     return track ? outcome : queued.then(() => undefined)
   }
 
   /** `queued`: the lines are in every outbox (or spooled); `outcome`: with `track`, what each server did with them. */
-  queue(lines: readonly string[], track: boolean): { queued: Promise<void>; outcome: Promise<Record<string, ServerOutcome> | undefined> } {
+  queue(lines: readonly string[] | JoinedLines, track: boolean): { queued: Promise<void>; outcome: Promise<Record<string, ServerOutcome> | undefined> } {
     if (this.closing !== undefined) throw new ClosedError('this delivery (client) is closed; open a new one to send more')
     const paths = [...this.paths]
-    const tickets = paths.map(() => (track ? new Ticket(lines.length) : undefined))
-    const queued = Promise.all(paths.map(([, path], i) => path.outbox.enqueue(lines, tickets[i]))).then(() => undefined)
+    if (!(lines instanceof JoinedLines)) {
+      // Lines are joined by newlines: one inside a line would make two points of it.
+      const bad = lines.findIndex((line) => typeof line !== 'string' || line.includes('\n'))
+      if (bad >= 0) throw new InvalidInputError(`line ${bad}: a line of line protocol is one string without a newline (one point a line)`, bad, undefined)
+    }
+    // Joined once, and the same text queued for every server.
+    const joined = paths.length === 0 ? JoinedLines.EMPTY : JoinedLines.from(lines)
+    const tickets = paths.map(() => (track ? new Ticket(joined.count) : undefined))
+    const queued = Promise.all(paths.map(([, path], i) => path.outbox.enqueue(joined, tickets[i]))).then(() => undefined)
     if (!track) return { queued, outcome: queued.then(() => undefined) }
     const outcome = queued.then(async () => Object.fromEntries(await Promise.all(paths.map(async ([name], i) => [name, await tickets[i]!.done] as const))))
     return { queued, outcome }
@@ -137,7 +145,7 @@ export class Delivery {
     if (this.closing !== undefined) throw new ClosedError('this delivery (client) is closed; open a new one to send more')
     const collector = new PointCollector('point', false)
     for (let i = 0; i < records.length; i++) collector.add(i, () => records[i]!)
-    return this.enqueue(collector.lines, true)
+    return this.enqueue(collector.joined(), true)
   }
 
   /**
@@ -152,13 +160,20 @@ export class Delivery {
   /** One drain pass per server now: spooled points delivered, drained files deleted. */
   async drainSpool(options: { servers?: readonly string[] } = {}): Promise<DrainOutcome[]> {
     const chosen = options.servers ?? this.servers
-    return Promise.all(
-      chosen.map((name) => {
-        const path = this.paths.get(name)
-        if (path === undefined) throw new WriterConfigError(`server "${name}" is not one of this delivery's servers (${this.servers.join(', ') || 'none'})`)
-        return path.drainer.drain()
-      }),
-    )
+    // The drainers wait between retries on unref'd timers (a background drain must not keep a script
+    // alive); a pass asked for must: without this, a script awaiting it would just exit (code 13).
+    const keepAlive = setInterval(() => {}, 60_000)
+    try {
+      return await Promise.all(
+        chosen.map((name) => {
+          const path = this.paths.get(name)
+          if (path === undefined) throw new WriterConfigError(`server "${name}" is not one of this delivery's servers (${this.servers.join(', ') || 'none'})`)
+          return path.drainer.drain()
+        }),
+      )
+    } finally {
+      clearInterval(keepAlive)
+    }
   }
 
   /** The spool files waiting for this delivery's servers (sealed ones; a file being written is not listed). */

@@ -1,3 +1,4 @@
+import util from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { DeliveryFailedError } from './errors.js'
 import { EventHub, type ErrorEvent, type RetryEvent } from './events.js'
@@ -13,6 +14,13 @@ describe('EventHub', () => {
     expect(errors[0]!.reason).toBe('sent Token ***')
     expect(errors[0]!.error.message).toBe('echo ***')
     expect(retries[0]!.reason).toBe('x *** y')
+  })
+
+  it('never shows the secrets it scrubs when printed (console.log / util.inspect of a client reaches the hub)', () => {
+    const hub = new EventHub(['s3cr3t-token'])
+    expect(util.inspect(hub, { depth: Infinity, showHidden: true })).not.toContain('s3cr3t-token')
+    expect(JSON.stringify(hub)).not.toContain('s3cr3t-token')
+    expect(hub.scrub('a s3cr3t-token b')).toBe('a *** b')
   })
 
   it('keeps delivering when a listener throws, and stops after removal', () => {

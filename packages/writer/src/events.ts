@@ -40,7 +40,12 @@ export interface DeliveryCallbacks {
 export class EventHub {
   private readonly listeners = new Set<DeliveryCallbacks>()
 
-  constructor(private readonly secrets: readonly string[] = []) {}
+  /** A true private field: util.inspect / console.log of a client never shows the secrets it scrubs. */
+  readonly #secrets: readonly string[]
+
+  constructor(secrets: readonly string[] = []) {
+    this.#secrets = secrets
+  }
 
   add(callbacks: DeliveryCallbacks): () => void {
     this.listeners.add(callbacks)
@@ -49,7 +54,7 @@ export class EventHub {
 
   /** Removes any secret value from a text. */
   scrub(text: string): string {
-    return scrubSecrets(text, this.secrets)
+    return scrubSecrets(text, this.#secrets)
   }
 
   delivered(event: DeliveredEvent): void {

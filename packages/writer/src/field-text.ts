@@ -1,5 +1,5 @@
 import type { FieldType, FieldValue } from '@eht-influx-client/logfile'
-import { quotedString } from './lp-probe.js'
+import { booleanText, quotedString } from './lp-probe.js'
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
@@ -67,7 +67,7 @@ export function fieldText(value: unknown, declared: FieldType | undefined, typed
     case 'boolean':
       if (declared !== undefined && declared !== 'boolean') throw wrong(declared, value)
       typed?.({ type: 'boolean', value })
-      return value ? 'true' : 'false'
+      return booleanText(value)
     default:
       throw new FieldProblem(`field value is ${describeValue(value)}; fields are numbers, bigints, strings or booleans (null/undefined = no value)`)
   }

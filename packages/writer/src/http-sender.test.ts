@@ -37,4 +37,13 @@ describe('classify', () => {
     expect(classify(reset, false, 1000)).toEqual({ kind: 'retry', message: 'network error: ECONNRESET: socket hang up' })
     expect(classify(new Error('aborted'), true, 2500)).toEqual({ kind: 'retry', message: 'no answer within the timeout of 2500 ms' })
   })
+
+  it('says when the server certificate failed verification, and how to trust a private CA', () => {
+    for (const code of ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
+      const outcome = classify(Object.assign(new Error('certificate problem'), { code }), false, 1000)
+      expect(outcome).toMatchObject({ kind: 'retry', message: expect.stringContaining(`network error: ${code}: certificate problem; TLS certificate verification failed`) })
+      expect(outcome.kind === 'retry' && outcome.message).toContain('set ca_file')
+    }
+    expect(classify(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), false, 1000)).toMatchObject({ message: expect.not.stringContaining('ca_file') })
+  })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ACCEPTED, REJECTED, UNSENT } from './deliver-batch.js'
+import { JoinedLines } from './joined-lines.js'
 import { LineQueue, settleSent, unsentSpans } from './line-queue.js'
 import { Ticket } from './ticket.js'
 
@@ -8,30 +9,56 @@ describe('LineQueue', () => {
     const q = new LineQueue()
     const a = new Ticket(3)
     const b = new Ticket(2)
-    q.push(['a1', 'a2', 'a3'], a)
-    q.push(['b1', 'b2'], b)
+    q.push(JoinedLines.of(['a1', 'a2', 'a3']), a)
+    q.push(JoinedLines.of(['b1', 'b2']), b)
     let flushed = false
     q.pushMarker(() => (flushed = true))
-    q.push(['c1'], undefined)
+    q.push(JoinedLines.of(['c1']), undefined)
     expect([q.lines, q.bytes, q.markers]).toEqual([6, 18, 1])
     const [first, spans] = q.take(4, 1_000_000)
-    expect(first).toEqual(['a1', 'a2', 'a3', 'b1'])
+    expect([first.text, first.count]).toEqual(['a1\na2\na3\nb1', 4])
     expect(spans).toEqual([
       [a, 3],
       [b, 1],
     ])
-    expect(q.take(10, 1_000_000)[0]).toEqual(['b2'])
+    expect(q.take(10, 1_000_000)[0].lines()).toEqual(['b2'])
     expect(q.headKind()).toBe('marker')
     q.popMarker()()
     expect(flushed).toBe(true)
-    expect(q.take(10, 1_000_000)[0]).toEqual(['c1'])
+    expect(q.take(10, 1_000_000)[0].lines()).toEqual(['c1'])
     expect([q.headKind(), q.lines, q.bytes]).toEqual(['empty', 0, 0])
   })
 
   it('always takes at least one line, however long', () => {
     const q = new LineQueue()
-    q.push(['x'.repeat(100), 'y'], undefined)
-    expect(q.take(10, 10)[0]).toEqual(['x'.repeat(100)])
+    q.push(JoinedLines.of(['x'.repeat(100), 'y']), undefined)
+    expect(q.take(10, 10)[0].lines()).toEqual(['x'.repeat(100)])
+    expect(q.take(10, 10)[0].lines()).toEqual(['y'])
+    expect(q.headKind()).toBe('empty')
+  })
+
+  it('hands a batch of whole calls over as their text, and cuts a call across batches by count and bytes without losing a line', () => {
+    const q = new LineQueue()
+    const a = JoinedLines.of(['a1', 'a2'])
+    q.push(a, undefined)
+    expect(q.take(2, 100)[0].text).toBe(a.text)
+    const t = new Ticket(7)
+    q.push(JoinedLines.of(['l0', 'l1', 'l2', 'l3', 'l4', 'l5', 'l6']), t)
+    expect(q.bytes).toBe(21)
+    const [first, spans] = q.take(3, 100)
+    expect(first.lines()).toEqual(['l0', 'l1', 'l2'])
+    expect(spans).toEqual([[t, 3]])
+    // 3 bytes a line: 7 bytes hold two lines, not three
+    expect(q.take(100, 7)[0].lines()).toEqual(['l3', 'l4'])
+    expect([q.lines, q.bytes]).toEqual([2, 6])
+    q.push(JoinedLines.of(['m0']), undefined)
+    const [rest, restSpans] = q.take(100, 100)
+    expect(rest.lines()).toEqual(['l5', 'l6', 'm0'])
+    expect(restSpans).toEqual([
+      [t, 2],
+      [undefined, 1],
+    ])
+    expect([q.headKind(), q.lines, q.bytes]).toEqual(['empty', 0, 0])
   })
 
   it('settles each call with what became of its own lines', async () => {

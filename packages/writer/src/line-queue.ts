@@ -1,12 +1,18 @@
 import { ACCEPTED, REJECTED, UNSENT, type BatchResult } from './deliver-batch.js'
+import { advanceLines, JoinedLines } from './joined-lines.js'
 import type { Ticket } from './ticket.js'
 
 /** Which call's ticket owns how many consecutive lines of a batch. */
 export type Span = [Ticket | undefined, number]
 
-type Entry = { lines: readonly string[]; offset: number; ticket: Ticket | undefined } | { marker: () => void }
+/** A call's lines; `line` of them are taken, the next one starts at `pos` in the text. */
+type Entry = { chunk: JoinedLines; line: number; pos: number; ticket: Ticket | undefined } | { marker: () => void }
 
-/** The in-memory FIFO of one outbox: chunks of lines (each with its call's ticket) and flush markers. */
+/**
+ * The in-memory FIFO of one outbox: each call's lines as one joined text (with
+ * its call's ticket), and flush markers. A batch of whole calls is their texts
+ * as they are.
+ */
 export class LineQueue {
   private entries: Entry[] = []
   private head = 0
@@ -19,16 +25,12 @@ export class LineQueue {
   /** Flush markers waiting. */
   markers = 0
 
-  push(lines: readonly string[], ticket: Ticket | undefined): void {
+  push(chunk: JoinedLines, ticket: Ticket | undefined): void {
+    if (chunk.count === 0) return
     if (this.lines === 0) this.since = Date.now()
-    this.entries.push({ lines, offset: 0, ticket })
-    this.lines += lines.length
-    for (const line of lines) {
-      // Lines built by concatenation are trees of pieces (about 3x the memory of
-      // the text) until read: charCodeAt makes V8 flatten each one now.
-      line.charCodeAt(0)
-      this.bytes += line.length + 1
-    }
+    this.entries.push({ chunk, line: 0, pos: 0, ticket })
+    this.lines += chunk.count
+    this.bytes += chunk.size
   }
 
   pushMarker(marker: () => void): void {
@@ -51,25 +53,45 @@ export class LineQueue {
     return entry.marker
   }
 
-  /** Up to `maxLines` lines / `maxBytes` from the head, stopping at a flush marker. */
-  take(maxLines: number, maxBytes: number): [string[], Span[]] {
-    const lines: string[] = []
+  /**
+   * Up to `maxLines` lines and `maxBytes` (one line alone may be larger) from
+   * the head, stopping at a flush marker.
+   */
+  take(maxLines: number, maxBytes: number): [JoinedLines, Span[]] {
+    const parts: string[] = []
     const spans: Span[] = []
+    let count = 0
     let bytes = 0
     for (let entry = this.entries[this.head]; entry !== undefined && !('marker' in entry); entry = this.entries[this.head]) {
-      if (lines.length >= maxLines || (lines.length > 0 && bytes >= maxBytes)) break
-      const start = lines.length
-      while (entry.offset < entry.lines.length && lines.length < maxLines && (lines.length === 0 || bytes < maxBytes)) {
-        const line = entry.lines[entry.offset++]!
-        lines.push(line)
-        bytes += line.length + 1
+      const { chunk } = entry
+      const text = chunk.text
+      const left = chunk.count - entry.line
+      let n = left
+      let end = text.length + 1
+      if (count + left > maxLines || bytes + end - entry.pos > maxBytes) {
+        // Part of this call's lines: line by line until a limit.
+        n = 0
+        end = entry.pos
+        while (n < left && count + n < maxLines) {
+          const next = advanceLines(text, end, 1)
+          if (count + n > 0 && bytes + next - entry.pos > maxBytes) break
+          end = next
+          n++
+        }
+        if (n === 0) break
       }
-      spans.push([entry.ticket, lines.length - start])
-      if (entry.offset === entry.lines.length) this.pop()
+      parts.push(entry.pos === 0 && n === chunk.count ? text : text.slice(entry.pos, end - 1))
+      spans.push([entry.ticket, n])
+      bytes += end - entry.pos
+      count += n
+      entry.line += n
+      entry.pos = end
+      if (entry.line === chunk.count) this.pop()
+      else break
     }
-    this.lines -= lines.length
+    this.lines -= count
     this.bytes = this.lines === 0 ? 0 : this.bytes - bytes
-    return [lines, spans]
+    return [parts.length === 1 ? JoinedLines.fromText(parts[0]!, count) : JoinedLines.fromText(parts.join('\n'), count), spans]
   }
 
   private pop(): void {

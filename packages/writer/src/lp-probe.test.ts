@@ -16,7 +16,7 @@ describe('escaping read back from logfile’s encoder', () => {
     expect(() => escapedFieldKey('_field')).toThrow(/reserves/)
     expect(() => escapedTagKey('')).toThrow(/empty/)
     expect(() => escapedTagValue('a\nb')).toThrow(/control character/)
-    expect(() => quotedString('a\nb')).toThrow(/newline/)
+    expect(() => quotedString('a\nb')).toThrow(/^string value contains a newline/)
     expect(() => escapedMeasurement('#comment')).toThrow(/comment/)
   })
 })

@@ -49,7 +49,7 @@ describe('normalizeRows: the three shapes of input', () => {
       s: { type: 'string', value: 'ok' },
       b: { type: 'boolean', value: true },
     })
-    expect(lines[0]).toBe('pps_offset,station=Kp b=true,big=9007199254740993i,f=3,i=3i,s="ok",u=7u 1617672549204824064')
+    expect(lines[0]).toBe('pps_offset,station=Kp b=T,big=9007199254740993i,f=3,i=3i,s="ok",u=7u 1617672549204824064')
   })
 
   it('leaves out null/undefined values and adds the default station tag to points without one', () => {
@@ -144,5 +144,18 @@ describe('normalizeRows with skipInvalid', () => {
       [1, 'v'],
       [3, 'timestamp'],
     ])
+  })
+})
+
+describe('normalizeRows: messages name the caller’s column, not internal names', () => {
+  it('an empty column name says so, without the record path logfile uses', () => {
+    const error = failure([{ station: 'Kp', '': 1, timestamp: T }])
+    expect(error.message).toBe('row 0, column "": the column name is empty; InfluxDB needs a non-empty field key')
+    expect(error.column).toBe('')
+  })
+
+  it('a newline in a string field names the column once, not the probe’s field "f"', () => {
+    const error = failure([{ station: 'Kp', note: 'first\nsecond', timestamp: T }])
+    expect(error.message).toBe('row 0, column "note": string value contains a newline, which line protocol does not support in field values')
   })
 })

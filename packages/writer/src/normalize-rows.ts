@@ -1,8 +1,9 @@
-import type { FieldType, InfluxRecord } from '@eht-influx-client/logfile'
+import type { FieldType } from '@eht-influx-client/logfile'
 import { describeValue } from './field-text.js'
 import { InvalidInputError } from './errors.js'
 import { invalid, PointCollector } from './point-collector.js'
 import { RowEncoder } from './row-encoder.js'
+import type { RecordSlot } from './row-compiler.js'
 import type { TimestampUnit } from './timestamps.js'
 
 /** One row: column name -> value. */
@@ -21,6 +22,8 @@ export interface RowOptions {
   skipInvalid: boolean
   /** Build records for the logfile too (default true); false gives line protocol only. */
   records?: boolean
+  /** Make line protocol too (default true); false (no server to send to) gives records only, checked the same. */
+  lines?: boolean
   /** Compile a fast encoder per row shape (default true; false for tests of the checked path). */
   compile?: boolean
 }
@@ -67,16 +70,20 @@ function rowSource(input: unknown): { length: number; at: (i: number) => unknown
 
 /** One row object, an array of rows, or columnar data -> records and line protocol. */
 export function normalizeRows(input: unknown, o: RowOptions): PointCollector {
-  const collector = new PointCollector('row', o.skipInvalid)
+  // Lines for the servers are joined as they come; rowsToLineProtocol (no records) wants them one by one.
+  const collector = new PointCollector('row', o.skipInvalid, o.records === false)
   const encoder = new RowEncoder(o)
   const withRecords = o.records !== false
+  const withLines = o.lines !== false || !withRecords
   const source = rowSource(input)
+  const slot: RecordSlot | undefined = withRecords ? { record: undefined } : undefined
   for (let i = 0; i < source.length; i++) {
     const row = source.at(i)
     try {
       if (typeof row !== 'object' || row === null || Array.isArray(row)) throw invalid('row', i, undefined, `a row must be an object of column: value, got ${describeValue(row)}`)
-      const record: InfluxRecord | undefined = withRecords ? { measurement: o.measurement, tags: {}, fields: {}, timestamp: 0n } : undefined
-      collector.push(encoder.encode(row, i, record), record)
+      const line = encoder.encode(row, i, slot)
+      if (withLines) collector.push(line, slot?.record)
+      else collector.pushRecord(slot!.record!)
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error
       collector.reject(error)

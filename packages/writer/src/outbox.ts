@@ -3,6 +3,7 @@ import { DeliveryFailedError, ServerRefusedError, SpoolFullError } from './error
 import { recordRejected, retryHooks, type ServerContext } from './server-context.js'
 import { describeServer } from './server-label.js'
 import { Stopper } from './sleep.js'
+import type { JoinedLines } from './joined-lines.js'
 import { LineQueue, settleSent, unsentSpans, type Span } from './line-queue.js'
 import type { Ticket } from './ticket.js'
 
@@ -24,6 +25,8 @@ export class Outbox {
   private closing = false
   private hurry = new Stopper()
   private hurrying = 0
+  /** Batches waiting to be retried now. */
+  private retrying = 0
   private readonly running: Promise<void>
   /** Why the server is considered down (undefined: up). */
   down: string | undefined
@@ -42,21 +45,27 @@ export class Outbox {
    * they are delivered, spooled or rejected. Resolves at once, or, when the
    * memory buffer is full, once the overflow is in the spool (disk only).
    */
-  enqueue(lines: readonly string[], ticket?: Ticket): Promise<void> {
-    if (lines.length === 0) return Promise.resolve()
+  enqueue(lines: JoinedLines, ticket?: Ticket): Promise<void> {
+    if (lines.count === 0) return Promise.resolve()
     const { stats, server } = this.ctx
-    stats.written += lines.length
-    const room = Math.max(0, server.maxBufferLines - stats.queued)
-    const kept = room >= lines.length ? lines : lines.slice(0, room)
-    if (kept.length > 0) {
+    stats.written += lines.count
+    // While the server fails, memory holds one batch more at most: the rest is safer (and cheaper) in the spool.
+    const failing = this.down !== undefined || this.retrying > 0
+    const limit = failing ? Math.min(server.maxBufferLines, server.batchSize) : server.maxBufferLines
+    const room = Math.max(0, limit - stats.queued)
+    const kept = room >= lines.count ? lines : lines.slice(0, room)
+    if (kept.count > 0) {
       const wasEmpty = this.queue.lines === 0
       this.queue.push(kept, ticket)
-      stats.queued += kept.length
+      stats.queued += kept.count
       if (wasEmpty || this.queue.lines >= server.batchSize || this.queue.bytes >= server.batchBytes) this.wakeUp?.()
     }
-    if (kept.length === lines.length) return Promise.resolve()
-    const overflow = lines.slice(kept.length)
-    return this.spoolLines(overflow, `more than max_buffer_lines = ${server.maxBufferLines} points waiting in memory`, [[ticket, overflow.length]])
+    if (kept.count === lines.count) return Promise.resolve()
+    const overflow = lines.slice(kept.count, lines.count)
+    const why = failing
+      ? `${describeServer(server)} is not taking points now (${this.down ?? 'a batch is being retried'}): points beyond one batch wait in the spool, not in memory`
+      : `more than max_buffer_lines = ${server.maxBufferLines} points waiting in memory`
+    return this.spoolLines(overflow, why, [[ticket, overflow.count]])
   }
 
   /**
@@ -124,10 +133,10 @@ export class Outbox {
       }
       if (head === 'lines' && this.inFlight < MAX_IN_FLIGHT && this.batchReady()) {
         const [lines, spans] = this.queue.take(this.ctx.server.batchSize, this.ctx.server.batchBytes)
-        this.ctx.stats.queued -= lines.length
+        this.ctx.stats.queued -= lines.count
         this.inFlight++
         this.process(lines, spans)
-          .catch((error: unknown) => this.reportBug(error, lines.length))
+          .catch((error: unknown) => this.reportBug(error, lines.count))
           .finally(() => {
             this.inFlight--
             this.wakeUp?.()
@@ -139,18 +148,27 @@ export class Outbox {
     }
   }
 
-  private async process(lines: string[], spans: Span[]): Promise<void> {
+  private async process(lines: JoinedLines, spans: Span[]): Promise<void> {
     if (this.down !== undefined) return this.spoolLines(lines, `${describeServer(this.ctx.server)} is down (${this.down})`, spans)
-    const result = await deliverBatch(this.ctx.sender, this.ctx.policy, lines, this.hurry, retryHooks(this.ctx))
+    const hooks = retryHooks(this.ctx)
+    let retried = false
+    const onRetry: typeof hooks.onRetry = (info) => {
+      if (!retried) this.retrying++
+      retried = true
+      hooks.onRetry?.(info)
+    }
+    const result = await deliverBatch(this.ctx.sender, this.ctx.policy, lines, this.hurry, { ...hooks, onRetry }).finally(() => {
+      if (retried) this.retrying--
+    })
     const { stats, hub, server } = this.ctx
     stats.delivered += result.accepted
     if (result.accepted > 0) hub.delivered({ server: server.name, points: result.accepted, fromSpool: false })
-    await recordRejected(this.ctx, lines, result)
+    await recordRejected(this.ctx, result.rejected.length === 0 ? [] : lines.lines(), result)
     settleSent(spans, result)
     if (result.unsent === 0) return
     const reason = result.reason ?? 'not delivered'
     this.markDown(reason, result)
-    const unsent = lines.filter((_, i) => result.status[i] === UNSENT)
+    const unsent = result.unsent === lines.count ? lines : lines.filter((i) => result.status[i] === UNSENT)
     await this.spoolLines(unsent, reason, unsentSpans(spans, result.status))
   }
 
@@ -173,19 +191,19 @@ export class Outbox {
   }
 
   /** Spools lines, settling their tickets as spooled, or as dropped when the spool cannot take them. */
-  private async spoolLines(lines: readonly string[], reason: string, spans: Span[]): Promise<void> {
+  private async spoolLines(lines: JoinedLines, reason: string, spans: Span[]): Promise<void> {
     const { spool, stats, hub, server } = this.ctx
     try {
       await spool.append(lines)
     } catch (error) {
       const full = error instanceof SpoolFullError ? error : new SpoolFullError(String(error), server.name, { cause: error })
-      stats.dropped += lines.length
-      hub.error({ server: server.name, points: lines.length, reason: full.message, error: full })
+      stats.dropped += lines.count
+      hub.error({ server: server.name, points: lines.count, reason: full.message, error: full })
       for (const [ticket, count] of spans) ticket?.settle('dropped', count, full.message)
       return
     }
-    stats.spooled += lines.length
-    hub.spooled({ server: server.name, points: lines.length, reason })
+    stats.spooled += lines.count
+    hub.spooled({ server: server.name, points: lines.count, reason })
     for (const [ticket, count] of spans) ticket?.settle('spooled', count, reason)
     this.onSpool()
   }

@@ -1,6 +1,7 @@
 import type { InfluxRecord, LogWriter } from '@eht-influx-client/logfile'
 import type { Delivery } from './delivery.js'
 import { LogfileWriteError } from './errors.js'
+import { JoinedLines } from './joined-lines.js'
 import type { ServerOutcome } from './ticket.js'
 
 /**
@@ -12,21 +13,31 @@ import type { ServerOutcome } from './ticket.js'
 export class Pipeline {
   private tail: Promise<unknown> = Promise.resolve()
 
+  /** False with no server configured: line protocol need not be made. */
+  readonly hasServers: boolean
+
   constructor(
     readonly logWriter: LogWriter,
     readonly delivery: Delivery,
-  ) {}
+  ) {
+    this.hasServers = delivery.servers.length > 0
+  }
 
   /** Resolves once logged and queued (or spooled when a server's buffer is full); track: once every server accepted or spooled them. */
-  submit(records: readonly InfluxRecord[], lines: readonly string[], track: boolean): Promise<Record<string, ServerOutcome> | undefined> {
+  submit(records: readonly InfluxRecord[], points: JoinedLines, track: boolean): Promise<Record<string, ServerOutcome> | undefined> {
+    const lines = this.hasServers ? points : JoinedLines.EMPTY
+    const count = records.length
     const logged = this.tail.then(() => this.logWriter.append(records))
     const handed = logged.then(
       () => this.delivery.queue(lines, track),
       async (error: unknown) => {
         await this.delivery.queue(lines, false).queued
-        const message = `the logfile could not be written (${(error as Error).message}); ${records.length} points were still sent to the servers`
+        const cause = (error as Error)?.message ?? String(error)
+        const message = this.hasServers
+          ? `the logfile could not be written (${cause}); these ${count} points are not in it, but were still handed to the servers (delivered, or kept in the spool)`
+          : `the logfile could not be written (${cause}); no server is configured, so these ${count} points are kept nowhere: write them again once the logfile can be written`
         const failure = new LogfileWriteError(message, { cause: error })
-        this.delivery.events.error({ server: undefined, points: records.length, reason: message, error: failure })
+        this.delivery.events.error({ server: undefined, points: count, reason: message, error: failure })
         throw failure
       },
     )

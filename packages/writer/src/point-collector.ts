@@ -1,5 +1,9 @@
 import { encodeLineProtocol, LogfileError, RecordError, type InfluxRecord } from '@eht-influx-client/logfile'
 import { InvalidInputError } from './errors.js'
+import { JoinedLines } from './joined-lines.js'
+
+/** Lines joined at a time while a call is encoded. */
+const PIECE_LINES = 512
 
 /** What a row, a point or a line is called in messages. */
 export type ItemKind = 'row' | 'point' | 'line'
@@ -24,12 +28,19 @@ function columnOfKey(key: string | undefined): string | undefined {
  */
 export class PointCollector {
   readonly records: InfluxRecord[] = []
-  readonly lines: string[] = []
   readonly skipped: InvalidInputError[] = []
+  /** Lines kept so far. */
+  count = 0
+  /** Lines not joined yet: joined every PIECE_LINES, so that their pieces die young. */
+  private pending: string[] = []
+  private pieces: string[] = []
+  private done: JoinedLines | undefined
 
+  /** With `keepLines`, the lines are kept one by one (for callers that want them so) instead of joined as they come. */
   constructor(
     private readonly kind: ItemKind,
     private readonly skipInvalid: boolean,
+    private readonly keepLines = false,
   ) {}
 
   /** Runs `build` for item `index` and keeps its record, or handles the error it throws. */
@@ -49,7 +60,35 @@ export class PointCollector {
   /** Keeps an already encoded point (its record, when the logfile needs one). */
   push(line: string, record: InfluxRecord | undefined): void {
     if (record !== undefined) this.records.push(record)
-    this.lines.push(line)
+    this.pending.push(line)
+    this.count++
+    if (this.pending.length === PIECE_LINES && !this.keepLines) {
+      this.pieces.push(this.pending.join('\n'))
+      this.pending = []
+    }
+  }
+
+  /** Keeps a point's record only (nothing to send it to). */
+  pushRecord(record: InfluxRecord): void {
+    this.records.push(record)
+    this.count++
+  }
+
+  /** The lines kept, joined (no more can be added). */
+  joined(): JoinedLines {
+    if (this.done === undefined) {
+      if (this.pending.length > 0) this.pieces.push(this.pending.join('\n'))
+      if (!this.keepLines) this.pending = []
+      // No pieces: no line was made (records only).
+      this.done = this.pieces.length === 0 ? JoinedLines.EMPTY : JoinedLines.fromText(this.pieces.length === 1 ? this.pieces[0]! : this.pieces.join('\n'), this.count)
+      this.pieces = []
+    }
+    return this.done
+  }
+
+  /** The lines kept, one by one. */
+  get lines(): readonly string[] {
+    return this.keepLines ? this.pending : this.joined().lines()
   }
 
   private toInputError(error: unknown, index: number): InvalidInputError {

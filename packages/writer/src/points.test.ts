@@ -19,7 +19,7 @@ describe('normalizePoints', () => {
       fields: { f: { type: 'float', value: 1.5 }, i: { type: 'integer', value: -3n }, u: { type: 'unsigned', value: 7n }, s: { type: 'string', value: 'a b' }, b: { type: 'boolean', value: false } },
       timestamp: T,
     })
-    expect(lines[0]).toBe('maser,station=Kp b=false,f=1.5,i=-3i,s="a b",u=7u 1617672549204824064')
+    expect(lines[0]).toBe('maser,station=Kp b=F,f=1.5,i=-3i,s="a b",u=7u 1617672549204824064')
   })
 
   it('gives a Point without a time the current time, and reads Date and number times', () => {

@@ -8,17 +8,27 @@ const col = (name: string, key: string, tag = false, extra: Partial<ShapeColumn>
 
 describe('compileRow', () => {
   const columns = [col('site', 'site', true, { constant: { raw: 'Kp', text: 'Kp' } }), col('st n', 'st\\ n', true), col('`${x}`\\y', '`${x}`\\y'), col('ok', 'ok'), col('s', 's')]
-  const fast = compileRow('m\\ x', columns, 'timestamp')!
+  const fast = compileRow('m\\ x', columns, 'timestamp', 'm x')!
 
   it('writes the line of a usual row, names (even with ` $ { \\ in them) as given, and fills the record', () => {
-    const record: InfluxRecord = { measurement: 'm x', tags: {}, fields: {}, timestamp: 0n }
-    expect(fast({ 'st n': 'Pv', '`${x}`\\y': 2.5, ok: true, s: 'text', timestamp: T }, record, tagText)).toBe('m\\ x,site=Kp,st\\ n=Pv `${x}`\\y=2.5,ok=true,s="text" 1617672549204824064')
-    expect(record).toEqual({
+    const out: { record: InfluxRecord | undefined } = { record: undefined }
+    expect(fast({ 'st n': 'Pv', '`${x}`\\y': 2.5, ok: true, s: 'text', timestamp: T }, out, tagText)).toBe('m\\ x,site=Kp,st\\ n=Pv `${x}`\\y=2.5,ok=T,s="text" 1617672549204824064')
+    expect(out.record).toEqual({
       measurement: 'm x',
       tags: { site: 'Kp', 'st n': 'Pv' },
       fields: { '`${x}`\\y': { type: 'float', value: 2.5 }, ok: { type: 'boolean', value: true }, s: { type: 'string', value: 'text' } },
       timestamp: T,
     })
+  })
+
+  it('makes names such as __proto__ own keys of the record, never its prototype', () => {
+    const odd = compileRow('m', [col('__proto__', '__proto__', true), col('constructor', 'constructor')], 'timestamp', 'm')!
+    const out: { record: InfluxRecord | undefined } = { record: undefined }
+    expect(odd(JSON.parse('{"__proto__":"Kp","constructor":1.5,"timestamp":"x"}'), out, tagText)).toBeUndefined()
+    expect(odd({ ...JSON.parse('{"__proto__":"Kp"}'), constructor: 1.5, timestamp: T }, out, tagText)).toBe('m,__proto__=Kp constructor=1.5 1617672549204824064')
+    expect(Object.getPrototypeOf(out.record!.tags)).toBe(Object.prototype)
+    expect(Object.keys(out.record!.tags)).toEqual(['__proto__'])
+    expect(out.record!.fields).toEqual({ constructor: { type: 'float', value: 1.5 } })
   })
 
   it('gives up (undefined) on anything unusual, for the checked path to handle', () => {
@@ -29,8 +39,8 @@ describe('compileRow', () => {
   })
 
   it('compiles a shape once and reuses it; declines shapes without a field or with integer columns', () => {
-    expect(compileRow('m\\ x', columns, 'timestamp')).toBe(fast)
-    expect(compileRow('m', [col('t', 't', true)], 'timestamp')).toBeUndefined()
-    expect(compileRow('m', [col('n', 'n', false, { declared: 'integer' })], 'timestamp')).toBeUndefined()
+    expect(compileRow('m\\ x', columns, 'timestamp', 'm x')).toBe(fast)
+    expect(compileRow('m', [col('t', 't', true)], 'timestamp', 'm')).toBeUndefined()
+    expect(compileRow('m', [col('n', 'n', false, { declared: 'integer' })], 'timestamp', 'm')).toBeUndefined()
   })
 })

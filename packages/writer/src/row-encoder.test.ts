@@ -32,6 +32,10 @@ describe('RowEncoder', () => {
       expect(fast.lines).toEqual(checked.lines)
       expect(linesOnly.lines).toEqual(checked.lines)
       expect(checked.lines).toEqual(checked.records.map(encodeLineProtocol))
+      // No server to send to: the same records, checked the same, and no line protocol made.
+      const recordsOnly = normalizeRows(corpus, { ...options, lines: false })
+      expect(recordsOnly.records).toEqual(checked.records)
+      expect([recordsOnly.count, recordsOnly.lines]).toEqual([checked.count, []])
     })
   }
 
@@ -42,6 +46,8 @@ describe('RowEncoder', () => {
       { station: 'Kp', v: Infinity, timestamp: T + 2n },
     ]
     expect(() => normalizeRows(rows, base)).toThrow('row 2, column "v": field value is Infinity')
+    expect(() => normalizeRows(rows, { ...base, lines: false })).toThrow('row 2, column "v": field value is Infinity')
+    expect(() => normalizeRows([rows[0]!, { ...rows[1]!, station: 'K\np' }], { ...base, lines: false })).toThrow(/^row 1, column "station": /)
     const kept = normalizeRows(rows, { ...base, skipInvalid: true })
     expect(kept.lines).toEqual(['m,station=Kp v=1 1617672549204824064', 'm,station=Kp v=2 1617672549204824065'])
   })
@@ -55,5 +61,16 @@ describe('RowEncoder', () => {
       base,
     )
     expect(lines[1]).toBe('m,station=Kp extra="x",v=2 1617672549204824064')
+  })
+
+  it('sees a row with the same number of columns but another one (a shape change) without lines too', () => {
+    const { records } = normalizeRows(
+      [
+        { station: 'Kp', v: 1, timestamp: T },
+        { station: 'Kp', w: 2, timestamp: T },
+      ],
+      { ...base, lines: false },
+    )
+    expect(records[1]!.fields).toEqual({ w: { type: 'float', value: 2 } })
   })
 })

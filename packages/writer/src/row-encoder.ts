@@ -3,7 +3,7 @@ import { InvalidInputError } from './errors.js'
 import { describeValue, FieldProblem, fieldText } from './field-text.js'
 import { escapedFieldKey, escapedMeasurement, escapedTagKey, escapedTagValue } from './lp-probe.js'
 import type { RowOptions } from './normalize-rows.js'
-import { compileRow, type FastRow, type ShapeColumn } from './row-compiler.js'
+import { compileRow, type FastRow, type RecordSlot, type ShapeColumn } from './row-compiler.js'
 import { invalid } from './point-collector.js'
 import { TimestampProblem, toNs } from './timestamps.js'
 
@@ -21,6 +21,13 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
+}
+
+/** Own and inherited enumerable keys, counted without making an array. */
+function countKeys(row: object): number {
+  let n = 0
+  for (const _ in row) n++
+  return n
 }
 
 const byName = (a: Column, b: Column) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
@@ -51,16 +58,19 @@ export class RowEncoder {
     }
   }
 
-  /** The line for row `index`; fills `record` (tags, fields, timestamp) when given. */
-  encode(row: object, index: number, record?: InfluxRecord): string {
+  /** The line for row `index`; with `out`, also its record. */
+  encode(row: object, index: number, out?: RecordSlot): string {
     const values = row as Record<string, unknown>
-    const order = this.order(Object.keys(row))
-    const fast = this.lastFast?.(values, record, this.tagText)
+    // A row with as many keys as the last shape, and every one of them (the compiled code checks), has its keys.
+    const sameShape = this.lastFast !== undefined && countKeys(row) === this.lastKeys.length
+    const fast = sameShape ? this.lastFast!(values, out, this.tagText) : undefined
     if (fast !== undefined) return fast
-    if (record !== undefined) {
-      record.tags = {}
-      record.fields = {}
+    const order = this.order(Object.keys(row))
+    if (!sameShape) {
+      const compiled = this.lastFast?.(values, out, this.tagText)
+      if (compiled !== undefined) return compiled
     }
+    const record: InfluxRecord | undefined = out === undefined ? undefined : { measurement: this.o.measurement, tags: {}, fields: {}, timestamp: 0n }
     let line = this.measurement
     let i = 0
     for (; i < order.length && order[i]!.tag; i++) {
@@ -91,7 +101,10 @@ export class RowEncoder {
       throw invalid('row', index, undefined, `the row has no field (columns: ${keys.join(', ') || 'none'}; tags: ${this.o.tagColumns.join(', ') || 'none'}; timestamp: ${this.o.timestampColumn}); InfluxDB needs at least one field per point`)
     }
     const timestamp = this.timestamp(values, index)
-    if (record !== undefined) record.timestamp = timestamp
+    if (record !== undefined) {
+      record.timestamp = timestamp
+      out!.record = record
+    }
     return `${line} ${timestamp}`
   }
 
@@ -166,7 +179,7 @@ export class RowEncoder {
       }
       shape.push({ ...c, constant: { raw, text } })
     }
-    return compileRow(this.measurement, shape, this.o.timestampColumn)
+    return compileRow(this.measurement, shape, this.o.timestampColumn, this.o.measurement, this.o.lines !== false || this.o.records === false)
   }
 
   private column(name: string): Column {
@@ -179,7 +192,8 @@ export class RowEncoder {
         key = tag ? escapedTagKey(name) : escapedFieldKey(name)
       } catch (error) {
         if (!RecordError.isInstance(error)) throw error
-        problem = error.message
+        // logfile names the record path (`fields.`), which means nothing to a caller of write()
+        problem = name === '' ? `the column name is empty; InfluxDB needs a non-empty ${tag ? 'tag' : 'field'} key` : error.message
       }
       column = { name, tag, key, problem, declared: this.o.fieldTypes[name] }
       this.columns.set(name, column)

@@ -1,9 +1,12 @@
 import { encodeLineProtocol, readLogFile } from '@eht-influx-client/logfile'
-import { deliverBatch } from './deliver-batch.js'
+import fs from 'node:fs'
+import path from 'node:path'
+import { deliverBatch, UNSENT } from './deliver-batch.js'
 import { ServerRefusedError, SpoolLineError } from './errors.js'
 import type { Outbox } from './outbox.js'
 import { recordRejected, retryHooks, type ServerContext } from './server-context.js'
 import { sleep, type Stopper } from './sleep.js'
+import { removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
 import { listServerSpool } from './spool.js'
 
 /** What one drain pass over a server's spool did. */
@@ -26,14 +29,14 @@ export interface DrainOutcome {
  * written, sends each sealed file in batches with the retry policy, deletes a
  * file only once the server accepted all of it, and waits with backoff while
  * the server does not answer. When a pass gets through, the outbox sends again.
+ * Each file is drained by one drainer at a time (this one, another client's, a
+ * `spool drain`), going on from its saved progress (see SpoolClaim).
  */
 export class SpoolDrainer {
   private chain: Promise<unknown> = Promise.resolve()
   private poked = false
   private wake: (() => void) | undefined
   private loop: Promise<void> | undefined
-  /** Byte offset in a file up to which the server accepted everything (not re-sent after a failed pass). */
-  private readonly offsets = new Map<string, number>()
 
   constructor(
     private readonly ctx: ServerContext,
@@ -103,27 +106,38 @@ export class SpoolDrainer {
     const name = this.ctx.server.name
     await this.ctx.spool.seal()
     const files = await listServerSpool(this.spoolDir, name)
+    await removeClaimLeftovers(this.ctx.spool.dir, new Set(files.map((f) => path.basename(f.file))))
     const outcome: DrainOutcome = { server: name, files: 0, remainingFiles: files.length, delivered: 0, rejected: 0, badLines: 0, failed: undefined }
     for (const { file } of files) {
       if (this.stopper.stopped) {
         outcome.failed = 'the client is closing'
         break
       }
-      if (!(await this.drainFile(file, outcome))) break
-      await this.ctx.spool.remove(file)
-      this.offsets.delete(file)
+      // Another drainer is on it (left to it), or it was drained meanwhile.
+      const claim = await SpoolClaim.take(file)
+      if (claim === undefined) {
+        if (!fs.existsSync(file)) outcome.remainingFiles--
+        continue
+      }
+      try {
+        if (!(await this.drainFile(file, outcome, claim))) break
+        await this.ctx.spool.remove(file)
+        await claim.finish()
+      } finally {
+        await claim.release()
+      }
       outcome.files++
       outcome.remainingFiles--
     }
     return outcome
   }
 
-  private async drainFile(file: string, outcome: DrainOutcome): Promise<boolean> {
+  private async drainFile(file: string, outcome: DrainOutcome, claim: SpoolClaim): Promise<boolean> {
     const { server, hub } = this.ctx
-    const startOffset = this.offsets.get(file)
+    const { startOffset } = claim
     const reader = readLogFile(file, {
       format: 'lp',
-      ...(startOffset === undefined ? {} : { startOffset }),
+      ...(startOffset === 0 ? {} : { startOffset }),
       onBadLine: (bad) => {
         outcome.badLines++
         const message = `spool file ${bad.file} line ${bad.line}: ${bad.reason}; skipped (the point is in the logfile)`
@@ -131,15 +145,16 @@ export class SpoolDrainer {
       },
     })
     let lines: string[] = []
-    let offset = startOffset ?? 0
+    /** Where each line ends in the file. */
+    let ends: number[] = []
     try {
       for await (const item of reader) {
         lines.push(encodeLineProtocol(item.record))
-        offset = item.endOffset
+        ends.push(item.endOffset)
         if (lines.length >= server.batchSize) {
-          if (!(await this.sendChunk(lines, outcome))) return false
-          this.offsets.set(file, offset)
+          if (!(await this.sendChunk(lines, ends, outcome, claim))) return false
           lines = []
+          ends = []
         }
       }
     } catch (error) {
@@ -148,17 +163,35 @@ export class SpoolDrainer {
       outcome.failed = `cannot read spool file ${file}: ${(error as Error).message}`
       return false
     }
-    return lines.length === 0 || this.sendChunk(lines, outcome)
+    return lines.length === 0 || this.sendChunk(lines, ends, outcome, claim)
   }
 
-  private async sendChunk(lines: string[], outcome: DrainOutcome): Promise<boolean> {
+  /** Sends a batch; the file's progress moves past the lines the server took (accepted or rejected for good). */
+  private async sendChunk(lines: string[], ends: number[], outcome: DrainOutcome, claim: SpoolClaim): Promise<boolean> {
     const { server, hub, stats } = this.ctx
+    if (this.stopper.stopped) {
+      outcome.failed = 'the client is closing'
+      return false
+    }
+    if (!(await claim.holds())) {
+      outcome.failed = `another drainer took spool file ${claim.file} over`
+      return false
+    }
     const result = await deliverBatch(this.ctx.sender, this.ctx.policy, lines, this.stopper, retryHooks(this.ctx, true))
     outcome.delivered += result.accepted
     stats.drained += result.accepted
     if (result.accepted > 0) hub.delivered({ server: server.name, points: result.accepted, fromSpool: true })
     await recordRejected(this.ctx, lines, result)
     outcome.rejected += result.rejected.length
+    const taken = result.unsent === 0 ? lines.length : result.status.indexOf(UNSENT)
+    if (taken > 0) {
+      try {
+        await claim.advance(ends[taken - 1]!)
+      } catch (error) {
+        outcome.failed = `cannot save the progress of spool file ${claim.file}: ${(error as Error).message}`
+        return false
+      }
+    }
     if (result.unsent === 0) return true
     outcome.failed = result.reason ?? 'not delivered'
     if (result.refusedStatus !== undefined) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { readLogs } from '@eht-influx-client/logfile'
 import { SpoolFullError } from './errors.js'
 import { SpoolBudget } from './spool-budget.js'
+import { JoinedLines } from './joined-lines.js'
 import { listServerSpool, serverSpoolDir, ServerSpool } from './spool.js'
 import { tempDir } from '../test/helpers.js'
 
@@ -30,6 +31,20 @@ describe('ServerSpool', () => {
     await spool.append(lines(1, 5))
     await spool.seal()
     expect(await listServerSpool(dir, 'local')).toHaveLength(2)
+  })
+
+  it('writes the lines as they are, one a line, whether given one by one or joined, and counts their bytes', async () => {
+    const dir = tempDir()
+    const budget = new SpoolBudget(1e9, 0)
+    const spool = new ServerSpool('local', dir, budget)
+    const odd = ['m,t=a\\ b f="é \\"q\\"",ok=T 1617672549204824064', 'm v=1i 1617672549204824065']
+    await spool.append(odd)
+    await spool.append(JoinedLines.of(lines(2)))
+    await spool.seal()
+    const [file] = await listServerSpool(dir, 'local')
+    const text = fs.readFileSync(file!.file, 'utf8')
+    expect(text).toBe(`${[...odd, ...lines(2)].join('\n')}\n`)
+    expect(budget.usedBytes).toBe(Buffer.byteLength(text))
   })
 
   it('refuses points beyond max_size (SpoolFullError naming the server) and counts deleted files back', async () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { decodeLineProtocol, openLogWriter, type LogWriter } from '@eht-influx-client/logfile'
 import { SpoolFullError } from './errors.js'
+import { JoinedLines } from './joined-lines.js'
 import type { SpoolBudget } from './spool-budget.js'
 
 /** A spooled file waiting for delivery (line protocol, one point a line, readable by `readLogs`). */
@@ -49,13 +49,20 @@ export async function listServerSpool(spoolDir: string, server: string): Promise
 
 let sequence = 0
 
+/** Writes all of `bytes` at the end of the file (O_APPEND), however many write() calls it takes. */
+async function writeAll(handle: fs.promises.FileHandle, bytes: Buffer): Promise<void> {
+  for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten
+}
+
 /**
- * One server's spool: points appended with logfile's writer (format lp) to a
- * file named `spool-<UTC time>-<pid>-<n>.lp.open`; sealed (renamed to `.lp`)
- * before it is drained, so a drainer never reads a file still being written.
+ * One server's spool: line protocol (as the outbox has it: made and checked by
+ * the encoder, one point a line, the format of logfile's `.lp` files) appended
+ * and fdatasync'ed to a file named `spool-<UTC time>-<pid>-<n>.lp.open`, which
+ * only this process writes; sealed (renamed to `.lp`) before it is drained, so
+ * a drainer never reads a file still being written.
  */
 export class ServerSpool {
-  private writer: LogWriter | undefined
+  private writer: fs.promises.FileHandle | undefined
   private openPath: string | undefined
   private chain: Promise<unknown> = Promise.resolve()
   readonly dir: string
@@ -80,41 +87,53 @@ export class ServerSpool {
   }
 
   /** Appends lines (in order with every other spool operation); throws SpoolFullError when they cannot be kept. */
-  append(lines: readonly string[]): Promise<void> {
+  append(lines: readonly string[] | JoinedLines): Promise<void> {
+    const joined = JoinedLines.from(lines)
+    if (joined.count === 0) return Promise.resolve()
     return this.serial(async () => {
-      let bytes = 0
-      for (const line of lines) bytes += Buffer.byteLength(line) + 1
-      if (!this.budget.reserve(bytes)) {
+      // The text straight to bytes (lines are never decoded again): one buffer, one write.
+      const length = Buffer.byteLength(joined.text)
+      const chunk = Buffer.allocUnsafe(length + 1)
+      chunk.write(joined.text)
+      chunk[length] = 0x0a
+      if (!this.budget.reserve(chunk.length)) {
         throw new SpoolFullError(
-          `spool is full ([spool] max_size ${this.budget.maxBytes} bytes, ${this.budget.usedBytes} used): ${lines.length} points for server "${this.server}" are only in the logfile; replay them from there once the server is back`,
+          `spool is full ([spool] max_size ${this.budget.maxBytes} bytes, ${this.budget.usedBytes} used): ${joined.count} points for server "${this.server}" are only in the logfile; replay them from there once the server is back`,
           this.server,
         )
       }
       try {
         if (this.writer === undefined) {
           const stamp = new Date().toISOString().replace(/[-:.]/g, '')
-          this.openPath = path.join(this.dir, `spool-${stamp}-${process.pid}-${sequence++}.lp${OPEN_SUFFIX}`)
-          this.writer = await openLogWriter({ path: this.openPath.replace(/%/g, '%%'), format: 'lp', rotate: { kind: 'none' }, fsync: 'always', flushIntervalMs: 1000 })
+          const file = path.join(this.dir, `spool-${stamp}-${process.pid}-${sequence++}.lp${OPEN_SUFFIX}`)
+          await fs.promises.mkdir(this.dir, { recursive: true })
+          this.writer = await fs.promises.open(file, 'a')
+          this.openPath = file
         }
-        await this.writer.append(lines.map((line) => decodeLineProtocol(line)))
+        await writeAll(this.writer, chunk)
+        await this.writer.datasync()
       } catch (error) {
-        this.budget.release(bytes)
-        throw new SpoolFullError(`cannot write the spool in ${this.dir}: ${(error as Error).message}; ${lines.length} points for server "${this.server}" are only in the logfile`, this.server, { cause: error })
+        this.budget.release(chunk.length)
+        // A write that failed half way leaves a torn last line: later points go to a new file.
+        await this.sealOpen().catch(() => undefined)
+        throw new SpoolFullError(`cannot write the spool in ${this.dir}: ${(error as Error).message}; ${joined.count} points for server "${this.server}" are only in the logfile`, this.server, { cause: error })
       }
     })
   }
 
   /** Closes the file being written and makes it drainable. */
   seal(): Promise<void> {
-    return this.serial(async () => {
-      const writer = this.writer
-      const open = this.openPath
-      this.writer = undefined
-      this.openPath = undefined
-      if (writer === undefined || open === undefined) return
-      await writer.close()
-      await fs.promises.rename(open, open.slice(0, -OPEN_SUFFIX.length))
-    })
+    return this.serial(() => this.sealOpen())
+  }
+
+  private async sealOpen(): Promise<void> {
+    const writer = this.writer
+    const open = this.openPath
+    this.writer = undefined
+    this.openPath = undefined
+    if (writer === undefined || open === undefined) return
+    await writer.close()
+    await fs.promises.rename(open, open.slice(0, -OPEN_SUFFIX.length))
   }
 
   /** Deletes a drained file and gives its bytes back to the budget. */

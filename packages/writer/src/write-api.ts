@@ -53,7 +53,7 @@ export class WriteApi {
   /** Rows -> points. Asynchronous mode: resolves once logged; synchronous: once every server accepted or spooled them. */
   write(options: WriteOptions): Promise<WriteResult> {
     this.checkOpen()
-    const collector = collectRows(options, this.pointOptions(options ?? {}))
+    const collector = collectRows(options, { ...this.pointOptions(options ?? {}), lines: this.pipeline.hasServers })
     return this.submit(collector, options.writeMode)
   }
 
@@ -118,7 +118,9 @@ export class WriteApi {
       this.pipeline.delivery.events.error({ server: undefined, points: 1, reason: skipped.message, error: skipped })
     }
     const sync = (mode ?? this.options.writeMode) === 'synchronous'
-    const result = this.pipeline.submit(collector.records, collector.lines, sync).then((servers) => ({ points: collector.lines.length, skipped: collector.skipped, servers }))
+    // Only the counts are kept: the records and lines may go once logged and queued.
+    const { count: points, skipped } = collector
+    const result = this.pipeline.submit(collector.records, collector.joined(), sync).then((servers) => ({ points, skipped, servers }))
     this.pending.add(result)
     // An unawaited call must not crash the script with an unhandled rejection: the error was reported.
     result.then(

@@ -28,7 +28,7 @@ export interface WriteOptions extends CallOptions {
 /** Validates `write()` options and turns the rows into records and line protocol. */
 export function collectRows(
   options: WriteOptions,
-  defaults: { timestampUnit: TimestampUnit; skipInvalid: boolean; defaultTags: Readonly<Record<string, string>> },
+  defaults: { timestampUnit: TimestampUnit; skipInvalid: boolean; defaultTags: Readonly<Record<string, string>>; lines?: boolean },
   records = true,
 ): PointCollector {
   if (typeof options !== 'object' || options === null) throw new InvalidInputError('write() takes { record, dataFrameMeasurementName, dataFrameTagColumns, ... }', undefined, undefined)
@@ -45,6 +45,7 @@ export function collectRows(
     defaultTags: defaults.defaultTags,
     skipInvalid: options.skipInvalid ?? defaults.skipInvalid,
     records,
+    lines: defaults.lines !== false,
   })
 }
 
@@ -53,5 +54,5 @@ export function collectRows(
  * errors naming row and column), without writing anything.
  */
 export function rowsToLineProtocol(options: WriteOptions): string[] {
-  return collectRows(options, { timestampUnit: 'ns', skipInvalid: false, defaultTags: {} }, false).lines
+  return collectRows(options, { timestampUnit: 'ns', skipInvalid: false, defaultTags: {} }, false).lines as string[]
 }

@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
+import { tempDir } from '../test/helpers.js'
+
+function spoolFile(dir: string, name = 'spool-20261129T000000000Z-1-0.lp', bytes = 100): string {
+  const file = path.join(dir, name)
+  fs.writeFileSync(file, 'x'.repeat(bytes))
+  return file
+}
+
+/** A pid that is certainly not running: a child that has exited. */
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout)
+}
+
+describe('SpoolClaim', () => {
+  it('lets one drainer at a time hold a spool file, also within one process', async () => {
+    const file = spoolFile(tempDir())
+    const first = await SpoolClaim.take(file)
+    expect(first).toBeDefined()
+    expect(await SpoolClaim.take(file)).toBeUndefined()
+    expect(await first!.holds()).toBe(true)
+    await first!.release()
+    expect(fs.existsSync(`${file}.lock`)).toBe(false)
+    const second = await SpoolClaim.take(file)
+    expect(second).toBeDefined()
+    await second!.release()
+  })
+
+  it('leaves a file held by another live process, takes over one left by a process that is gone', async () => {
+    const file = spoolFile(tempDir())
+    fs.writeFileSync(`${file}.lock`, `${process.ppid} someone-else\n`)
+    expect(await SpoolClaim.take(file)).toBeUndefined()
+    expect(fs.readFileSync(`${file}.lock`, 'utf8')).toBe(`${process.ppid} someone-else\n`)
+    fs.writeFileSync(`${file}.lock`, `${deadPid()} crashed\n`)
+    const claim = await SpoolClaim.take(file)
+    expect(claim).toBeDefined()
+    expect(fs.readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} `))
+    await claim!.release()
+  })
+
+  it('treats an empty lock as being written when fresh, as left by a crash when old', async () => {
+    const file = spoolFile(tempDir())
+    fs.writeFileSync(`${file}.lock`, '')
+    expect(await SpoolClaim.take(file)).toBeUndefined()
+    const minuteAgo = new Date(Date.now() - 60_000)
+    fs.utimesSync(`${file}.lock`, minuteAgo, minuteAgo)
+    const claim = await SpoolClaim.take(file)
+    expect(claim).toBeDefined()
+    await claim!.release()
+  })
+
+  it('a drainer that lost its lock notices it', async () => {
+    const file = spoolFile(tempDir())
+    const claim = await SpoolClaim.take(file)
+    fs.writeFileSync(`${file}.lock`, `${process.ppid} thief\n`)
+    expect(await claim!.holds()).toBe(false)
+    await claim!.release()
+    // Not its lock any more: left in place.
+    expect(fs.readFileSync(`${file}.lock`, 'utf8')).toBe(`${process.ppid} thief\n`)
+  })
+
+  it('keeps the progress across claims, atomically replaced; ignores a progress that cannot be right', async () => {
+    const dir = tempDir()
+    const file = spoolFile(dir)
+    const claim = await SpoolClaim.take(file)
+    expect(claim!.startOffset).toBe(0)
+    await claim!.advance(40)
+    await claim!.advance(60)
+    await claim!.release()
+    expect(fs.readdirSync(dir).sort()).toEqual([path.basename(file), `${path.basename(file)}.progress`])
+    const again = await SpoolClaim.take(file)
+    expect(again!.startOffset).toBe(60)
+    await again!.release()
+    for (const bad of ['{"offset":101}', '{"offset":-1}', '{"offset":1.5}', 'not json', '']) {
+      fs.writeFileSync(`${file}.progress`, bad)
+      const claimBad = await SpoolClaim.take(file)
+      expect(claimBad!.startOffset, bad).toBe(0)
+      await claimBad!.release()
+    }
+  })
+
+  it('finish() removes the progress and the lock; a file gone before it was claimed leaves nothing behind', async () => {
+    const dir = tempDir()
+    const file = spoolFile(dir)
+    const claim = await SpoolClaim.take(file)
+    await claim!.advance(10)
+    fs.rmSync(file)
+    await claim!.finish()
+    expect(fs.readdirSync(dir)).toEqual([])
+    fs.writeFileSync(`${file}.progress`, '{"offset":5}\n')
+    expect(await SpoolClaim.take(file)).toBeUndefined()
+    expect(fs.readdirSync(dir)).toEqual([])
+  })
+
+  it('removeClaimLeftovers removes what a drainer killed between deleting a file and its progress left, nothing else', async () => {
+    const dir = tempDir()
+    const kept = spoolFile(dir, 'spool-20261129T000000000Z-1-1.lp')
+    fs.writeFileSync(`${kept}.progress`, '{"offset":5}\n')
+    const gone = path.join(dir, 'spool-20261129T000000000Z-1-2.lp')
+    fs.writeFileSync(`${gone}.progress`, '{"offset":5}\n')
+    fs.writeFileSync(`${gone}.lock`, `${deadPid()} crashed\n`)
+    fs.writeFileSync(`${gone}.progress.0f3a.tmp`, '{"off')
+    const busy = path.join(dir, 'spool-20261129T000000000Z-1-3.lp')
+    fs.writeFileSync(`${busy}.lock`, `${process.ppid} alive\n`)
+    await removeClaimLeftovers(dir, new Set([path.basename(kept)]))
+    expect(fs.readdirSync(dir).sort()).toEqual([path.basename(kept), `${path.basename(kept)}.progress`, `${path.basename(busy)}.lock`])
+  })
+})

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+
+/** Claims held by drainers of this process: lock file -> token (a second drainer here must not take them). */
+const held = new Map<string, string>()
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+const code = (error: unknown) => (error as NodeJS.ErrnoException).code
+
+interface LockOwner {
+  pid: number
+  token: string
+  text: string
+  /** Age of the lock file (ms). */
+  ageMs: number
+}
+
+/** `pid token` of a lock file; undefined when it is gone. */
+async function readLock(lock: string): Promise<LockOwner | undefined> {
+  const ifThere = (error: unknown) => {
+    if (code(error) === 'ENOENT') return undefined
+    throw error
+  }
+  const text = await fs.promises.readFile(lock, 'utf8').catch(ifThere)
+  const stat = await fs.promises.stat(lock).catch(ifThere)
+  if (text === undefined || stat === undefined) return undefined
+  const [pid, token] = text.trim().split(' ')
+  return { pid: Number(pid), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
+}
+
+/** True when the lock was left by a drainer that is gone (its process ended, or it was of this process and let go). */
+function stale(owner: LockOwner, lock: string): boolean {
+  // Empty or torn: being written (where links are not supported), or left by a crash long ago.
+  if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > 10_000
+  if (owner.pid === process.pid) return held.get(lock) !== owner.token
+  return !alive(owner.pid)
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, 'r').catch(() => undefined)
+  try {
+    await handle?.sync()
+  } catch {
+    // some file systems cannot fsync a directory
+  } finally {
+    await handle?.close()
+  }
+}
+
+/** Writes `text` to `file` so that a crash leaves the old or the new content: temp file, fsync, rename, fsync the folder. */
+async function replaceFile(file: string, text: string): Promise<void> {
+  const temp = `${file}.${randomUUID()}.tmp`
+  const handle = await fs.promises.open(temp, 'w', 0o644)
+  try {
+    await handle.writeFile(text, 'utf8')
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+  try {
+    await fs.promises.rename(temp, file)
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true })
+    throw error
+  }
+  await syncDir(path.dirname(file))
+}
+
+/**
+ * Creates the lock file with our `pid token` in one step (link fails if it exists): never seen empty.
+ * Where hard links are not supported, an exclusive create and a write (briefly empty: see stale()).
+ */
+async function createLock(lock: string, text: string): Promise<boolean> {
+  const temp = `${lock}.${randomUUID()}.tmp`
+  await fs.promises.writeFile(temp, text, { mode: 0o644 })
+  try {
+    await fs.promises.link(temp, lock)
+    return true
+  } catch (error) {
+    if (code(error) === 'EEXIST') return false
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code(error) ?? '')) throw error
+  } finally {
+    await fs.promises.rm(temp, { force: true })
+  }
+  try {
+    await fs.promises.writeFile(lock, text, { flag: 'wx', mode: 0o644 })
+    return true
+  } catch (error) {
+    if (code(error) === 'EEXIST') return false
+    throw error
+  }
+}
+
+/** Removes half-written progress files of `file` (a drainer killed while saving); only the lock holder writes them. */
+async function removeProgressTemps(file: string): Promise<void> {
+  const prefix = `${path.basename(file)}.progress.`
+  const names = await fs.promises.readdir(path.dirname(file)).catch(() => [] as string[])
+  for (const name of names) if (name.startsWith(prefix) && name.endsWith('.tmp')) await fs.promises.rm(path.join(path.dirname(file), name), { force: true })
+}
+
+/** Byte offset saved in a progress file, if it is a sound one for a file of `size` bytes. */
+async function readProgress(file: string, size: number): Promise<number> {
+  try {
+    const { offset } = JSON.parse(await fs.promises.readFile(file, 'utf8')) as { offset?: unknown }
+    if (typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0 && offset <= size) return offset
+  } catch {
+    // none, or unreadable: start at the beginning (sending again is the safe side)
+  }
+  return 0
+}
+
+/**
+ * The right to drain one sealed spool file, held by one drainer at a time
+ * (across processes: a lock file `<file>.lock` with the holder's pid; one left
+ * by a process that is gone is taken over), and the file's progress
+ * `<file>.progress`: the byte offset up to which the server took every line,
+ * written atomically after each delivered batch, so a drain interrupted at any
+ * moment (kill -9 included) goes on from there instead of sending again.
+ */
+export class SpoolClaim {
+  private constructor(
+    readonly file: string,
+    private readonly lock: string,
+    private readonly token: string,
+    /** Where delivery goes on: every line ending at or before it was taken by the server. */
+    readonly startOffset: number,
+  ) {}
+
+  /** Claims `file`; undefined when another live drainer holds it, or the file is gone (drained meanwhile). */
+  static async take(file: string): Promise<SpoolClaim | undefined> {
+    const lock = `${file}.lock`
+    const token = randomUUID()
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await createLock(lock, `${process.pid} ${token}\n`)) {
+        held.set(lock, token)
+        const size = await fs.promises.stat(file).then((s) => s.size, () => undefined)
+        if (size === undefined) {
+          // Drained and deleted by another drainer just before: only its leftovers remain.
+          await fs.promises.rm(`${file}.progress`, { force: true })
+          await new SpoolClaim(file, lock, token, 0).release()
+          return undefined
+        }
+        await removeProgressTemps(file)
+        return new SpoolClaim(file, lock, token, await readProgress(`${file}.progress`, size))
+      }
+      const owner = await readLock(lock)
+      if (owner === undefined) continue
+      if (!stale(owner, lock)) return undefined
+      // Take the stale lock aside (only one drainer can move it), and check it was the stale one.
+      const aside = `${lock}.${token}.stale`
+      try {
+        await fs.promises.rename(lock, aside)
+      } catch (error) {
+        if (code(error) === 'ENOENT') continue
+        throw error
+      }
+      const moved = await fs.promises.readFile(aside, 'utf8').catch(() => '')
+      if (moved !== owner.text) {
+        // A live drainer's fresh lock: put it back.
+        await fs.promises.link(aside, lock).catch(() => undefined)
+        await fs.promises.rm(aside, { force: true })
+        return undefined
+      }
+      await fs.promises.rm(aside, { force: true })
+    }
+    return undefined
+  }
+
+  /** True while the lock is still this claim's (a drainer that lost it stops). */
+  async holds(): Promise<boolean> {
+    const owner = await readLock(this.lock).catch(() => undefined)
+    return owner?.token === this.token
+  }
+
+  /** Records that the server took every line ending at or before `offset`. */
+  async advance(offset: number): Promise<void> {
+    await replaceFile(`${this.file}.progress`, `${JSON.stringify({ offset })}\n`)
+  }
+
+  /** The file was drained and deleted: removes its progress, then the lock. */
+  async finish(): Promise<void> {
+    await fs.promises.rm(`${this.file}.progress`, { force: true })
+    await removeProgressTemps(this.file)
+    await this.release()
+  }
+
+  /** Lets go of the file (its progress stays for the next drainer). */
+  async release(): Promise<void> {
+    if (held.get(this.lock) !== this.token) return
+    if (await this.holds()) await fs.promises.rm(this.lock, { force: true })
+    held.delete(this.lock)
+  }
+}
+
+/** Removes progress and lock files whose spool file is gone (a drainer ended between deleting the file and them). */
+export async function removeClaimLeftovers(dir: string, sealed: ReadonlySet<string>): Promise<void> {
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[])
+  for (const name of names) {
+    const match = /^(spool-.+?\.lp)\.(?:progress|lock)(?:\..+\.(?:tmp|stale))?$/.exec(name)
+    if (match === null || sealed.has(match[1]!)) continue
+    const lock = path.join(dir, `${match[1]}.lock`)
+    const owner = await readLock(lock).catch(() => undefined)
+    if (owner !== undefined && !stale(owner, lock)) continue
+    if (await fs.promises.stat(path.join(dir, match[1]!)).then(() => true, () => false)) continue
+    await fs.promises.rm(path.join(dir, name), { force: true })
+  }
+}
