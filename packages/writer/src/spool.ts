@@ -102,6 +102,7 @@ export class ServerSpool {
           this.server,
         )
       }
+      let before: number | undefined
       try {
         if (this.writer === undefined) {
           const stamp = new Date().toISOString().replace(/[-:.]/g, '')
@@ -110,11 +111,15 @@ export class ServerSpool {
           this.writer = await fs.promises.open(file, 'a')
           this.openPath = file
         }
+        before = (await this.writer.stat()).size
         await writeAll(this.writer, chunk)
         await this.writer.datasync()
       } catch (error) {
         this.budget.release(chunk.length)
-        // A write that failed half way leaves a torn last line: later points go to a new file.
+        // A write that failed half way is cut back off, so the spool never holds part of
+        // a batch that was reported as kept only in the logfile (replaying the logfile
+        // would otherwise send those points twice); later points go to a new file.
+        if (before !== undefined) await this.writer?.truncate(before).catch(() => undefined)
         await this.sealOpen().catch(() => undefined)
         throw new SpoolFullError(`cannot write the spool in ${this.dir}: ${(error as Error).message}; ${joined.count} points for server "${this.server}" are only in the logfile`, this.server, { cause: error })
       }
