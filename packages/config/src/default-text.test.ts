@@ -27,7 +27,7 @@ describe('defaultConfig', () => {
     const server = parseConfig('[client]\nbucket = eht_test\norg = kp\n[server.local]\nurl = http://127.0.0.1:8086\n', undefined, { env: {}, cwd }).servers[0]
     expect(server).toEqual({
       name: 'local', url: 'http://127.0.0.1:8086', api: 'v2', org: 'kp', bucket: 'eht_test', token: undefined, username: undefined, password: undefined,
-      timeoutMs: 10_000, enabled: true, batchSize: 5000, batchBytes: 1024 * 1024, flushIntervalMs: 1000, maxBufferLines: 100_000, gzip: true, caFile: undefined,
+      timeoutMs: 10_000, enabled: true, batchSize: 5000, batchBytes: 1024 * 1024, flushIntervalMs: 1000, maxBufferLines: 20_000, gzip: true, caFile: undefined,
     })
   })
 })

@@ -71,7 +71,7 @@ export const SERVER_KEYS: readonly KeySpec[] = [
   { key: 'batch_size', kind: 'integer', min: 1, default: '5000', doc: 'most lines in one write request' },
   { key: 'batch_bytes', kind: 'size', default: '1MB', doc: 'most bytes in one write request' },
   { key: 'flush_interval', kind: 'duration', default: '1s', doc: 'longest a point waits before its batch is sent' },
-  { key: 'max_buffer_lines', kind: 'integer', min: 1, default: '100000', doc: 'lines held in memory for this server; beyond it points go to the spool' },
+  { key: 'max_buffer_lines', kind: 'integer', min: 1, default: '20000', doc: 'lines held in memory for this server; beyond it points go to the spool' },
   { key: 'gzip', kind: 'boolean', default: 'true', doc: 'gzip request bodies' },
   { key: 'ca_file', kind: 'path', example: '/etc/ssl/certs/eht-ca.pem', doc: 'extra CA certificate(s) for https (TLS verification is always on)' },
 ]

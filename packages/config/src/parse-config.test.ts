@@ -29,7 +29,7 @@ describe('parseConfig on a full station file', () => {
   it('gives the servers in file order, each with its own keys over [client] and the defaults', () => {
     const [local, archive, cloud] = station().servers
     expect(station().servers.map((s) => s.name)).toEqual(['local', 'archive', 'cloud'])
-    expect(local).toMatchObject({ url: 'http://127.0.0.1:8086', api: 'v2', org: 'eht', bucket: 'eht_test', timeoutMs: 2500, batchSize: 1000, gzip: false, enabled: true, batchBytes: 1_048_576, flushIntervalMs: 1000, maxBufferLines: 100_000, caFile: undefined, username: undefined, password: undefined })
+    expect(local).toMatchObject({ url: 'http://127.0.0.1:8086', api: 'v2', org: 'eht', bucket: 'eht_test', timeoutMs: 2500, batchSize: 1000, gzip: false, enabled: true, batchBytes: 1_048_576, flushIntervalMs: 1000, maxBufferLines: 20_000, caFile: undefined, username: undefined, password: undefined })
     expect(archive).toMatchObject({ api: 'v1', bucket: 'eht_test/autogen', username: 'eht', enabled: false, token: undefined })
     expect(cloud).toMatchObject({ url: 'https://cloud.example.org', org: 'eht collaboration ; global', bucket: 'kp_test', flushIntervalMs: 250, maxBufferLines: 5000, batchBytes: 524_288 })
   })

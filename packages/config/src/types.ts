@@ -29,7 +29,7 @@ export interface ServerConfig {
   batchBytes: number
   /** Key flush_interval, default 1s. */
   flushIntervalMs: Duration
-  /** Key max_buffer_lines, default 100000: beyond it points go to the spool. */
+  /** Key max_buffer_lines, default 20000: beyond it points go to the spool. */
   maxBufferLines: number
   /** Key gzip, default true. */
   gzip: boolean

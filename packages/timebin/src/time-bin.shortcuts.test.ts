@@ -69,3 +69,83 @@ describe('TimeBin gives the same bins as placing every point with binPosition', 
     expect(() => tb.point(2 ** 53, 1)).toThrow(RangeError)
   })
 })
+
+describe('TimeBin gives the same bins as placing every point with binPosition, for points that skip a bin', () => {
+  /** Feeds both the points, taking the tuples every `every` points; compares the tuples and the open bin, bit for bit. */
+  function expectSame(width: number, times: number[], every: number): void {
+    const tb = new TimeBin(width)
+    const careful = new CarefulTimeBin(width)
+    const got: [number, number][] = []
+    const expected: [number, number][] = []
+    times.forEach((t, i) => {
+      const value = (i % 5) - 1.5
+      tb.point(t, value)
+      careful.point(t, value)
+      if (i % every === every - 1) {
+        got.push(...tb.getTuples())
+        expected.push(...careful.getTuples())
+        expect(JSON.stringify(tb.openBin), `at t=${t}`).toBe(JSON.stringify(careful.openBin))
+      }
+    })
+    got.push(...tb.getTuples())
+    expected.push(...careful.getTuples())
+    expect(got.length).toBe(expected.length)
+    const firstDifferent = got.findIndex(([start, value], i) => !Object.is(start, expected[i]![0]) || !Object.is(value, expected[i]![1]))
+    expect(firstDifferent, `width=${width}: ${JSON.stringify(got[firstDifferent])} instead of ${JSON.stringify(expected[firstDifferent])}`).toBe(-1)
+  }
+
+  /** From inside bin k, times in bin k + 2 on and beside its boundaries and the edges of its shortcut, each from a fresh point in bin k. */
+  function skippingTimes(width: number, first: number, count: number): number[] {
+    const times: number[] = []
+    for (let k = first; k < first + count; k += 3) {
+      const start = (k + 2) * width
+      const end = (k + 3) * width
+      const margin = interiorMargin(start, end)
+      const targets = [start, start + margin, end - margin, start + (end - start) / 2]
+      for (const x of [start, start + margin, end - margin]) {
+        if (x !== 0) for (const steps of [-3, -1, 1, 3]) targets.push(ulpsAway(x, steps))
+      }
+      const target = targets[(k - first) % targets.length]!
+      times.push((k + 0.5) * width, target)
+    }
+    return times.filter((t) => Number.isFinite(t) && hasExactBinIndex(t, width))
+  }
+
+  for (const width of [0.1, 1 / 3, 1, 30, 1e-3]) {
+    it(`with width ${width}, near 0, below it and around today's epoch, taking the tuples after every point or every few`, () => {
+      for (const first of [-60, -2, 0, 7, Math.round(1.7e9 / width)]) {
+        for (const every of [1, 4]) expectSame(width, skippingTimes(width, first, 400), every)
+      }
+    })
+  }
+
+  it('in the seed loop: one point every 1.01 to 1.10 s, so that some points skip a bin', () => {
+    const times: number[] = []
+    let t = 1_700_000_000.25
+    for (let i = 0; i < 5000; i++) {
+      times.push(t)
+      t += 1 + ((i * 7919) % 10) / 100 + 0.01
+    }
+    expectSame(1, times, 1)
+    expectSame(1, times, 3)
+  })
+
+  it('after a point just past the start of a bin (inside the margin), points later in that bin still add up as the careful way', () => {
+    const width = 0.1
+    const start = 17_000_000_005 * width
+    const end = 17_000_000_006 * width
+    const margin = interiorMargin(start, end)
+    const times = [start - width / 2, ulpsAway(start, 3), start + margin / 2, ulpsAway(start + margin, 1), start + width / 3, end - width / 4]
+    expectSame(width, times, 1)
+  })
+})
+
+describe('the instance as console.log() shows it', () => {
+  it('shows the width and the open bin, not the bookkeeping', async () => {
+    const { inspect } = await import('node:util')
+    const tb = new TimeBin(1)
+    expect(inspect(tb)).toBe('{ binWidth: 1, openBin: undefined }')
+    tb.point(5.5, 2)
+    expect(inspect(tb)).toBe('{ binWidth: 1, openBin: { start: 5, value: 1, covered: 0.5 } }')
+  })
+})

@@ -25,8 +25,6 @@ export class Outbox {
   private closing = false
   private hurry = new Stopper()
   private hurrying = 0
-  /** Batches waiting to be retried now. */
-  private retrying = 0
   private readonly running: Promise<void>
   /** Why the server is considered down (undefined: up). */
   down: string | undefined
@@ -49,8 +47,10 @@ export class Outbox {
     if (lines.count === 0) return Promise.resolve()
     const { stats, server } = this.ctx
     stats.written += lines.count
-    // While the server fails, memory holds one batch more at most: the rest is safer (and cheaper) in the spool.
-    const failing = this.down !== undefined || this.retrying > 0
+    // While the server is down, memory holds one batch more at most: the rest is safer (and cheaper) in the spool.
+    // A batch being retried does not count: a passing fault (a 503, a reset) must not push points to disk,
+    // or a short-lived script would leave them in the spool until its next run.
+    const failing = this.down !== undefined
     const limit = failing ? Math.min(server.maxBufferLines, server.batchSize) : server.maxBufferLines
     const room = Math.max(0, limit - stats.queued)
     const kept = room >= lines.count ? lines : lines.slice(0, room)
@@ -63,7 +63,7 @@ export class Outbox {
     if (kept.count === lines.count) return Promise.resolve()
     const overflow = lines.slice(kept.count, lines.count)
     const why = failing
-      ? `${describeServer(server)} is not taking points now (${this.down ?? 'a batch is being retried'}): points beyond one batch wait in the spool, not in memory`
+      ? `${describeServer(server)} is down (${this.down}): points beyond one batch wait in the spool, not in memory`
       : `more than max_buffer_lines = ${server.maxBufferLines} points waiting in memory`
     return this.spoolLines(overflow, why, [[ticket, overflow.count]])
   }
@@ -150,16 +150,7 @@ export class Outbox {
 
   private async process(lines: JoinedLines, spans: Span[]): Promise<void> {
     if (this.down !== undefined) return this.spoolLines(lines, `${describeServer(this.ctx.server)} is down (${this.down})`, spans)
-    const hooks = retryHooks(this.ctx)
-    let retried = false
-    const onRetry: typeof hooks.onRetry = (info) => {
-      if (!retried) this.retrying++
-      retried = true
-      hooks.onRetry?.(info)
-    }
-    const result = await deliverBatch(this.ctx.sender, this.ctx.policy, lines, this.hurry, { ...hooks, onRetry }).finally(() => {
-      if (retried) this.retrying--
-    })
+    const result = await deliverBatch(this.ctx.sender, this.ctx.policy, lines, this.hurry, retryHooks(this.ctx))
     const { stats, hub, server } = this.ctx
     stats.delivered += result.accepted
     if (result.accepted > 0) hub.delivered({ server: server.name, points: result.accepted, fromSpool: false })
