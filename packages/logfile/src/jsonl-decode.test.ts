@@ -1,50 +1,15 @@
-import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
 import { asWritten, prng, randomRecords } from '../test/fixtures/random-records.js'
 import { JsonlError } from './errors.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeJsonl } from './jsonl-encode.js'
-import { jsonlLineSchema } from './jsonl-schema.js'
-import type { FieldValue, InfluxRecord } from './record.js'
-import { validateRecord } from './validate-record.js'
+import type { InfluxRecord } from './record.js'
 import { thrownBy } from '../test/fixtures/thrown.js'
+import { decodedOrError, referenceDecode } from '../test/fixtures/jsonl-reference.js'
 
-/** What a line must decode to, by the general rule alone: JSON.parse, the schema (a separate ajv), the record rules. */
-const validate = new Ajv({ strict: true }).compile(jsonlLineSchema)
+const reference = referenceDecode
 
-function reference(line: string): InfluxRecord | 'error' {
-  let json: { time: string; measurement: string; tags?: Record<string, string>; fields: Record<string, unknown> }
-  try {
-    json = JSON.parse(line)
-  } catch {
-    return 'error'
-  }
-  if (!validate(json)) return 'error'
-  const fields: Record<string, FieldValue> = {}
-  for (const [key, v] of Object.entries(json.fields)) {
-    if (typeof v === 'number') fields[key] = { type: 'float', value: v }
-    else if (typeof v === 'string') fields[key] = { type: 'string', value: v }
-    else if (typeof v === 'boolean') fields[key] = { type: 'boolean', value: v }
-    else if ('i' in (v as object)) fields[key] = { type: 'integer', value: BigInt((v as { i: string }).i) }
-    else fields[key] = { type: 'unsigned', value: BigInt((v as { u: string }).u) }
-  }
-  const record = { measurement: json.measurement, tags: json.tags ?? {}, fields, timestamp: BigInt(json.time) }
-  try {
-    validateRecord(record)
-  } catch {
-    return 'error'
-  }
-  return record
-}
-
-function decoded(line: string): InfluxRecord | 'error' {
-  try {
-    return decodeJsonl(line)
-  } catch (error) {
-    if (!JsonlError.isInstance(error)) throw error
-    return 'error'
-  }
-}
+const decoded = (line: string) => decodedOrError(decodeJsonl, (error) => JsonlError.isInstance(error), line)
 
 describe('decodeJsonl', () => {
   it('round-trips 3000 random records of every type, with 64-bit integers and timestamps above 2^53', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { referenceDecode } from '../test/fixtures/jsonl-reference.js'
+import { decodedOrError, referenceDecode } from '../test/fixtures/jsonl-reference.js'
 import { prng } from '../test/fixtures/random-records.js'
 import { JsonlError } from './errors.js'
 import { decodeJsonl } from './jsonl-decode.js'
@@ -21,14 +21,7 @@ function stationRecords(count: number): InfluxRecord[] {
   })
 }
 
-function decoded(line: string): InfluxRecord | 'error' {
-  try {
-    return decodeJsonl(line)
-  } catch (error) {
-    if (!JsonlError.isInstance(error)) throw error
-    return 'error'
-  }
-}
+const decoded = (line: string) => decodedOrError(decodeJsonl, (error) => JsonlError.isInstance(error), line)
 
 describe('decodeByShape (lines of a shape read before)', () => {
   const lines = stationRecords(300).map(encodeJsonl)
