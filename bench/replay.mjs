@@ -39,12 +39,17 @@ async function child(configFile, input) {
   process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6, maxRssKb: process.resourceUsage().maxRSS, summary: summary.servers.local, read: summary.read })}\n`)
 }
 
-/** Only what logfile does for a replay: read the JSONL and encode line protocol; prints its CPU seconds. */
-async function childRead(input) {
+/**
+ * Only what logfile does for a replay: read the JSONL and make line protocol, as
+ * replay does (mode 'transcode': the reader's lineProtocol option) or through
+ * records (mode 'records': decode, then encodeLineProtocol); prints its CPU seconds.
+ */
+async function childRead(input, mode) {
   const { encodeLineProtocol, readLogs } = await import('@eht-influx-client/logfile')
   const cpu = process.cpuUsage()
   let bytes = 0
-  for await (const item of readLogs(input)) bytes += encodeLineProtocol(item.record).length
+  if (mode === 'records') for await (const item of readLogs(input)) bytes += encodeLineProtocol(item.record).length
+  else for await (const item of readLogs(input, { lineProtocol: true })) bytes += item.lineProtocol.length
   const used = process.cpuUsage(cpu)
   process.stdout.write(`${JSON.stringify({ cpuSeconds: (used.user + used.system) / 1e6, bytes })}\n`)
 }
@@ -278,8 +283,10 @@ async function main() {
     console.log(`replay / raw limit:       ${(best(results.raw) / best(results.replay)).toFixed(2)}x   (goal >= 0.80x)`)
     if (results.import.length > 0) console.log(`replay / influx -import:  ${(best(results.import) / best(results.replay)).toFixed(2)}x   (goal > 1x)`)
     console.log(`replay peak RSS:          ${(peakRssKb / 1024).toFixed(0)} MB   (goal < 150 MB)`)
-    const reading = await runChild('--child-read', jsonl)
-    console.log(`replay CPU time:          ${best(results.cpu).toFixed(2)} s, of which ${reading.cpuSeconds.toFixed(2)} s is logfile reading the JSONL and encoding line protocol (measured alone)`)
+    const reading = await runChild('--child-read', jsonl, 'transcode')
+    const viaRecords = await runChild('--child-read', jsonl, 'records')
+    if (reading.bytes !== viaRecords.bytes) throw new Error(`transcoding gave ${reading.bytes} bytes of line protocol, decode + encode ${viaRecords.bytes}`)
+    console.log(`replay CPU time:          ${best(results.cpu).toFixed(2)} s, of which ${reading.cpuSeconds.toFixed(2)} s is logfile reading the JSONL and transcoding it to line protocol (measured alone; through records: ${viaRecords.cpuSeconds.toFixed(2)} s)`)
   } finally {
     await server?.stop()
     fs.rmSync(dir, { recursive: true, force: true })
@@ -289,7 +296,7 @@ async function main() {
 if (process.argv[2] === '--child') {
   await child(process.argv[3], process.argv[4])
 } else if (process.argv[2] === '--child-read') {
-  await childRead(process.argv[3])
+  await childRead(process.argv[3], process.argv[4])
 } else {
   await main()
 }

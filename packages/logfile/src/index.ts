@@ -30,3 +30,4 @@ export {
   LogWriterClosedError,
   LogReadError,
 } from './errors.js'
+export { jsonlLineToLineProtocol } from './jsonl-to-lp.js'

@@ -15,9 +15,9 @@ const STRING_NEEDS_CHECK = /[\\\x00-\x1f\uD800-\uDFFF]/
 const CONTROL = /[\x00-\x1f]/
 
 export const TIME_START = '{"time":"'
-const MEASUREMENT_AT = '","measurement":"'
+export const MEASUREMENT_AT = '","measurement":"'
 
-interface Shape {
+export interface Shape {
   measurement: string
   tags: Record<string, string>
   /** From the quote that closes the time to the first field value. */
@@ -26,11 +26,24 @@ interface Shape {
   types: FieldType[]
   /** After each field value: up to the next value, or the closing `}}`. */
   after: string[]
+  /** Line protocol pieces (jsonl-to-lp.ts), built on first use; null when this shape cannot be transcoded. */
+  lp?: unknown
 }
 
-const MAX_MEASUREMENTS = 1024
-const SHAPES_PER_MEASUREMENT = 4
-const shapes = new Map<string, Shape[]>()
+// Shapes are found by the text of the measurement and tags (so a station with
+// many tag sets keeps one shape per set), at most SHAPES_PER_KEY field layouts each.
+const MAX_KEYS = 4096
+const SHAPES_PER_KEY = 4
+const FIELDS_AT = ',"fields":{'
+/** By a hash of the measurement and tags text (every candidate is then compared in full). */
+const shapes = new Map<number, Shape[]>()
+
+/** A 31-bit hash of line[from, to): a number key is much cheaper to look up than a slice of the line. */
+function hashOf(line: string, from: number, to: number): number {
+  let hash = 0x811c9dc5
+  for (let i = from; i < to; i++) hash = Math.imul(hash ^ line.charCodeAt(i), 0x01000193)
+  return hash >>> 1
+}
 
 let at = 0
 
@@ -42,7 +55,7 @@ function timestampOf(text: string): bigint | undefined {
 }
 
 /** The closing quote of a JSON string whose opening quote is at `open` (skipping escaped quotes), or -1. */
-function closingQuote(line: string, open: number): number {
+export function closingQuote(line: string, open: number): number {
   for (let q = line.indexOf('"', open + 1); q >= 0; q = line.indexOf('"', q + 1)) {
     let backslashes = 0
     while (line.charCodeAt(q - 1 - backslashes) === 0x5c) backslashes++
@@ -109,7 +122,7 @@ function valueOf(line: string, type: FieldType, name: string): FieldValue | unde
 }
 
 /** `line` holds `text` at `from` (substring and ===: much faster than startsWith on long text). */
-const holds = (line: string, from: number, text: string) => line.substring(from, from + text.length) === text
+export const holds = (line: string, from: number, text: string) => line.substring(from, from + text.length) === text
 
 function matches(line: string, timeEnd: number, shape: Shape): InfluxRecord | undefined {
   if (!holds(line, timeEnd, shape.prefix)) return undefined
@@ -127,13 +140,19 @@ function matches(line: string, timeEnd: number, shape: Shape): InfluxRecord | un
   return { measurement: shape.measurement, tags: { ...shape.tags }, fields, timestamp: 0n }
 }
 
+/** The shapes known for a measurement (most recent first), or undefined. */
+/** The shapes that may match a line (most recent first), from the text of its measurement and tags; undefined when none. */
+export function shapesOf(line: string, timeEnd: number): readonly Shape[] | undefined {
+  const fieldsAt = line.indexOf(FIELDS_AT, timeEnd)
+  return fieldsAt < 0 ? undefined : shapes.get(hashOf(line, timeEnd, fieldsAt))
+}
+
 /** The record of a line of a known shape, or undefined. Throws `RecordError` (a value or time out of range, a bad string value). */
 export function decodeByShape(line: string): InfluxRecord | undefined {
   if (!line.startsWith(TIME_START)) return undefined
   const timeEnd = line.indexOf('"', TIME_START.length)
   if (timeEnd < 0 || !line.startsWith(MEASUREMENT_AT, timeEnd)) return undefined
-  const nameEnd = line.indexOf('"', timeEnd + MEASUREMENT_AT.length)
-  const candidates = shapes.get(line.slice(timeEnd + MEASUREMENT_AT.length, nameEnd))
+  const candidates = shapesOf(line, timeEnd)
   if (candidates === undefined) return undefined
   for (const shape of candidates) {
     const record = matches(line, timeEnd, shape)
@@ -162,12 +181,15 @@ export function rememberShape(line: string, record: InfluxRecord, timeEnd: numbe
     types: keys.map((key) => record.fields[key]!.type),
     after: keys.map((_, i) => line.slice(values[2 * i + 1], i + 1 < keys.length ? values[2 * i + 2] : line.length)),
   }
-  let list = shapes.get(record.measurement)
+  const fieldsAt = line.indexOf(FIELDS_AT, timeEnd)
+  if (fieldsAt < 0) return
+  const key = hashOf(line, timeEnd, fieldsAt)
+  let list = shapes.get(key)
   if (list === undefined) {
-    if (shapes.size >= MAX_MEASUREMENTS) shapes.clear()
+    if (shapes.size >= MAX_KEYS) shapes.clear()
     list = []
-    shapes.set(record.measurement, list)
+    shapes.set(key, list)
   }
-  if (list.length >= SHAPES_PER_MEASUREMENT) list.pop()
+  if (list.length >= SHAPES_PER_KEY) list.pop()
   list.unshift(shape)
 }

@@ -4,6 +4,9 @@ import { formatFromPath, lineDecoder, type LineDecoder } from './formats.js'
 import { lineBatches, type LineBatch } from './line-source.js'
 import type { InfluxRecord, LogFormat } from './record.js'
 import { TORN_MARKER, TORN_REASON } from './torn-line.js'
+import { transcodeByShape } from './jsonl-to-lp.js'
+import { encodeLineProtocol } from './lp-encode.js'
+import { TranscodedItem } from './transcoded-item.js'
 
 export interface ReadItem {
   record: InfluxRecord
@@ -12,6 +15,8 @@ export interface ReadItem {
   line: number
   /** Byte offset just after this line in the (decompressed) file: pass it as `startOffset` to resume after it. */
   endOffset: number
+  /** With the `lineProtocol` option: the record as line protocol (`encodeLineProtocol(record)`). */
+  lineProtocol?: string
 }
 
 export interface BadLine {
@@ -39,6 +44,12 @@ export interface ReadOptions {
   onBadLine?: (bad: BadLine) => void
   /** Longer lines are reported and skipped (default 16 MiB), so memory stays bounded. */
   maxLineBytes?: number
+  /**
+   * Items also carry `lineProtocol`. JSONL lines of a shape seen before are
+   * transcoded straight to line protocol, and their `record` is only decoded if
+   * read (so it is cheapest not to read it).
+   */
+  lineProtocol?: boolean
 }
 
 export interface ReadStats {
@@ -91,6 +102,7 @@ export class FileItems implements AsyncIterableIterator<ReadItem> {
   private decoder: LineDecoder | undefined
   private readonly measurements: Set<string> | undefined
   private readonly startOffset: number
+  private transcode = false
   private batches: AsyncGenerator<LineBatch> | undefined
   private batch: LineBatch | undefined
   private index = 0
@@ -143,6 +155,7 @@ export class FileItems implements AsyncIterableIterator<ReadItem> {
           const format = this.options.format ?? formatFromPath(this.file)
           if (format === undefined) throw new LogReadError(`cannot tell the format of ${this.file} from its extension (.jsonl, .csv, .lp, optionally .gz); pass options.format`, this.file)
           this.decoder = lineDecoder(format)
+          this.transcode = format === 'jsonl' && this.options.lineProtocol === true
           this.stats.files++
           this.batches = batchesOf(this.file, this.options.maxLineBytes)
         }
@@ -200,9 +213,23 @@ export class FileItems implements AsyncIterableIterator<ReadItem> {
         if (!skip) this.bad(line, problem, text)
         continue
       }
+      if (this.transcode && !skip) {
+        const transcoded = transcodeByShape(text)
+        if (transcoded !== undefined) {
+          const item = new TranscodedItem(this.file, line, end, transcoded.lineProtocol, text, transcoded.time)
+          if ((measurements !== undefined && !measurements.has(transcoded.measurement)) || (since !== undefined && item.timestamp < since) || (until !== undefined && item.timestamp >= until)) {
+            this.stats.filtered++
+            continue
+          }
+          this.stats.records++
+          return item
+        }
+      }
       let record: InfluxRecord | undefined
+      let lineProtocol: string | undefined
       try {
         record = this.decoder!.decode(text, line, skip)
+        if (record !== undefined && this.options.lineProtocol === true) lineProtocol = encodeLineProtocol(record)
       } catch (error) {
         if (!LogfileError.isInstance(error)) throw error
         if (!skip) this.bad(line, error.message, text, (error as { column?: number }).column)
@@ -215,7 +242,7 @@ export class FileItems implements AsyncIterableIterator<ReadItem> {
         continue
       }
       this.stats.records++
-      return { record, file: this.file, line, endOffset: end }
+      return lineProtocol === undefined ? { record, file: this.file, line, endOffset: end } : { record, file: this.file, line, endOffset: end, lineProtocol }
     }
     this.batch = undefined
     return undefined

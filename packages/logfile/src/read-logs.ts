@@ -1,12 +1,15 @@
 import { LogReadError } from './errors.js'
 import { listLogFiles } from './list-log-files.js'
 import { MinHeap } from './min-heap.js'
+import { itemTime } from './transcoded-item.js'
 import { defaultBadLineReporter, fileItems, newReadStats, type BadLine, type LogReader, type ReadItem, type ReadOptions, type ReadStats } from './read-log-file.js'
 
 interface Cursor {
   order: number
   items: AsyncIterator<ReadItem>
   item: ReadItem
+  /** The item's timestamp (without decoding a transcoded item). */
+  time: bigint
 }
 
 interface Pending {
@@ -22,7 +25,7 @@ async function firstTimestamp(file: string, options: ReadOptions): Promise<bigin
   return undefined
 }
 
-const earlier = (a: Cursor, b: Cursor) => a.item.record.timestamp < b.item.record.timestamp || (a.item.record.timestamp === b.item.record.timestamp && a.order < b.order)
+const earlier = (a: Cursor, b: Cursor) => a.time < b.time || (a.time === b.time && a.order < b.order)
 
 /** Files merged by timestamp (see readLogs). */
 async function* merged(files: readonly string[], options: ReadOptions, stats: ReadStats, report: (bad: BadLine) => void): AsyncGenerator<ReadItem> {
@@ -36,12 +39,12 @@ async function* merged(files: readonly string[], options: ReadOptions, stats: Re
   try {
     let next = 0
     for (;;) {
-      while (next < pending.length && (active.size === 0 || pending[next]!.first === undefined || pending[next]!.first! <= active.peek()!.item.record.timestamp)) {
+      while (next < pending.length && (active.size === 0 || pending[next]!.first === undefined || pending[next]!.first! <= active.peek()!.time)) {
         const { order, file } = pending[next++]!
         const items = fileItems(file, options, stats, report)
         cursors.push(items)
         const first = await items.next()
-        if (!first.done) active.push({ order, items, item: first.value })
+        if (!first.done) active.push({ order, items, item: first.value, time: itemTime(first.value) })
       }
       const cursor = active.pop()
       if (cursor === undefined) return
@@ -49,6 +52,7 @@ async function* merged(files: readonly string[], options: ReadOptions, stats: Re
       const following = await cursor.items.next()
       if (!following.done) {
         cursor.item = following.value
+        cursor.time = itemTime(following.value)
         active.push(cursor)
       }
     }

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { PassThrough } from 'node:stream'
-import { encodeLineProtocol, formatRfc3339, type InfluxRecord, type LogFormat } from '@eht-influx-client/logfile'
+import { decodeJsonl, encodeLineProtocol, formatRfc3339, type InfluxRecord, type LogFormat } from '@eht-influx-client/logfile'
 import { startFaultProxy, startInfluxDB1, startVictoriaMetrics, type FaultProxy, type InfluxDB1Server, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
 import { readErrorsFile } from '@eht-influx-client/writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -198,6 +198,50 @@ describe('dry run', () => {
     } finally {
       await Promise.all(proxies.map((p) => p.stop()))
     }
+  })
+})
+
+describe('dry run of JSONL (transcoded straight to line protocol)', () => {
+  it('prints exactly encodeLineProtocol of each record, lists bad lines, and applies since and measurements', async () => {
+    const dir = tempDir()
+    // The station records three times over with shifted times: later lines hit the shapes of earlier ones.
+    const records = [0n, 1n, 2n].flatMap((round) => prefixed(station, 'dryj_').map((r) => ({ ...r, timestamp: r.timestamp + round * 10n ** 12n })))
+    const file = await writeLog(path.join(dir, 'station.jsonl'), 'jsonl', records)
+    const lines = fs.readFileSync(file, 'utf8').split('\n')
+    const at = station.length + 1 // 0-based: a line of the second round
+    // Out of InfluxDB's time range: rejected by the transcoder's own check, with the decoder's reason.
+    const bad = lines[at]!.replace(/^\{"time":"\d+"/, '{"time":"9223372036854775807"')
+    expect(bad).not.toBe(lines[at])
+    lines.splice(at, 1, bad)
+    fs.writeFileSync(file, lines.join('\n'))
+    const config = testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1' }])
+    const run = async (options: { since?: bigint; measurements?: string[] }) => {
+      const output = new PassThrough()
+      let printed = ''
+      output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')))
+      const badLines: string[] = []
+      const summary = await replay({ config, inputs: file, dryRun: true, output, onBadLine: (b) => badLines.push(`${b.line}: ${b.reason}`), ...options })
+      return { printed, summary, badLines }
+    }
+    const all = await run({})
+    const good = records.filter((_, i) => i !== at)
+    expect(all.printed).toBe(good.map((r) => `${encodeLineProtocol(r)}\n`).join(''))
+    let reason = ''
+    try {
+      decodeJsonl(bad)
+    } catch (error) {
+      reason = (error as Error).message
+    }
+    expect(reason).toContain("outside InfluxDB's range")
+    expect(all.badLines).toEqual([`${at + 1}: ${reason}`])
+    expect(all.summary).toMatchObject({ read: good.length, badLines: 1, printed: good.length })
+    const since = records[at]!.timestamp
+    const measurement = good[0]!.measurement
+    const some = await run({ since, measurements: [measurement] })
+    const selected = good.filter((r) => r.timestamp >= since && r.measurement === measurement)
+    expect(selected.length).toBeGreaterThan(0)
+    expect(some.printed).toBe(selected.map((r) => `${encodeLineProtocol(r)}\n`).join(''))
+    expect(some.summary).toMatchObject({ read: selected.length, filtered: good.length - selected.length, badLines: 1 })
   })
 })
 

@@ -105,7 +105,8 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     if (feeds.length > 0 && feeds.every((f) => f.checkpointLine(bad.file) >= bad.line)) return
     badLines.report(bad)
   }
-  const reader = readLogs(files, { since, until, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }), onBadLine })
+  // lineProtocol: JSONL lines of a known shape are transcoded without building a record.
+  const reader = readLogs(files, { since, until, lineProtocol: true, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }), onBadLine })
   let stoppedEarly = false
   let completed = false
   try {
@@ -113,14 +114,14 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       meter.read(item.file, item.endOffset)
       let line: string | undefined
       if (printer !== undefined) {
-        const wait = printer.print((line = encodeLineProtocol(item.record)))
+        const wait = printer.print((line = item.lineProtocol ?? encodeLineProtocol(item.record)))
         if (wait !== undefined) await wait
         meter.sent(1)
       }
       let taken = false
       for (const feed of feeds) {
         if (feed.stopped || feed.skips(item.file, item.endOffset)) continue
-        line ??= encodeLineProtocol(item.record)
+        line ??= item.lineProtocol ?? encodeLineProtocol(item.record)
         taken = true
         const wait = feed.add(line, item.file, item.endOffset, item.line)
         if (wait !== undefined) await wait
