@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { mutateLine } from '../test/fixtures/mutate-line.js'
 import { decodedOrError, referenceDecode } from '../test/fixtures/jsonl-reference.js'
 import { prng } from '../test/fixtures/random-records.js'
 import { JsonlError } from './errors.js'
@@ -45,13 +46,7 @@ describe('decodeByShape (lines of a shape read before)', () => {
       const original = lines[n % lines.length]!
       decodeJsonl(original) // the shape is known
       let line = original
-      for (let edits = 1 + Math.floor(random() * 2); edits > 0; edits--) {
-        const at = Math.floor(random() * line.length)
-        const action = random()
-        if (action < 0.3) line = line.slice(0, at) + line.slice(at + 1)
-        else if (action < 0.8) line = line.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + line.slice(at)
-        else line = line.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + line.slice(at + 1)
-      }
+      line = mutateLine(line, random, pieces)
       const expected = referenceDecode(line)
       expect(decoded(line), line).toEqual(expected)
       if (expected !== 'error') accepted++

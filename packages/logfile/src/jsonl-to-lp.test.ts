@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { mutateLine } from '../test/fixtures/mutate-line.js'
 import { prng, randomRecords } from '../test/fixtures/random-records.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeJsonl } from './jsonl-encode.js'
@@ -68,13 +69,7 @@ describe('jsonlLineToLineProtocol', () => {
     let rejected = 0
     for (let n = 0; n < 8000; n++) {
       let line = lines[n % lines.length]!
-      for (let edits = 1 + Math.floor(random() * 2); edits > 0; edits--) {
-        const at = Math.floor(random() * line.length)
-        const action = random()
-        if (action < 0.3) line = line.slice(0, at) + line.slice(at + 1)
-        else if (action < 0.8) line = line.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + line.slice(at)
-        else line = line.slice(0, at) + pieces[Math.floor(random() * pieces.length)] + line.slice(at + 1)
-      }
+      line = mutateLine(line, random, pieces)
       const expected = reference(line)
       expect(transcoded(line), line).toBe(expected)
       if (expected.startsWith('error: ')) rejected++
