@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { freePort, requireBinary, startProcess, waitForHttp, type ManagedProcess } from '@eht-influx-client/test-support'
+import { freePort, influxd1Env, requireBinary, startProcess, waitForHttp, type ManagedProcess } from '@eht-influx-client/test-support'
 
 /** A real InfluxDB 1.x with authentication on (INFLUXDB_HTTP_AUTH_ENABLED=true) and one admin user. */
 export interface AuthInfluxDB1 {
@@ -28,18 +28,7 @@ export async function startAuthInfluxDB1(options: { username: string; password: 
   const proc: ManagedProcess = startProcess(binary, ['run', '-config', path.join(dir, 'influxdb.conf')], {
     cwd: dir,
     logFile: path.join(dir, 'influxd.log'),
-    env: {
-      INFLUXDB_META_DIR: path.join(dir, 'meta'),
-      INFLUXDB_DATA_DIR: path.join(dir, 'data'),
-      INFLUXDB_DATA_WAL_DIR: path.join(dir, 'wal'),
-      INFLUXDB_HTTP_BIND_ADDRESS: `127.0.0.1:${port}`,
-      INFLUXDB_BIND_ADDRESS: `127.0.0.1:${rpcPort}`,
-      INFLUXDB_HTTP_AUTH_ENABLED: 'true',
-      INFLUXDB_REPORTING_DISABLED: 'true',
-      INFLUXDB_MONITOR_STORE_ENABLED: 'false',
-      INFLUXDB_HTTP_LOG_ENABLED: 'false',
-      INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false',
-    },
+    env: { ...influxd1Env(dir, port, rpcPort), INFLUXDB_HTTP_AUTH_ENABLED: 'true' },
   })
   const stop = async () => {
     await proc.stop()

@@ -79,23 +79,28 @@ export async function startInfluxDB1(options: StartInfluxDB1Options = {}): Promi
   throw lastError
 }
 
+/** The INFLUXDB_* variables that run influxd from `dir` on loopback `port` (HTTP) and `rpcPort`, with reporting and logs off. */
+export function influxd1Env(dir: string, port: number, rpcPort: number): Record<string, string> {
+  return {
+    INFLUXDB_META_DIR: path.join(dir, 'meta'),
+    INFLUXDB_DATA_DIR: path.join(dir, 'data'),
+    INFLUXDB_DATA_WAL_DIR: path.join(dir, 'wal'),
+    INFLUXDB_HTTP_BIND_ADDRESS: `127.0.0.1:${port}`,
+    INFLUXDB_BIND_ADDRESS: `127.0.0.1:${rpcPort}`,
+    INFLUXDB_REPORTING_DISABLED: 'true',
+    INFLUXDB_MONITOR_STORE_ENABLED: 'false',
+    INFLUXDB_HTTP_LOG_ENABLED: 'false',
+    INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false',
+    INFLUXDB_HTTP_MAX_BODY_SIZE: '0',
+  }
+}
+
 /** Starts influxd in `dir` on `port` and waits until it answers /ping. */
 async function launch(binary: string, dir: string, port: number, rpcPort: number): Promise<ManagedProcess> {
   const proc = startProcess(binary, ['run', '-config', path.join(dir, 'influxdb.conf')], {
     cwd: dir,
     logFile: logPath(dir, 'influxd'),
-    env: {
-      INFLUXDB_META_DIR: path.join(dir, 'meta'),
-      INFLUXDB_DATA_DIR: path.join(dir, 'data'),
-      INFLUXDB_DATA_WAL_DIR: path.join(dir, 'wal'),
-      INFLUXDB_HTTP_BIND_ADDRESS: `127.0.0.1:${port}`,
-      INFLUXDB_BIND_ADDRESS: `127.0.0.1:${rpcPort}`,
-      INFLUXDB_REPORTING_DISABLED: 'true',
-      INFLUXDB_MONITOR_STORE_ENABLED: 'false',
-      INFLUXDB_HTTP_LOG_ENABLED: 'false',
-      INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false',
-      INFLUXDB_HTTP_MAX_BODY_SIZE: '0',
-    },
+    env: influxd1Env(dir, port, rpcPort),
   })
   try {
     await waitForHttp(`http://127.0.0.1:${port}/ping`, proc, 'influxd')
