@@ -76,6 +76,20 @@ describe('lineBatches', () => {
     expect(lines[1]).toEqual({ line: 2, text: 'half a li', end: 12, problem: expect.stringContaining('no newline at the end of the file') })
   })
 
+  it('joins a line spread over many chunks whole, with its offset, also when it is the torn last line', async () => {
+    const long = `${'é'.repeat(100_000)}z` // 200 001 bytes: several default-size chunks
+    const content = `a\n${long}\nb\n${long}`
+    const lines = await linesOf(write('spread.txt', content))
+    expect(lines.map((l) => [l.line, l.text.length, l.end, l.problem === undefined])).toEqual([
+      [1, 1, 2, true],
+      [2, long.length, 2 + 200_002, true],
+      [3, 1, 200_006, true],
+      [4, long.length, 400_007, false],
+    ])
+    expect(lines[1]!.text).toBe(long)
+    expect(lines[3]!.text).toBe(long)
+  })
+
   it('reports a line longer than maxLineBytes once, skips it without holding it in memory, and goes on', async () => {
     const long = 'x'.repeat(100)
     const lines = await linesOf(write('long.txt', `short\n${long}\nafter\n`), { maxLineBytes: 20, highWaterMark: 8 })

@@ -20,6 +20,13 @@ export interface LineSourceOptions {
 }
 
 const NEWLINE = 10
+/**
+ * Bytes read at a time. Lines are slices of the chunk's string, so a chunk stays
+ * in memory as long as any line of it; at 64 KiB that string is an ordinary
+ * young-generation string that dies with the lines (a 1 MiB one is kept outside
+ * the heap until a full GC: it cost tens of MB of peak RSS in a replay).
+ */
+const CHUNK_BYTES = 64 * 1024
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
 /** Opens a file (gunzipping `.gz`) as a byte stream; throws the open error (e.g. ENOENT) right away. */
@@ -63,15 +70,29 @@ function splitBody(body: Buffer, offset: number, batch: LineBatch): void {
  */
 export async function* lineBatches(file: string, options: LineSourceOptions = {}): AsyncGenerator<LineBatch> {
   const maxLineBytes = options.maxLineBytes ?? 16 * 1024 * 1024
-  const stream = await openByteStream(file, options.highWaterMark ?? 1024 * 1024)
-  let carry: Buffer | undefined
-  let offset = 0 // file offset of carry[0] (or of the next chunk)
+  const stream = await openByteStream(file, options.highWaterMark ?? CHUNK_BYTES)
+  // The start of a line whose newline is still to come, in pieces: joined once the line ends,
+  // not copied again with every chunk (small chunks keep memory low, long lines stay cheap).
+  let carry: Buffer[] = []
+  let carried = 0
+  let offset = 0 // file offset of the first carried byte (or of the next chunk)
   let line = 1
   let overlong = false // dropping the rest of a line that was too long
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let buf = carry === undefined ? chunk : Buffer.concat([carry, chunk])
-      carry = undefined
+      if (carried > 0 && chunk.indexOf(NEWLINE) < 0) {
+        carried += chunk.length
+        if (carried > maxLineBytes) {
+          overlong = true
+          offset += carried
+          carry = []
+          carried = 0
+        } else carry.push(chunk)
+        continue
+      }
+      let buf = carried === 0 ? chunk : Buffer.concat([...carry, chunk])
+      carry = []
+      carried = 0
       if (offset === 0 && buf.length >= 3 && buf.subarray(0, 3).equals(BOM)) {
         buf = buf.subarray(3)
         offset = 3
@@ -100,13 +121,16 @@ export async function* lineBatches(file: string, options: LineSourceOptions = {}
       if (rest > maxLineBytes) {
         overlong = true
         offset += rest
-      } else if (rest > 0) carry = buf.subarray(end + 1)
+      } else if (rest > 0) {
+        carry = [buf.subarray(end + 1)]
+        carried = rest
+      }
       line += batch.texts.length
       if (batch.texts.length > 0) yield batch
     }
-    if (carry !== undefined) {
+    if (carried > 0) {
       const problems = new Map([[0, 'no newline at the end of the file: the line may be cut short by a crash, or still being written; skipped']])
-      yield { first: line, texts: [stripCr(carry.toString('utf8'))], ends: [offset + carry.length], problems }
+      yield { first: line, texts: [stripCr(Buffer.concat(carry).toString('utf8'))], ends: [offset + carried], problems }
     } else if (overlong) {
       yield { first: line, texts: [''], ends: [offset], problems: new Map([[0, `line is longer than ${maxLineBytes} bytes and has no newline; skipped`]]) }
     }

@@ -86,6 +86,37 @@ describe.each(['jsonl', 'csv', 'lp'] as const)('readLogFile (%s)', (format) => {
     expect(results.map((r) => (r.done === true ? 'done' : r.value.record.timestamp))).toEqual([1n, 2n, 3n, 'done'])
   })
 
+  it('hands out the items at hand through ready() in the order, counts and bad-line reports of next()', async () => {
+    const file = path.join(dir, `ready.${format}`)
+    const good = (t: bigint) => encode(format, [m('a', t)]).trimEnd().split('\n').at(-1)!
+    const body = [...Array.from({ length: 50 }, (_, i) => good(BigInt(i + 1))), 'not a line of anything {', good(100n), 'also bad ,,,', good(101n)]
+    fs.writeFileSync(file, `${format === 'csv' ? `${encode(format, [m('a', 0n)])}` : ''}${body.join('\n')}\n`)
+    const events = async (useReady: boolean) => {
+      const seen: string[] = []
+      const reader = readLogFile(file, { onBadLine: (b) => seen.push(`bad ${b.line}`) })
+      const items = reader[Symbol.asyncIterator]()
+      expect(items.ready()).toBeUndefined() // nothing is read before the first next()
+      let viaReady = 0
+      for (;;) {
+        let item = useReady ? items.ready() : undefined
+        if (item !== undefined) viaReady++
+        else {
+          const next = await items.next()
+          if (next.done === true) break
+          item = next.value
+        }
+        seen.push(`item ${item.line} ${item.record.timestamp} (${reader.stats.records} read, ${reader.stats.badLines} bad)`)
+      }
+      expect(items.ready()).toBeUndefined()
+      return { seen, viaReady }
+    }
+    const plain = await events(false)
+    const fast = await events(true)
+    expect(plain.seen.filter((e) => e.startsWith('bad'))).toHaveLength(2)
+    expect(fast.seen).toEqual(plain.seen)
+    expect(fast.viaReady).toBeGreaterThan(40) // most items came without a promise
+  })
+
   it('reports a torn line (the writer marked it) with file and line, counts it and reads on', async () => {
     const file = path.join(dir, `torn.${format}`)
     const whole = encode(format, [m('a', 1n)])

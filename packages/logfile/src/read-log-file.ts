@@ -60,9 +60,21 @@ export interface ReadStats {
   filtered: number
 }
 
+/**
+ * An iterator of read items that also hands out, without a promise, the items
+ * of the chunk already read: a loop over many items calls `ready()` first and
+ * `next()` only when it gives undefined. Order, counts and bad-line reports are
+ * the same as with `next()` alone.
+ */
+export interface ReadItemIterator extends AsyncIterableIterator<ReadItem> {
+  /** The next item when it is at hand; undefined when `next()` must be awaited (a chunk to read, or the end). */
+  ready(): ReadItem | undefined
+}
+
 /** Read results as an async iterable, plus counts that grow as it is read. */
 export interface LogReader extends AsyncIterable<ReadItem> {
   readonly stats: ReadStats
+  [Symbol.asyncIterator](): ReadItemIterator
 }
 
 const SHOWN_BY_DEFAULT = 20
@@ -98,7 +110,7 @@ async function* batchesOf(file: string, maxLineBytes: number | undefined): Async
  * asked for (so bad lines are reported and counted in file order, between the
  * items around them); only the step to the next chunk is asynchronous.
  */
-export class FileItems implements AsyncIterableIterator<ReadItem> {
+export class FileItems implements ReadItemIterator {
   private decoder: LineDecoder | undefined
   private readonly measurements: Set<string> | undefined
   private readonly startOffset: number
@@ -109,6 +121,8 @@ export class FileItems implements AsyncIterableIterator<ReadItem> {
   private lastLine = 0
   private done = false
   private reading: Promise<unknown> | undefined
+  /** An error met by ready(): the next next() reports it, as it would have. */
+  private failure: { error: unknown } | undefined
 
   constructor(
     private readonly file: string,
@@ -127,6 +141,11 @@ export class FileItems implements AsyncIterableIterator<ReadItem> {
   next(): Promise<IteratorResult<ReadItem>> {
     // A call made while the next chunk is being read waits for it (calls are answered in order).
     if (this.reading !== undefined) return this.reading.then(() => this.next())
+    if (this.failure !== undefined) {
+      const { error } = this.failure
+      this.failure = undefined
+      return Promise.resolve(this.stopped(error))
+    }
     if (this.batch !== undefined) {
       let item: ReadItem | undefined
       try {
@@ -141,7 +160,18 @@ export class FileItems implements AsyncIterableIterator<ReadItem> {
     return reading
   }
 
+  ready(): ReadItem | undefined {
+    if (this.reading !== undefined || this.failure !== undefined || this.batch === undefined) return undefined
+    try {
+      return this.take(this.batch)
+    } catch (error) {
+      this.failure = { error }
+      return undefined
+    }
+  }
+
   async return(): Promise<IteratorResult<ReadItem>> {
+    this.failure = undefined
     this.finish()
     await this.batches?.return(undefined)
     return { value: undefined, done: true }

@@ -2,7 +2,7 @@ import { LogReadError } from './errors.js'
 import { listLogFiles } from './list-log-files.js'
 import { MinHeap } from './min-heap.js'
 import { itemTime } from './transcoded-item.js'
-import { defaultBadLineReporter, fileItems, newReadStats, type BadLine, type LogReader, type ReadItem, type ReadOptions, type ReadStats } from './read-log-file.js'
+import { defaultBadLineReporter, fileItems, newReadStats, type BadLine, type LogReader, type ReadItem, type ReadItemIterator, type ReadOptions, type ReadStats } from './read-log-file.js'
 
 interface Cursor {
   order: number
@@ -73,8 +73,10 @@ export function readLogs(inputs: string | readonly string[], options: ReadOption
 }
 
 /** Lists the files on the first next(); one file is read directly (no generator step per record), several are merged. */
-class LogsItems implements AsyncIterableIterator<ReadItem> {
+class LogsItems implements ReadItemIterator {
   private items: AsyncIterator<ReadItem> | undefined
+  /** The one file's items (several files are merged item by item: nothing is at hand without a promise). */
+  private single: ReadItemIterator | undefined
   private closed = false
 
   constructor(
@@ -92,6 +94,10 @@ class LogsItems implements AsyncIterableIterator<ReadItem> {
     return this.items === undefined ? this.start() : this.items.next()
   }
 
+  ready(): ReadItem | undefined {
+    return this.single?.ready()
+  }
+
   async return(): Promise<IteratorResult<ReadItem>> {
     this.closed = true
     await this.items?.return?.()
@@ -103,7 +109,7 @@ class LogsItems implements AsyncIterableIterator<ReadItem> {
     const files = await listLogFiles(this.inputs)
     if (this.options.startOffset !== undefined && files.length > 1) throw new LogReadError(`startOffset applies to one file, but ${files.length} files match`, undefined)
     if (files.length === 0) this.items = { next: async () => ({ value: undefined, done: true }) }
-    else if (files.length === 1) this.items = fileItems(files[0]!, this.options, this.stats, this.report)
+    else if (files.length === 1) this.items = this.single = fileItems(files[0]!, this.options, this.stats, this.report)
     else this.items = merged(files, this.options, this.stats, this.report)
     return this.items.next()
   }

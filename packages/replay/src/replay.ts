@@ -109,8 +109,20 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const reader = readLogs(files, { since, until, lineProtocol: true, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }), onBadLine })
   let stoppedEarly = false
   let completed = false
+  // The items of a chunk already read come from ready() without a promise each; next() is awaited only between chunks.
+  const items = reader[Symbol.asyncIterator]()
+  let exhausted = false
   try {
-    for await (const item of reader) {
+    for (;;) {
+      let item = items.ready()
+      if (item === undefined) {
+        const next = await items.next()
+        if (next.done === true) {
+          exhausted = true
+          break
+        }
+        item = next.value
+      }
       meter.read(item.file, item.endOffset)
       let line: string | undefined
       if (printer !== undefined) {
@@ -133,10 +145,16 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         break
       }
     }
+    // As a for-await loop does when left early: the reader closes its file.
+    if (!exhausted) {
+      exhausted = true
+      await items.return?.()
+    }
     await printer?.flush()
     for (const feed of feeds) await feed.finish()
     completed = true
   } finally {
+    if (!exhausted) await items.return?.().catch(() => undefined)
     await close()
     const failure = await badLines.close()
     if (failure !== undefined) warnings.push(failure)
