@@ -64,14 +64,20 @@ export function closingQuote(line: string, open: number): number {
   return -1
 }
 
+/** Where the JSON number that starts at `from` ends: the next `,` or `}`, or the end of the line. */
+export function numberEnd(line: string, from: number): number {
+  let end = from + 1
+  for (let d = line.charCodeAt(end); d !== 0x2c && d !== 0x7d && end < line.length; d = line.charCodeAt(++end));
+  return end
+}
+
 /** A value of the type the shape expects at `at`, or undefined (not this shape). Throws `RecordError` for a value out of range. */
 function valueOf(line: string, type: FieldType, name: string): FieldValue | undefined {
   const c = line.charCodeAt(at)
   switch (type) {
     case 'float': {
       if (c !== 0x2d && (c < 0x30 || c > 0x39)) return undefined
-      let end = at + 1
-      for (let d = line.charCodeAt(end); d !== 0x2c && d !== 0x7d && end < line.length; d = line.charCodeAt(++end));
+      const end = numberEnd(line, at)
       const text = line.slice(at, end)
       if (!JSON_NUMBER.test(text)) return undefined
       const value = Number(text)

@@ -9,7 +9,7 @@
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import { escapeKey, escapeMeasurement } from './lp-escape.js'
-import { closingQuote, holds, JSON_NUMBER, MEASUREMENT_AT, shapesOf, TIME_START, type Shape } from './jsonl-shapes.js'
+import { closingQuote, holds, JSON_NUMBER, MEASUREMENT_AT, numberEnd, shapesOf, TIME_START, type Shape } from './jsonl-shapes.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX } from './record.js'
 
 /** A JSONL line as line protocol, with what the reader's filters need. */
@@ -78,8 +78,7 @@ function valueText(line: string, type: Shape['types'][number]): string | undefin
   switch (type) {
     case 'float': {
       if (c !== 0x2d && (c < 0x30 || c > 0x39)) return undefined
-      let end = at + 1
-      for (let d = line.charCodeAt(end); d !== 0x2c && d !== 0x7d && end < line.length; d = line.charCodeAt(++end));
+      const end = numberEnd(line, at)
       const text = line.slice(at, end)
       const value = Number(text)
       const printed = String(value)

@@ -5,7 +5,7 @@ import type { EHTConfig } from '@eht-influx-client/config'
 import { startFaultProxy, startInfluxDB1, type FaultAction, type FaultProxy, type InfluxDB1Server } from '@eht-influx-client/test-support'
 import { listSpool, openDelivery } from '@eht-influx-client/writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fixtures, removeTempDirs, tempDir, testConfig } from '../test/support.js'
+import { fixtures, lp, removeTempDirs, tempDir, testConfig } from '../test/support.js'
 import { drainSpool } from './drain-spool.js'
 
 const BATCH = 500
@@ -24,9 +24,6 @@ afterAll(async () => {
   await influx?.stop()
   removeTempDirs()
 })
-
-const lp = (measurement: string, count: number, from = 0) =>
-  Array.from({ length: count }, (_, i) => `${measurement},station=Kp value=${from + i}i ${1617672549204824064n + BigInt(from + i) * 1_000_000n}`)
 
 /** How often each line of `measurement` reached the server and was accepted, from request `since` on. */
 function acceptedCounts(measurement: string, since = 0): Map<string, number> {

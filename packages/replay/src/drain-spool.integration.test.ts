@@ -3,7 +3,7 @@ import path from 'node:path'
 import { startFaultProxy, startInfluxDB1, type FaultProxy, type InfluxDB1Server } from '@eht-influx-client/test-support'
 import { listSpool, openDelivery } from '@eht-influx-client/writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { removeTempDirs, tempDir, testConfig } from '../test/support.js'
+import { lp, removeTempDirs, tempDir, testConfig } from '../test/support.js'
 import { drainSpool } from './drain-spool.js'
 import { replay } from './replay.js'
 
@@ -19,9 +19,6 @@ afterAll(async () => {
   await influx?.stop()
   removeTempDirs()
 })
-
-const lp = (measurement: string, count: number, from = 0) =>
-  Array.from({ length: count }, (_, i) => `${measurement},station=Kp value=${from + i}i ${1617672549204824064n + BigInt(from + i) * 1_000_000n}`)
 
 describe('drainSpool', () => {
   it('delivers what a replay spooled while the server was down once it is back, and deletes the spool files', async () => {

@@ -77,3 +77,7 @@ export function countBy(records: readonly InfluxRecord[]): Map<string, number> {
   for (const r of records) counts.set(r.measurement, (counts.get(r.measurement) ?? 0) + 1)
   return counts
 }
+
+/** `count` line protocol lines of `measurement` (integer field `value` = index), 1 ms apart, from index `from`. */
+export const lp = (measurement: string, count: number, from = 0): string[] =>
+  Array.from({ length: count }, (_, i) => `${measurement},station=Kp value=${from + i}i ${1617672549204824064n + BigInt(from + i) * 1_000_000n}`)

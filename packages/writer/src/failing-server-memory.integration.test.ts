@@ -1,18 +1,7 @@
-import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { EHTInfluxDBClient } from './client.js'
 import { listSpool } from './delivery.js'
-import { CaptureSink, makeConfig, readAll, rows, tempDir, waitFor } from '../test/helpers.js'
-
-/** A loopback port with nothing listening: connections are refused, as with a stopped server. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
+import { CaptureSink, closedPort, makeConfig, readAll, rows, tempDir, waitFor } from '../test/helpers.js'
 
 describe('a failing server does not fill memory', () => {
   it('while a batch is retried, memory holds at most max_buffer_lines and the overflow goes to the spool at once; at close every point is in the spool', async () => {

@@ -1,19 +1,8 @@
-import net from 'node:net'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EHTInfluxDBClient } from './client.js'
 import type { ErrorEvent } from './events.js'
-import { CaptureSink, makeConfig, readAll, rows, tempDir } from '../test/helpers.js'
-
-/** A loopback port nobody listens on: the server is down. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
+import { CaptureSink, closedPort, makeConfig, readAll, rows, tempDir } from '../test/helpers.js'
 
 describe('[spool] max_size reached', () => {
   it('is a loud error, the points are counted as dropped, and the logfile still has every one', async () => {

@@ -1,3 +1,4 @@
+import net from 'node:net'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -100,4 +101,14 @@ export function inputError(run: () => unknown): InvalidInputError {
     throw error
   }
   throw new Error('expected an InvalidInputError')
+}
+
+/** A loopback port nobody listens on (connections are refused, as with a stopped server). */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
 }
