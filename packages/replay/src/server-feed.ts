@@ -1,4 +1,4 @@
-import type { Delivery, ServerOutcome } from '@eht-influx-client/writer'
+import { JoinedLines, type Delivery, type ServerOutcome } from '@eht-influx-client/writer'
 import type { CheckpointStore, FileCheckpoint } from './checkpoint-store.js'
 import type { RateLimiter } from './rate-limiter.js'
 
@@ -156,7 +156,8 @@ export class ServerFeed {
     if (this.moved - this.saved >= MAX_UNSAVED_CHUNKS) await this.save()
     if (this.stopped) return
     await this.limiter?.take(lines.length, bytes)
-    const outcome = this.delivery.enqueue(lines, true).then((byServer) => byServer[this.name])
+    // Lines from logfile hold no newline (its encoder and transcoder make one line per point): joined as they are, unchecked.
+    const outcome = this.delivery.enqueue(JoinedLines.of(lines), true).then((byServer) => byServer[this.name])
     // Outcomes are applied as soon as they come, in order, and written in the background, so the
     // checkpoint on disk lags the server by at most the chunks in the window and MAX_UNSAVED_CHUNKS.
     this.chain = this.chain.then(async () => {

@@ -40,6 +40,19 @@ describe('openDelivery (the path replay uses)', () => {
     await expect(async () => delivery.send(chunks[0]!)).rejects.toThrow(/closed/)
   })
 
+  it('enqueue(JoinedLines.of(lines)) from the public index: one joined chunk, every line delivered to both servers, outcome per server', async () => {
+    const { JoinedLines } = await import('../src/index.js')
+    const delivery = await openDelivery(makeConfig(tempDir(), { servers: both() }), { stderr: new CaptureSink() })
+    const lines = Array.from({ length: 300 }, (_, i) => `joined,station=Kp value=${i / 4} ${1618150000000000000n + BigInt(i) * 1000n}`)
+    const joined = JoinedLines.of(lines)
+    expect([joined.count, joined.text.split('\n').length]).toEqual([300, 300])
+    const outcome = await delivery.enqueue(joined, true)
+    expect([outcome.local?.accepted, outcome.cloud?.accepted]).toEqual([300, 300])
+    await delivery.close()
+    expect(await influx.countPoints('joined')).toBe(300)
+    expect(await vm.countSamples('{__name__="joined_value"}')).toBe(300)
+  })
+
   it('sends only to the servers named, and names an unknown one', async () => {
     const dir = tempDir()
     const config = makeConfig(dir, { servers: both() })

@@ -4,6 +4,7 @@ export { rowsToLineProtocol, type CallOptions, type WriteMode, type WriteOptions
 export type { Columnar, Row } from './normalize-rows.js'
 export type { TimestampInput, TimestampUnit } from './timestamps.js'
 export { Delivery, listSpool, openDelivery, type DeliveryOptions } from './delivery.js'
+export { JoinedLines } from './joined-lines.js'
 export type { DrainOutcome } from './spool-drainer.js'
 export type { SpoolFile } from './spool.js'
 export type { ServerOutcome } from './ticket.js'
