@@ -8,6 +8,7 @@
 // same way with the same reason.
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
+import { isShortPrintedFloat } from './short-float.js'
 import { escapeKey, escapeMeasurement } from './lp-escape.js'
 import { closingQuote, holds, JSON_NUMBER, MEASUREMENT_AT, numberEnd, shapesOf, TIME_START, type Shape } from './jsonl-shapes.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX } from './record.js'
@@ -80,6 +81,10 @@ function valueText(line: string, type: Shape['types'][number]): string | undefin
       if (c !== 0x2d && (c < 0x30 || c > 0x39)) return undefined
       const end = numberEnd(line, at)
       const text = line.slice(at, end)
+      if (isShortPrintedFloat(line, at, end)) {
+        at = end
+        return text
+      }
       const value = Number(text)
       const printed = String(value)
       // Equal: the text is a finite number as JS prints it (so valid JSON); else check it as JSON.
