@@ -19,9 +19,9 @@
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
-import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import { register } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
 const BATCH = 5000
@@ -75,63 +75,6 @@ function which(binary) {
     }
   }
   return undefined
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-    server.on('error', reject)
-  })
-}
-
-/** influxd in a temporary directory on free loopback ports. */
-async function startInfluxd(binary, dir) {
-  const port = await freePort()
-  const rpc = await freePort()
-  fs.mkdirSync(dir, { recursive: true })
-  fs.writeFileSync(path.join(dir, 'influxdb.conf'), '# everything from INFLUXDB_* variables\n')
-  const log = fs.openSync(path.join(dir, 'influxd.log'), 'a')
-  const proc = spawn(binary, ['run', '-config', path.join(dir, 'influxdb.conf')], {
-    cwd: dir,
-    stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      INFLUXDB_META_DIR: path.join(dir, 'meta'),
-      INFLUXDB_DATA_DIR: path.join(dir, 'data'),
-      INFLUXDB_DATA_WAL_DIR: path.join(dir, 'wal'),
-      INFLUXDB_HTTP_BIND_ADDRESS: `127.0.0.1:${port}`,
-      INFLUXDB_BIND_ADDRESS: `127.0.0.1:${rpc}`,
-      INFLUXDB_REPORTING_DISABLED: 'true',
-      INFLUXDB_MONITOR_STORE_ENABLED: 'false',
-      INFLUXDB_HTTP_LOG_ENABLED: 'false',
-      INFLUXDB_DATA_QUERY_LOG_ENABLED: 'false',
-      INFLUXDB_HTTP_MAX_BODY_SIZE: '0',
-    },
-  })
-  fs.closeSync(log)
-  process.on('exit', () => proc.kill('SIGKILL'))
-  const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 30_000
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/ping`)).ok) break
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`influxd did not start; see ${path.join(dir, 'influxd.log')}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  const stop = () =>
-    new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve()
-      proc.once('exit', resolve)
-      proc.kill('SIGTERM')
-    })
-  return { url, port, stop }
 }
 
 async function query(url, q, db) {
@@ -226,7 +169,10 @@ async function main() {
     console.log(`replay benchmark: ${lines.toLocaleString('en-US')} lines (3 fields, 2 tags each), InfluxDB 1.x on loopback, best of ${rounds} rounds`)
     const { jsonl, lp } = await makeInputs(dir, lines)
     console.log(`inputs: ${(fs.statSync(jsonl).size / 1e6).toFixed(1)} MB JSONL, ${(fs.statSync(lp).size / 1e6).toFixed(1)} MB LP`)
-    server = await startInfluxd(influxd, path.join(dir, 'influxd'))
+    // The test suite's influxd (tools/test-support): temporary directory, free loopback ports, the same INFLUXDB_* settings.
+    register('./lib/ts-loader.mjs', import.meta.url)
+    const { startInfluxDB1 } = await import('@eht-influx-client/test-support')
+    server = await startInfluxDB1({ database: 'bench_replay_test' })
 
     // (a) bodies prepared before any clock starts.
     const all = fs.readFileSync(lp, 'utf8').split('\n').filter(Boolean)

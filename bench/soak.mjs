@@ -17,6 +17,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { errorLines, fileKeys, influxKeys, overlap, readSentKeys, victoriaKeys } from './lib/soak-count.mjs'
+import { seeded } from './lib/seeded-random.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 register('./lib/ts-loader.mjs', import.meta.url)
@@ -74,16 +75,6 @@ function faultScript(rng, clock, windows, injected) {
     if (r < 0.17) return count('delay past timeout', { kind: 'delay', ms: 3000 })
     if (r < 0.19) return count('413 over 64 KB', { kind: 'limit', maxBytes: 64 * 1024 })
     return count('pass', { kind: 'pass' })
-  }
-}
-
-function seeded(s) {
-  let a = s >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), a | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
 

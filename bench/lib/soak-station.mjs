@@ -9,23 +9,13 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { EHTInfluxDBClient } from '@eht-influx-client/writer'
 import { pointKey } from './soak-count.mjs'
+import { seeded } from './seeded-random.mjs'
 
 const [ini, outDir, realMsArg, speedArg, seedArg] = process.argv.slice(2)
 const realMs = Number(realMsArg)
 const speed = Number(speedArg)
 const station = 'Kp'
 
-/** A small seeded PRNG (mulberry32), so a run's traffic pattern can be repeated. */
-function seeded(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const rng = seeded(Number(seedArg))
 
 /**
