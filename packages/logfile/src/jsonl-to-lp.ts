@@ -8,6 +8,7 @@
 // same way with the same reason.
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
+import { isPrintedAs } from './printed-float.js'
 import { isShortPrintedFloat } from './short-float.js'
 import { escapeKey, escapeMeasurement } from './lp-escape.js'
 import { closingQuote, holds, JSON_NUMBER, MEASUREMENT_AT, numberEnd, shapesOf, TIME_START, type Shape } from './jsonl-shapes.js'
@@ -69,7 +70,13 @@ function integerEnd(line: string, from: number, signed: boolean, limits: Limits)
   if (digits === 0 || (digits > 1 && line.charCodeAt(start) === 0x30) || (start > from && digits === 1 && line.charCodeAt(start) === 0x30)) return -1
   const limit = start > from ? limits.min : limits.max
   if (digits < limit.length) return end
-  if (digits > limit.length || line.slice(start, end) > limit) return -1
+  if (digits > limit.length) return -1
+  // As many digits as the limit: compared digit by digit (most differ at the first).
+  for (let i = 0; i < digits; i++) {
+    const c = line.charCodeAt(start + i)
+    const l = limit.charCodeAt(i)
+    if (c !== l) return c < l ? end : -1
+  }
   return end
 }
 
@@ -86,6 +93,11 @@ function valueText(line: string, type: Shape['types'][number]): string | undefin
         return text
       }
       const value = Number(text)
+      // Most other floats a station logs (16-17 digits) are decided without printing the number.
+      if (isPrintedAs(line, at, end, value)) {
+        at = end
+        return text
+      }
       const printed = String(value)
       // Equal: the text is a finite number as JS prints it (so valid JSON); else check it as JSON.
       if (printed !== text && (!JSON_NUMBER.test(text) || !Number.isFinite(value))) return undefined

@@ -1,0 +1,228 @@
+// Whether a float's JSON text is exactly what String(Number(text)) prints,
+// decided with one parse and a little exact arithmetic instead of printing the
+// number again: printing a 16- or 17-digit double (V8's shortest round-trip
+// conversion) costs about three times as much as parsing it, and most floats a
+// station logs (sensor readings, Math.sin-like values) have 16 or 17 digits.
+//
+// JS prints a double x > 0 as the decimal s * 10^(n - k) with k digits
+// (ECMAScript Number::toString): k as small as possible such that the decimal
+// parses back to x; among those, the one closest to x. Then a layout that
+// depends only on k and n. So a text with k significant digits D and decimal
+// exponent q (its value d = D * 10^q) is what JS prints for x = Number(text) if
+// and only if
+//   (a) its layout is the one JS uses for k and n = q + k, with no trailing zero
+//       in D;
+//   (b) no decimal of fewer digits parses to x; and
+//   (c) no other decimal of k digits is closer to x than d.
+// For k <= 15, (b) and (c) always hold: two decimals of at most 15 significant
+// digits never parse to the same double (DBL_DIG). For k = 16 or 17 they are
+// checked in units of the last digit, y = x * 10^-q, computed in double-double
+// arithmetic (error below 1e-13 of a unit): (c) holds when |D - y| < 1/2, and
+// (b) when both k-1 digit decimals next to y, the multiples of ten around D,
+// lie farther from y than half a unit in the last place of x (such a decimal
+// would parse to x). Whatever is within a small margin of a bound, or outside
+// the ranges where the reasoning above is simple (a power of two, whose
+// rounding interval is lopsided; magnitudes beyond 1e+/-250; a text within
+// 1e-7 of a power of ten), returns false, and the caller prints the number to
+// compare, as before. False therefore means "not known to be printed as JS
+// prints it", never "certainly not".
+
+const ZERO = 0x30
+const NINE = 0x39
+const MINUS = 0x2d
+const PLUS = 0x2b
+const POINT = 0x2e
+const LOWER_E = 0x65
+
+const isDigit = (c: number): boolean => c >= ZERO && c <= NINE
+
+/** Veltkamp's constant for splitting a double into two 26-bit halves. */
+const SPLIT = 134217729
+/** Slack for rounding in the double-double arithmetic, in units of the last digit (the error is below 1e-13). */
+const MARGIN = 1e-6
+/** |x| outside [MIN_MAGNITUDE, MAX_MAGNITUDE]: not decided here (keeps every intermediate a normal double). */
+const MIN_MAGNITUDE = 1e-250
+const MAX_MAGNITUDE = 1e250
+
+const bits = new Float64Array(1)
+const words = new Uint32Array(bits.buffer)
+/** Index of the word holding the sign, the exponent and the top of the mantissa. */
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
+const LOW = 1 - HIGH
+
+/** Powers of ten used so far, at index m + POWER_OFFSET (see power()). */
+const POWER_OFFSET = 300
+const powers: (Float64Array | undefined)[] = new Array(2 * POWER_OFFSET + 1).fill(undefined)
+
+/** 10^m as a double-double [high, low, high's upper half, high's lower half] (|m| <= 300), made when first needed. */
+function power(m: number): Float64Array {
+  let p = powers[m + POWER_OFFSET]
+  if (p !== undefined) return p
+  let high: number
+  let low: number
+  if (m >= 0) {
+    const exact = 10n ** BigInt(m)
+    high = Number(exact)
+    low = Number(exact - BigInt(high))
+  } else {
+    // high = mantissa * 2^-shift exactly; low = 10^m - high = (2^shift - mantissa * 10^-m) / (10^-m * 2^shift).
+    high = Number(`1e${m}`)
+    let shift = 0
+    let mantissa = high
+    while (!Number.isInteger(mantissa)) {
+      mantissa *= 2
+      shift++
+    }
+    const tens = 10n ** BigInt(-m)
+    const numerator = (1n << BigInt(shift)) - BigInt(mantissa) * tens
+    const denominator = tens << BigInt(shift)
+    // Scale so that the quotient keeps some 120 bits, then undo the scale in two steps (each a normal double).
+    const scale = Math.ceil(-m * Math.log2(10)) + 180
+    const quotient = Number((numerator << BigInt(scale)) / denominator)
+    low = quotient * 2 ** -Math.ceil(scale / 2) * 2 ** -Math.floor(scale / 2)
+  }
+  const c = SPLIT * high
+  const upper = c - (c - high)
+  p = Float64Array.of(high, low, upper, high - upper)
+  powers[m + POWER_OFFSET] = p
+  return p
+}
+
+/** The significant digits read so far: the first nine in `high`, the rest in `low`. */
+let high = 0
+let low = 0
+let lowDigits = 0
+let lastDigit = 0
+
+/** Reads the digits from `i` into high / low; returns where they end. */
+function readDigits(text: string, i: number, end: number): number {
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c < ZERO || c > NINE) break
+    const digit = c - ZERO
+    if (high < 100_000_000) high = high * 10 + digit
+    else {
+      low = low * 10 + digit
+      lowDigits++
+    }
+    lastDigit = digit
+  }
+  return i
+}
+
+/**
+ * True when `text[from, end)` is certainly what `String(value)` prints, where
+ * `value` is `Number(text.slice(from, end))`; false when it is not, or when
+ * that is not decided here (see the top of this file).
+ */
+export function isPrintedAs(text: string, from: number, end: number, value: number): boolean {
+  const magnitude = Math.abs(value)
+  if (!(magnitude >= MIN_MAGNITUDE && magnitude <= MAX_MAGNITUDE)) return false
+  high = low = lowDigits = lastDigit = 0
+  let i = text.charCodeAt(from) === MINUS ? from + 1 : from
+  // k significant digits, and n as in s * 10^(n - k).
+  let k: number
+  let n: number
+  if (text.charCodeAt(i) === ZERO) {
+    // 0.000ddd: n = -(zeros after the point), at most five zeros.
+    if (text.charCodeAt(i + 1) !== POINT) return false
+    i += 2
+    const zerosFrom = i
+    while (text.charCodeAt(i) === ZERO) i++
+    n = zerosFrom - i
+    if (n <= -6) return false
+    const first = i
+    i = readDigits(text, i, end)
+    if (i !== end || i === first || lastDigit === 0) return false
+    k = end - first
+  } else {
+    const first = i
+    i = readDigits(text, i, end)
+    const integerDigits = i - first
+    if (integerDigits === 0) return false
+    if (i === end) {
+      // An integer of at most 21 digits; its trailing zeros are not significant (nor part of D).
+      if (integerDigits > 21) return false
+      let last = end - 1
+      while (text.charCodeAt(last) === ZERO) last--
+      n = integerDigits
+      k = last - first + 1
+      if (k >= 16 && k < integerDigits) {
+        // low holds the digits after the ninth, zeros included (at most 12 digits: exact).
+        const zeros = integerDigits - k
+        low /= 10 ** zeros
+        lowDigits -= zeros
+        lastDigit = low % 10
+      }
+    } else {
+      let fraction = 0
+      if (text.charCodeAt(i) === POINT) {
+        const fractionFrom = ++i
+        i = readDigits(text, i, end)
+        fraction = i - fractionFrom
+        if (fraction === 0 || lastDigit === 0) return false
+      }
+      k = integerDigits + fraction
+      if (i === end) {
+        // d.ddd with n = integerDigits <= 21 digits before the point.
+        if (integerDigits > 21) return false
+        n = integerDigits
+      } else {
+        // d[.ddd]e+m or d[.ddd]e-m: one digit before the point, an exponent JS would use.
+        if (integerDigits !== 1 || text.charCodeAt(i) !== LOWER_E) return false
+        const sign = text.charCodeAt(i + 1)
+        if (sign !== PLUS && sign !== MINUS) return false
+        i += 2
+        const exponentFrom = i
+        if (text.charCodeAt(i) === ZERO) return false
+        let exponent = 0
+        for (let c = text.charCodeAt(i); i < end && c >= ZERO && c <= NINE; c = text.charCodeAt(++i)) exponent = exponent * 10 + c - ZERO
+        if (i !== end || i === exponentFrom || i - exponentFrom > 3) return false
+        n = sign === PLUS ? 1 + exponent : 1 - exponent
+        if (n > -6 && n <= 21) return false
+      }
+    }
+  }
+  if (k <= 15) return true
+  if (k > 17) return false
+  return closestAndShortest(k, n - k, value)
+}
+
+/** 10^7 and 10^8, by how many digits `low` holds. */
+const LOW_SCALE = [0, 0, 0, 0, 0, 0, 0, 1e7, 1e8]
+
+/** Conditions (b) and (c) for the k = 16 or 17 digits just read (high, low), the text's value being D * 10^q. */
+function closestAndShortest(k: number, q: number, value: number): boolean {
+  // Within 1e-7 of a power of ten, neighbouring decimals may have another number of digits.
+  const top = Math.floor(high / 10)
+  if (top === 10_000_000 || top === 99_999_999) return false
+  const x = Math.abs(value)
+  bits[0] = x
+  const exponentBits = words[HIGH]! >>> 20
+  // A power of two: its rounding interval is narrower below than above.
+  if ((words[HIGH]! & 0xfffff) === 0 && words[LOW] === 0) return false
+  const p = power(-q)
+  const ph = p[0]!
+  const pl = p[1]!
+  const phUpper = p[2]!
+  const phLower = p[3]!
+  // y = x * 10^-q: the product with ph exactly (Dekker), plus x * pl.
+  const c = SPLIT * x
+  const xUpper = c - (c - x)
+  const xLower = x - xUpper
+  const product = x * ph
+  const productError = xUpper * phUpper - product + xUpper * phLower + xLower * phUpper + xLower * phLower
+  const yLow = productError + x * pl
+  // r = D - y, D = high * 10^lowDigits + low: high's part is exact (high * 5^8 < 2^53) and within
+  // a factor of two of product (so their difference is exact); the rest is small.
+  const r = high * LOW_SCALE[lowDigits]! - product + low - yLow
+  // (c): D is the nearest integer to y.
+  if (!(Math.abs(r) < 0.5 - MARGIN)) return false
+  // (b): half a unit in the last place of x is 2^(exponentBits - 1076), in units of the last digit.
+  words[HIGH] = (exponentBits - 53) << 20
+  words[LOW] = 0
+  const halfUlp = bits[0]! * ph * (1 + 1e-9) + MARGIN
+  // y lies t above the multiple of ten below D (t in (0.5, 9.5), as D does not end in 0) and 10 - t below the next.
+  const t = lastDigit - r
+  return t > halfUlp && 10 - t > halfUlp
+}
