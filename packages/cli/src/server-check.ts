@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises'
-import { redactUrl, type ServerConfig } from '@eht-influx-client/config'
+import { redactUrl, scrubSecrets, serverSecrets, type ServerConfig } from '@eht-influx-client/config'
 import { httpProbe, ProbeFailure, type ProbeResponse } from './http-probe.js'
 
 /** ok: verified; failed: the server is unreachable or refuses; unknown: the server cannot tell (no such API), not a failure. */
@@ -55,22 +55,11 @@ export async function checkServer(server: ServerConfig, signal?: AbortSignal): P
     if (result.outcome === 'failed' && result.step === 'ping') break
   }
   // A server may echo what it was sent (the Authorization header): no secret in what is printed.
-  const secrets = secretValues(server)
-  for (const step of report.steps) step.detail = scrub(step.detail, secrets)
-  if (report.version !== undefined) report.version = scrub(report.version, secrets)
+  const secrets = serverSecrets(server)
+  for (const step of report.steps) step.detail = scrubSecrets(step.detail, secrets)
+  if (report.version !== undefined) report.version = scrubSecrets(report.version, secrets)
   report.ok = report.steps.every((s) => s.outcome !== 'failed')
   return report
-}
-
-/** The server's token, password and the Basic credential made of them. */
-function secretValues(server: ServerConfig): string[] {
-  const values = [server.token?.reveal(), server.password?.reveal()].filter((v): v is string => v !== undefined && v !== '')
-  if (server.password !== undefined) values.push(Buffer.from(`${server.username ?? ''}:${server.password.reveal()}`).toString('base64'))
-  return values
-}
-
-function scrub(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('***'), text)
 }
 
 /** `Token <token>`; for v1 with a user, HTTP Basic; for v2 with a user (InfluxDB 1.8), `Token user:password`. */

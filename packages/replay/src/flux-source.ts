@@ -6,7 +6,7 @@ import { ExportDataError, ExportQueryError, ReplayAbortError } from './errors.js
 import type { ExportSource } from './export-source.js'
 import { fieldValue } from './field-value.js'
 import { fluxWindowQuery } from './flux.js'
-import { scrubSecrets, serverAgent, serverLabel } from './server-http.js'
+import { scrubServerSecrets, serverAgent, serverLabel } from './server-http.js'
 
 /** Annotated-CSV data types of `_value` and the field types they hold. */
 const VALUE_TYPES: Readonly<Record<string, FieldType>> = { double: 'float', long: 'integer', unsignedLong: 'unsigned', string: 'string', boolean: 'boolean' }
@@ -97,7 +97,7 @@ export class FluxSource implements ExportSource {
       const status = (error as { statusCode?: unknown }).statusCode
       const body = (error as { body?: unknown }).body
       const detail = typeof body === 'string' && body !== '' ? body.trim() : (error as Error).message
-      const message = `${this.label} could not run the Flux query (${query.replace(/\n\s*/g, ' ')}): ${scrubSecrets(detail, this.server)}`
+      const message = `${this.label} could not run the Flux query (${query.replace(/\n\s*/g, ' ')}): ${scrubServerSecrets(detail, this.server)}`
       throw new ExportQueryError(message, this.server.name, typeof status === 'number' ? status : undefined, { cause: error })
     }
     return [...points.values()]

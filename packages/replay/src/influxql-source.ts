@@ -6,7 +6,7 @@ import { isNumberText, parseJsonExact } from './exact-json.js'
 import type { ExportSource } from './export-source.js'
 import { fieldValue, numericType } from './field-value.js'
 import { databaseOf, selectWindow } from './influxql.js'
-import { bodyText, httpGet, responseLines, scrubSecrets, serverAgent, serverLabel, v1AuthHeaders } from './server-http.js'
+import { bodyText, httpGet, responseLines, scrubServerSecrets, serverAgent, serverLabel, v1AuthHeaders } from './server-http.js'
 
 interface Series {
   name: string
@@ -52,7 +52,7 @@ export class InfluxQLSource implements ExportSource {
     try {
       if (res.statusCode !== 200) {
         const text = await bodyText(res)
-        throw new ExportQueryError(`${this.label} answered HTTP ${res.statusCode} to the query ${q}: ${scrubSecrets(text.trim(), this.server)}`, this.server.name, res.statusCode)
+        throw new ExportQueryError(`${this.label} answered HTTP ${res.statusCode} to the query ${q}: ${scrubServerSecrets(text.trim(), this.server)}`, this.server.name, res.statusCode)
       }
       for await (const line of untilAborted(responseLines(res), signal, 'the export')) {
         let chunk: Chunk
@@ -62,7 +62,7 @@ export class InfluxQLSource implements ExportSource {
           throw new ExportDataError(`${this.label} sent an answer to ${q} that is not JSON: ${line.slice(0, 200)}`, this.server.name, { cause: error })
         }
         const error = chunk.error ?? chunk.results?.find((r) => r.error !== undefined)?.error
-        if (error !== undefined) throw new ExportQueryError(`${this.label} could not run the query ${q}: ${scrubSecrets(error, this.server)}`, this.server.name, res.statusCode)
+        if (error !== undefined) throw new ExportQueryError(`${this.label} could not run the query ${q}: ${scrubServerSecrets(error, this.server)}`, this.server.name, res.statusCode)
         for (const result of chunk.results ?? []) yield* result.series ?? []
       }
     } finally {

@@ -1,6 +1,6 @@
 import { Secret } from '@eht-influx-client/config'
 import { describe, expect, it } from 'vitest'
-import { responseLines, scrubSecrets, serverLabel, v1AuthHeaders } from './server-http.js'
+import { responseLines, scrubServerSecrets, serverLabel, v1AuthHeaders } from './server-http.js'
 
 async function collect(chunks: string[]): Promise<string[]> {
   const out: string[] = []
@@ -34,10 +34,10 @@ describe('v1AuthHeaders', () => {
   })
 })
 
-describe('scrubSecrets', () => {
+describe('scrubServerSecrets', () => {
   it('removes the token, the password and the Basic credential from a message', () => {
     const server = { token: new Secret('tok123'), username: 'eht', password: new Secret('pw456') }
     const basic = Buffer.from('eht:pw456').toString('base64')
-    expect(scrubSecrets(`a tok123 b pw456 c ${basic}`, server)).toBe('a *** b *** c ***')
+    expect(scrubServerSecrets(`a tok123 b pw456 c ${basic}`, server)).toBe('a *** b *** c ***')
   })
 })

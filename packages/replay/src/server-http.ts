@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import { rootCertificates } from 'node:tls'
-import type { ServerConfig } from '@eht-influx-client/config'
+import { scrubSecrets, serverSecrets, type ServerConfig } from '@eht-influx-client/config'
 import { ReplayOptionsError } from './errors.js'
 
 /** `server "name" (url)` with any user:password@ taken out of the URL, for messages. */
@@ -19,14 +19,8 @@ export function serverLabel(server: Pick<ServerConfig, 'name' | 'url'>): string 
   return `server "${server.name}" (${url})`
 }
 
-/** `text` with the server's token, password and Basic credential replaced by ***. */
-export function scrubSecrets(text: string, server: Pick<ServerConfig, 'token' | 'username' | 'password'>): string {
-  const secrets = [server.token?.reveal(), server.password?.reveal()]
-  if (server.password !== undefined) secrets.push(Buffer.from(`${server.username ?? ''}:${server.password.reveal()}`).toString('base64'))
-  let out = text
-  for (const secret of secrets) if (secret !== undefined && secret.length > 0) out = out.split(secret).join('***')
-  return out
-}
+/** `text` with the server's token, password and Basic credential replaced by *** (config's scrubSecrets). */
+export const scrubServerSecrets = (text: string, server: Pick<ServerConfig, 'token' | 'username' | 'password'>): string => scrubSecrets(text, serverSecrets(server))
 
 /** A keep-alive agent; for https, `ca_file` is added to Node's trusted roots (verification stays on). */
 export function serverAgent(server: ServerConfig): http.Agent {

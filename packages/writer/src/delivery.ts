@@ -1,4 +1,4 @@
-import type { EHTConfig, ServerConfig } from '@eht-influx-client/config'
+import { serverSecrets, type EHTConfig, type ServerConfig } from '@eht-influx-client/config'
 import type { InfluxRecord } from '@eht-influx-client/logfile'
 import { ClosedError, InvalidInputError, WriterConfigError } from './errors.js'
 import { ErrorsFile } from './errors-file.js'
@@ -10,7 +10,6 @@ import { PointCollector } from './point-collector.js'
 import { checkProfile } from './profile-guard.js'
 import { RetryPolicy } from './retry-policy.js'
 import { newStats, type ServerContext, type ServerStats } from './server-context.js'
-import { secretValues } from './secrets.js'
 import { Stopper } from './sleep.js'
 import { SpoolBudget } from './spool-budget.js'
 import { SpoolDrainer, type DrainOutcome } from './spool-drainer.js'
@@ -71,7 +70,7 @@ export class Delivery {
     checkProfile(config, servers)
     const budget = await SpoolBudget.measure(config.spool.dir, config.spool.maxSizeBytes)
     const errorsFile = new ErrorsFile(config.errors.errorsFile)
-    const hub = new EventHub(config.servers.flatMap(secretValues))
+    const hub = new EventHub(config.servers.flatMap(serverSecrets))
     const stopper = new Stopper()
     const paths = new Map<string, ServerPath>()
     for (const server of servers) {

@@ -1,4 +1,4 @@
-import { scrubSecrets } from './secrets.js'
+import { scrubSecrets } from '@eht-influx-client/config'
 import type { WriterError } from './errors.js'
 
 export interface DeliveredEvent {

@@ -3,11 +3,10 @@ import http from 'node:http'
 import https from 'node:https'
 import { rootCertificates } from 'node:tls'
 import { HttpError, InfluxDB, type Transport } from '@influxdata/influxdb-client'
-import type { ServerConfig } from '@eht-influx-client/config'
+import { scrubSecrets, serverSecrets, type ServerConfig } from '@eht-influx-client/config'
 import { WriterConfigError } from './errors.js'
 import { gzipBody, gzipLevel } from './gzip-body.js'
 import { retryAfterMs } from './retry-after.js'
-import { scrubSecrets, secretValues } from './secrets.js'
 import { describeServer } from './server-label.js'
 
 /** What one POST of a batch came to. */
@@ -124,7 +123,7 @@ export function createHttpSender(server: ServerConfig): HttpSender {
   const headers = { 'content-type': 'text/plain; charset=utf-8', ...authHeaders(server) }
   const gzipHeaders = { ...headers, 'content-encoding': 'gzip' }
   const label = describeServer(server)
-  const secrets = secretValues(server)
+  const secrets = serverSecrets(server)
   // A server may echo what it was sent: no secret leaves this function in a message.
   const clean = (outcome: SendOutcome): SendOutcome => (outcome.kind === 'ok' ? outcome : { ...outcome, message: scrubSecrets(outcome.message, secrets) })
 
