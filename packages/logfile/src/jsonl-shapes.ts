@@ -22,6 +22,13 @@ export interface Shape {
   tags: Record<string, string>
   /** From the quote that closes the time to the first field value. */
   prefix: string
+  /**
+   * The end of the prefix, from `,"fields":{` on, and where it starts in the
+   * prefix: the part before it is the text the shape was looked up by, so a
+   * line that found this shape holds that part already.
+   */
+  tail: string
+  tailFrom: number
   keys: string[]
   types: FieldType[]
   /** After each field value: up to the next value, or the closing `}}`. */
@@ -135,8 +142,11 @@ function valueOf(line: string, type: FieldType, name: string): FieldValue | unde
 /** `line` holds `text` at `from` (substring and ===: much faster than startsWith on long text). */
 export const holds = (line: string, from: number, text: string) => line.substring(from, from + text.length) === text
 
+/** The line's prefix is the shape's, for a shape that shapesOf() found for this line (which compared the part before the tail). */
+export const holdsPrefix = (line: string, timeEnd: number, shape: Shape): boolean => holds(line, timeEnd + shape.tailFrom, shape.tail)
+
 function matches(line: string, timeEnd: number, shape: Shape): InfluxRecord | undefined {
-  if (!holds(line, timeEnd, shape.prefix)) return undefined
+  if (!holdsPrefix(line, timeEnd, shape)) return undefined
   at = timeEnd + shape.prefix.length
   const { keys, types, after } = shape
   const fields: Record<string, FieldValue> = {}
@@ -151,7 +161,6 @@ function matches(line: string, timeEnd: number, shape: Shape): InfluxRecord | un
   return { measurement: shape.measurement, tags: { ...shape.tags }, fields, timestamp: 0n }
 }
 
-/** The shapes known for a measurement (most recent first), or undefined. */
 /** The shapes that may match a line (most recent first), from the text of its measurement and tags; undefined when none. */
 export function shapesOf(line: string, timeEnd: number): readonly Shape[] | undefined {
   const fieldsAt = line.indexOf(FIELDS_AT, timeEnd)
@@ -186,16 +195,18 @@ export function rememberShape(line: string, record: InfluxRecord, timeEnd: numbe
   if (new Set(keys).size !== keys.length) return // a repeated key: leave it to the scanner
   const tags: Record<string, string> = {}
   for (const [key, value] of Object.entries(record.tags)) tags[detached(key)] = detached(value)
+  const fieldsAt = line.indexOf(FIELDS_AT, timeEnd)
+  if (fieldsAt < 0 || fieldsAt > values[0]!) return
   const shape: Shape = {
     measurement: detached(record.measurement),
     tags,
     prefix: detached(line.slice(timeEnd, values[0])),
+    tail: detached(line.slice(fieldsAt, values[0])),
+    tailFrom: fieldsAt - timeEnd,
     keys,
     types: keys.map((key) => record.fields[key]!.type),
     after: keys.map((_, i) => detached(line.slice(values[2 * i + 1], i + 1 < keys.length ? values[2 * i + 2] : line.length))),
   }
-  const fieldsAt = line.indexOf(FIELDS_AT, timeEnd)
-  if (fieldsAt < 0) return
   const key = detached(line.slice(timeEnd, fieldsAt))
   let list = shapes.get(key)
   if (list === undefined) {
