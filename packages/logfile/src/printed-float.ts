@@ -27,14 +27,7 @@
 // compare, as before. False therefore means "not known to be printed as JS
 // prints it", never "certainly not".
 
-const ZERO = 0x30
-const NINE = 0x39
-const MINUS = 0x2d
-const PLUS = 0x2b
-const POINT = 0x2e
-const LOWER_E = 0x65
-
-const isDigit = (c: number): boolean => c >= ZERO && c <= NINE
+import { isDigit, LOWER_E, MINUS, NINE, PLUS, POINT, ZERO } from './number-chars.js'
 
 /** Veltkamp's constant for splitting a double into two 26-bit halves. */
 const SPLIT = 134217729

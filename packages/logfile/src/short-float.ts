@@ -10,17 +10,14 @@
 // digits, `d.ddd`, and `0.ddd` with at most five zeros after the point (JS
 // writes smaller numbers with an exponent). Everything else (an exponent, 16
 // or 17 digits, -0, a leading zero, a trailing zero after the point) returns
-// false and is checked by parsing and printing it.
+// false and goes to the check of printed-float.ts (one parse, no printing),
+// or, where that cannot decide, is parsed and printed.
 
-const ZERO = 0x30
-const NINE = 0x39
-const MINUS = 0x2d
-const POINT = 0x2e
+import { isDigit, MINUS, POINT, ZERO } from './number-chars.js'
+
 const MAX_DIGITS = 15
 const MAX_INTEGER_DIGITS = 21
 const MAX_LEADING_ZEROS = 5
-
-const isDigit = (c: number): boolean => c >= ZERO && c <= NINE
 
 /** True when `text[from, end)` is a float exactly as JS prints it, with at most 15 significant digits. */
 export function isShortPrintedFloat(text: string, from: number, end: number): boolean {
