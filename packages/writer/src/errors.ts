@@ -113,6 +113,22 @@ export class SpoolFullError extends WriterError {
   }
 }
 
+/**
+ * A drain of the spool stopped on a file operation (disk full, permissions, an
+ * I/O error): the points stay in the spool, and the drain is tried again later.
+ */
+export class SpoolDrainError extends WriterError {
+  override readonly name = 'SpoolDrainError'
+  override readonly code = 'SPOOL_DRAIN'
+  constructor(
+    message: string,
+    readonly server: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+  }
+}
+
 /** A line of a spool file that cannot be read back (torn by a crash): skipped; the logfile has the point. */
 export class SpoolLineError extends WriterError {
   override readonly name = 'SpoolLineError'

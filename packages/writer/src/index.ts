@@ -21,6 +21,7 @@ export {
   PointsRejectedError,
   ProfileGuardError,
   ServerRefusedError,
+  SpoolDrainError,
   SpoolFullError,
   SpoolLineError,
   WriterConfigError,

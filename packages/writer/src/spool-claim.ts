@@ -82,8 +82,9 @@ async function replaceFile(file: string, text: string): Promise<void> {
  */
 async function createLock(lock: string, text: string): Promise<boolean> {
   const temp = `${lock}.${randomUUID()}.tmp`
-  await fs.promises.writeFile(temp, text, { mode: 0o644 })
   try {
+    // Inside the try: a write cut short (disk full) leaves no temp file behind.
+    await fs.promises.writeFile(temp, text, { mode: 0o644 })
     await fs.promises.link(temp, lock)
     return true
   } catch (error) {

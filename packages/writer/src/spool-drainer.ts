@@ -2,7 +2,7 @@ import { encodeLineProtocol, readLogFile } from '@eht-influx-client/logfile'
 import fs from 'node:fs'
 import path from 'node:path'
 import { deliverBatch, UNSENT } from './deliver-batch.js'
-import { ServerRefusedError, SpoolLineError } from './errors.js'
+import { ServerRefusedError, SpoolDrainError, SpoolLineError } from './errors.js'
 import type { Outbox } from './outbox.js'
 import { recordRejected, retryHooks, type ServerContext } from './server-context.js'
 import { sleep, type Stopper } from './sleep.js'
@@ -74,7 +74,7 @@ export class SpoolDrainer {
     let failures = 0
     while (!this.stopper.stopped) {
       this.poked = false
-      const outcome = await this.drain()
+      const outcome = await this.drain().catch((error: unknown) => this.failedPass(error))
       if (this.stopper.stopped) return
       if (outcome.failed !== undefined) {
         failures++
@@ -100,6 +100,19 @@ export class SpoolDrainer {
         }
       })
     }
+  }
+
+  /**
+   * A background pass that stopped on a file operation (the disk full for the
+   * lock or progress file, a spool folder it may not read): reported, and tried
+   * again after a backoff like a server that does not answer. The spool is left
+   * as it is, so no point is lost, and the process goes on.
+   */
+  private failedPass(error: unknown): DrainOutcome {
+    const { server, hub, spool } = this.ctx
+    const message = `cannot drain the spool of server "${server.name}" in ${spool.dir}: ${(error as Error)?.message ?? String(error)}; its points stay in the spool, and the drain is tried again later`
+    hub.error({ server: server.name, points: 0, reason: message, error: new SpoolDrainError(message, server.name, { cause: error }) })
+    return { server: server.name, files: 0, remainingFiles: 0, delivered: 0, rejected: 0, badLines: 0, failed: message }
   }
 
   private async drainOnce(): Promise<DrainOutcome> {
