@@ -9,7 +9,7 @@ import { encodeJsonl } from './jsonl-encode.js'
 import { jsonlLineToLineProtocol, transcodeByShape } from './jsonl-to-lp.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import { readLogs } from './read-logs.js'
-import type { BadLine } from './read-log-file.js'
+import type { BadLine } from './read-types.js'
 import type { InfluxRecord } from './record.js'
 
 /** What the general path makes of a line: its line protocol, or the error message. */

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { BadLine } from './read-log-file.js'
+import type { BadLine } from './read-types.js'
 import { readLogFile } from './read-log-file.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))

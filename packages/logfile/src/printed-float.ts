@@ -28,12 +28,14 @@
 // prints it", never "certainly not".
 
 import { isDigit, LOWER_E, MINUS, NINE, PLUS, POINT, ZERO } from './number-chars.js'
+import { powerOfTen, SPLIT } from './power-of-ten.js'
 
-/** Veltkamp's constant for splitting a double into two 26-bit halves. */
-const SPLIT = 134217729
 /** Slack for rounding in the double-double arithmetic, in units of the last digit (the error is below 1e-13). */
 const MARGIN = 1e-6
-/** |x| outside [MIN_MAGNITUDE, MAX_MAGNITUDE]: not decided here (keeps every intermediate a normal double). */
+/**
+ * |x| outside [MIN_MAGNITUDE, MAX_MAGNITUDE]: not decided here. This keeps every
+ * intermediate a normal double, and 10^-q within powerOfTen()'s range (-235 to 266).
+ */
 const MIN_MAGNITUDE = 1e-250
 const MAX_MAGNITUDE = 1e250
 
@@ -42,44 +44,6 @@ const words = new Uint32Array(bits.buffer)
 /** Index of the word holding the sign, the exponent and the top of the mantissa. */
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
 const LOW = 1 - HIGH
-
-/** Powers of ten used so far, at index m + POWER_OFFSET (see power()). */
-const POWER_OFFSET = 300
-const powers: (Float64Array | undefined)[] = new Array(2 * POWER_OFFSET + 1).fill(undefined)
-
-/** 10^m as a double-double [high, low, high's upper half, high's lower half] (|m| <= 300), made when first needed. */
-function power(m: number): Float64Array {
-  let p = powers[m + POWER_OFFSET]
-  if (p !== undefined) return p
-  let high: number
-  let low: number
-  if (m >= 0) {
-    const exact = 10n ** BigInt(m)
-    high = Number(exact)
-    low = Number(exact - BigInt(high))
-  } else {
-    // high = mantissa * 2^-shift exactly; low = 10^m - high = (2^shift - mantissa * 10^-m) / (10^-m * 2^shift).
-    high = Number(`1e${m}`)
-    let shift = 0
-    let mantissa = high
-    while (!Number.isInteger(mantissa)) {
-      mantissa *= 2
-      shift++
-    }
-    const tens = 10n ** BigInt(-m)
-    const numerator = (1n << BigInt(shift)) - BigInt(mantissa) * tens
-    const denominator = tens << BigInt(shift)
-    // Scale so that the quotient keeps some 120 bits, then undo the scale in two steps (each a normal double).
-    const scale = Math.ceil(-m * Math.log2(10)) + 180
-    const quotient = Number((numerator << BigInt(scale)) / denominator)
-    low = quotient * 2 ** -Math.ceil(scale / 2) * 2 ** -Math.floor(scale / 2)
-  }
-  const c = SPLIT * high
-  const upper = c - (c - high)
-  p = Float64Array.of(high, low, upper, high - upper)
-  powers[m + POWER_OFFSET] = p
-  return p
-}
 
 /** The significant digits read so far: the first nine in `high`, the rest in `low`. */
 let high = 0
@@ -194,7 +158,7 @@ function closestAndShortest(k: number, q: number, value: number): boolean {
   const exponentBits = words[HIGH]! >>> 20
   // A power of two: its rounding interval is narrower below than above.
   if ((words[HIGH]! & 0xfffff) === 0 && words[LOW] === 0) return false
-  const p = power(-q)
+  const p = powerOfTen(-q)
   const ph = p[0]!
   const pl = p[1]!
   const phUpper = p[2]!

@@ -7,7 +7,7 @@ import { CsvEncoder } from './csv-encoder.js'
 import { LogReadError } from './errors.js'
 import { encodeJsonl } from './jsonl-encode.js'
 import { encodeLineProtocol } from './lp-encode.js'
-import type { BadLine } from './read-log-file.js'
+import type { BadLine } from './read-types.js'
 import { readLogs } from './read-logs.js'
 import type { InfluxRecord } from './record.js'
 

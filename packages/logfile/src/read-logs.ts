@@ -2,7 +2,9 @@ import { LogReadError } from './errors.js'
 import { listLogFiles } from './list-log-files.js'
 import { MinHeap } from './min-heap.js'
 import { itemTime } from './transcoded-item.js'
-import { defaultBadLineReporter, fileItems, newReadStats, type BadLine, type LogReader, type ReadItem, type ReadItemIterator, type ReadOptions, type ReadStats } from './read-log-file.js'
+import { defaultBadLineReporter } from './bad-line-reporter.js'
+import { fileItems } from './file-items.js'
+import { newReadStats, type BadLine, type LogReader, type ReadItem, type ReadItemIterator, type ReadOptions, type ReadStats } from './read-types.js'
 
 interface Cursor {
   order: number

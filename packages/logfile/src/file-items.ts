@@ -1,0 +1,205 @@
+import fs from 'node:fs'
+import { LogfileError, LogReadError } from './errors.js'
+import { formatFromPath, lineDecoder, type LineDecoder } from './formats.js'
+import { lineBatches, type LineBatch } from './line-source.js'
+import type { InfluxRecord } from './record.js'
+import type { BadLine, ReadItem, ReadItemIterator, ReadOptions, ReadStats } from './read-types.js'
+import { TORN_MARKER, TORN_REASON } from './torn-line.js'
+import { transcodeByShape } from './jsonl-to-lp.js'
+import { encodeLineProtocol } from './lp-encode.js'
+import { TranscodedItem } from './transcoded-item.js'
+
+async function* batchesOf(file: string, maxLineBytes: number | undefined): AsyncGenerator<LineBatch> {
+  try {
+    yield* lineBatches(file, { maxLineBytes })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).syscall !== 'open') throw error
+    // A file listed a moment ago may have been compressed since.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !file.endsWith('.gz') && fs.existsSync(`${file}.gz`)) {
+      yield* lineBatches(`${file}.gz`, { maxLineBytes })
+      return
+    }
+    throw new LogReadError(`cannot read ${file}: ${(error as Error).message}`, file, { cause: error })
+  }
+}
+
+/**
+ * The items of one file, counting into `stats` and reporting bad lines to
+ * `report`. Lines are read a chunk at a time and decoded one by one as items are
+ * asked for (so bad lines are reported and counted in file order, between the
+ * items around them); only the step to the next chunk is asynchronous.
+ */
+export class FileItems implements ReadItemIterator {
+  private decoder: LineDecoder | undefined
+  private readonly measurements: Set<string> | undefined
+  private readonly startOffset: number
+  private transcode = false
+  private batches: AsyncGenerator<LineBatch> | undefined
+  private batch: LineBatch | undefined
+  private index = 0
+  private lastLine = 0
+  private done = false
+  private reading: Promise<unknown> | undefined
+  /** An error met by ready(): the next next() reports it, as it would have. */
+  private failure: { error: unknown } | undefined
+
+  constructor(
+    private readonly file: string,
+    private readonly options: ReadOptions,
+    private readonly stats: ReadStats,
+    private readonly report: (bad: BadLine) => void,
+  ) {
+    this.measurements = options.measurements === undefined ? undefined : new Set(options.measurements)
+    this.startOffset = options.startOffset ?? 0
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  next(): Promise<IteratorResult<ReadItem>> {
+    // A call made while the next chunk is being read waits for it (calls are answered in order).
+    if (this.reading !== undefined) return this.reading.then(() => this.next())
+    if (this.failure !== undefined) {
+      const { error } = this.failure
+      this.failure = undefined
+      return Promise.resolve(this.stopped(error))
+    }
+    if (this.batch !== undefined) {
+      let item: ReadItem | undefined
+      try {
+        item = this.take(this.batch)
+      } catch (error) {
+        return Promise.resolve(this.stopped(error))
+      }
+      if (item !== undefined) return Promise.resolve({ value: item, done: false })
+    }
+    const reading = this.nextBatch().finally(() => (this.reading = undefined))
+    this.reading = reading
+    return reading
+  }
+
+  ready(): ReadItem | undefined {
+    if (this.reading !== undefined || this.failure !== undefined || this.batch === undefined) return undefined
+    try {
+      return this.take(this.batch)
+    } catch (error) {
+      this.failure = { error }
+      return undefined
+    }
+  }
+
+  async return(): Promise<IteratorResult<ReadItem>> {
+    this.failure = undefined
+    this.finish()
+    await this.batches?.return(undefined)
+    return { value: undefined, done: true }
+  }
+
+  private async nextBatch(): Promise<IteratorResult<ReadItem>> {
+    try {
+      for (;;) {
+        if (this.done) return { value: undefined, done: true }
+        if (this.batches === undefined) {
+          const format = this.options.format ?? formatFromPath(this.file)
+          if (format === undefined) throw new LogReadError(`cannot tell the format of ${this.file} from its extension (.jsonl, .csv, .lp, optionally .gz); pass options.format`, this.file)
+          this.decoder = lineDecoder(format)
+          this.transcode = format === 'jsonl' && this.options.lineProtocol === true
+          this.stats.files++
+          this.batches = batchesOf(this.file, this.options.maxLineBytes)
+        }
+        const next = await this.batches.next()
+        if (next.done === true) {
+          this.finish()
+          return { value: undefined, done: true }
+        }
+        this.batch = next.value
+        this.index = 0
+        const item = this.take(next.value)
+        if (item !== undefined) return { value: item, done: false }
+      }
+    } catch (error) {
+      if (LogReadError.isInstance(error)) {
+        this.finish()
+        throw error
+      }
+      return this.stopped(error)
+    }
+  }
+
+  /** The data itself is broken (corrupt or truncated gzip, I/O error): report it, keep what was read. */
+  private stopped(error: unknown): IteratorResult<ReadItem> {
+    this.finish()
+    void this.batches?.return(undefined)
+    this.bad(this.lastLine + 1, `reading stopped: ${(error as Error).message}`, '')
+    return { value: undefined, done: true }
+  }
+
+  private finish(): void {
+    this.done = true
+    this.batch = undefined
+  }
+
+  private bad(line: number, reason: string, text: string, column?: number): void {
+    this.stats.badLines++
+    this.report({ file: this.file, line, ...(column === undefined ? {} : { column }), reason, text: text.length > 4096 ? `${text.slice(0, 4093)}...` : text })
+  }
+
+  /** The next item of the batch (reporting the bad lines and counting the filtered records before it), or undefined once the batch is used up. */
+  private take(batch: LineBatch): ReadItem | undefined {
+    const { texts, ends, problems, first } = batch
+    const { since, until } = this.options
+    const measurements = this.measurements
+    while (this.index < texts.length) {
+      const i = this.index++
+      const text = texts[i]!
+      const line = first + i
+      const end = ends[i]!
+      const skip = end <= this.startOffset
+      this.lastLine = line
+      const problem = problems?.get(i) ?? (text.endsWith(TORN_MARKER) ? TORN_REASON : undefined)
+      if (problem !== undefined) {
+        if (!skip) this.bad(line, problem, text)
+        continue
+      }
+      if (this.transcode && !skip) {
+        const transcoded = transcodeByShape(text)
+        if (transcoded !== undefined) {
+          const item = new TranscodedItem(this.file, line, end, transcoded.lineProtocol, text, transcoded.time)
+          if ((measurements !== undefined && !measurements.has(transcoded.measurement)) || (since !== undefined && item.timestamp < since) || (until !== undefined && item.timestamp >= until)) {
+            this.stats.filtered++
+            continue
+          }
+          this.stats.records++
+          return item
+        }
+      }
+      let record: InfluxRecord | undefined
+      let lineProtocol: string | undefined
+      try {
+        record = this.decoder!.decode(text, line, skip)
+        if (record !== undefined && this.options.lineProtocol === true) lineProtocol = encodeLineProtocol(record)
+      } catch (error) {
+        if (!LogfileError.isInstance(error)) throw error
+        if (!skip) this.bad(line, error.message, text, (error as { column?: number }).column)
+        continue
+      }
+      if (record === undefined) continue
+      const t = record.timestamp
+      if ((since !== undefined && t < since) || (until !== undefined && t >= until) || (measurements !== undefined && !measurements.has(record.measurement))) {
+        this.stats.filtered++
+        continue
+      }
+      this.stats.records++
+      return lineProtocol === undefined ? { record, file: this.file, line, endOffset: end } : { record, file: this.file, line, endOffset: end, lineProtocol }
+    }
+    this.batch = undefined
+    return undefined
+  }
+}
+
+/** The items of one file (see `FileItems`); an unknown format or a file that cannot be opened rejects the first `next()` with `LogReadError`. */
+export function fileItems(file: string, options: ReadOptions, stats: ReadStats, report: (bad: BadLine) => void): FileItems {
+  return new FileItems(file, options, stats, report)
+}
+

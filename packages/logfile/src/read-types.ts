@@ -1,0 +1,73 @@
+import type { InfluxRecord, LogFormat } from './record.js'
+
+export interface ReadItem {
+  record: InfluxRecord
+  file: string
+  /** 1-based line number. */
+  line: number
+  /** Byte offset just after this line in the (decompressed) file: pass it as `startOffset` to resume after it. */
+  endOffset: number
+  /** With the `lineProtocol` option: the record as line protocol (`encodeLineProtocol(record)`). */
+  lineProtocol?: string
+}
+
+export interface BadLine {
+  file: string
+  line: number
+  /** LP and JSONL: 1-based character position; CSV: 1-based cell number. */
+  column?: number
+  reason: string
+  /** The line (at most 4096 characters of it). */
+  text: string
+}
+
+export interface ReadOptions {
+  /** Default: from the extension (`.jsonl`, `.csv`, `.lp`), `.gz` stripped. */
+  format?: LogFormat
+  /** Only records at or after this time (ns). */
+  since?: bigint
+  /** Only records before this time (ns, exclusive). */
+  until?: bigint
+  /** Only these measurements. */
+  measurements?: readonly string[]
+  /** Single file only: skip the lines ending at or before this byte offset (CSV annotation rows are still honoured). */
+  startOffset?: number
+  /** Called for each bad line, which is then skipped; default: the first 20 go to stderr (console.warn). */
+  onBadLine?: (bad: BadLine) => void
+  /** Longer lines are reported and skipped (default 16 MiB), so memory stays bounded. */
+  maxLineBytes?: number
+  /**
+   * Items also carry `lineProtocol`. JSONL lines of a shape seen before are
+   * transcoded straight to line protocol, and their `record` is only decoded if
+   * read (so it is cheapest not to read it).
+   */
+  lineProtocol?: boolean
+}
+
+export interface ReadStats {
+  files: number
+  records: number
+  badLines: number
+  /** Records left out by since / until / measurements. */
+  filtered: number
+}
+
+/**
+ * An iterator of read items that also hands out, without a promise, the items
+ * of the chunk already read: a loop over many items calls `ready()` first and
+ * `next()` only when it gives undefined. Order, counts and bad-line reports are
+ * the same as with `next()` alone.
+ */
+export interface ReadItemIterator extends AsyncIterableIterator<ReadItem> {
+  /** The next item when it is at hand; undefined when `next()` must be awaited (a chunk to read, or the end). */
+  ready(): ReadItem | undefined
+}
+
+/** Read results as an async iterable, plus counts that grow as it is read. */
+export interface LogReader extends AsyncIterable<ReadItem> {
+  readonly stats: ReadStats
+  [Symbol.asyncIterator](): ReadItemIterator
+}
+
+export const newReadStats = (): ReadStats => ({ files: 0, records: 0, badLines: 0, filtered: 0 })
+
