@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { EHTConfig, ServerConfig } from '@eht-influx-client/config'
-import { writeFileAtomic } from './atomic-write.js'
+import { writeFileAtomic } from '@eht-influx-client/logfile'
 import { CheckpointError } from './errors.js'
 
 /** How far one logfile was delivered: every line ending at or before `offset` (1-based `line`) is done. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { writeFileAtomic } from '@eht-influx-client/logfile'
 
 /** Claims held by drainers of this process: lock file -> token (a second drainer here must not take them). */
 const held = new Map<string, string>()
@@ -44,36 +45,6 @@ function stale(owner: LockOwner, lock: string): boolean {
   if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > 10_000
   if (owner.pid === process.pid) return held.get(lock) !== owner.token
   return !alive(owner.pid)
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await fs.promises.open(dir, 'r').catch(() => undefined)
-  try {
-    await handle?.sync()
-  } catch {
-    // some file systems cannot fsync a directory
-  } finally {
-    await handle?.close()
-  }
-}
-
-/** Writes `text` to `file` so that a crash leaves the old or the new content: temp file, fsync, rename, fsync the folder. */
-async function replaceFile(file: string, text: string): Promise<void> {
-  const temp = `${file}.${randomUUID()}.tmp`
-  const handle = await fs.promises.open(temp, 'w', 0o644)
-  try {
-    await handle.writeFile(text, 'utf8')
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
-    await fs.promises.rename(temp, file)
-  } catch (error) {
-    await fs.promises.rm(temp, { force: true })
-    throw error
-  }
-  await syncDir(path.dirname(file))
 }
 
 /**
@@ -185,7 +156,9 @@ export class SpoolClaim {
 
   /** Records that the server took every line ending at or before `offset`. */
   async advance(offset: number): Promise<void> {
-    await replaceFile(`${this.file}.progress`, `${JSON.stringify({ offset })}\n`)
+    // The temporary file is named `<file>.progress.<uuid>.tmp`, as removeProgressTemps() expects.
+    const progress = `${this.file}.progress`
+    await writeFileAtomic(progress, `${JSON.stringify({ offset })}\n`, { temp: `${progress}.${randomUUID()}.tmp` })
   }
 
   /** The file was drained and deleted: removes its progress, then the lock. */

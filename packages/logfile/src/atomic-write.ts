@@ -17,15 +17,26 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+export interface AtomicWriteOptions {
+  /**
+   * The temporary file's path, in the same directory (default
+   * `.<name>.<pid>.<n>.tmp` beside `file`): for a caller that finds leftovers
+   * of a crash by their names.
+   */
+  temp?: string
+}
+
 /**
  * Replaces `file` with `text` so that a reader (or a crash at any moment) sees
  * either the old content or the new one, never a mix: write a temporary file
- * beside it, fsync it, rename it over `file`, fsync the directory.
+ * beside it, fsync it, rename it over `file`, fsync the directory. Creates the
+ * directory when missing. A failed directory fsync is an error, except where
+ * the file system cannot fsync a directory at all.
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, text: string, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file)
   await fs.promises.mkdir(dir, { recursive: true })
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${sequence++}.tmp`)
+  const temp = options.temp ?? path.join(dir, `.${path.basename(file)}.${process.pid}.${sequence++}.tmp`)
   const handle = await fs.promises.open(temp, 'w', 0o644)
   try {
     await handle.writeFile(text, 'utf8')

@@ -1,10 +1,18 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { removeTempDirs, tempDir } from '../test/support.js'
+import os from 'node:os'
 import { writeFileAtomic } from './atomic-write.js'
 
-afterEach(removeTempDirs)
+const dirs: string[] = []
+const tempDir = (): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-atomic-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+})
 
 describe('writeFileAtomic', () => {
   it('creates missing directories and replaces the content without leaving temporary files', async () => {
@@ -22,6 +30,16 @@ describe('writeFileAtomic', () => {
     fs.mkdirSync(file) // a directory in the way: rename over it fails
     await expect(writeFileAtomic(file, 'x')).rejects.toThrow()
     expect(fs.readdirSync(dir)).toEqual(['state.json'])
+  })
+
+  it('writes through the temporary file it is given, and leaves none behind', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'spool.lp.progress')
+    const temp = `${file}.0123.tmp`
+    fs.writeFileSync(temp, 'left by a crash')
+    await writeFileAtomic(file, '{"offset":42}\n', { temp })
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"offset":42}\n')
+    expect(fs.readdirSync(dir)).toEqual(['spool.lp.progress'])
   })
 
   it('lets concurrent writers each leave a whole file, never a mix', async () => {
