@@ -20,12 +20,11 @@ export const MEASUREMENT_AT = '","measurement":"'
 export interface Shape {
   measurement: string
   tags: Record<string, string>
-  /** From the quote that closes the time to the first field value. */
-  prefix: string
   /**
-   * The end of the prefix, from `,"fields":{` on, and where it starts in the
-   * prefix: the part before it is the text the shape was looked up by, so a
-   * line that found this shape holds that part already.
+   * The end of the text from the quote that closes the time to the first field
+   * value, from `,"fields":{` on, and how far after that quote it starts: the
+   * part before it is the text the shape was looked up by, so a line that found
+   * this shape holds that part already.
    */
   tail: string
   tailFrom: number
@@ -142,12 +141,18 @@ function valueOf(line: string, type: FieldType, name: string): FieldValue | unde
 /** `line` holds `text` at `from` (substring and ===: much faster than startsWith on long text). */
 export const holds = (line: string, from: number, text: string) => line.substring(from, from + text.length) === text
 
-/** The line's prefix is the shape's, for a shape that shapesOf() found for this line (which compared the part before the tail). */
-export const holdsPrefix = (line: string, timeEnd: number, shape: Shape): boolean => holds(line, timeEnd + shape.tailFrom, shape.tail)
+/**
+ * Where the first field value starts, for a shape that shapesOf() found for this
+ * line (which compared the text before the shape's tail); -1 when the rest differs.
+ */
+export function firstValueAt(line: string, timeEnd: number, shape: Shape): number {
+  const from = timeEnd + shape.tailFrom
+  return holds(line, from, shape.tail) ? from + shape.tail.length : -1
+}
 
 function matches(line: string, timeEnd: number, shape: Shape): InfluxRecord | undefined {
-  if (!holdsPrefix(line, timeEnd, shape)) return undefined
-  at = timeEnd + shape.prefix.length
+  at = firstValueAt(line, timeEnd, shape)
+  if (at < 0) return undefined
   const { keys, types, after } = shape
   const fields: Record<string, FieldValue> = {}
   for (let i = 0; i < keys.length; i++) {
@@ -200,7 +205,6 @@ export function rememberShape(line: string, record: InfluxRecord, timeEnd: numbe
   const shape: Shape = {
     measurement: detached(record.measurement),
     tags,
-    prefix: detached(line.slice(timeEnd, values[0])),
     tail: detached(line.slice(fieldsAt, values[0])),
     tailFrom: fieldsAt - timeEnd,
     keys,

@@ -11,7 +11,7 @@ import { encodeLineProtocol } from './lp-encode.js'
 import { isPrintedAs } from './printed-float.js'
 import { isShortPrintedFloat } from './short-float.js'
 import { escapeKey, escapeMeasurement } from './lp-escape.js'
-import { closingQuote, holds, holdsPrefix, JSON_NUMBER, MEASUREMENT_AT, numberEnd, shapesOf, TIME_START, type Shape } from './jsonl-shapes.js'
+import { closingQuote, firstValueAt, holds, JSON_NUMBER, MEASUREMENT_AT, numberEnd, shapesOf, TIME_START, type Shape } from './jsonl-shapes.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX } from './record.js'
 
 /** A JSONL line as line protocol, with what the reader's filters need. */
@@ -138,8 +138,8 @@ function valueText(line: string, type: Shape['types'][number]): string | undefin
 }
 
 function spliced(line: string, timeEnd: number, shape: Shape, lp: LpShape, time: string): string | undefined {
-  if (!holdsPrefix(line, timeEnd, shape)) return undefined
-  at = timeEnd + shape.prefix.length
+  at = firstValueAt(line, timeEnd, shape)
+  if (at < 0) return undefined
   const { types, after } = shape
   for (let i = 0; i < types.length; i++) {
     const text = valueText(line, types[i]!)
