@@ -8,8 +8,7 @@
 // same way with the same reason.
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
-import { isPrintedAs } from './printed-float.js'
-import { isShortPrintedFloat } from './short-float.js'
+import { isPrintedFloat } from './printed-float.js'
 import { escapeKey, escapeMeasurement } from './lp-escape.js'
 import { closingQuote, firstValueAt, holds, JSON_NUMBER, MEASUREMENT_AT, numberEnd, shapesOf, TIME_START, type Shape } from './jsonl-shapes.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX } from './record.js'
@@ -88,16 +87,12 @@ function valueText(line: string, type: Shape['types'][number]): string | undefin
       if (c !== 0x2d && (c < 0x30 || c > 0x39)) return undefined
       const end = numberEnd(line, at)
       const text = line.slice(at, end)
-      if (isShortPrintedFloat(line, at, end)) {
+      // Short plain floats by their characters, most others (16-17 digits) with one parse: no printing.
+      if (isPrintedFloat(line, at, end, text)) {
         at = end
         return text
       }
       const value = Number(text)
-      // Most other floats a station logs (16-17 digits) are decided without printing the number.
-      if (isPrintedAs(line, at, end, value)) {
-        at = end
-        return text
-      }
       const printed = String(value)
       // Equal: the text is a finite number as JS prints it (so valid JSON); else check it as JSON.
       if (printed !== text && (!JSON_NUMBER.test(text) || !Number.isFinite(value))) return undefined

@@ -138,6 +138,8 @@ describe('isPrintedAs', () => {
       ['0.10000000000000001', '0.1'],
       ['0.30000000000000003', '0.30000000000000004'],
       ['8.4147098480789640e-8', '8.414709848078964e-8'],
+      // Short, but below the normal doubles, where two short decimals can share a double: printed again.
+      ['3e-324', '5e-324'],
     ] as const) {
       // Twice each, so the second goes through the shape already known.
       for (let i = 0; i < 2; i++) expect(jsonlLineToLineProtocol(line(text))).toBe(`m,s=Kp v=${lp} 1617672549204824064`)

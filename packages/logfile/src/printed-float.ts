@@ -25,7 +25,8 @@
 // rounding interval is lopsided; magnitudes beyond 1e+/-250; a text within
 // 1e-7 of a power of ten), returns false, and the caller prints the number to
 // compare, as before. False therefore means "not known to be printed as JS
-// prints it", never "certainly not".
+// prints it", never "certainly not". A plain float (no exponent) of at most 15
+// digits needs no parse at all: its layout alone decides (isShortPrintedFloat).
 
 import { isDigit, LOWER_E, MINUS, NINE, PLUS, POINT, ZERO } from './number-chars.js'
 import { powerOfTen, SPLIT } from './power-of-ten.js'
@@ -67,82 +68,125 @@ function readDigits(text: string, i: number, end: number): number {
   return i
 }
 
+/** Set by readLayout(): n as in s * 10^(n - k), and whether the text is in exponent form. */
+let n = 0
+let exponential = false
+
+/**
+ * k, the number of significant digits, when `text[from, end)` is laid out as
+ * JS prints a number of k digits (condition (a)); -1 when it is not. Reads the
+ * digits into high / low and sets n and exponential. It does not read "0".
+ */
+function readLayout(text: string, from: number, end: number): number {
+  high = low = lowDigits = lastDigit = 0
+  exponential = false
+  let i = text.charCodeAt(from) === MINUS ? from + 1 : from
+  if (text.charCodeAt(i) === ZERO) {
+    // 0.000ddd: n = -(zeros after the point), at most five zeros.
+    if (text.charCodeAt(i + 1) !== POINT) return -1
+    i += 2
+    const zerosFrom = i
+    while (text.charCodeAt(i) === ZERO) i++
+    n = zerosFrom - i
+    if (n <= -6) return -1
+    const first = i
+    i = readDigits(text, i, end)
+    if (i !== end || i === first || lastDigit === 0) return -1
+    return end - first
+  }
+  const first = i
+  i = readDigits(text, i, end)
+  const integerDigits = i - first
+  if (integerDigits === 0) return -1
+  if (i === end) {
+    // An integer of at most 21 digits; its trailing zeros are not significant (nor part of D).
+    if (integerDigits > 21) return -1
+    let last = end - 1
+    while (text.charCodeAt(last) === ZERO) last--
+    n = integerDigits
+    const k = last - first + 1
+    if (k >= 16 && k < integerDigits) {
+      // low holds the digits after the ninth, zeros included (at most 12 digits: exact).
+      const zeros = integerDigits - k
+      low /= 10 ** zeros
+      lowDigits -= zeros
+      lastDigit = low % 10
+    }
+    return k
+  }
+  let fraction = 0
+  if (text.charCodeAt(i) === POINT) {
+    const fractionFrom = ++i
+    i = readDigits(text, i, end)
+    fraction = i - fractionFrom
+    if (fraction === 0 || lastDigit === 0) return -1
+  }
+  if (i === end) {
+    // d.ddd with n = integerDigits <= 21 digits before the point.
+    if (integerDigits > 21) return -1
+    n = integerDigits
+    return integerDigits + fraction
+  }
+  // d[.ddd]e+m or d[.ddd]e-m: one digit before the point, an exponent JS would use.
+  if (integerDigits !== 1 || text.charCodeAt(i) !== LOWER_E) return -1
+  const sign = text.charCodeAt(i + 1)
+  if (sign !== PLUS && sign !== MINUS) return -1
+  i += 2
+  const exponentFrom = i
+  if (text.charCodeAt(i) === ZERO) return -1
+  let exponent = 0
+  for (let c = text.charCodeAt(i); i < end && c >= ZERO && c <= NINE; c = text.charCodeAt(++i)) exponent = exponent * 10 + c - ZERO
+  if (i !== end || i === exponentFrom || i - exponentFrom > 3) return -1
+  n = sign === PLUS ? 1 + exponent : 1 - exponent
+  if (n > -6 && n <= 21) return -1
+  exponential = true
+  return 1 + fraction
+}
+
+/** `text[from, end)` is "0" (JS prints -0 as "0" too, so "-0" is not). */
+const isZero = (text: string, from: number, end: number): boolean => end === from + 1 && text.charCodeAt(from) === ZERO
+
+/** Conditions (b) and (c) for the k digits readLayout() just read, x being their value. */
+function decided(k: number, value: number): boolean {
+  const magnitude = Math.abs(value)
+  if (!(magnitude >= MIN_MAGNITUDE && magnitude <= MAX_MAGNITUDE) || k > 17) return false
+  return k <= 15 || closestAndShortest(k, n - k, value)
+}
+
 /**
  * True when `text[from, end)` is certainly what `String(value)` prints, where
  * `value` is `Number(text.slice(from, end))`; false when it is not, or when
  * that is not decided here (see the top of this file).
  */
 export function isPrintedAs(text: string, from: number, end: number, value: number): boolean {
-  const magnitude = Math.abs(value)
-  if (!(magnitude >= MIN_MAGNITUDE && magnitude <= MAX_MAGNITUDE)) return false
-  high = low = lowDigits = lastDigit = 0
-  let i = text.charCodeAt(from) === MINUS ? from + 1 : from
-  // k significant digits, and n as in s * 10^(n - k).
-  let k: number
-  let n: number
-  if (text.charCodeAt(i) === ZERO) {
-    // 0.000ddd: n = -(zeros after the point), at most five zeros.
-    if (text.charCodeAt(i + 1) !== POINT) return false
-    i += 2
-    const zerosFrom = i
-    while (text.charCodeAt(i) === ZERO) i++
-    n = zerosFrom - i
-    if (n <= -6) return false
-    const first = i
-    i = readDigits(text, i, end)
-    if (i !== end || i === first || lastDigit === 0) return false
-    k = end - first
-  } else {
-    const first = i
-    i = readDigits(text, i, end)
-    const integerDigits = i - first
-    if (integerDigits === 0) return false
-    if (i === end) {
-      // An integer of at most 21 digits; its trailing zeros are not significant (nor part of D).
-      if (integerDigits > 21) return false
-      let last = end - 1
-      while (text.charCodeAt(last) === ZERO) last--
-      n = integerDigits
-      k = last - first + 1
-      if (k >= 16 && k < integerDigits) {
-        // low holds the digits after the ninth, zeros included (at most 12 digits: exact).
-        const zeros = integerDigits - k
-        low /= 10 ** zeros
-        lowDigits -= zeros
-        lastDigit = low % 10
-      }
-    } else {
-      let fraction = 0
-      if (text.charCodeAt(i) === POINT) {
-        const fractionFrom = ++i
-        i = readDigits(text, i, end)
-        fraction = i - fractionFrom
-        if (fraction === 0 || lastDigit === 0) return false
-      }
-      k = integerDigits + fraction
-      if (i === end) {
-        // d.ddd with n = integerDigits <= 21 digits before the point.
-        if (integerDigits > 21) return false
-        n = integerDigits
-      } else {
-        // d[.ddd]e+m or d[.ddd]e-m: one digit before the point, an exponent JS would use.
-        if (integerDigits !== 1 || text.charCodeAt(i) !== LOWER_E) return false
-        const sign = text.charCodeAt(i + 1)
-        if (sign !== PLUS && sign !== MINUS) return false
-        i += 2
-        const exponentFrom = i
-        if (text.charCodeAt(i) === ZERO) return false
-        let exponent = 0
-        for (let c = text.charCodeAt(i); i < end && c >= ZERO && c <= NINE; c = text.charCodeAt(++i)) exponent = exponent * 10 + c - ZERO
-        if (i !== end || i === exponentFrom || i - exponentFrom > 3) return false
-        n = sign === PLUS ? 1 + exponent : 1 - exponent
-        if (n > -6 && n <= 21) return false
-      }
-    }
-  }
-  if (k <= 15) return true
-  if (k > 17) return false
-  return closestAndShortest(k, n - k, value)
+  const k = readLayout(text, from, end)
+  return k > 0 && decided(k, value)
+}
+
+/**
+ * True when `text[from, end)` is a plain float (no exponent) of at most 15
+ * significant digits exactly as JS prints it, found by its characters alone,
+ * without parsing it: plain layouts hold numbers from 1e-6 to 1e21, where any
+ * decimal of at most 15 digits is the only one of its length or shorter that
+ * gives its double, so (b) and (c) hold.
+ */
+export function isShortPrintedFloat(text: string, from: number, end: number): boolean {
+  if (isZero(text, from, end)) return true
+  const k = readLayout(text, from, end)
+  return k > 0 && k <= 15 && !exponential
+}
+
+/**
+ * True when `text[from, end)` (its characters are `slice`) is certainly what
+ * String(Number(slice)) prints: a plain float of at most 15 digits by its
+ * characters alone, any other with one parse and the check above. The layout
+ * is read once for both.
+ */
+export function isPrintedFloat(text: string, from: number, end: number, slice: string): boolean {
+  if (isZero(text, from, end)) return true
+  const k = readLayout(text, from, end)
+  if (k <= 0) return false
+  return (k <= 15 && !exponential) || decided(k, Number(slice))
 }
 
 /** 10^7 and 10^8, by how many digits `low` holds. */

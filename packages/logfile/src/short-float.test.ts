@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isShortPrintedFloat } from './short-float.js'
+import { isShortPrintedFloat } from './printed-float.js'
 import { jsonlLineToLineProtocol } from './jsonl-to-lp.js'
 
 const short = (text: string): boolean => isShortPrintedFloat(`[${text}]`, 1, text.length + 1)
