@@ -41,7 +41,7 @@ async function child(configFile, input) {
 
 /**
  * Only what logfile does for a replay: read the JSONL and make line protocol, as
- * replay does (mode 'transcode': the reader's lineProtocol option) or through
+ * replay does (mode 'transcode': the reader's lineProtocol option, runs and items) or through
  * records (mode 'records': decode, then encodeLineProtocol); prints its CPU seconds.
  */
 async function childRead(input, mode) {
@@ -49,7 +49,24 @@ async function childRead(input, mode) {
   const cpu = process.cpuUsage()
   let bytes = 0
   if (mode === 'records') for await (const item of readLogs(input)) bytes += encodeLineProtocol(item.record).length
-  else for await (const item of readLogs(input, { lineProtocol: true })) bytes += item.lineProtocol.length
+  else {
+    // As replay reads: runs of points transcoded from the bytes read where there are, items elsewhere.
+    const items = readLogs(input, { lineProtocol: true })[Symbol.asyncIterator]()
+    for (;;) {
+      const run = items.readyRun()
+      if (run !== undefined) {
+        bytes += run.text.length - run.count
+        continue
+      }
+      let item = items.ready()
+      if (item === undefined) {
+        const next = await items.next()
+        if (next.done === true) break
+        item = next.value
+      }
+      bytes += item.lineProtocol.length
+    }
+  }
   const used = process.cpuUsage(cpu)
   process.stdout.write(`${JSON.stringify({ cpuSeconds: (used.user + used.system) / 1e6, bytes })}\n`)
 }

@@ -8,6 +8,8 @@ import { TORN_MARKER, TORN_REASON } from './torn-line.js'
 import { transcodeByShape } from './jsonl-to-lp.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import { TranscodedItem } from './transcoded-item.js'
+import { FILTERED, type ByteFilter } from './jsonl-bytes-to-lp.js'
+import { RunBuilder, type LineProtocolRun } from './line-protocol-run.js'
 
 async function* batchesOf(file: string, maxLineBytes: number | undefined): AsyncGenerator<LineBatch> {
   try {
@@ -42,6 +44,8 @@ export class FileItems implements ReadItemIterator {
   private reading: Promise<unknown> | undefined
   /** An error met by ready(): the next next() reports it, as it would have. */
   private failure: { error: unknown } | undefined
+  private readonly byteFilter: ByteFilter | undefined
+  private runs: RunBuilder | undefined
 
   constructor(
     private readonly file: string,
@@ -51,6 +55,10 @@ export class FileItems implements ReadItemIterator {
   ) {
     this.measurements = options.measurements === undefined ? undefined : new Set(options.measurements)
     this.startOffset = options.startOffset ?? 0
+    const { since, until } = options
+    if (this.measurements !== undefined || since !== undefined || until !== undefined) {
+      this.byteFilter = { measurements: this.measurements, since: since?.toString(), until: until?.toString(), before: undefined }
+    }
   }
 
   [Symbol.asyncIterator](): this {
@@ -87,6 +95,39 @@ export class FileItems implements ReadItemIterator {
       this.failure = { error }
       return undefined
     }
+  }
+
+  /**
+   * The next points of the chunk already read as one run of line protocol, when
+   * they can be transcoded from its bytes (JSONL with `lineProtocol`, lines of
+   * a shape read before, ASCII), and (with `before`) earlier than that time;
+   * undefined when the next item must come from ready() or next(). Counts and
+   * order are as item by item.
+   */
+  readyRun(before?: bigint): LineProtocolRun | undefined {
+    const batch = this.batch
+    if (!this.transcode || this.reading !== undefined || this.failure !== undefined || batch === undefined || batch.body === undefined) return undefined
+    const { body, ends, problems, first } = batch
+    const bodyFirst = batch.bodyFirst!
+    const bodyOffset = batch.bodyOffset!
+    const runs = (this.runs ??= new RunBuilder(this.file))
+    runs.reset()
+    const filter = before === undefined ? this.byteFilter : { measurements: this.measurements, since: this.options.since?.toString(), until: this.options.until?.toString(), before: before.toString() }
+    while (this.index < ends.length) {
+      const i = this.index
+      const end = ends[i]!
+      if (i < bodyFirst || problems?.has(i) === true || end <= this.startOffset) break
+      const s = i === bodyFirst ? 0 : ends[i - 1]! - bodyOffset
+      let e = end - bodyOffset - 1
+      if (e > s && body.bytes[e - 1] === 13) e--
+      const added = runs.add(body, s, e, filter, first + i, end)
+      if (added < 0 && added !== FILTERED) break
+      this.index++
+      this.lastLine = first + i
+      if (added === FILTERED) this.stats.filtered++
+      else this.stats.records++
+    }
+    return runs.count === 0 ? undefined : runs.run()
   }
 
   async return(): Promise<IteratorResult<ReadItem>> {

@@ -40,7 +40,7 @@ export interface Shape {
 // many tag sets keeps one shape per set), at most SHAPES_PER_KEY field layouts each.
 const MAX_KEYS = 4096
 const SHAPES_PER_KEY = 4
-const FIELDS_AT = ',"fields":{'
+export const FIELDS_AT = ',"fields":{'
 /**
  * By the text of the measurement and tags, from the quote that closes the time
  * up to `,"fields":{`. Looking a slice of the line up costs less than hashing

@@ -4,13 +4,13 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { mutateLine } from '../test/fixtures/mutate-line.js'
 import { prng, randomRecords } from '../test/fixtures/random-records.js'
+import { stationRecords, T } from '../test/fixtures/station-records.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeJsonl } from './jsonl-encode.js'
 import { jsonlLineToLineProtocol, transcodeByShape } from './jsonl-to-lp.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import { readLogs } from './read-logs.js'
 import type { BadLine } from './read-types.js'
-import type { InfluxRecord } from './record.js'
 
 /** What the general path makes of a line: its line protocol, or the error message. */
 function reference(line: string): string {
@@ -27,20 +27,6 @@ function transcoded(line: string): string {
   } catch (error) {
     return `error: ${(error as Error).message}`
   }
-}
-
-const T = 1617672549204824064n
-/** Few shapes, many lines each: the shape cache is hit. Tags and keys needing LP escapes, fields out of sorted order, empty tag values. */
-function stationRecords(count: number): InfluxRecord[] {
-  const random = prng(5)
-  const texts = ['clear', 'gusty, "cold"', 'back\\slash', 'tab\there', 'snow ☃ 🔭', '', 'a=b c,d', '{"i":"1"}']
-  return Array.from({ length: count }, (_, i): InfluxRecord => {
-    const timestamp = T + BigInt(i) * 1_000_003n
-    const floats = [0, -0, 1e21, 1e-7, 123.456, -8.414709848078964e-8, 0.1, 2 ** 53 + 2, (random() - 0.5) * 10 ** Math.floor(random() * 40 - 20)]
-    if (i % 3 === 0) return { measurement: 'pps offset,x', tags: { 'st ation': `K=p ${i % 4}`, empty: '', a: 'x' }, fields: { zeta: { type: 'integer', value: BigInt(Math.round((random() - 0.5) * 2 ** 40)) * (i % 5 === 0 ? 10n ** 6n : 1n) }, alpha: { type: 'boolean', value: random() < 0.5 }, 'm id': { type: 'float', value: floats[i % floats.length]! } }, timestamp }
-    if (i % 3 === 1) return { measurement: 'maser', tags: { station: 'Kp' }, fields: { big: { type: 'integer', value: i % 2 === 0 ? 2n ** 63n - 1n - BigInt(i) : -(2n ** 63n) + BigInt(i) }, u: { type: 'unsigned', value: 2n ** 64n - 1n - BigInt(i) } }, timestamp: i % 4 === 1 ? -timestamp : timestamp }
-    return { measurement: 'weather', tags: {}, fields: { summary: { type: 'string', value: texts[i % texts.length]! }, é: { type: 'float', value: i } }, timestamp }
-  })
 }
 
 describe('jsonlLineToLineProtocol', () => {

@@ -10,7 +10,9 @@ import { decodeJsonl } from './jsonl-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import { isPrintedFloat } from './printed-float.js'
 import { escapeKey, escapeMeasurement } from './lp-escape.js'
-import { closingQuote, firstValueAt, holds, JSON_NUMBER, MEASUREMENT_AT, numberEnd, shapesOf, TIME_START, type Shape } from './jsonl-shapes.js'
+import { closingQuote, FIELDS_AT, firstValueAt, holds, JSON_NUMBER, MEASUREMENT_AT, numberEnd, shapesOf, TIME_START, type Shape } from './jsonl-shapes.js'
+import { decimalLimits, type DecimalLimits } from './decimal-limits.js'
+import { addByteShape } from './jsonl-byte-shapes.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX } from './record.js'
 
 /** A JSONL line as line protocol, with what the reader's filters need. */
@@ -45,22 +47,15 @@ function lpShape(shape: Shape): LpShape {
   return { head: `${head} `, order, keys: order.map((i, j) => `${j === 0 ? '' : ','}${escapeKey(shape.keys[i]!)}=`), checked: false }
 }
 
-/** Decimal limits as text: for digit strings of equal length, string order is numeric order. */
-interface Limits {
-  /** Digits of the lowest value without its minus sign ('' when the lowest is 0). */
-  min: string
-  max: string
-}
-const limitsOf = (min: bigint, max: bigint): Limits => ({ min: min < 0n ? (-min).toString() : '', max: max.toString() })
-const INT64 = limitsOf(INT64_MIN, INT64_MAX)
-const UINT64 = limitsOf(0n, UINT64_MAX)
-const TIMESTAMP = limitsOf(TIMESTAMP_MIN, TIMESTAMP_MAX)
+const INT64 = decimalLimits(INT64_MIN, INT64_MAX)
+const UINT64 = decimalLimits(0n, UINT64_MAX)
+const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
 
 /**
  * The end of the decimal integer at `from` as INTEGER (signed) or UNSIGNED matches it
  * and BigInt prints it (no leading zero, not -0), inside `limits`; -1 when it is not one.
  */
-function integerEnd(line: string, from: number, signed: boolean, limits: Limits): number {
+function integerEnd(line: string, from: number, signed: boolean, limits: DecimalLimits): number {
   let start = from
   if (signed && line.charCodeAt(start) === 0x2d) start++
   let end = start
@@ -180,6 +175,7 @@ export function transcodeByShape(line: string): TranscodedLine | undefined {
         return undefined
       }
       lp.checked = true
+      addByteShape(line.slice(timeEnd, line.indexOf(FIELDS_AT, timeEnd)), shape, lp)
     }
     return { lineProtocol, measurement: shape.measurement, time }
   }

@@ -3,6 +3,8 @@ import fs from 'node:fs'
 import { pipeline } from 'node:stream'
 import type { Readable } from 'node:stream'
 import zlib from 'node:zlib'
+import { viewOf } from './byte-view.js'
+import type { ByteText } from './jsonl-bytes-to-lp.js'
 
 /** Lines of one chunk of a file: `texts[i]` (without `\n` or `\r\n`) ends at byte `ends[i]` and is line `first + i`. */
 export interface LineBatch {
@@ -11,6 +13,14 @@ export interface LineBatch {
   ends: number[]
   /** Why a line could not be taken as it is (too long, no final newline); index -> reason. */
   problems?: Map<number, string>
+  /**
+   * When the lines from `bodyFirst` on are all ASCII: their bytes, each line with
+   * its `\n` (line `bodyFirst + j` ends at byte `ends[bodyFirst + j] - bodyOffset`),
+   * for readers that work on bytes (jsonl-bytes-to-lp.ts), and the same as text.
+   */
+  body?: ByteText
+  bodyFirst?: number
+  bodyOffset?: number
 }
 
 export interface LineSourceOptions {
@@ -47,6 +57,9 @@ function stripCr(text: string): string {
 function splitBody(body: Buffer, offset: number, batch: LineBatch): void {
   if (isAscii(body)) {
     const text = body.toString('latin1')
+    batch.body = { bytes: body, view: viewOf(body), text }
+    batch.bodyFirst = batch.texts.length
+    batch.bodyOffset = offset
     let start = 0
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       batch.texts.push(stripCr(text.slice(start, nl)))

@@ -177,16 +177,16 @@ export function isShortPrintedFloat(text: string, from: number, end: number): bo
 }
 
 /**
- * True when `text[from, end)` (its characters are `slice`) is certainly what
- * String(Number(slice)) prints: a plain float of at most 15 digits by its
- * characters alone, any other with one parse and the check above. The layout
- * is read once for both.
+ * True when `text[from, end)` (its characters are `slice`, sliced here when
+ * not given) is certainly what String(Number(slice)) prints: a plain float of
+ * at most 15 digits by its characters alone, any other with one parse and the
+ * check above. The layout is read once for both.
  */
-export function isPrintedFloat(text: string, from: number, end: number, slice: string): boolean {
+export function isPrintedFloat(text: string, from: number, end: number, slice?: string): boolean {
   if (isZero(text, from, end)) return true
   const k = readLayout(text, from, end)
   if (k <= 0) return false
-  return (k <= 15 && !exponential) || decided(k, Number(slice))
+  return (k <= 15 && !exponential) || decided(k, Number(slice ?? text.slice(from, end)))
 }
 
 /** 10^7 and 10^8, by how many digits `low` holds. */

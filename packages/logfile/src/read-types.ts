@@ -1,3 +1,4 @@
+import type { LineProtocolRun } from './line-protocol-run.js'
 import type { InfluxRecord, LogFormat } from './record.js'
 
 export interface ReadItem {
@@ -61,6 +62,13 @@ export interface ReadStats {
 export interface ReadItemIterator extends AsyncIterableIterator<ReadItem> {
   /** The next item when it is at hand; undefined when `next()` must be awaited (a chunk to read, or the end). */
   ready(): ReadItem | undefined
+  /**
+   * With `lineProtocol`: the next points of the chunk at hand as one run of line
+   * protocol (`LineProtocolRun`), when they can be transcoded straight from the
+   * bytes read; undefined when the next item must come from `ready()` or
+   * `next()`. Mixing the three keeps order and counts.
+   */
+  readyRun(): LineProtocolRun | undefined
 }
 
 /** Read results as an async iterable, plus counts that grow as it is read. */

@@ -37,9 +37,9 @@ export class ProgressMeter {
     this.startedAt = now()
   }
 
-  /** A point read from `file`, ending at `endOffset`. */
-  read(file: string, endOffset: number): void {
-    this.pointsRead++
+  /** `points` read from `file` (default one), the last ending at `endOffset`. */
+  read(file: string, endOffset: number, points = 1): void {
+    this.pointsRead += points
     if (file !== this.lastFile) {
       if (this.lastFile !== undefined) this.offsets.set(this.lastFile, this.lastOffset)
       this.lastFile = file

@@ -114,6 +114,22 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   let exhausted = false
   try {
     for (;;) {
+      // Points transcoded straight from the bytes read come as runs: one string for many points.
+      const run = printer === undefined && feeds.length > 0 ? items.readyRun() : undefined
+      if (run !== undefined) {
+        meter.read(run.file, run.endOffsets[run.count - 1]!, run.count)
+        for (const feed of feeds) {
+          if (feed.stopped) continue
+          const wait = feed.addRun(run)
+          if (wait !== undefined) await wait
+        }
+        meter.tick()
+        if (options.signal?.aborted === true || feeds.every((f) => f.stopped)) {
+          stoppedEarly = true
+          break
+        }
+        continue
+      }
       let item = items.ready()
       if (item === undefined) {
         const next = await items.next()

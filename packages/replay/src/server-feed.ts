@@ -1,3 +1,4 @@
+import type { LineProtocolRun } from '@eht-influx-client/logfile'
 import { JoinedLines, type Delivery, type ServerOutcome } from '@eht-influx-client/writer'
 import type { CheckpointStore, FileCheckpoint } from './checkpoint-store.js'
 import type { RateLimiter } from './rate-limiter.js'
@@ -61,7 +62,9 @@ export const MAX_UNSAVED_CHUNKS = 4
  */
 export class ServerFeed {
   readonly summary: ServerSummary
-  private lines: string[] = []
+  /** The chunk being collected: lines, and runs of lines joined by `\n`, `count` lines in all. */
+  private pieces: string[] = []
+  private count = 0
   private bytes = 0
   private marks = new Map<string, FileCheckpoint>()
   private readonly inflight: InFlight[] = []
@@ -111,7 +114,8 @@ export class ServerFeed {
 
   /** Adds one line; returns a promise only when the chunk was full and had to be handed over. */
   add(line: string, file: string, endOffset: number, lineNumber: number): Promise<void> | undefined {
-    this.lines.push(line)
+    this.pieces.push(line)
+    this.count++
     this.bytes += line.length + 1
     // Where each file of the chunk ends: noted when the file changes (no object per point).
     if (file !== this.lastFile) {
@@ -120,7 +124,44 @@ export class ServerFeed {
     }
     this.lastOffset = endOffset
     this.lastLine = lineNumber
-    if (this.lines.length >= this.limits.lines || this.bytes >= this.limits.bytes) return this.handOver()
+    if (this.count >= this.limits.lines || this.bytes >= this.limits.bytes) return this.handOver()
+    return undefined
+  }
+
+  /**
+   * Adds the points of a run (those the checkpoint does not skip), handing over
+   * every chunk it fills as add() does; returns a promise when it had to.
+   */
+  addRun(run: LineProtocolRun, from = 0): Promise<void> | undefined {
+    const { file, count, textEnds, endOffsets } = run
+    let i = from
+    while (i < count && this.skips(file, endOffsets[i]!)) i++
+    while (i < count && !this.stopped) {
+      // As many points as fit in the chunk, taken as one slice of the run's text.
+      const start = i === 0 ? 0 : textEnds[i - 1]! + 1
+      let j = i
+      let lines = this.count
+      let bytes = this.bytes
+      while (j < count && lines < this.limits.lines && bytes < this.limits.bytes) {
+        bytes += textEnds[j]! + 1 - (j === 0 ? 0 : textEnds[j - 1]! + 1)
+        lines++
+        j++
+      }
+      this.pieces.push(run.text.slice(start, textEnds[j - 1]!))
+      this.count = lines
+      this.bytes = bytes
+      if (file !== this.lastFile) {
+        this.noteLast()
+        this.lastFile = file
+      }
+      this.lastOffset = endOffsets[j - 1]!
+      this.lastLine = run.lines[j - 1]!
+      i = j
+      if (lines >= this.limits.lines || bytes >= this.limits.bytes) {
+        const handing = this.handOver()
+        return i < count ? handing.then(() => this.addRun(run, i)) : handing
+      }
+    }
     return undefined
   }
 
@@ -140,14 +181,16 @@ export class ServerFeed {
   private async handOver(): Promise<void> {
     this.noteLast()
     this.lastFile = undefined
-    const lines = this.lines
+    const pieces = this.pieces
+    const lines = this.count
     const marks = this.marks
     const bytes = this.bytes
-    this.lines = []
+    this.pieces = []
+    this.count = 0
     this.marks = new Map()
     this.bytes = 0
-    if (lines.length === 0) return
-    while (this.inflight.length > 0 && this.inflightLines + lines.length > this.limits.windowLines) {
+    if (lines === 0) return
+    while (this.inflight.length > 0 && this.inflightLines + lines > this.limits.windowLines) {
       const oldest = this.inflight.shift()!
       await oldest.settled
       this.inflightLines -= oldest.lines
@@ -155,9 +198,9 @@ export class ServerFeed {
     if (this.saveFailure !== undefined) throw this.saveFailure
     if (this.moved - this.saved >= MAX_UNSAVED_CHUNKS) await this.save()
     if (this.stopped) return
-    await this.limiter?.take(lines.length, bytes)
+    await this.limiter?.take(lines, bytes)
     // Lines from logfile hold no newline (its encoder and transcoder make one line per point): joined as they are, unchecked.
-    const outcome = this.delivery.enqueue(JoinedLines.of(lines), true).then((byServer) => byServer[this.name])
+    const outcome = this.delivery.enqueue(JoinedLines.fromText(pieces.join('\n'), lines), true).then((byServer) => byServer[this.name])
     // Outcomes are applied as soon as they come, in order, and written in the background, so the
     // checkpoint on disk lags the server by at most the chunks in the window and MAX_UNSAVED_CHUNKS.
     this.chain = this.chain.then(async () => {
@@ -167,10 +210,10 @@ export class ServerFeed {
       }
     })
     this.chain.catch(() => undefined) // a failure surfaces where the chain is awaited, not as an unhandled rejection
-    this.inflight.push({ lines: lines.length, settled: this.chain })
-    this.inflightLines += lines.length
-    this.summary.sent += lines.length
-    if (lines.length < this.limits.batchSize && bytes < this.limits.bytes) this.delivery.flush().catch(() => undefined)
+    this.inflight.push({ lines, settled: this.chain })
+    this.inflightLines += lines
+    this.summary.sent += lines
+    if (lines < this.limits.batchSize && bytes < this.limits.bytes) this.delivery.flush().catch(() => undefined)
   }
 
   /** Writes the checkpoint (joining a write in progress); resolves once every move made before the call is on disk. */

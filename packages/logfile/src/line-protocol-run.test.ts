@@ -1,0 +1,156 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import zlib from 'node:zlib'
+import { afterAll, describe, expect, it } from 'vitest'
+import { stationRecords, T } from '../test/fixtures/station-records.js'
+import { encodeJsonl } from './jsonl-encode.js'
+import { encodeLineProtocol } from './lp-encode.js'
+import { readLogs } from './read-logs.js'
+import type { BadLine, ReadOptions } from './read-types.js'
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-logfile-runs-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+interface Point {
+  file: string
+  line: number
+  endOffset: number
+  lineProtocol: string
+}
+
+/** Reads with lineProtocol, item by item or taking runs whenever there is one; every point in order. */
+async function readAll(inputs: string | string[], options: ReadOptions, useRuns: boolean) {
+  const bad: BadLine[] = []
+  const reader = readLogs(inputs, { ...options, lineProtocol: true, onBadLine: (b) => bad.push(b) })
+  const items = reader[Symbol.asyncIterator]()
+  const points: Point[] = []
+  let runs = 0
+  let inRuns = 0
+  for (;;) {
+    const run = useRuns ? items.readyRun() : undefined
+    if (run !== undefined) {
+      runs++
+      for (let i = 0; i < run.count; i++) {
+        const start = i === 0 ? 0 : run.textEnds[i - 1]! + 1
+        expect(run.text[run.textEnds[i]!]).toBe('\n')
+        points.push({ file: run.file, line: run.lines[i]!, endOffset: run.endOffsets[i]!, lineProtocol: run.text.slice(start, run.textEnds[i]) })
+      }
+      expect(run.textEnds[run.count - 1]).toBe(run.text.length - 1)
+      inRuns += run.count
+      continue
+    }
+    let item = items.ready()
+    if (item === undefined) {
+      const next = await items.next()
+      if (next.done === true) break
+      item = next.value
+    }
+    expect(item.lineProtocol).toBe(encodeLineProtocol(item.record))
+    points.push({ file: item.file, line: item.line, endOffset: item.endOffset, lineProtocol: item.lineProtocol! })
+  }
+  return { points, bad, stats: { ...reader.stats }, runs, inRuns }
+}
+
+/** ASCII records of a few shapes, with some bad lines and lines the byte path leaves to the string path. */
+function mixedLines(): string[] {
+  const lines = stationRecords(3000)
+    .map(encodeJsonl)
+    .filter((line) => /^[\x00-\x7f]*$/.test(line))
+  lines.splice(500, 0, 'not json', '', '{"time":"1","measurement":"maser","tags":{"station":"Kp"},"fields":{"big":{"i":"01"},"u":{"u":"1"}}}')
+  lines.splice(900, 0, '{"time":"9223372036854775807","measurement":"maser","tags":{"station":"Kp"},"fields":{"big":{"i":"1"},"u":{"u":"1"}}}')
+  lines.splice(1200, 0, '{"time":"7","measurement":"pps offset,x","tags":{"a":"x","empty":"","st ation":"K=p 1"},"fields":{"zeta":{"i":"5"},"alpha":true,"m id":1.50}}')
+  return lines
+}
+
+describe('readyRun', () => {
+  it('hands out the same points, line numbers, offsets, bad lines and counts as reading item by item, mostly in runs', async () => {
+    const file = path.join(dir, 'mixed.jsonl')
+    const lines = mixedLines()
+    // CRLF line ends in part of the file, and a torn last line.
+    fs.writeFileSync(file, `${lines.slice(0, 1500).join('\n')}\n${lines.slice(1500).join('\r\n')}\r\n{"time":"2"`)
+    for (const options of [{}, { since: T + 500_000_000n, until: T + 2_500_000_000n }, { measurements: ['maser', 'weather'] }, { since: -T }]) {
+      const items = await readAll(file, options, false)
+      const runs = await readAll(file, options, true)
+      expect(runs.points).toEqual(items.points)
+      expect(runs.bad).toEqual(items.bad)
+      expect(runs.stats).toEqual(items.stats)
+      expect(items.points.length).toBeGreaterThan(300)
+      expect(items.bad.map((b) => b.line)).toEqual(expect.arrayContaining([501, 901, lines.length + 1]))
+      expect(runs.runs).toBeGreaterThan(1)
+      expect(runs.inRuns / runs.points.length).toBeGreaterThan(0.8)
+    }
+  })
+
+  it('reads a chunk with text beyond ASCII item by item, and gzip files the same as plain ones', async () => {
+    const lines = stationRecords(2000).map(encodeJsonl)
+    expect(lines.some((line) => !/^[\x00-\x7f]*$/.test(line))).toBe(true)
+    const file = path.join(dir, 'unicode.jsonl')
+    fs.writeFileSync(file, `${lines.join('\n')}\n`)
+    const items = await readAll(file, {}, false)
+    const runs = await readAll(file, {}, true)
+    expect(runs.points).toEqual(items.points)
+    expect(runs.stats).toEqual(items.stats)
+    expect(runs.points.length).toBe(lines.length - items.bad.length)
+    const gz = path.join(dir, 'plain.jsonl.gz')
+    const plain = path.join(dir, 'plain.jsonl')
+    const ascii = lines.filter((line) => /^[\x00-\x7f]*$/.test(line))
+    fs.writeFileSync(plain, `${ascii.join('\n')}\n`)
+    fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(plain)))
+    const fromGz = await readAll(gz, {}, true)
+    const fromPlain = await readAll(plain, {}, true)
+    expect(fromGz.points.map(({ file, ...rest }) => rest)).toEqual(fromPlain.points.map(({ file, ...rest }) => rest))
+    expect(fromGz.inRuns).toBeGreaterThan(ascii.length / 2)
+    // Cut short: reading stops where the data breaks, reported at the same line either way.
+    const cut = path.join(dir, 'cut.jsonl.gz')
+    const zipped = fs.readFileSync(gz)
+    fs.writeFileSync(cut, zipped.subarray(0, Math.floor(zipped.length * 0.6)))
+    const cutRuns = await readAll(cut, {}, true)
+    const cutItems = await readAll(cut, {}, false)
+    expect(cutRuns.bad).toEqual(cutItems.bad)
+    expect(cutRuns.bad.at(-1)?.reason).toContain('reading stopped')
+    expect(cutRuns.points).toEqual(cutItems.points)
+  })
+
+  it('splits runs where lines are long (the run buffer is full) and where the file ends', async () => {
+    const long = 'x'.repeat(200_000)
+    const lines = Array.from({ length: 12 }, (_, i) => `{"time":"${i + 1}","measurement":"m","tags":{},"fields":{"s":"${long}","n":{"i":"${i}"}}}`)
+    const file = path.join(dir, 'long.jsonl')
+    fs.writeFileSync(file, `${lines.join('\n')}\n`)
+    const items = await readAll(file, {}, false)
+    const runs = await readAll(file, {}, true)
+    expect(runs.points).toEqual(items.points)
+    expect(runs.points.map((p) => p.lineProtocol.length)).toEqual(lines.map((_, i) => `m n=${i}i,s="${long}" ${i + 1}`.length))
+  })
+
+  it('merges several files as item by item does, in runs while one file is open (rotated files), item by item where they overlap', async () => {
+    const ascii = stationRecords(3000).filter((r) => /^[\x00-\x7f]*$/.test(encodeJsonl(r)))
+    const write = (name: string, from: number, to: number, time: (i: number) => bigint) => {
+      const file = path.join(dir, name)
+      fs.writeFileSync(file, `${ascii.slice(from, to).map((r, i) => encodeJsonl({ ...r, timestamp: time(i) })).join('\n')}\n`)
+      return file
+    }
+    // Rotated: one after the other (listed out of order); then files that overlap, with times equal across files.
+    const rotated = [write('r2.jsonl', 800, 1600, (i) => T + 10_000n + BigInt(i)), write('r1.jsonl', 0, 800, (i) => T + BigInt(i)), write('r3.jsonl', 1600, 2000, (i) => T + 20_000n + BigInt(i))]
+    const overlapping = [write('o1.jsonl', 0, 600, (i) => T + BigInt(2 * i)), write('o2.jsonl', 600, 1000, (i) => T + 300n + BigInt(3 * i)), write('o3.jsonl', 1000, 1200, (i) => T + 5_000n + BigInt(i % 50))]
+    for (const [inputs, options] of [[rotated, {}], [rotated, { since: T + 700n, until: T + 20_100n }], [overlapping, {}], [[...rotated, ...overlapping], { measurements: ['maser'] }]] as const) {
+      const items = await readAll([...inputs], options, false)
+      const runs = await readAll([...inputs], options, true)
+      expect(runs.points).toEqual(items.points)
+      expect(runs.stats).toEqual(items.stats)
+      expect(runs.bad).toEqual(items.bad)
+      expect(items.points.length).toBeGreaterThan(100)
+    }
+    const alone = await readAll(rotated, {}, true)
+    expect(alone.inRuns / alone.points.length).toBeGreaterThan(0.9)
+    expect(alone.points.map((p) => path.basename(p.file)).filter((f, i, all) => f !== all[i - 1])).toEqual(['r1.jsonl', 'r2.jsonl', 'r3.jsonl'])
+  })
+
+  it('hands out nothing for formats other than JSONL', async () => {
+    const file = path.join(dir, 'b.lp')
+    fs.writeFileSync(file, `${stationRecords(50).map(encodeLineProtocol).join('\n')}\n`)
+    const runs = await readAll(file, {}, true)
+    expect(runs.runs).toBe(0)
+    expect(runs.points.length).toBe(50)
+  })
+})

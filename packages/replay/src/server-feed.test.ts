@@ -1,0 +1,83 @@
+import type { LineProtocolRun } from '@eht-influx-client/logfile'
+import { JoinedLines, type Delivery, type ServerOutcome } from '@eht-influx-client/writer'
+import { afterEach, describe, expect, it } from 'vitest'
+import { removeTempDirs, tempDir } from '../test/support.js'
+import { CheckpointStore } from './checkpoint-store.js'
+import { ServerFeed, type FeedLimits } from './server-feed.js'
+
+afterEach(removeTempDirs)
+
+const server = { name: 'local', url: 'http://127.0.0.1:8086', api: 'v1' as const, org: 'eht', bucket: 'eht_test' }
+
+/** A delivery that accepts every chunk at once and keeps what it was given. */
+function recordingDelivery(): { delivery: Delivery; chunks: { text: string; count: number }[] } {
+  const chunks: { text: string; count: number }[] = []
+  const delivery = {
+    enqueue(lines: readonly string[] | JoinedLines): Promise<Record<string, ServerOutcome>> {
+      const joined = JoinedLines.from(lines)
+      chunks.push({ text: joined.text, count: joined.count })
+      return Promise.resolve({ local: { accepted: joined.count, spooled: 0, rejected: 0, dropped: 0, reasons: [] } })
+    },
+    flush: () => Promise.resolve(),
+  } as unknown as Delivery
+  return { delivery, chunks }
+}
+
+interface Point {
+  lp: string
+  file: string
+  endOffset: number
+  line: number
+}
+
+/** Points of two files, lines of varied length. */
+const points: Point[] = Array.from({ length: 47 }, (_, i) => ({ lp: `m,t=${'x'.repeat(i % 7)} v=${i}i ${1000 + i}`, file: i < 30 ? '/logs/a.jsonl' : '/logs/b.jsonl', endOffset: 100 * (i < 30 ? i + 1 : i - 29), line: i < 30 ? i + 1 : i - 29 }))
+
+/** The points [from, to) of one file as a run, as logfile's readyRun() hands them out. */
+function runOf(from: number, to: number): LineProtocolRun {
+  const part = points.slice(from, to)
+  const textEnds = new Int32Array(64)
+  let end = -1
+  part.forEach((p, i) => (textEnds[i] = end += p.lp.length + 1))
+  return { file: part[0]!.file, text: part.map((p) => `${p.lp}\n`).join(''), count: part.length, textEnds, lines: Int32Array.from(part.map((p) => p.line)), endOffsets: Float64Array.from(part.map((p) => p.endOffset)) }
+}
+
+async function feedOf(limits: FeedLimits, skipUpTo?: number) {
+  const dir = tempDir()
+  const store = await CheckpointStore.open(dir, { server }, true)
+  if (skipUpTo !== undefined) store.advance('/logs/a.jsonl', { offset: skipUpTo, line: skipUpTo / 100 })
+  const { delivery, chunks } = recordingDelivery()
+  const feed = new ServerFeed('local', delivery, store, limits, undefined, () => {})
+  return { feed, chunks, store }
+}
+
+describe('ServerFeed.addRun', () => {
+  it.each([
+    ['by lines', { lines: 5, bytes: 1e9, windowLines: 20, batchSize: 5 }],
+    ['by bytes', { lines: 1000, bytes: 70, windowLines: 1000, batchSize: 1000 }],
+    ['in one chunk', { lines: 1000, bytes: 1e9, windowLines: 1000, batchSize: 1000 }],
+  ])('hands over the same chunks and checkpoints as adding the points one by one (%s)', async (_, limits) => {
+    for (const skipUpTo of [undefined, 700]) {
+      const one = await feedOf(limits, skipUpTo)
+      for (const p of points) {
+        if (one.feed.skips(p.file, p.endOffset)) continue
+        const wait = one.feed.add(p.lp, p.file, p.endOffset, p.line)
+        if (wait !== undefined) await wait
+      }
+      await one.feed.finish()
+      const runs = await feedOf(limits, skipUpTo)
+      // Runs end where a file ends, and elsewhere: one of a single point, one across a chunk's end.
+      for (const [from, to] of [[0, 4], [4, 5], [5, 30], [30, 47]] as const) {
+        const wait = runs.feed.addRun(runOf(from, to))
+        if (wait !== undefined) await wait
+      }
+      await runs.feed.finish()
+      expect(runs.chunks).toEqual(one.chunks)
+      expect({ ...runs.feed.summary, checkpointFile: undefined }).toEqual({ ...one.feed.summary, checkpointFile: undefined })
+      expect(runs.store.get('/logs/a.jsonl')).toEqual(one.store.get('/logs/a.jsonl'))
+      expect(runs.store.get('/logs/b.jsonl')).toEqual({ offset: 1700, line: 17 })
+      expect(runs.chunks.map((c) => c.text).join('\n')).toBe(points.filter((p) => skipUpTo === undefined || p.file !== '/logs/a.jsonl' || p.endOffset > skipUpTo).map((p) => p.lp).join('\n'))
+      expect(runs.feed.summary.alreadyDone).toBe(skipUpTo === undefined ? 0 : 7)
+    }
+  })
+})
