@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { LogfileError, LogReadError } from './errors.js'
 import { formatFromPath, lineDecoder, type LineDecoder } from './formats.js'
-import { lineBatches, type LineBatch } from './line-source.js'
+import { lineBatches, lineText, type LineBatch } from './line-source.js'
 import type { InfluxRecord } from './record.js'
 import type { BadLine, ReadItem, ReadItemIterator, ReadOptions, ReadStats } from './read-types.js'
 import { TORN_MARKER, TORN_REASON } from './torn-line.js'
@@ -188,12 +188,12 @@ export class FileItems implements ReadItemIterator {
 
   /** The next item of the batch (reporting the bad lines and counting the filtered records before it), or undefined once the batch is used up. */
   private take(batch: LineBatch): ReadItem | undefined {
-    const { texts, ends, problems, first } = batch
+    const { ends, problems, first } = batch
     const { since, until } = this.options
     const measurements = this.measurements
-    while (this.index < texts.length) {
+    while (this.index < ends.length) {
       const i = this.index++
-      const text = texts[i]!
+      const text = lineText(batch, i)
       const line = first + i
       const end = ends[i]!
       const skip = end <= this.startOffset

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { lineBatches, type LineSourceOptions } from './line-source.js'
+import { lineBatches, lineText, type LineSourceOptions } from './line-source.js'
 
 let dir: string
 beforeAll(() => {
@@ -21,9 +21,9 @@ interface Line {
 async function linesOf(file: string, options?: LineSourceOptions): Promise<Line[]> {
   const out: Line[] = []
   for await (const batch of lineBatches(file, options)) {
-    batch.texts.forEach((text, i) => {
+    batch.ends.forEach((end, i) => {
       const problem = batch.problems?.get(i)
-      out.push({ line: batch.first + i, text, end: batch.ends[i]!, ...(problem === undefined ? {} : { problem }) })
+      out.push({ line: batch.first + i, text: lineText(batch, i), end, ...(problem === undefined ? {} : { problem }) })
     })
   }
   return out

@@ -6,7 +6,11 @@ import zlib from 'node:zlib'
 import { viewOf } from './byte-view.js'
 import type { ByteText } from './jsonl-bytes-to-lp.js'
 
-/** Lines of one chunk of a file: `texts[i]` (without `\n` or `\r\n`) ends at byte `ends[i]` and is line `first + i`. */
+/**
+ * Lines of one chunk of a file: line `first + i` ends at byte `ends[i]`; its
+ * text (without `\n` or `\r\n`) is `lineText(batch, i)`: `texts[i]`, or for an
+ * ASCII chunk a slice of `body.text` made only when asked for.
+ */
 export interface LineBatch {
   first: number
   texts: string[]
@@ -39,6 +43,14 @@ const NEWLINE = 10
 const CHUNK_BYTES = 64 * 1024
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
+/** The text of line `i` of `batch` (without `\n` or `\r\n`). */
+export function lineText(batch: LineBatch, i: number): string {
+  const { body, bodyFirst = 0, bodyOffset = 0 } = batch
+  if (body === undefined || i < bodyFirst) return batch.texts[i]!
+  const start = i === bodyFirst ? 0 : batch.ends[i - 1]! - bodyOffset
+  return stripCr(body.text.slice(start, batch.ends[i]! - bodyOffset - 1))
+}
+
 /** Opens a file (gunzipping `.gz`) as a byte stream; throws the open error (e.g. ENOENT) right away. */
 export async function openByteStream(file: string, highWaterMark: number): Promise<Readable> {
   const handle = await fs.promises.open(file, 'r')
@@ -58,14 +70,9 @@ function splitBody(body: Buffer, offset: number, batch: LineBatch): void {
   if (isAscii(body)) {
     const text = body.toString('latin1')
     batch.body = { bytes: body, view: viewOf(body), text }
-    batch.bodyFirst = batch.texts.length
+    batch.bodyFirst = batch.ends.length
     batch.bodyOffset = offset
-    let start = 0
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      batch.texts.push(stripCr(text.slice(start, nl)))
-      batch.ends.push(offset + nl + 1)
-      start = nl + 1
-    }
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) batch.ends.push(offset + nl + 1)
     return
   }
   let start = 0
@@ -138,8 +145,8 @@ export async function* lineBatches(file: string, options: LineSourceOptions = {}
         carry = [buf.subarray(end + 1)]
         carried = rest
       }
-      line += batch.texts.length
-      if (batch.texts.length > 0) yield batch
+      line += batch.ends.length
+      if (batch.ends.length > 0) yield batch
     }
     if (carried > 0) {
       const problems = new Map([[0, 'no newline at the end of the file: the line may be cut short by a crash, or still being written; skipped']])
