@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { isPrintedAs } from './printed-float.js'
+import { isPrintedAs, isPrintedFloat } from './printed-float.js'
 import { jsonlLineToLineProtocol } from './jsonl-to-lp.js'
 
 /** The decision for `text` standing alone between other characters (the function reads only its range). */
 const printed = (text: string): boolean => isPrintedAs(`[${text}]`, 1, text.length + 1, Number(text))
+/** The same by isPrintedFloat, which parses the text only when the value computed from its digits is not proven. */
+const printedFloat = (text: string): boolean => isPrintedFloat(`[${text}]`, 1, text.length + 1)
 const truth = (text: string): boolean => String(Number(text)) === text
 
 /** A deterministic stream of 32-bit words. */
@@ -58,26 +60,30 @@ function* texts(x: number): Generator<string> {
   yield String(bits[0])
 }
 
-describe('isPrintedAs', () => {
-  it('never says a text is printed as JS prints its number when it is not (over a million texts)', () => {
+describe('isPrintedAs and isPrintedFloat', () => {
+  it('never say a text is printed as JS prints its number when it is not (over a million texts)', () => {
     let checked = 0
     let taken = 0
     let canonical = 0
     let canonicalTaken = 0
+    let canonicalTakenFloat = 0
     for (const x of doubles(120_000)) {
       for (const text of texts(x)) {
         if (!Number.isFinite(Number(text))) continue
         checked++
         const decided = printed(text)
+        const decidedFloat = printedFloat(text)
         const right = truth(text)
         if (decided) {
           taken++
           if (!right) expect.fail(`${text} taken, but String(Number(text)) is ${String(Number(text))}`)
         }
+        if (decidedFloat && !right) expect.fail(`${text} taken by isPrintedFloat, but String(Number(text)) is ${String(Number(text))}`)
         const magnitude = Math.abs(Number(text))
         if (right && magnitude >= 1e-250 && magnitude <= 1e250) {
           canonical++
           if (decided) canonicalTaken++
+          if (decidedFloat) canonicalTakenFloat++
         }
       }
     }
@@ -85,6 +91,7 @@ describe('isPrintedAs', () => {
     expect(taken).toBeGreaterThan(300_000)
     // Inside its range the check decides nearly every text JS prints itself (it misses exact ties, large integers whose shorter neighbour lies exactly half a unit away, texts within 1e-7 of a power of ten and powers of two).
     expect(canonicalTaken / canonical).toBeGreaterThan(0.99)
+    expect(canonicalTakenFloat / canonical).toBeGreaterThan(0.99)
   })
 
   it('takes the numbers a station logs, as JS prints them', () => {

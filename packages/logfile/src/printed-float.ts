@@ -186,14 +186,47 @@ export function isPrintedFloat(text: string, from: number, end: number, slice?: 
   if (isZero(text, from, end)) return true
   const k = readLayout(text, from, end)
   if (k <= 0) return false
-  return (k <= 15 && !exponential) || decided(k, Number(slice ?? text.slice(from, end)))
+  if (k <= 15 && !exponential) return true
+  // Most texts are decided without parsing them: with the double computed from their digits, once proven to be the one they parse to.
+  if (n >= MIN_N && n <= MAX_N && (k <= 15 || (k <= 17 && closestAndShortest(k, n - k, nearestValue(n - k), true)))) return true
+  return decided(k, Number(slice ?? text.slice(from, end)))
+}
+
+/**
+ * Texts with n from MIN_N to MAX_N lie between 1e-249 and 1e249, inside
+ * [MIN_MAGNITUDE, MAX_MAGNITUDE] whatever their digits.
+ */
+const MIN_N = -248
+const MAX_N = 249
+
+/**
+ * The double nearest to D * 10^q for the 16 or 17 digits just read, computed
+ * from them (D * 10^q in double-double, rounded once): off only where D * 10^q
+ * lies next to a tie between two doubles, which closestAndShortest(..., true) rejects.
+ */
+function nearestValue(q: number): number {
+  const p = powerOfTen(q)
+  const ph = p[0]!
+  const upperScaled = high * LOW_SCALE[lowDigits]!
+  const c = SPLIT * upperScaled
+  const upper = c - (c - upperScaled)
+  const lower = upperScaled - upper
+  const product = upperScaled * ph
+  const productError = upper * p[2]! - product + upper * p[3]! + lower * p[2]! + lower * p[3]!
+  return product + (productError + upperScaled * p[1]! + low * ph + low * p[1]!)
 }
 
 /** 10^7 and 10^8, by how many digits `low` holds. */
 const LOW_SCALE = [0, 0, 0, 0, 0, 0, 0, 1e7, 1e8]
 
-/** Conditions (b) and (c) for the k = 16 or 17 digits just read (high, low), the text's value being D * 10^q. */
-function closestAndShortest(k: number, q: number, value: number): boolean {
+/**
+ * Conditions (b) and (c) for the k = 16 or 17 digits just read (high, low), the
+ * text's value being D * 10^q, and `value` the double it parses to. With
+ * `proveValue`, `value` is only a candidate (nearestValue()): it must also lie
+ * within half a unit in its last place of D * 10^q (so it is the double the
+ * text parses to), else false.
+ */
+function closestAndShortest(k: number, q: number, value: number, proveValue = false): boolean {
   // Within 1e-7 of a power of ten, neighbouring decimals may have another number of digits.
   const top = Math.floor(high / 10)
   if (top === 10_000_000 || top === 99_999_999) return false
@@ -222,7 +255,10 @@ function closestAndShortest(k: number, q: number, value: number): boolean {
   // (b): half a unit in the last place of x is 2^(exponentBits - 1076), in units of the last digit.
   words[HIGH] = (exponentBits - 53) << 20
   words[LOW] = 0
-  const halfUlp = bits[0]! * ph * (1 + 1e-9) + MARGIN
+  const halfUnit = bits[0]! * ph
+  // x is the double nearest to D * 10^q when it lies closer than half a unit in its last place.
+  if (proveValue && !(Math.abs(r) < halfUnit * (1 - 1e-9) - MARGIN)) return false
+  const halfUlp = halfUnit * (1 + 1e-9) + MARGIN
   // y lies t above the multiple of ten below D (t in (0.5, 9.5), as D does not end in 0) and 10 - t below the next.
   const t = lastDigit - r
   return t > halfUlp && 10 - t > halfUlp
