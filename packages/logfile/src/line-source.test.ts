@@ -100,6 +100,28 @@ describe('lineBatches', () => {
     ])
   })
 
+  it('splits what is read into batches of about 64 KiB of whole lines, a longer line alone', async () => {
+    // Lines of 1 byte to 150 KB, ASCII and not, about 1.5 MB in all: reads of 256 KiB cut them anywhere.
+    const pieces: string[] = []
+    for (let i = 0, size = 0; size < 1_500_000; i++) {
+      const length = [1, 80, 700, 5_000, 70_000, 150_000][i % 6]! + (i % 13)
+      const line = (i % 5 === 0 ? 'ü' : 'x').repeat(length)
+      pieces.push(line)
+      size += Buffer.byteLength(line) + 1
+    }
+    const content = `${pieces.join('\n')}\n`
+    const file = write('batches.txt', content)
+    expect(await linesOf(file)).toEqual(expected(content))
+    let count = 0
+    for await (const batch of lineBatches(file)) {
+      const first = batch.ends[0]! - Buffer.byteLength(`${lineText(batch, 0)}\n`)
+      const bytes = batch.ends.at(-1)! - first
+      if (batch.ends.length > 1) expect(bytes).toBeLessThanOrEqual(64 * 1024)
+      count++
+    }
+    expect(count).toBeGreaterThan(Math.ceil(content.length / (256 * 1024)))
+  })
+
   it('throws the open error of a missing file', async () => {
     await expect(linesOf(path.join(dir, 'missing.txt'))).rejects.toMatchObject({ code: 'ENOENT', syscall: 'open' })
   })
