@@ -26,6 +26,8 @@ export interface ByteShape {
   fixedBytes: number
   /** The shape's layout as one text: the same layout is added once. */
   signature: string
+  /** The shape of the line that followed a line of this one last time (jsonl-bytes-to-lp.ts tries it first). */
+  next: ByteShape | undefined
 }
 
 /** The line protocol parts of a shape (jsonl-to-lp.ts). */
@@ -45,6 +47,8 @@ const ascii = (text: string): DataView | undefined => (ASCII.test(text) ? textVi
 
 /** Makes a checked shape (looked up by `key`) available to the byte path; not when any of its text is beyond ASCII. */
 export function addByteShape(key: string, shape: Shape, lp: LpParts): void {
+  // A key is the text up to the first `,"fields":{` and ends with the tags' `}`: the guess in jsonl-bytes-to-lp.ts relies on both.
+  if (!key.endsWith('}') || key.includes(',"fields":{')) return
   const signature = [shape.tail, shape.types.join(), ...shape.after].join('\u0000')
   const parts = [key, shape.tail, ...shape.after, lp.head, ...lp.keys].map(ascii)
   if (parts.some((p) => p === undefined)) return
@@ -62,6 +66,7 @@ export function addByteShape(key: string, shape: Shape, lp: LpParts): void {
     keys,
     fixedBytes: head!.byteLength + keys.reduce((n, k) => n + k.byteLength, 0),
     signature,
+    next: undefined,
   }
   const hash = hashBytes(keyView!, 0, keyView!.byteLength)
   let list = byHash.get(hash)

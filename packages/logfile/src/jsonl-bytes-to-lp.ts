@@ -39,6 +39,7 @@ const MEASUREMENT_AT = textView('","measurement":"')
 const INTEGER_OPEN = textView('{"i":"')
 const UNSIGNED_OPEN = textView('{"u":"')
 const FIELDS_AT = ',"fields":{'
+const FIELDS_VIEW = textView(FIELDS_AT)
 const INT64 = decimalLimits(INT64_MIN, INT64_MAX)
 const UINT64 = decimalLimits(0n, UINT64_MAX)
 const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
@@ -133,28 +134,47 @@ function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i
   }
 }
 
+/** Reads the values of line [.., e) as `shape` lays them out after `fieldsAt`; false when it does not. */
+function readsAs(src: ByteText, e: number, fieldsAt: number, shape: ByteShape): boolean {
+  const { tail, types, after } = shape
+  if (!holdsBefore(src, fieldsAt, e, tail)) return false
+  if (types.length > starts.length) {
+    starts = new Int32Array(types.length)
+    ends = new Int32Array(types.length)
+    marks = new Uint8Array(types.length)
+  }
+  at = fieldsAt + tail.byteLength
+  for (let i = 0; i < types.length; i++) {
+    if (!readValue(src, e, types[i]!, i) || !holdsBefore(src, at, e, after[i]!)) return false
+    at += after[i]!.byteLength
+  }
+  return at === e
+}
+
+/**
+ * The shape matched last. Stations log their measurements in a fixed cycle, so
+ * the shape that followed it last time is tried first: its key, then
+ * `,"fields":{` (no key holds it, and every key ends in `}`, so that is where
+ * the search would find it), without searching or hashing the line.
+ */
+let last: ByteShape | undefined
+
 /** The shape whose constant parts line [.., e) holds, with its values read; undefined when none. */
 function matchShape(src: ByteText, e: number, timeEnd: number): ByteShape | undefined {
+  const guess = last?.next
+  if (guess !== undefined) {
+    const fieldsAt = timeEnd + guess.key.byteLength
+    if (holdsBefore(src, timeEnd, e, guess.key) && holdsBefore(src, fieldsAt, e, FIELDS_VIEW) && readsAs(src, e, fieldsAt, guess)) return (last = guess)
+  }
   // As jsonl-shapes.ts finds the end of a line's measurement and tags.
   const fieldsAt = src.text.indexOf(FIELDS_AT, timeEnd)
   if (fieldsAt < 0 || fieldsAt + FIELDS_AT.length > e) return undefined
   const candidates = byteShapesOf(src.view, timeEnd, fieldsAt)
   if (candidates === undefined) return undefined
   for (const shape of candidates) {
-    const { key, tail, types, after } = shape
-    if (key.byteLength !== fieldsAt - timeEnd || !holdsBytes(src.view, timeEnd, key) || !holdsBefore(src, fieldsAt, e, tail)) continue
-    if (types.length > starts.length) {
-      starts = new Int32Array(types.length)
-      ends = new Int32Array(types.length)
-      marks = new Uint8Array(types.length)
-    }
-    at = fieldsAt + tail.byteLength
-    let i = 0
-    for (; i < types.length; i++) {
-      if (!readValue(src, e, types[i]!, i) || !holdsBefore(src, at, e, after[i]!)) break
-      at += after[i]!.byteLength
-    }
-    if (i === types.length && at === e) return shape
+    if (shape.key.byteLength !== fieldsAt - timeEnd || !holdsBytes(src.view, timeEnd, shape.key) || !readsAs(src, e, fieldsAt, shape)) continue
+    if (last !== undefined) last.next = shape
+    return (last = shape)
   }
   return undefined
 }

@@ -54,17 +54,26 @@ let lastDigit = 0
 
 /** Reads the digits from `i` into high / low; returns where they end. */
 function readDigits(text: string, i: number, end: number): number {
+  // In locals while reading (module variables cost a load and a store each time).
+  let h = high
+  let l = low
+  let lDigits = lowDigits
+  let last = lastDigit
   for (; i < end; i++) {
     const c = text.charCodeAt(i)
     if (c < ZERO || c > NINE) break
     const digit = c - ZERO
-    if (high < 100_000_000) high = high * 10 + digit
+    if (h < 100_000_000) h = h * 10 + digit
     else {
-      low = low * 10 + digit
-      lowDigits++
+      l = l * 10 + digit
+      lDigits++
     }
-    lastDigit = digit
+    last = digit
   }
+  high = h
+  low = l
+  lowDigits = lDigits
+  lastDigit = last
   return i
 }
 
