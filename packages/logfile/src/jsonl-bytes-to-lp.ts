@@ -35,11 +35,9 @@ export interface ByteText {
 }
 
 const TIME_START = textView('{"time":"')
-const MEASUREMENT_AT = textView('","measurement":"')
 const INTEGER_OPEN = textView('{"i":"')
 const UNSIGNED_OPEN = textView('{"u":"')
 const FIELDS_AT = ',"fields":{'
-const FIELDS_VIEW = textView(FIELDS_AT)
 const INT64 = decimalLimits(INT64_MIN, INT64_MAX)
 const UINT64 = decimalLimits(0n, UINT64_MAX)
 const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
@@ -162,10 +160,8 @@ let last: ByteShape | undefined
 /** The shape whose constant parts line [.., e) holds, with its values read; undefined when none. */
 function matchShape(src: ByteText, e: number, timeEnd: number): ByteShape | undefined {
   const guess = last?.next
-  if (guess !== undefined) {
-    const fieldsAt = timeEnd + guess.key.byteLength
-    if (holdsBefore(src, timeEnd, e, guess.key) && holdsBefore(src, fieldsAt, e, FIELDS_VIEW) && readsAs(src, e, fieldsAt, guess)) return (last = guess)
-  }
+  // (The tail that readsAs() compares first starts with `,"fields":{`.)
+  if (guess !== undefined && holdsBefore(src, timeEnd, e, guess.key) && readsAs(src, e, timeEnd + guess.key.byteLength, guess)) return (last = guess)
   // As jsonl-shapes.ts finds the end of a line's measurement and tags.
   const fieldsAt = src.text.indexOf(FIELDS_AT, timeEnd)
   if (fieldsAt < 0 || fieldsAt + FIELDS_AT.length > e) return undefined
@@ -200,11 +196,13 @@ function compareTime(b: Uint8Array, from: number, to: number, bound: string): nu
 export function transcodeJsonlBytes(src: ByteText, s: number, e: number, out: DataView, o: number, filter: ByteFilter | undefined): number {
   if (!holdsBefore(src, s, e, TIME_START)) return FALLBACK
   const timeStart = s + TIME_START.byteLength
-  const timeEnd = src.text.indexOf('"', timeStart)
-  if (timeEnd < 0 || !holdsBefore(src, timeEnd, e, MEASUREMENT_AT)) return FALLBACK
-  const shape = matchShape(src, e, timeEnd)
+  // The time: the digits up to the first quote, as integerEnd() takes them (the string path: the same test).
   const b = src.bytes
-  if (shape === undefined || integerEnd(b, timeStart, timeEnd, true, TIMESTAMP) !== timeEnd) return FALLBACK
+  const timeEnd = integerEnd(b, timeStart, e, true, TIMESTAMP)
+  if (timeEnd < 0 || b[timeEnd] !== QUOTE) return FALLBACK
+  // Every shape's key starts with `","measurement":"`: matching one checks that too.
+  const shape = matchShape(src, e, timeEnd)
+  if (shape === undefined) return FALLBACK
   if (filter !== undefined) {
     if (filter.measurements !== undefined && !filter.measurements.has(shape.measurement)) return FILTERED
     if (filter.since !== undefined && compareTime(b, timeStart, timeEnd, filter.since) < 0) return FILTERED
