@@ -5,19 +5,17 @@ import { shapeOf, shapeSignature, type RecordShape } from './record-shape.js'
 const MAX_SHAPES = 8
 /** Shapes compiled per measurement, ever: one whose shape keeps changing stays on the general path. */
 const MAX_COMPILES = 16
-/** Measurements before the cache starts over (bounds memory when names never repeat). */
-const MAX_MEASUREMENTS = 1024
-/** Shapes counted per measurement before the count starts over. */
-const MAX_SIGNATURES = 256
-/** A shape is compiled when the general path has seen it this many times. */
-const COMPILE_AT = 2
+/** Compiled shapes held in all, before the cache starts over (each costs memory, and ~0.1 ms to compile). */
+const MAX_COMPILED = 256
+/** Shapes counted before the counts start over. */
+const MAX_COUNTED = 4096
+/** A shape is compiled when the general path has met it this many times (compiling costs as much as ~50 general encodes). */
+export const COMPILE_AT = 8
 
 interface Entry<F> {
   shapes: F[]
   /** The signature of each of `shapes`. */
   signatures: string[]
-  /** Times each shape took the general path; -1 once compiled. */
-  seen: Map<string, number>
   compiles: number
 }
 
@@ -25,18 +23,19 @@ interface Entry<F> {
  * The compiled encoders of one format, by measurement. The encoder tries
  * `candidates(record)` first; when none fits, it encodes the record the general
  * way and then calls `learn(record)`, which compiles that record's shape once
- * it has come back.
+ * it has come back often enough.
  */
 export class ShapeCache<F> {
   private readonly entries = new Map<string, Entry<F>>()
+  /** Times the general path met each shape (key: measurement and signature); -1 once compiled. */
+  private readonly counts = new Map<string, number>()
+  private compiled = 0
 
   constructor(private readonly compile: (shape: RecordShape) => F) {}
 
   /** Compiled encoders held, over all measurements. */
   get size(): number {
-    let size = 0
-    for (const entry of this.entries.values()) size += entry.shapes.length
-    return size
+    return this.compiled
   }
 
   /** The compiled encoders to try for a record (none for a non-object). */
@@ -47,30 +46,39 @@ export class ShapeCache<F> {
 
   /** Called with a record the general path has accepted. */
   learn(record: InfluxRecord): void {
-    let entry = this.entries.get(record.measurement)
-    if (entry === undefined) {
-      if (this.entries.size >= MAX_MEASUREMENTS) this.entries.clear()
-      entry = { shapes: [], signatures: [], seen: new Map(), compiles: 0 }
-      this.entries.set(record.measurement, entry)
-    }
-    if (entry.compiles >= MAX_COMPILES) return
+    const entry = this.entries.get(record.measurement)
+    if (entry !== undefined && entry.compiles >= MAX_COMPILES) return
     const shape = shapeOf(record)
     if (shape === undefined) return
     const signature = shapeSignature(shape)
-    const seen = entry.seen.get(signature) ?? 0
-    if (seen < 0) return // compiled already (and it gave way for a valid record: leave that one to the general path)
-    if (seen + 1 < COMPILE_AT) {
-      if (entry.seen.size >= MAX_SIGNATURES) entry.seen.clear()
-      entry.seen.set(signature, seen + 1)
+    const key = JSON.stringify(record.measurement) + signature
+    const count = this.counts.get(key) ?? 0
+    if (count < 0) return // compiled already (and it gave way for a valid record: leave that one to the general path)
+    if (count + 1 < COMPILE_AT) {
+      if (this.counts.size >= MAX_COUNTED) this.counts.clear()
+      this.counts.set(key, count + 1)
       return
     }
-    entry.seen.set(signature, -1)
+    this.counts.set(key, -1)
+    this.add(record.measurement, signature, this.compile(shape))
+  }
+
+  private add(measurement: string, signature: string, encoder: F): void {
+    if (this.compiled >= MAX_COMPILED) {
+      this.entries.clear()
+      this.counts.clear()
+      this.compiled = 0
+    }
+    let entry = this.entries.get(measurement)
+    if (entry === undefined) this.entries.set(measurement, (entry = { shapes: [], signatures: [], compiles: 0 }))
     entry.compiles++
     if (entry.shapes.length >= MAX_SHAPES) {
       entry.shapes.shift()
-      entry.seen.delete(entry.signatures.shift()!)
+      this.counts.delete(JSON.stringify(measurement) + entry.signatures.shift()!)
+      this.compiled--
     }
-    entry.shapes.push(this.compile(shape))
+    entry.shapes.push(encoder)
     entry.signatures.push(signature)
+    this.compiled++
   }
 }
