@@ -73,4 +73,15 @@ describe('ShapeCache', () => {
     expect(cache.candidates(record('m0'))).toBeUndefined()
     expect(cache.candidates(record('m256'))).toEqual([compiled[256]])
   })
+
+  it('stays on the general path when code cannot be compiled', () => {
+    let tries = 0
+    const cache = new ShapeCache(() => {
+      tries++
+      throw new EvalError('Code generation from strings disallowed for this context')
+    })
+    for (const name of ['a', 'b']) for (let i = 0; i < COMPILE_AT; i++) cache.learn(record(name))
+    expect(tries).toBe(1)
+    expect(cache.candidates(record('a'))).toBeUndefined()
+  })
 })

@@ -30,6 +30,7 @@ export class ShapeCache<F> {
   /** Times the general path met each shape (key: measurement and signature); -1 once compiled. */
   private readonly counts = new Map<string, number>()
   private compiled = 0
+  private disabled = false
 
   constructor(private readonly compile: (shape: RecordShape) => F) {}
 
@@ -47,7 +48,7 @@ export class ShapeCache<F> {
   /** Called with a record the general path has accepted. */
   learn(record: InfluxRecord): void {
     const entry = this.entries.get(record.measurement)
-    if (entry !== undefined && entry.compiles >= MAX_COMPILES) return
+    if (this.disabled || (entry !== undefined && entry.compiles >= MAX_COMPILES)) return
     const shape = shapeOf(record)
     if (shape === undefined) return
     const signature = shapeSignature(shape)
@@ -60,7 +61,15 @@ export class ShapeCache<F> {
       return
     }
     this.counts.set(key, -1)
-    this.add(record.measurement, signature, this.compile(shape))
+    let encoder: F
+    try {
+      encoder = this.compile(shape)
+    } catch {
+      // Code generation is off (node --disallow-code-generation-from-strings): the general path it is.
+      this.disabled = true
+      return
+    }
+    this.add(record.measurement, signature, encoder)
   }
 
   private add(measurement: string, signature: string, encoder: F): void {
