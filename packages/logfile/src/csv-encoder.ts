@@ -1,8 +1,11 @@
 import type { FieldType, InfluxRecord } from './record.js'
 import { quoteCell } from './csv-cells.js'
 import { csvValue } from './field-encoders.js'
+import { compareColumns, compileCsvRow, type CsvColumn, type CsvRowShape } from './csv-row-shape.js'
 import { atRecord, NameCache, noFields } from './name-cache.js'
 import { checkFrame } from './name-rules.js'
+import { orUndefined } from './shape-code.js'
+import { ShapeCache } from './shape-cache.js'
 
 /** Annotated-CSV datatype of each field type (`influx write --format csv`). */
 export const CSV_DATATYPES: Readonly<Record<FieldType, string>> = { float: 'double', integer: 'long', unsigned: 'unsignedLong', string: 'string', boolean: 'boolean' }
@@ -15,11 +18,20 @@ const tagKeys = new NameCache('tag key', quoteCell)
 const tagValues = new NameCache('tag value', (value) => (value === '' ? '' : quoteCell(value)))
 const fieldKeys = new NameCache('field key', quoteCell)
 
-interface Column {
-  kind: 'tag' | 'field'
-  name: string
-  type?: FieldType
+/** The compiled shapes (exported for tests). */
+export const csvRowShapes = new ShapeCache((shape) => compileCsvRow(shape, orUndefined((value: string) => tagValues.get(value, 'tags'))))
+/** Encoders that never use compiled shapes (the reference in tests). */
+const generalOnly = new WeakSet<CsvEncoder>()
+
+/** A `CsvEncoder` that encodes every record the general way (for tests). */
+export function generalCsvEncoder(): CsvEncoder {
+  const encoder = new CsvEncoder()
+  generalOnly.add(encoder)
+  return encoder
 }
+
+/** Block numbers, unique across encoders (the compiled shapes are shared, and remember the block they were placed in). */
+let blocks = 0
 
 /** One record's cells, checked, before they are placed in a block. */
 interface Cells {
@@ -45,10 +57,8 @@ function cellsOf(record: InfluxRecord): Cells {
   return cells
 }
 
-function compareColumns(a: Column, b: Column): number {
-  if (a.kind !== b.kind) return a.kind === 'tag' ? -1 : 1
-  if (a.name !== b.name) return a.name < b.name ? -1 : 1
-  return a.type === b.type ? 0 : (a.type ?? '') < (b.type ?? '') ? -1 : 1
+function ownColumns(cells: Cells): CsvColumn[] {
+  return [...cells.tags.map(([name]): CsvColumn => ({ kind: 'tag', name })), ...cells.fields.map(([name, type]): CsvColumn => ({ kind: 'field', name, type }))]
 }
 
 /**
@@ -60,14 +70,16 @@ function compareColumns(a: Column, b: Column): number {
  * Absent tags and fields are empty cells; an empty string is `""`.
  */
 export class CsvEncoder {
-  private columns: Column[] = []
+  private columns: CsvColumn[] = []
   private tagIndex = new Map<string, number>()
   private fieldIndex = new Map<string, Partial<Record<FieldType, number>>>()
   private started = false
+  private block = ++blocks
 
   /** The next record starts a new annotation block (e.g. after another process wrote to the file). */
   reset(): void {
     this.started = false
+    this.block = ++blocks
   }
 
   /**
@@ -77,18 +89,58 @@ export class CsvEncoder {
    */
   encode(records: readonly InfluxRecord[]): string {
     const out: string[] = [] // joined once: a string built by += is costly to flatten later
+    this.encodeTo(records, (text) => out.push(text))
+    return out.join('')
+  }
+
+  /** `encode()`, giving the text piece by piece to `add`. */
+  encodeTo(records: readonly InfluxRecord[], add: (text: string) => void): void {
+    const compile = !generalOnly.has(this)
     for (let i = 0; i < records.length; i++) {
+      const record = records[i]!
+      const compiled = compile ? this.compiledRow(record) : undefined
+      if (compiled !== undefined) {
+        add(compiled)
+        continue
+      }
       let cells: Cells
       try {
-        cells = cellsOf(records[i]!)
+        cells = cellsOf(record)
       } catch (error) {
         this.reset()
         throw atRecord(error, i, records.length)
       }
-      if (!this.started || !this.fits(cells)) out.push(this.startBlock(cells))
-      out.push(this.row(records[i]!, cells))
+      if (!this.started || !this.fits(cells)) add(this.startBlock(ownColumns(cells)))
+      add(this.row(record, cells))
+      if (compile) csvRowShapes.learn(record)
     }
-    return out.join('')
+  }
+
+  /** The record's row (after a new block when its columns call for one) by a compiled shape, or undefined. */
+  private compiledRow(record: InfluxRecord): string | undefined {
+    const candidates = csvRowShapes.candidates(record)
+    if (candidates === undefined) return undefined
+    for (let i = 0; i < candidates.length; i++) {
+      const shape = candidates[i]!
+      if (shape.block !== this.block) this.place(shape)
+      if (shape.gaps !== null) {
+        const row = shape.encode(record, shape.gaps)
+        if (row !== undefined) return row
+      } else if (shape.encode(record, null) !== undefined) {
+        const header = this.startBlock(shape.columns)
+        this.place(shape)
+        const row = shape.encode(record, shape.gaps)
+        if (row !== undefined) return header + row
+        this.reset() // a record that changed between two reads: the general path takes it, in a block of its own
+        return undefined
+      }
+    }
+    return undefined
+  }
+
+  private place(shape: CsvRowShape): void {
+    if (this.started) shape.place(this.block, this.columns.length, (c) => (c.kind === 'tag' ? this.tagIndex.get(c.name) : this.fieldIndex.get(c.name)?.[c.type!]))
+    else shape.gaps = null
   }
 
   private fits(cells: Cells): boolean {
@@ -97,9 +149,8 @@ export class CsvEncoder {
     return true
   }
 
-  private startBlock(cells: Cells): string {
-    const own: Column[] = [...cells.tags.map(([name]): Column => ({ kind: 'tag', name })), ...cells.fields.map(([name, type]): Column => ({ kind: 'field', name, type }))]
-    let columns = own
+  private startBlock(own: readonly CsvColumn[]): string {
+    let columns = [...own]
     if (this.started && this.columns.length + own.length <= MAX_UNION_COLUMNS) {
       columns = [...this.columns, ...own.filter((c) => !this.columns.some((d) => compareColumns(c, d) === 0))]
     }
@@ -112,6 +163,7 @@ export class CsvEncoder {
       else this.fieldIndex.set(column.name, { ...this.fieldIndex.get(column.name), [column.type!]: index })
     })
     this.started = true
+    this.block = ++blocks
     const types = columns.map((c) => `,${c.kind === 'tag' ? 'tag' : CSV_DATATYPES[c.type!]}`)
     const labels = columns.map((c) => `,${quoteCell(c.name)}`)
     return `#datatype dateTime:number,measurement${types.join('')}\ntime,measurement${labels.join('')}\n`

@@ -7,9 +7,10 @@ import { checkField } from './name-rules.js'
 // escape and nothing to reject" for strings) and leaves every other case to
 // checkField(), which throws the precise RecordError.
 
-const LP_STRING_SLOW = /["\\\n\uD800-\uDFFF]/
-const JSON_STRING_SLOW = /["\\\x00-\x1f\uD800-\uDFFF]/
-const CSV_STRING_SLOW = /[",\r\n\uD800-\uDFFF]/
+/** String values each format's fast path leaves to the slow one (escaping, or a closer check). */
+export const LP_STRING_SLOW = /["\\\n\uD800-\uDFFF]/
+export const JSON_STRING_SLOW = /["\\\x00-\x1f\uD800-\uDFFF]/
+export const CSV_STRING_SLOW = /[",\r\n\uD800-\uDFFF]/
 
 function invalid(name: string, field: unknown): never {
   checkField(name, field)

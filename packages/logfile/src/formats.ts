@@ -2,9 +2,9 @@ import path from 'node:path'
 import { CsvDecoder } from './csv-decoder.js'
 import { CsvEncoder } from './csv-encoder.js'
 import { decodeJsonl } from './jsonl-decode.js'
-import { encodeJsonl } from './jsonl-encode.js'
+import { jsonlLine } from './jsonl-encode.js'
 import { decodeLineProtocol } from './lp-decode.js'
-import { encodeLineProtocol } from './lp-encode.js'
+import { lineProtocolLine } from './lp-encode.js'
 import { atRecord } from './name-cache.js'
 import type { InfluxRecord, LogFormat } from './record.js'
 
@@ -103,20 +103,27 @@ export function linesToBytes(lines: readonly string[]): Buffer {
 export function chunkEncoder(format: LogFormat): ChunkEncoder {
   if (format === 'csv') {
     const csv = new CsvEncoder()
-    return { encode: (records) => Buffer.from(csv.encode(records)), reset: () => csv.reset() }
+    return {
+      encode(records) {
+        const builder = new ByteBuilder(records.length * 100)
+        csv.encodeTo(records, (text) => builder.add(text))
+        return builder.finish()
+      },
+      reset: () => csv.reset(),
+    }
   }
-  const encodeLine = format === 'jsonl' ? encodeJsonl : encodeLineProtocol
+  const encodeLine = format === 'jsonl' ? jsonlLine : lineProtocolLine
   return {
     encode(records) {
       const builder = new ByteBuilder(records.length * 160)
       for (let i = 0; i < records.length; i++) {
         let line: string
         try {
-          line = encodeLine(records[i]!)
+          line = encodeLine(records[i]!, '\n')
         } catch (error) {
           throw atRecord(error, i, records.length)
         }
-        builder.add(`${line}\n`)
+        builder.add(line)
       }
       return builder.finish()
     },

@@ -1,7 +1,10 @@
-import type { InfluxRecord } from './record.js'
-import { jsonValue } from './field-encoders.js'
+import type { FieldType, InfluxRecord } from './record.js'
+import { JSON_STRING_SLOW, jsonValue } from './field-encoders.js'
 import { NameCache, noFields } from './name-cache.js'
 import { checkFrame } from './name-rules.js'
+import type { RecordShape } from './record-shape.js'
+import { compileShape, inTemplate, orUndefined } from './shape-code.js'
+import { ShapeCache } from './shape-cache.js'
 
 const NEEDS_JSON_ESCAPE = /["\\\x00-\x1f]/
 const jsonString = (text: string) => (NEEDS_JSON_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`)
@@ -11,13 +14,8 @@ const tagKeys = new NameCache('tag key', (key) => `${jsonString(key)}:`)
 const tagValues = new NameCache('tag value', jsonString)
 const fieldKeys = new NameCache('field key', (key) => `${jsonString(key)}:`)
 
-/**
- * One JSONL line (no trailing newline): the timestamp first, as a decimal string of
- * nanoseconds, then measurement, tags and typed fields (in the record's key order), e.g.
- * `{"time":"1617672549204824064","measurement":"pps_offset","tags":{"station":"Kp"},"fields":{"offset":{"i":"-3"},"ok":true,"temp":21.5}}`.
- * Empty tag values are dropped. Throws `RecordError` for an invalid record (as `validateRecord`).
- */
-export function encodeJsonl(record: InfluxRecord): string {
+/** The general encoder: any record, and the errors. */
+export function encodeAnyJsonl(record: InfluxRecord): string {
   checkFrame(record)
   let line = `{"time":"${record.timestamp}","measurement":${measurements.get(record.measurement, 'measurement')},"tags":{`
   let separator = ''
@@ -38,4 +36,64 @@ export function encodeJsonl(record: InfluxRecord): string {
   }
   if (separator === '') noFields(record)
   return `${line}}}`
+}
+
+/** A field value in the line template, from the compiled checks' locals. */
+const VALUE: Readonly<Record<FieldType, (i: number) => string>> = {
+  float: (i) => `\${x${i}}`,
+  integer: (i) => `{"i":"\${x${i}}"}`,
+  unsigned: (i) => `{"u":"\${x${i}}"}`,
+  string: (i) => `\${s${i}}`,
+  boolean: (i) => `\${x${i} ? 'true' : 'false'}`,
+}
+
+/** The line of a record of the shape, followed by `end`; undefined when the record does not fit. */
+type CompiledJsonl = (record: InfluxRecord, end: string) => string | undefined
+
+const helpers = { tagText: orUndefined((value: string) => tagValues.get(value, 'tags')), stringSlow: JSON_STRING_SLOW, stringText: orUndefined(jsonValue) }
+
+/** The line of one shape as a single template literal. */
+export function compileJsonl(shape: RecordShape): CompiledJsonl {
+  let line = inTemplate(`{"time":"`) + '${t}' + inTemplate(`","measurement":${jsonString(shape.measurement)},"tags":{`)
+  let separator = ''
+  shape.tags.forEach(({ key, empty }, i) => {
+    if (empty) return
+    line += `${inTemplate(`${separator}${jsonString(key)}:`)}\${E${i}}`
+    separator = ','
+  })
+  line += inTemplate('},"fields":{')
+  separator = ''
+  shape.fields.forEach(({ key, type }, i) => {
+    line += inTemplate(`${separator}${jsonString(key)}:`) + VALUE[type](i)
+    separator = ','
+  })
+  return compileShape<CompiledJsonl>(shape, helpers, `return \`${line}}}\${G}\``)
+}
+
+/** The compiled shapes (exported for tests). */
+export const jsonlShapes = new ShapeCache(compileJsonl)
+
+/**
+ * One JSONL line (no trailing newline): the timestamp first, as a decimal string of
+ * nanoseconds, then measurement, tags and typed fields (in the record's key order), e.g.
+ * `{"time":"1617672549204824064","measurement":"pps_offset","tags":{"station":"Kp"},"fields":{"offset":{"i":"-3"},"ok":true,"temp":21.5}}`.
+ * Empty tag values are dropped. Throws `RecordError` for an invalid record (as `validateRecord`).
+ * A shape (measurement, keys, types) that keeps coming back gets a compiled encoder of its own.
+ */
+export function encodeJsonl(record: InfluxRecord): string {
+  return jsonlLine(record, '')
+}
+
+/** `encodeJsonl(record) + end` (the writer passes `\n`). */
+export function jsonlLine(record: InfluxRecord, end: string): string {
+  const compiled = jsonlShapes.candidates(record)
+  if (compiled !== undefined) {
+    for (let i = 0; i < compiled.length; i++) {
+      const line = compiled[i]!(record, end)
+      if (line !== undefined) return line
+    }
+  }
+  const line = encodeAnyJsonl(record)
+  jsonlShapes.learn(record)
+  return line + end
 }
