@@ -1,7 +1,6 @@
 import { isAscii } from 'node:buffer'
 import fs from 'node:fs'
 import { pipeline } from 'node:stream'
-import type { Readable } from 'node:stream'
 import zlib from 'node:zlib'
 import { viewOf } from './byte-view.js'
 import type { ByteText } from './jsonl-bytes-to-lp.js'
@@ -56,14 +55,35 @@ export function lineText(batch: LineBatch, i: number): string {
   return stripCr(body.text.slice(start, batch.ends[i]! - bodyOffset - 1))
 }
 
-/** Opens a file (gunzipping `.gz`) as a byte stream; throws the open error (e.g. ENOENT) right away. */
-export async function openByteStream(file: string, highWaterMark: number): Promise<Readable> {
+/** The bytes of a file in chunks; `reused`: a chunk is overwritten by the next read (copy what must outlive it). */
+interface ChunkSource {
+  chunks: AsyncIterable<Buffer>
+  reused: boolean
+  close(): void
+}
+
+/**
+ * Opens a file as chunks of bytes; throws the open error (e.g. ENOENT) right
+ * away. A plain file is read into one buffer, over and over (no buffer per
+ * read for the garbage collector: at 176 MB a replay, they added up to tens of
+ * MB of memory); a `.gz` file is gunzipped as a stream.
+ */
+async function openChunks(file: string, size: number): Promise<ChunkSource> {
   const handle = await fs.promises.open(file, 'r')
-  const raw = handle.createReadStream({ highWaterMark })
-  if (!file.endsWith('.gz')) return raw
-  const gunzip = zlib.createGunzip({ chunkSize: Math.max(64, Math.min(highWaterMark, 1024 * 1024)) })
-  pipeline(raw, gunzip, () => {})
-  return gunzip
+  if (file.endsWith('.gz')) {
+    const gunzip = zlib.createGunzip({ chunkSize: Math.max(64, Math.min(size, 1024 * 1024)) })
+    pipeline(handle.createReadStream({ highWaterMark: size }), gunzip, () => {})
+    return { chunks: gunzip, reused: false, close: () => gunzip.destroy() }
+  }
+  const buffer = Buffer.allocUnsafe(size)
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, size, null)
+      if (bytesRead === 0) return
+      yield buffer.subarray(0, bytesRead)
+    }
+  }
+  return { chunks: chunks(), reused: true, close: () => void handle.close().catch(() => undefined) }
 }
 
 function stripCr(text: string): string {
@@ -95,7 +115,9 @@ function splitBody(body: Buffer, offset: number, batch: LineBatch): void {
  */
 export async function* lineBatches(file: string, options: LineSourceOptions = {}): AsyncGenerator<LineBatch> {
   const maxLineBytes = options.maxLineBytes ?? 16 * 1024 * 1024
-  const stream = await openByteStream(file, options.highWaterMark ?? CHUNK_BYTES)
+  const source = await openChunks(file, options.highWaterMark ?? CHUNK_BYTES)
+  // What outlives a chunk of a reused buffer is copied: the start of a line still to end.
+  const keep = (bytes: Buffer) => (source.reused ? Buffer.from(bytes) : bytes)
   // The start of a line whose newline is still to come, in pieces: joined once the line ends,
   // not copied again with every chunk (small chunks keep memory low, long lines stay cheap).
   let carry: Buffer[] = []
@@ -104,7 +126,7 @@ export async function* lineBatches(file: string, options: LineSourceOptions = {}
   let line = 1
   let overlong = false // dropping the rest of a line that was too long
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of source.chunks) {
       if (carried > 0 && chunk.indexOf(NEWLINE) < 0) {
         carried += chunk.length
         if (carried > maxLineBytes) {
@@ -112,7 +134,7 @@ export async function* lineBatches(file: string, options: LineSourceOptions = {}
           offset += carried
           carry = []
           carried = 0
-        } else carry.push(chunk)
+        } else carry.push(keep(chunk))
         continue
       }
       let buf = carried === 0 ? chunk : Buffer.concat([...carry, chunk])
@@ -159,7 +181,7 @@ export async function* lineBatches(file: string, options: LineSourceOptions = {}
         overlong = true
         offset += rest
       } else if (rest > 0) {
-        carry = [buf.subarray(end + 1)]
+        carry = [keep(buf.subarray(end + 1))]
         carried = rest
       }
       line += batch.ends.length
@@ -172,6 +194,6 @@ export async function* lineBatches(file: string, options: LineSourceOptions = {}
       yield { first: line, texts: [''], ends: [offset], problems: new Map([[0, `line is longer than ${maxLineBytes} bytes and has no newline; skipped`]]) }
     }
   } finally {
-    stream.destroy()
+    source.close()
   }
 }
