@@ -8,7 +8,7 @@ import { TORN_MARKER, TORN_REASON } from './torn-line.js'
 import { transcodeByShape } from './jsonl-to-lp.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import { TranscodedItem } from './transcoded-item.js'
-import { FILTERED, type ByteFilter } from './jsonl-bytes-to-lp.js'
+import type { ByteFilter } from './jsonl-bytes-to-lp.js'
 import { RunBuilder, type LineProtocolRun } from './line-protocol-run.js'
 
 async function* batchesOf(file: string, maxLineBytes: number | undefined): AsyncGenerator<LineBatch> {
@@ -107,25 +107,14 @@ export class FileItems implements ReadItemIterator {
   readyRun(before?: bigint): LineProtocolRun | undefined {
     const batch = this.batch
     if (!this.transcode || this.reading !== undefined || this.failure !== undefined || batch === undefined || batch.body === undefined) return undefined
-    const { body, ends, problems, first } = batch
-    const bodyFirst = batch.bodyFirst!
-    const bodyOffset = batch.bodyOffset!
     const runs = (this.runs ??= new RunBuilder(this.file))
-    runs.reset()
     const filter = before === undefined ? this.byteFilter : { measurements: this.measurements, since: this.options.since?.toString(), until: this.options.until?.toString(), before: before.toString() }
-    while (this.index < ends.length) {
-      const i = this.index
-      const end = ends[i]!
-      if (i < bodyFirst || problems?.has(i) === true || end <= this.startOffset) break
-      const s = i === bodyFirst ? 0 : ends[i - 1]! - bodyOffset
-      let e = end - bodyOffset - 1
-      if (e > s && body.bytes[e - 1] === 13) e--
-      const added = runs.add(body, s, e, filter, first + i, end)
-      if (added < 0 && added !== FILTERED) break
-      this.index++
-      this.lastLine = first + i
-      if (added === FILTERED) this.stats.filtered++
-      else this.stats.records++
+    const next = runs.fill(batch, this.index, this.startOffset, filter)
+    if (next > this.index) {
+      this.index = next
+      this.lastLine = batch.first + next - 1
+      this.stats.records += runs.count
+      this.stats.filtered += runs.filtered
     }
     return runs.count === 0 ? undefined : runs.run()
   }

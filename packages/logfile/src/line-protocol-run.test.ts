@@ -69,14 +69,17 @@ describe('readyRun', () => {
     const lines = mixedLines()
     // CRLF line ends in part of the file, and a torn last line.
     fs.writeFileSync(file, `${lines.slice(0, 1500).join('\n')}\n${lines.slice(1500).join('\r\n')}\r\n{"time":"2"`)
-    for (const options of [{}, { since: T + 500_000_000n, until: T + 2_500_000_000n }, { measurements: ['maser', 'weather'] }, { since: -T }]) {
+    // startOffset: resuming after line 700, as replay's checkpoints could.
+    const afterLine700 = Buffer.byteLength(`${lines.slice(0, 700).join('\n')}\n`)
+    for (const options of [{}, { since: T + 500_000_000n, until: T + 2_500_000_000n }, { measurements: ['maser', 'weather'] }, { since: -T }, { startOffset: afterLine700 }]) {
       const items = await readAll(file, options, false)
       const runs = await readAll(file, options, true)
       expect(runs.points).toEqual(items.points)
       expect(runs.bad).toEqual(items.bad)
       expect(runs.stats).toEqual(items.stats)
       expect(items.points.length).toBeGreaterThan(300)
-      expect(items.bad.map((b) => b.line)).toEqual(expect.arrayContaining([501, 901, lines.length + 1]))
+      expect(items.bad.map((b) => b.line)).toEqual(expect.arrayContaining([...('startOffset' in options ? [] : [501]), 901, lines.length + 1]))
+      if ('startOffset' in options) expect(items.points[0]!.line).toBe(701)
       expect(runs.runs).toBeGreaterThan(1)
       expect(runs.inRuns / runs.points.length).toBeGreaterThan(0.8)
     }

@@ -1,5 +1,6 @@
 import { viewOf } from './byte-view.js'
-import { FALLBACK, transcodeJsonlBytes, type ByteFilter, type ByteText } from './jsonl-bytes-to-lp.js'
+import { FILTERED, transcodeJsonlBytes, type ByteFilter } from './jsonl-bytes-to-lp.js'
+import type { LineBatch } from './line-source.js'
 
 /**
  * Consecutive points of one file as line protocol, transcoded from the bytes
@@ -31,36 +32,53 @@ export class RunBuilder {
   private readonly out = Buffer.allocUnsafe(RUN_BYTES)
   private readonly outView = viewOf(this.out)
   private end = 0
+  /** Points in the run. */
   count = 0
+  /** Lines the filter left out while the run was built. */
+  filtered = 0
   private readonly textEnds = new Int32Array(RUN_POINTS)
   private readonly lines = new Int32Array(RUN_POINTS)
   private readonly endOffsets = new Float64Array(RUN_POINTS)
 
   constructor(private readonly file: string) {}
 
-  reset(): void {
+  /**
+   * Builds a run from the lines of `batch` from index `from` on, as long as
+   * they can be transcoded from its bytes (and end after `startOffset`); lines
+   * left out by the filter are passed over and counted in `filtered`. Returns
+   * the index of the first line not taken; `count` points are in the run.
+   */
+  fill(batch: LineBatch, from: number, startOffset: number, filter: ByteFilter | undefined): number {
     this.end = 0
     this.count = 0
+    this.filtered = 0
+    const { body, ends, problems } = batch
+    const bodyFirst = batch.bodyFirst ?? 0
+    const bodyOffset = batch.bodyOffset ?? 0
+    if (body === undefined) return from
+    let i = from
+    for (; i < ends.length && this.count < RUN_POINTS; i++) {
+      const end = ends[i]!
+      if (i < bodyFirst || problems?.has(i) === true || end <= startOffset) break
+      const s = i === bodyFirst ? 0 : ends[i - 1]! - bodyOffset
+      let e = end - bodyOffset - 1
+      if (e > s && body.bytes[e - 1] === 13) e--
+      const taken = transcodeJsonlBytes(body, s, e, this.outView, this.end, filter)
+      if (taken === FILTERED) {
+        this.filtered++
+        continue
+      }
+      if (taken < 0) break
+      const k = this.count++
+      this.textEnds[k] = taken - 1
+      this.lines[k] = batch.first + i
+      this.endOffsets[k] = end
+      this.end = taken
+    }
+    return i
   }
 
-  /**
-   * Transcodes line [s, e) of `src` (line number `line`, ending at file offset
-   * `endOffset`) onto the run; returns the point count on success, else
-   * FALLBACK, FILTERED, NO_ROOM or NOT_BEFORE (transcodeJsonlBytes).
-   */
-  add(src: ByteText, s: number, e: number, filter: ByteFilter | undefined, line: number, endOffset: number): number {
-    if (this.count >= RUN_POINTS) return FALLBACK
-    const end = transcodeJsonlBytes(src, s, e, this.outView, this.end, filter)
-    if (end < 0) return end
-    const i = this.count++
-    this.textEnds[i] = end - 1
-    this.lines[i] = line
-    this.endOffsets[i] = endOffset
-    this.end = end
-    return this.count
-  }
-
-  /** The run built since reset(). */
+  /** The run fill() built. */
   run(): LineProtocolRun {
     return { file: this.file, text: this.out.toString('latin1', 0, this.end), count: this.count, textEnds: this.textEnds, lines: this.lines, endOffsets: this.endOffsets }
   }
