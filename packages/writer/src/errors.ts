@@ -87,10 +87,8 @@ export class PointsRejectedError extends WriterError {
   }
 }
 
-/** Delivery to a server failed after the retry policy: points spooled. */
-export class DeliveryFailedError extends WriterError {
-  override readonly name = 'DeliveryFailedError'
-  override readonly code = 'DELIVERY_FAILED'
+/** An error about one server's points, named by `server`. */
+abstract class ServerError extends WriterError {
   constructor(
     message: string,
     readonly server: string,
@@ -100,33 +98,25 @@ export class DeliveryFailedError extends WriterError {
   }
 }
 
+/** Delivery to a server failed after the retry policy: points spooled. */
+export class DeliveryFailedError extends ServerError {
+  override readonly name = 'DeliveryFailedError'
+  override readonly code = 'DELIVERY_FAILED'
+}
+
 /** The spool reached `[spool] max_size` (or the disk is full): points only in the logfile. */
-export class SpoolFullError extends WriterError {
+export class SpoolFullError extends ServerError {
   override readonly name = 'SpoolFullError'
   override readonly code = 'SPOOL_FULL'
-  constructor(
-    message: string,
-    readonly server: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
 }
 
 /**
  * A drain of the spool stopped on a file operation (disk full, permissions, an
  * I/O error): the points stay in the spool, and the drain is tried again later.
  */
-export class SpoolDrainError extends WriterError {
+export class SpoolDrainError extends ServerError {
   override readonly name = 'SpoolDrainError'
   override readonly code = 'SPOOL_DRAIN'
-  constructor(
-    message: string,
-    readonly server: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
 }
 
 /** A line of a spool file that cannot be read back (torn by a crash): skipped; the logfile has the point. */
