@@ -117,13 +117,7 @@ export class ServerFeed {
     this.pieces.push(line)
     this.count++
     this.bytes += line.length + 1
-    // Where each file of the chunk ends: noted when the file changes (no object per point).
-    if (file !== this.lastFile) {
-      this.noteLast()
-      this.lastFile = file
-    }
-    this.lastOffset = endOffset
-    this.lastLine = lineNumber
+    this.reached(file, endOffset, lineNumber)
     if (this.count >= this.limits.lines || this.bytes >= this.limits.bytes) return this.handOver()
     return undefined
   }
@@ -150,12 +144,7 @@ export class ServerFeed {
       this.pieces.push(run.text.slice(start, textEnds[j - 1]!))
       this.count = lines
       this.bytes = bytes
-      if (file !== this.lastFile) {
-        this.noteLast()
-        this.lastFile = file
-      }
-      this.lastOffset = endOffsets[j - 1]!
-      this.lastLine = run.lines[j - 1]!
+      this.reached(file, endOffsets[j - 1]!, run.lines[j - 1]!)
       i = j
       if (lines >= this.limits.lines || bytes >= this.limits.bytes) {
         const handing = this.handOver()
@@ -163,6 +152,16 @@ export class ServerFeed {
       }
     }
     return undefined
+  }
+
+  /** The chunk holds `file` up to the line `lineNumber`, ending at `endOffset`. Where each file of the chunk ends is noted when the file changes (no object per point). */
+  private reached(file: string, endOffset: number, lineNumber: number): void {
+    if (file !== this.lastFile) {
+      this.noteLast()
+      this.lastFile = file
+    }
+    this.lastOffset = endOffset
+    this.lastLine = lineNumber
   }
 
   private noteLast(): void {
