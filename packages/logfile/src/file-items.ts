@@ -44,7 +44,9 @@ export class FileItems implements ReadItemIterator {
   private reading: Promise<unknown> | undefined
   /** An error met by ready(): the next next() reports it, as it would have. */
   private failure: { error: unknown } | undefined
-  private readonly byteFilter: ByteFilter | undefined
+  /** The filters for the byte path, times as text (made once). */
+  private readonly byteFilter: ByteFilter
+  private readonly filtering: boolean
   private runs: RunBuilder | undefined
 
   constructor(
@@ -56,9 +58,8 @@ export class FileItems implements ReadItemIterator {
     this.measurements = options.measurements === undefined ? undefined : new Set(options.measurements)
     this.startOffset = options.startOffset ?? 0
     const { since, until } = options
-    if (this.measurements !== undefined || since !== undefined || until !== undefined) {
-      this.byteFilter = { measurements: this.measurements, since: since?.toString(), until: until?.toString(), before: undefined }
-    }
+    this.byteFilter = { measurements: this.measurements, since: since?.toString(), until: until?.toString(), before: undefined }
+    this.filtering = this.measurements !== undefined || since !== undefined || until !== undefined
   }
 
   [Symbol.asyncIterator](): this {
@@ -108,7 +109,7 @@ export class FileItems implements ReadItemIterator {
     const batch = this.batch
     if (!this.transcode || this.reading !== undefined || this.failure !== undefined || batch === undefined || batch.body === undefined) return undefined
     const runs = (this.runs ??= new RunBuilder(this.file))
-    const filter = before === undefined ? this.byteFilter : { measurements: this.measurements, since: this.options.since?.toString(), until: this.options.until?.toString(), before: before.toString() }
+    const filter = before !== undefined ? { ...this.byteFilter, before: before.toString() } : this.filtering ? this.byteFilter : undefined
     const next = runs.fill(batch, this.index, this.startOffset, filter)
     if (next > this.index) {
       this.index = next

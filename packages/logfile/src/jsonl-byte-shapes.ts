@@ -85,9 +85,3 @@ export function addByteShape(key: string, shape: Shape, lp: LpParts): void {
 
 /** The byte shapes whose key may be bytes [from, to) of `view`, most recent first (their keys still to be compared); undefined when none. */
 export const byteShapesOf = (view: DataView, from: number, to: number): readonly ByteShape[] | undefined => byHash.get(hashBytes(view, from, to))
-
-/** Forgets every byte shape (for tests). */
-export function clearByteShapes(): void {
-  byHash.clear()
-  count = 0
-}

@@ -4,7 +4,7 @@ import { NameCache, noFields } from './name-cache.js'
 import { checkFrame } from './name-rules.js'
 import type { RecordShape } from './record-shape.js'
 import { compileShape, inTemplate, orUndefined } from './shape-code.js'
-import { ShapeCache } from './shape-cache.js'
+import { encodeLine, ShapeCache, type CompiledLine } from './shape-cache.js'
 
 const NEEDS_JSON_ESCAPE = /["\\\x00-\x1f]/
 const jsonString = (text: string) => (NEEDS_JSON_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`)
@@ -47,13 +47,10 @@ const VALUE: Readonly<Record<FieldType, (i: number) => string>> = {
   boolean: (i) => `\${x${i} ? 'true' : 'false'}`,
 }
 
-/** The line of a record of the shape, followed by `end`; undefined when the record does not fit. */
-type CompiledJsonl = (record: InfluxRecord, end: string) => string | undefined
-
 const helpers = { tagText: orUndefined((value: string) => tagValues.get(value, 'tags')), stringSlow: JSON_STRING_SLOW, stringText: orUndefined(jsonValue) }
 
 /** The line of one shape as a single template literal. */
-export function compileJsonl(shape: RecordShape): CompiledJsonl {
+export function compileJsonl(shape: RecordShape): CompiledLine {
   let line = inTemplate(`{"time":"`) + '${t}' + inTemplate(`","measurement":${jsonString(shape.measurement)},"tags":{`)
   let separator = ''
   shape.tags.forEach(({ key, empty }, i) => {
@@ -67,7 +64,7 @@ export function compileJsonl(shape: RecordShape): CompiledJsonl {
     line += inTemplate(`${separator}${jsonString(key)}:`) + VALUE[type](i)
     separator = ','
   })
-  return compileShape<CompiledJsonl>(shape, helpers, `return \`${line}}}\${G}\``)
+  return compileShape<CompiledLine>(shape, helpers, `return \`${line}}}\${G}\``)
 }
 
 /** The compiled shapes (exported for tests). */
@@ -86,14 +83,5 @@ export function encodeJsonl(record: InfluxRecord): string {
 
 /** `encodeJsonl(record) + end` (the writer passes `\n`). */
 export function jsonlLine(record: InfluxRecord, end: string): string {
-  const compiled = jsonlShapes.candidates(record)
-  if (compiled !== undefined) {
-    for (let i = 0; i < compiled.length; i++) {
-      const line = compiled[i]!(record, end)
-      if (line !== undefined) return line
-    }
-  }
-  const line = encodeAnyJsonl(record)
-  jsonlShapes.learn(record)
-  return line + end
+  return encodeLine(jsonlShapes, encodeAnyJsonl, record, end)
 }

@@ -5,7 +5,7 @@ import { NameCache, noFields } from './name-cache.js'
 import { checkFrame } from './name-rules.js'
 import type { RecordShape } from './record-shape.js'
 import { compileShape, inTemplate, orUndefined } from './shape-code.js'
-import { ShapeCache } from './shape-cache.js'
+import { encodeLine, ShapeCache, type CompiledLine } from './shape-cache.js'
 
 /**
  * Sorted keys (line protocol wants tags sorted; Point.toLineProtocol() also sorts
@@ -60,13 +60,10 @@ const VALUE: Readonly<Record<FieldType, (i: number) => string>> = {
   boolean: (i) => `\${x${i} ? 'T' : 'F'}`,
 }
 
-/** The line of a record of the shape, followed by `end`; undefined when the record does not fit. */
-type CompiledLineProtocol = (record: InfluxRecord, end: string) => string | undefined
-
 const helpers = { tagText: orUndefined((value: string) => tagValues.get(value, 'tags')), stringSlow: LP_STRING_SLOW, stringText: orUndefined(lpValue) }
 
 /** The line of one shape as a single template literal, tags and fields sorted as the general encoder sorts them. */
-export function compileLineProtocol(shape: RecordShape): CompiledLineProtocol {
+export function compileLineProtocol(shape: RecordShape): CompiledLine {
   const byKey = <T extends { key: string }>(items: readonly T[]) => items.map((item, i) => ({ ...item, i })).sort((a, b) => (a.key < b.key ? -1 : 1))
   let line = inTemplate(escapeMeasurement(shape.measurement))
   for (const { key, empty, i } of byKey(shape.tags)) if (!empty) line += `${inTemplate(`,${escapeKey(key)}=`)}\${E${i}}`
@@ -75,7 +72,7 @@ export function compileLineProtocol(shape: RecordShape): CompiledLineProtocol {
     line += inTemplate(`${separator}${escapeKey(key)}=`) + VALUE[type](i)
     separator = ','
   }
-  return compileShape<CompiledLineProtocol>(shape, helpers, `return \`${line} \${t}\${G}\``)
+  return compileShape<CompiledLine>(shape, helpers, `return \`${line} \${t}\${G}\``)
 }
 
 /** The compiled shapes (exported for tests). */
@@ -94,14 +91,5 @@ export function encodeLineProtocol(record: InfluxRecord): string {
 
 /** `encodeLineProtocol(record) + end` (the writer passes `\n`). */
 export function lineProtocolLine(record: InfluxRecord, end: string): string {
-  const compiled = lineProtocolShapes.candidates(record)
-  if (compiled !== undefined) {
-    for (let i = 0; i < compiled.length; i++) {
-      const line = compiled[i]!(record, end)
-      if (line !== undefined) return line
-    }
-  }
-  const line = encodeAnyLineProtocol(record)
-  lineProtocolShapes.learn(record)
-  return line + end
+  return encodeLine(lineProtocolShapes, encodeAnyLineProtocol, record, end)
 }

@@ -91,3 +91,24 @@ export class ShapeCache<F> {
     this.compiled++
   }
 }
+
+/** A compiled encoder of whole lines: the record's line followed by `end`, or undefined when the record does not fit. */
+export type CompiledLine = (record: InfluxRecord, end: string) => string | undefined
+
+/**
+ * `record`'s line followed by `end`: by the first compiled encoder of `cache`
+ * that takes it, else by `general` (which throws for a bad record), whose
+ * record then counts towards compiling its shape.
+ */
+export function encodeLine(cache: ShapeCache<CompiledLine>, general: (record: InfluxRecord) => string, record: InfluxRecord, end: string): string {
+  const compiled = cache.candidates(record)
+  if (compiled !== undefined) {
+    for (let i = 0; i < compiled.length; i++) {
+      const line = compiled[i]!(record, end)
+      if (line !== undefined) return line
+    }
+  }
+  const line = general(record)
+  cache.learn(record)
+  return line + end
+}
