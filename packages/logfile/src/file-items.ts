@@ -10,6 +10,7 @@ import { encodeLineProtocol } from './lp-encode.js'
 import { TranscodedItem } from './transcoded-item.js'
 import type { ByteFilter } from './jsonl-bytes-to-lp.js'
 import { RunBuilder, type LineProtocolRun } from './line-protocol-run.js'
+import { recordOfLine } from './jsonl-bytes-to-record.js'
 
 async function* batchesOf(file: string, maxLineBytes: number | undefined): AsyncGenerator<LineBatch> {
   try {
@@ -36,6 +37,8 @@ export class FileItems implements ReadItemIterator {
   private readonly measurements: Set<string> | undefined
   private readonly startOffset: number
   private transcode = false
+  /** JSONL read into records: lines of a known shape are decoded from the bytes read (jsonl-bytes-to-record.ts). */
+  private recordsFromBytes = false
   private batches: AsyncGenerator<LineBatch> | undefined
   private batch: LineBatch | undefined
   private index = 0
@@ -136,6 +139,7 @@ export class FileItems implements ReadItemIterator {
           if (format === undefined) throw new LogReadError(`cannot tell the format of ${this.file} from its extension (.jsonl, .csv, .lp, optionally .gz); pass options.format`, this.file)
           this.decoder = lineDecoder(format)
           this.transcode = format === 'jsonl' && this.options.lineProtocol === true
+          this.recordsFromBytes = format === 'jsonl' && !this.transcode
           this.stats.files++
           this.batches = batchesOf(this.file, this.options.maxLineBytes)
         }
@@ -183,11 +187,24 @@ export class FileItems implements ReadItemIterator {
     const measurements = this.measurements
     while (this.index < ends.length) {
       const i = this.index++
-      const text = lineText(batch, i)
       const line = first + i
       const end = ends[i]!
       const skip = end <= this.startOffset
       this.lastLine = line
+      if (this.recordsFromBytes && !skip) {
+        // (A torn line never matches a shape: each ends in `}}`, the torn marker does not.)
+        const record = recordOfLine(batch, i)
+        if (record !== undefined) {
+          const t = record.timestamp
+          if ((since !== undefined && t < since) || (until !== undefined && t >= until) || (measurements !== undefined && !measurements.has(record.measurement))) {
+            this.stats.filtered++
+            continue
+          }
+          this.stats.records++
+          return { record, file: this.file, line, endOffset: end }
+        }
+      }
+      const text = lineText(batch, i)
       const problem = problems?.get(i) ?? (text.endsWith(TORN_MARKER) ? TORN_REASON : undefined)
       if (problem !== undefined) {
         if (!skip) this.bad(line, problem, text)

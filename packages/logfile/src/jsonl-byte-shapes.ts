@@ -1,11 +1,13 @@
-// The JSONL shapes of jsonl-shapes.ts as bytes, for transcoding lines straight
-// from the bytes read (jsonl-bytes-to-lp.ts). A shape is made into bytes only
-// once the string transcoder (jsonl-to-lp.ts) has checked a line of it against
-// the general decoder and encoder, and only when all its text is ASCII (the
-// byte path reads ASCII chunks only).
+// The JSONL shapes of jsonl-shapes.ts as bytes, for reading lines straight from
+// the bytes read (jsonl-byte-match.ts): into records (jsonl-bytes-to-record.ts)
+// once the decoder has remembered the shape from a line it read, and into line
+// protocol (jsonl-bytes-to-lp.ts) once the string transcoder (jsonl-to-lp.ts)
+// has also checked a line of it against the general decoder and encoder. Only
+// shapes whose text is all ASCII are kept (the byte path reads ASCII chunks only).
 import { hashBytes, holdsBytes, textView } from './byte-view.js'
 import type { FieldType } from './record.js'
 import type { Shape } from './jsonl-shapes.js'
+import type { RecordBuilder } from './jsonl-record-builder.js'
 
 export interface ByteShape {
   /** The line's text from the quote that closes the time up to `,"fields":{` (what shapes are looked up by). */
@@ -16,6 +18,23 @@ export interface ByteShape {
   /** After each value: up to the next value, or the closing `}}`. */
   after: DataView[]
   measurement: string
+  tags: Readonly<Record<string, string>>
+  /** The field names in line order. */
+  fields: readonly string[]
+  /** Its line protocol parts, once the string transcoder has checked them; undefined before. */
+  lp: ByteLp | undefined
+  /** Records made of lines of this shape so far, up to the one that compiles its builder (jsonl-bytes-to-record.ts). */
+  reads: number
+  /** Its compiled record builder; undefined before, null when it could not be compiled. */
+  builder: RecordBuilder | null | undefined
+  /** The shape's layout as one text: the same layout is added once. */
+  signature: string
+  /** The shape of the line that followed a line of this one last time (jsonl-bytes-to-lp.ts tries it first). */
+  next: ByteShape | undefined
+}
+
+/** The line protocol parts of a shape as bytes. */
+export interface ByteLp {
   /** Line protocol: measurement, tags and the space before the fields. */
   head: DataView
   /** Line-order index of the field at each sorted position. */
@@ -24,10 +43,6 @@ export interface ByteShape {
   keys: DataView[]
   /** Line protocol bytes of this shape besides the values and the time. */
   fixedBytes: number
-  /** The shape's layout as one text: the same layout is added once. */
-  signature: string
-  /** The shape of the line that followed a line of this one last time (jsonl-bytes-to-lp.ts tries it first). */
-  next: ByteShape | undefined
 }
 
 /** The line protocol parts of a shape (jsonl-to-lp.ts). */
@@ -45,30 +60,46 @@ let count = 0
 const ASCII = /^[\x00-\x7f]*$/
 const ascii = (text: string): DataView | undefined => (ASCII.test(text) ? textView(text) : undefined)
 
-/** Makes a checked shape (looked up by `key`) available to the byte path; not when any of its text is beyond ASCII. */
-export function addByteShape(key: string, shape: Shape, lp: LpParts): void {
-  // A key is the text up to the first `,"fields":{` and ends with the tags' `}`: the guess in jsonl-bytes-to-lp.ts relies on both.
+/** The line protocol parts as bytes; undefined when any is beyond ASCII. */
+function byteLp(lp: LpParts): ByteLp | undefined {
+  const parts = [lp.head, ...lp.keys].map(ascii)
+  if (parts.some((p) => p === undefined)) return undefined
+  const [head, ...keys] = parts as DataView[]
+  return { head: head!, order: lp.order, keys, fixedBytes: parts.reduce((n, p) => n + p!.byteLength, 0) }
+}
+
+/**
+ * Makes a shape (looked up by `key`) that the decoder remembered available to
+ * the byte path, and with `lp`, once the string transcoder has checked those
+ * parts, to the transcoder on bytes too; not when any of its text is beyond ASCII.
+ */
+export function addByteShape(key: string, shape: Shape, lp?: LpParts): void {
+  // A key is the text up to the first `,"fields":{` and ends with the tags' `}`: the guess in jsonl-byte-match.ts relies on both.
   if (!key.endsWith('}') || key.includes(',"fields":{')) return
   const signature = [shape.tail, shape.types.join(), ...shape.after].join('\u0000')
-  const parts = [key, shape.tail, ...shape.after, lp.head, ...lp.keys].map(ascii)
+  const parts = [key, shape.tail, ...shape.after].map(ascii)
   if (parts.some((p) => p === undefined)) return
-  const [keyView, tail, ...rest] = parts as DataView[]
-  const after = rest.slice(0, shape.after.length)
-  const [head, ...keys] = rest.slice(shape.after.length)
+  const [keyView, tail, ...after] = parts as DataView[]
+  const hash = hashBytes(keyView!, 0, keyView!.byteLength)
+  const known = byHash.get(hash)?.find((s) => s.signature === signature && s.key.byteLength === keyView!.byteLength && holdsBytes(s.key, 0, keyView!))
+  if (known !== undefined) {
+    if (lp !== undefined) known.lp ??= byteLp(lp)
+    return
+  }
   const byteShape: ByteShape = {
     key: keyView!,
     tail: tail!,
     types: shape.types,
     after,
     measurement: shape.measurement,
-    head: head!,
-    order: lp.order,
-    keys,
-    fixedBytes: head!.byteLength + keys.reduce((n, k) => n + k.byteLength, 0),
+    tags: shape.tags,
+    fields: shape.keys,
+    lp: lp === undefined ? undefined : byteLp(lp),
+    reads: 0,
+    builder: undefined,
     signature,
     next: undefined,
   }
-  const hash = hashBytes(keyView!, 0, keyView!.byteLength)
   let list = byHash.get(hash)
   if (list === undefined) {
     if (count >= MAX_SHAPES) {
@@ -78,7 +109,6 @@ export function addByteShape(key: string, shape: Shape, lp: LpParts): void {
     list = []
     byHash.set(hash, list)
   }
-  if (list.some((s) => s.signature === signature && s.key.byteLength === keyView!.byteLength && holdsBytes(s.key, 0, keyView!))) return
   list.unshift(byteShape)
   count++
 }

@@ -6,6 +6,7 @@
 // the scanner, so a shape accepts nothing the scanner would not.
 import { RecordError } from './errors.js'
 import { checkField } from './name-rules.js'
+import { addByteShape } from './jsonl-byte-shapes.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldType, type FieldValue, type InfluxRecord } from './record.js'
 
 export const INTEGER = /^-?(?:0|[1-9]\d{0,18})$/
@@ -220,4 +221,6 @@ export function rememberShape(line: string, record: InfluxRecord, timeEnd: numbe
   }
   if (list.length >= SHAPES_PER_KEY) list.pop()
   list.unshift(shape)
+  // The same shape for the readers on bytes (records at once; line protocol once jsonl-to-lp.ts has checked it).
+  addByteShape(key, shape)
 }

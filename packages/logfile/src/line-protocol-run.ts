@@ -1,6 +1,6 @@
 import { viewOf } from './byte-view.js'
 import { FILTERED, transcodeJsonlBytes, type ByteFilter } from './jsonl-bytes-to-lp.js'
-import type { LineBatch } from './line-source.js'
+import { bodyEnd, bodyStart, type LineBatch } from './line-source.js'
 
 /**
  * Consecutive points of one file as line protocol, transcoded from the bytes
@@ -54,15 +54,13 @@ export class RunBuilder {
     this.filtered = 0
     const { body, ends, problems } = batch
     const bodyFirst = batch.bodyFirst ?? 0
-    const bodyOffset = batch.bodyOffset ?? 0
     if (body === undefined) return from
     let i = from
     for (; i < ends.length && this.count < RUN_POINTS; i++) {
       const end = ends[i]!
       if (i < bodyFirst || problems?.has(i) === true || end <= startOffset) break
-      const s = i === bodyFirst ? 0 : ends[i - 1]! - bodyOffset
-      let e = end - bodyOffset - 1
-      if (e > s && body.bytes[e - 1] === 13) e--
+      const s = bodyStart(batch, i)
+      const e = bodyEnd(batch, i, s)
       const taken = transcodeJsonlBytes(body, s, e, this.outView, this.end, filter)
       if (taken === FILTERED) {
         this.filtered++

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import { pipeline } from 'node:stream'
 import zlib from 'node:zlib'
 import { viewOf } from './byte-view.js'
-import type { ByteText } from './jsonl-bytes-to-lp.js'
+import type { ByteText } from './jsonl-byte-match.js'
 
 /**
  * Lines of one chunk of a file: line `first + i` ends at byte `ends[i]`; its
@@ -19,7 +19,7 @@ export interface LineBatch {
   /**
    * When the lines from `bodyFirst` on are all ASCII: their bytes, each line with
    * its `\n` (line `bodyFirst + j` ends at byte `ends[bodyFirst + j] - bodyOffset`),
-   * for readers that work on bytes (jsonl-bytes-to-lp.ts), and the same as text.
+   * for readers that work on bytes (jsonl-byte-match.ts), and the same as text.
    */
   body?: ByteText
   bodyFirst?: number
@@ -51,8 +51,18 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 export function lineText(batch: LineBatch, i: number): string {
   const { body, bodyFirst = 0, bodyOffset = 0 } = batch
   if (body === undefined || i < bodyFirst) return batch.texts[i]!
-  const start = i === bodyFirst ? 0 : batch.ends[i - 1]! - bodyOffset
-  return stripCr(body.text.slice(start, batch.ends[i]! - bodyOffset - 1))
+  return stripCr(body.text.slice(bodyStart(batch, i), batch.ends[i]! - bodyOffset - 1))
+}
+
+/** Where line `i` (from `bodyFirst` on) starts in `body`. */
+export function bodyStart(batch: LineBatch, i: number): number {
+  return i === (batch.bodyFirst ?? 0) ? 0 : batch.ends[i - 1]! - (batch.bodyOffset ?? 0)
+}
+
+/** Where the text of line `i` (from `bodyFirst` on), starting at `start`, ends in `body`: before its `\n`, or `\r\n`. */
+export function bodyEnd(batch: LineBatch, i: number, start: number): number {
+  const e = batch.ends[i]! - (batch.bodyOffset ?? 0) - 1
+  return e > start && batch.body!.bytes[e - 1] === 13 ? e - 1 : e
 }
 
 /** The bytes of a file in chunks; `reused`: a chunk is overwritten by the next read (copy what must outlive it). */

@@ -1,0 +1,213 @@
+// Matching a JSONL line, as bytes, against the shapes of jsonl-byte-shapes.ts:
+// the constant parts compared, the values found and checked, nothing copied.
+// Both readers on bytes use it: the transcoder to line protocol
+// (jsonl-bytes-to-lp.ts) and the record decoder (jsonl-bytes-to-record.ts).
+// A line is matched only when the string path would read it the same way; for
+// anything else (a new shape, an escape, a value near a limit) the caller goes
+// the string way, which also reports bad lines.
+import { holdsBytes, textView } from './byte-view.js'
+import { byteShapesOf, type ByteShape } from './jsonl-byte-shapes.js'
+import { decimalLimits, type DecimalLimits } from './decimal-limits.js'
+import { isPrintedFloat } from './printed-float.js'
+import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX } from './record.js'
+
+/** Lines to read: the same ASCII characters as bytes, as a view of them, and as a latin1 string. */
+export interface ByteText {
+  bytes: Uint8Array
+  view: DataView
+  text: string
+}
+
+/**
+ * How a float value must be written for a line to match: `printed`, exactly as
+ * JS prints its number (the transcoder copies the text as the line protocol
+ * value); `json`, any JSON number (the record decoder parses it).
+ */
+export type Floats = 'printed' | 'json'
+
+export const TIME_START = textView('{"time":"')
+const INTEGER_OPEN = textView('{"i":"')
+const UNSIGNED_OPEN = textView('{"u":"')
+const FIELDS_AT = ',"fields":{'
+const INT64 = decimalLimits(INT64_MIN, INT64_MAX)
+const UINT64 = decimalLimits(0n, UINT64_MAX)
+const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
+
+export const QUOTE = 0x22
+const COMMA = 0x2c
+const CLOSE = 0x7d
+export const MINUS = 0x2d
+const SPACE = 0x20
+const BACKSLASH = 0x5c
+const ZERO = 0x30
+const NINE = 0x39
+const POINT = 0x2e
+
+/**
+ * Where matchShape() found value i of the line: it spans [starts[i], ends[i])
+ * (a string with its quotes); its type's suffix or boolean letter is in
+ * marks[i] (0: none). Read them before matching the next line.
+ */
+export let starts = new Int32Array(16)
+export let ends = new Int32Array(16)
+export let marks = new Uint8Array(16)
+let at = 0
+
+/** As integerEnd() in jsonl-to-lp.ts, on bytes [from, e). */
+function integerEnd(b: Uint8Array, from: number, e: number, signed: boolean, limits: DecimalLimits): number {
+  let start = from
+  if (signed && b[start] === MINUS) start++
+  let end = start
+  while (end < e && b[end]! >= ZERO && b[end]! <= NINE) end++
+  const digits = end - start
+  if (digits === 0 || (digits > 1 && b[start] === ZERO) || (start > from && digits === 1 && b[start] === ZERO)) return -1
+  const limit = start > from ? limits.min : limits.max
+  if (digits < limit.length) return end
+  if (digits > limit.length) return -1
+  for (let i = 0; i < digits; i++) {
+    const c = b[start + i]!
+    const l = limit.charCodeAt(i)
+    if (c !== l) return c < l ? end : -1
+  }
+  return end
+}
+
+/**
+ * Where the time of line [s, e) ends (its closing quote), after `{"time":"`: a
+ * decimal integer in InfluxDB's range, as the string path takes it; -1 when not.
+ */
+export function timeEnd(src: ByteText, s: number, e: number): number {
+  if (!holdsBefore(src, s, e, TIME_START)) return -1
+  const end = integerEnd(src.bytes, s + TIME_START.byteLength, e, true, TIMESTAMP)
+  return end < 0 || src.bytes[end] !== QUOTE ? -1 : end
+}
+
+/** `part` is at `from` and ends by `e`. */
+const holdsBefore = (src: ByteText, from: number, e: number, part: DataView): boolean => from + part.byteLength <= e && holdsBytes(src.view, from, part)
+
+/** Digits from `i` on; where they end. */
+function digitsEnd(b: Uint8Array, i: number, e: number): number {
+  while (i < e && b[i]! >= ZERO && b[i]! <= NINE) i++
+  return i
+}
+
+/** Bytes [from, end) are one JSON number (as JSON_NUMBER in jsonl-shapes.ts matches it). */
+function isJsonNumber(b: Uint8Array, from: number, end: number): boolean {
+  let i = b[from] === MINUS ? from + 1 : from
+  const first = i
+  i = digitsEnd(b, i, end)
+  if (i === first || (b[first] === ZERO && i > first + 1)) return false
+  if (i < end && b[i] === POINT) {
+    const fraction = ++i
+    i = digitsEnd(b, i, end)
+    if (i === fraction) return false
+  }
+  if (i < end && (b[i] === 0x65 || b[i] === 0x45)) {
+    i++
+    if (i < end && (b[i] === 0x2b || b[i] === MINUS)) i++
+    const exponent = i
+    i = digitsEnd(b, i, end)
+    if (i === exponent) return false
+  }
+  return i === end
+}
+
+/** Reads value i of type `type` at `at` (moving `at` past it); false when the string way must read the line. */
+function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i: number, floats: Floats): boolean {
+  const b = src.bytes
+  const c = b[at]!
+  switch (type) {
+    case 'float': {
+      if (c !== MINUS && (c < ZERO || c > NINE)) return false
+      let end = at + 1
+      for (let d = b[end]; end < e && d !== COMMA && d !== CLOSE; d = b[++end]);
+      // For line protocol, only a float already written as JS prints it is copied (else the string way prints it again).
+      if (floats === 'printed' ? !isPrintedFloat(src.text, at, end) : !isJsonNumber(b, at, end)) return false
+      starts[i] = at
+      ends[i] = at = end
+      marks[i] = 0
+      return true
+    }
+    case 'integer':
+    case 'unsigned': {
+      const integer = type === 'integer'
+      if (!holdsBefore(src, at, e, integer ? INTEGER_OPEN : UNSIGNED_OPEN)) return false
+      const end = integerEnd(b, at + 6, e, integer, integer ? INT64 : UINT64)
+      if (end < 0 || end + 2 > e || b[end] !== QUOTE || b[end + 1] !== CLOSE) return false
+      starts[i] = at + 6
+      ends[i] = end
+      marks[i] = integer ? 0x69 : 0x75
+      at = end + 2
+      return true
+    }
+    case 'boolean':
+      if (c === 0x74 && at + 4 <= e && b[at + 1] === 0x72 && b[at + 2] === 0x75 && b[at + 3] === 0x65) {
+        marks[i] = 0x54
+        at += 4
+        return true
+      }
+      if (c === 0x66 && at + 5 <= e && b[at + 1] === 0x61 && b[at + 2] === 0x6c && b[at + 3] === 0x73 && b[at + 4] === 0x65) {
+        marks[i] = 0x46
+        at += 5
+        return true
+      }
+      return false
+    case 'string': {
+      if (c !== QUOTE) return false
+      let end = at + 1
+      // A backslash or a control character: the string way (which unescapes or reports it).
+      for (let d = b[end]!; end < e && d !== QUOTE; d = b[++end]!) if (d === BACKSLASH || d < SPACE) return false
+      if (end >= e) return false
+      starts[i] = at
+      ends[i] = at = end + 1
+      marks[i] = 0
+      return true
+    }
+  }
+}
+
+/** Reads the values of line [.., e) as `shape` lays them out after `fieldsAt`; false when it does not. */
+function readsAs(src: ByteText, e: number, fieldsAt: number, shape: ByteShape, floats: Floats): boolean {
+  const { tail, types, after } = shape
+  if (!holdsBefore(src, fieldsAt, e, tail)) return false
+  if (types.length > starts.length) {
+    starts = new Int32Array(types.length)
+    ends = new Int32Array(types.length)
+    marks = new Uint8Array(types.length)
+  }
+  at = fieldsAt + tail.byteLength
+  for (let i = 0; i < types.length; i++) {
+    if (!readValue(src, e, types[i]!, i, floats) || !holdsBefore(src, at, e, after[i]!)) return false
+    at += after[i]!.byteLength
+  }
+  return at === e
+}
+
+/**
+ * The shape matched last. Stations log their measurements in a fixed cycle, so
+ * the shape that followed it last time is tried first: its key, then
+ * `,"fields":{` (no key holds it, and every key ends in `}`, so that is where
+ * the search would find it), without searching or hashing the line.
+ */
+let last: ByteShape | undefined
+
+/**
+ * The shape whose constant parts line [.., e) holds after the time's closing
+ * quote at `timeEnd`, with its values read (starts, ends, marks); undefined when none.
+ */
+export function matchShape(src: ByteText, e: number, timeEnd: number, floats: Floats): ByteShape | undefined {
+  const guess = last?.next
+  // (The tail that readsAs() compares first starts with `,"fields":{`.)
+  if (guess !== undefined && holdsBefore(src, timeEnd, e, guess.key) && readsAs(src, e, timeEnd + guess.key.byteLength, guess, floats)) return (last = guess)
+  // As jsonl-shapes.ts finds the end of a line's measurement and tags.
+  const fieldsAt = src.text.indexOf(FIELDS_AT, timeEnd)
+  if (fieldsAt < 0 || fieldsAt + FIELDS_AT.length > e) return undefined
+  const candidates = byteShapesOf(src.view, timeEnd, fieldsAt)
+  if (candidates === undefined) return undefined
+  for (const shape of candidates) {
+    if (shape.key.byteLength !== fieldsAt - timeEnd || !holdsBytes(src.view, timeEnd, shape.key) || !readsAs(src, e, fieldsAt, shape, floats)) continue
+    if (last !== undefined) last.next = shape
+    return (last = shape)
+  }
+  return undefined
+}

@@ -1,0 +1,36 @@
+// JSONL -> records on the bytes read, for lines of a shape the decoder has
+// remembered (jsonl-shapes.ts): no line string, no regular expression, no
+// lookup by a slice of the line. A line is taken only when decodeJsonl would
+// give the same record (the same checks, made on bytes by jsonl-byte-match.ts);
+// for anything else the result is undefined and the line goes the string way,
+// which also reports bad lines with their reasons.
+import { decimalBigInt } from './decimal-bytes.js'
+import { ends, marks, matchShape, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
+import { buildRecord, compileBuilder } from './jsonl-record-builder.js'
+import type { InfluxRecord } from './record.js'
+import { bodyEnd, bodyStart, type LineBatch } from './line-source.js'
+
+/** Records of a shape made with the general builder before its own is compiled. */
+const COMPILE_AT = 8
+
+/** The record of line [s, e) of `src` (no newline), or undefined: read the line the string way. */
+export function decodeJsonlBytes(src: ByteText, s: number, e: number): InfluxRecord | undefined {
+  const timeEnd = timeEndOf(src, s, e)
+  if (timeEnd < 0) return undefined
+  const shape = matchShape(src, e, timeEnd, 'json')
+  if (shape === undefined) return undefined
+  const { text, bytes } = src
+  const timestamp = decimalBigInt(bytes, s + TIME_START.byteLength, timeEnd)
+  const builder = shape.builder
+  if (builder !== undefined && builder !== null) return builder(text, bytes, starts, ends, marks, timestamp)
+  if (builder === undefined && ++shape.reads >= COMPILE_AT) shape.builder = compileBuilder(shape) ?? null
+  return buildRecord(shape, text, bytes, starts, ends, marks, timestamp)
+}
+
+/** The record of line `i` of `batch` read from its bytes (an ASCII chunk, no problem found with the line), or undefined. */
+export function recordOfLine(batch: LineBatch, i: number): InfluxRecord | undefined {
+  const { body } = batch
+  if (body === undefined || i < (batch.bodyFirst ?? 0) || batch.problems?.has(i) === true) return undefined
+  const s = bodyStart(batch, i)
+  return decodeJsonlBytes(body, s, bodyEnd(batch, i, s))
+}
