@@ -63,4 +63,19 @@ describe('CsvEncoder', () => {
     expect(() => encoder.encode([weather(5n, { _temp: f(1) })])).toThrow(RecordError)
     expect(encoder.encode([weather(6n, { temp: f(6) })])).toMatch(/^#datatype/)
   })
+  it('names a field that is not a { type, value } object (null, a number), as the JSONL and LP encoders do', () => {
+    for (const value of [null, 3, 'x']) {
+      const record = weather(7n, { temp: f(1), bad: value as never })
+      const error = (() => {
+        try {
+          new CsvEncoder().encode([weather(6n, { temp: f(6) }), record])
+          return undefined
+        } catch (e) {
+          return e
+        }
+      })()
+      expect(RecordError.isInstance(error), String(error)).toBe(true)
+      expect((error as Error).message).toMatch(/^record 1 of 2: field "bad" must be an object \{ type, value \}/)
+    }
+  })
 })

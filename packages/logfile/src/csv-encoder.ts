@@ -51,7 +51,9 @@ function cellsOf(record: InfluxRecord): Cells {
   for (const name in record.fields) {
     fieldKeys.get(name, 'fields')
     const field = record.fields[name]!
-    cells.fields.push([name, field.type, csvValue(name, field)])
+    // csvValue() first: it checks that the field is a { type, value } object (null is not).
+    const cell = csvValue(name, field)
+    cells.fields.push([name, field.type, cell])
   }
   if (cells.fields.length === 0) noFields(record)
   return cells

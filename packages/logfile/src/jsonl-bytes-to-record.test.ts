@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { mutateLine } from '../test/fixtures/mutate-line.js'
 import { prng, randomRecords } from '../test/fixtures/random-records.js'
 import { stationRecords } from '../test/fixtures/station-records.js'
@@ -131,6 +131,23 @@ describe('decodeJsonlBytes', () => {
     ;(a.fields.v as { value: number }).value = 99
     expect(b).toEqual(decodeJsonl(base))
     expect(bytePath(base)).toEqual(decodeJsonl(base))
+  })
+
+  it('gives the same records with the general builder where code generation is off', () => {
+    const line = '{"time":"9","measurement":"no_codegen","tags":{"a":"1"},"fields":{"f":2.5,"i":{"i":"-3"},"u":{"u":"4"},"b":false,"s":"x"}}'
+    teach([line])
+    let compiles = 0
+    vi.stubGlobal('Function', function () {
+      compiles++
+      throw new EvalError('Code generation from strings disallowed for this context')
+    })
+    try {
+      for (let n = 0; n < 20; n++) expect(bytePath(line)).toEqual(decodeJsonl(line))
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    expect(compiles).toBe(1)
+    expect(bytePath(line)).toEqual(decodeJsonl(line))
   })
 
   it.each([
