@@ -24,6 +24,16 @@ describe('splitRow (RFC 4180)', () => {
     expect([...quotedEmptyCells]).toEqual([])
   })
 
+  it('splits a row without quotes as String.prototype.split does, empty cells and ends included', () => {
+    const pieces = ['a', 'bc', '', ' ', '1.5', ';', ',', '\t', 'é']
+    let seed = 5
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
+    for (let n = 0; n < 5000; n++) {
+      const line = Array.from({ length: Math.floor(random() * 8) }, () => pieces[Math.floor(random() * pieces.length)]).join('')
+      for (const separator of [',', ';', '\t']) expect(splitRow(line, separator), JSON.stringify(line)).toEqual(line.split(separator))
+    }
+  })
+
   it('splits on another separator', () => {
     expect(splitRow('a;"b;c";d,e', ';')).toEqual(['a', 'b;c', 'd,e'])
   })
