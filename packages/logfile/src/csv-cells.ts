@@ -11,7 +11,8 @@ export const quotedEmptyCells: number[] = []
 
 /** Splits one CSV row into its cells. */
 export function splitRow(line: string, separator: string): string[] {
-  quotedEmptyCells.length = 0
+  // (Setting the length of an empty array still costs a call: about a tenth of a plain row's split.)
+  if (quotedEmptyCells.length !== 0) quotedEmptyCells.length = 0
   if (!line.includes('"')) return plainCells(line, separator)
   const cells: string[] = []
   const sep = separator.charCodeAt(0)

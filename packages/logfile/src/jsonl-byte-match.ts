@@ -19,11 +19,15 @@ export interface ByteText {
 }
 
 /**
- * How a float value must be written for a line to match: `printed`, exactly as
- * JS prints its number (the transcoder copies the text as the line protocol
- * value); `json`, any JSON number (the record decoder parses it).
+ * What the values are read for. `lineProtocol`: the transcoder copies their
+ * text, so a float must be written exactly as JS prints its number, and a
+ * string must hold no escape. `record`: the record decoder parses them, so any
+ * JSON number will do, and a string may hold escapes (marked ESCAPED).
  */
-export type Floats = 'printed' | 'json'
+export type ReadFor = 'lineProtocol' | 'record'
+
+/** In marks[i]: a string value with at least one escape (only when read for a record). */
+export const ESCAPED = 1
 
 export const TIME_START = textView('{"time":"')
 const INTEGER_OPEN = textView('{"i":"')
@@ -113,7 +117,7 @@ function isJsonNumber(b: Uint8Array, from: number, end: number): boolean {
 }
 
 /** Reads value i of type `type` at `at` (moving `at` past it); false when the string way must read the line. */
-function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i: number, floats: Floats): boolean {
+function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i: number, readFor: ReadFor): boolean {
   const b = src.bytes
   const c = b[at]!
   switch (type) {
@@ -122,7 +126,7 @@ function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i
       let end = at + 1
       for (let d = b[end]; end < e && d !== COMMA && d !== CLOSE; d = b[++end]);
       // For line protocol, only a float already written as JS prints it is copied (else the string way prints it again).
-      if (floats === 'printed' ? !isPrintedFloat(src.text, at, end) : !isJsonNumber(b, at, end)) return false
+      if (readFor === 'lineProtocol' ? !isPrintedFloat(src.text, at, end) : !isJsonNumber(b, at, end)) return false
       starts[i] = at
       ends[i] = at = end
       marks[i] = 0
@@ -155,19 +159,27 @@ function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i
     case 'string': {
       if (c !== QUOTE) return false
       let end = at + 1
-      // A backslash or a control character: the string way (which unescapes or reports it).
-      for (let d = b[end]!; end < e && d !== QUOTE; d = b[++end]!) if (d === BACKSLASH || d < SPACE) return false
+      let mark = 0
+      // A control character: the string way (which reports it); a backslash too, for line protocol (which escapes otherwise).
+      for (let d = b[end]!; end < e && d !== QUOTE; d = b[++end]!) {
+        if (d < SPACE) return false
+        if (d === BACKSLASH) {
+          if (readFor === 'lineProtocol') return false
+          mark = ESCAPED
+          end++ // the escaped character (JSON.parse checks the escape later)
+        }
+      }
       if (end >= e) return false
       starts[i] = at
       ends[i] = at = end + 1
-      marks[i] = 0
+      marks[i] = mark
       return true
     }
   }
 }
 
 /** Reads the values of line [.., e) as `shape` lays them out after `fieldsAt`; false when it does not. */
-function readsAs(src: ByteText, e: number, fieldsAt: number, shape: ByteShape, floats: Floats): boolean {
+function readsAs(src: ByteText, e: number, fieldsAt: number, shape: ByteShape, readFor: ReadFor): boolean {
   const { tail, types, after } = shape
   if (!holdsBefore(src, fieldsAt, e, tail)) return false
   if (types.length > starts.length) {
@@ -177,7 +189,7 @@ function readsAs(src: ByteText, e: number, fieldsAt: number, shape: ByteShape, f
   }
   at = fieldsAt + tail.byteLength
   for (let i = 0; i < types.length; i++) {
-    if (!readValue(src, e, types[i]!, i, floats) || !holdsBefore(src, at, e, after[i]!)) return false
+    if (!readValue(src, e, types[i]!, i, readFor) || !holdsBefore(src, at, e, after[i]!)) return false
     at += after[i]!.byteLength
   }
   return at === e
@@ -193,19 +205,19 @@ let last: ByteShape | undefined
 
 /**
  * The shape whose constant parts line [.., e) holds after the time's closing
- * quote at `timeEnd`, with its values read (starts, ends, marks); undefined when none.
+ * quote at `timeEnd`, with its values read (starts, ends, marks) for `readFor`; undefined when none.
  */
-export function matchShape(src: ByteText, e: number, timeEnd: number, floats: Floats): ByteShape | undefined {
+export function matchShape(src: ByteText, e: number, timeEnd: number, readFor: ReadFor): ByteShape | undefined {
   const guess = last?.next
   // (The tail that readsAs() compares first starts with `,"fields":{`.)
-  if (guess !== undefined && holdsBefore(src, timeEnd, e, guess.key) && readsAs(src, e, timeEnd + guess.key.byteLength, guess, floats)) return (last = guess)
+  if (guess !== undefined && holdsBefore(src, timeEnd, e, guess.key) && readsAs(src, e, timeEnd + guess.key.byteLength, guess, readFor)) return (last = guess)
   // As jsonl-shapes.ts finds the end of a line's measurement and tags.
   const fieldsAt = src.text.indexOf(FIELDS_AT, timeEnd)
   if (fieldsAt < 0 || fieldsAt + FIELDS_AT.length > e) return undefined
   const candidates = byteShapesOf(src.view, timeEnd, fieldsAt)
   if (candidates === undefined) return undefined
   for (const shape of candidates) {
-    if (shape.key.byteLength !== fieldsAt - timeEnd || !holdsBytes(src.view, timeEnd, shape.key) || !readsAs(src, e, fieldsAt, shape, floats)) continue
+    if (shape.key.byteLength !== fieldsAt - timeEnd || !holdsBytes(src.view, timeEnd, shape.key) || !readsAs(src, e, fieldsAt, shape, readFor)) continue
     if (last !== undefined) last.next = shape
     return (last = shape)
   }

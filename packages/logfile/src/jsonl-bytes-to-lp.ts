@@ -53,7 +53,7 @@ export function transcodeJsonlBytes(src: ByteText, s: number, e: number, out: Da
   const timeStart = s + TIME_START.byteLength
   const b = src.bytes
   // Every shape's key starts with `","measurement":"`: matching one checks that too.
-  const shape = matchShape(src, e, timeEnd, 'printed')
+  const shape = matchShape(src, e, timeEnd, 'lineProtocol')
   const lp = shape?.lp
   if (lp === undefined) return FALLBACK
   if (filter !== undefined) {

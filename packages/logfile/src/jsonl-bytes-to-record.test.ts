@@ -103,6 +103,10 @@ describe('decodeJsonlBytes', () => {
       withValue('u', '{"u":"0"}'),
       withValue('s', '""'),
       withValue('s', '"a b,c=d"'),
+      withValue('s', '"a\\"b"'),
+      withValue('s', '"a\\\\b\\/c\\t\\r\\b\\f"'),
+      withValue('s', '"\\u0041\\u00e9\\u0000"'),
+      withValue('s', '"\\\\"'),
       base.replace('"time":"5"', '"time":"-9223372036854775806"'),
       base.replace('"time":"5"', '"time":"9223372036854775806"'),
       base.replace('"time":"5"', '"time":"1617672549204824064"'),
@@ -134,8 +138,9 @@ describe('decodeJsonlBytes', () => {
   })
 
   it('gives the same records with the general builder where code generation is off', () => {
-    const line = '{"time":"9","measurement":"no_codegen","tags":{"a":"1"},"fields":{"f":2.5,"i":{"i":"-3"},"u":{"u":"4"},"b":false,"s":"x"}}'
-    teach([line])
+    const line = '{"time":"9","measurement":"no_codegen","tags":{"a":"1"},"fields":{"f":2.5,"i":{"i":"-3"},"u":{"u":"4"},"b":false,"s":"x","e":"a\\"b\\\\c"}}'
+    // (The decoder remembers a shape from a line without escapes.)
+    teach([line.replace('a\\"b\\\\c', 'plain')])
     let compiles = 0
     vi.stubGlobal('Function', function () {
       compiles++
@@ -160,9 +165,13 @@ describe('decodeJsonlBytes', () => {
     ['an integer with a leading zero', withValue('n', '{"i":"02"}')],
     ['an integer beyond int64', withValue('n', '{"i":"9223372036854775808"}')],
     ['an unsigned beyond uint64', withValue('u', '{"u":"18446744073709551616"}')],
-    ['a string with an escaped quote', withValue('s', '"a\\"b"')],
-    ['a string with a unicode escape', withValue('s', '"\\u0041"')],
+    ['a string with an escaped newline', withValue('s', '"a\\nb"')],
+    ['a string with an unknown escape', withValue('s', '"a\\xb"')],
+    ['a string with a short unicode escape', withValue('s', '"\\u00"')],
+    ['a string with an escaped surrogate pair', withValue('s', '"\\ud83d\\ude00"')],
+    ['a string with an escaped lone surrogate', withValue('s', '"\\ud800"')],
     ['a string with a raw tab', withValue('s', '"a\tb"')],
+    ['a string ending in a backslash', withValue('s', '"a\\"')],
     ['a time with a leading zero', base.replace('"time":"5"', '"time":"05"')],
     ['a time beyond InfluxDB range', base.replace('"time":"5"', '"time":"9223372036854775807"')],
     ['a torn line', `${base.slice(0, 60)}"<torn by a crash; continued on the next line>`],

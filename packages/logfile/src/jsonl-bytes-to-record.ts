@@ -17,7 +17,7 @@ const COMPILE_AT = 8
 export function decodeJsonlBytes(src: ByteText, s: number, e: number): InfluxRecord | undefined {
   const timeEnd = timeEndOf(src, s, e)
   if (timeEnd < 0) return undefined
-  const shape = matchShape(src, e, timeEnd, 'json')
+  const shape = matchShape(src, e, timeEnd, 'record')
   if (shape === undefined) return undefined
   const { text, bytes } = src
   const timestamp = decimalBigInt(bytes, s + TIME_START.byteLength, timeEnd)

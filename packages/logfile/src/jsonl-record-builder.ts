@@ -5,6 +5,7 @@
 // generation is off, one loop serves every shape.
 import { decimalBigInt, shortFloat } from './decimal-bytes.js'
 import type { ByteShape } from './jsonl-byte-shapes.js'
+import { ESCAPED } from './jsonl-byte-match.js'
 import { lit } from './shape-code.js'
 import type { FieldValue, InfluxRecord } from './record.js'
 
@@ -19,6 +20,28 @@ export function floatValue(text: string, bytes: Uint8Array, from: number, end: n
   if (!Number.isNaN(value)) return value
   const parsed = Number(text.slice(from, end))
   return Number.isFinite(parsed) ? parsed : Number.NaN
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/
+
+/**
+ * A string value with escapes, its quotes at `from` and `end - 1`: unescaped by
+ * JSON.parse; undefined when that fails, or when the value holds a newline or
+ * a surrogate (the string way reports a bad one, and reads a pair itself).
+ */
+export function escapedString(text: string, from: number, end: number): string | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(text.slice(from, end))
+  } catch {
+    return undefined
+  }
+  return typeof value === 'string' && !value.includes('\n') && !SURROGATE.test(value) ? value : undefined
+}
+
+/** A string value: without its quotes, unescaped where it has escapes; undefined as escapedString(). */
+export function stringValue(text: string, from: number, end: number, mark: number): string | undefined {
+  return mark === ESCAPED ? escapedString(text, from, end) : text.slice(from + 1, end - 1)
 }
 
 /** The builder for any shape. */
@@ -42,10 +65,12 @@ export function buildRecord(shape: ByteShape, text: string, bytes: Uint8Array, s
       case 'boolean':
         fields[names[i]!] = { type: 'boolean', value: marks[i] === TRUE }
         break
-      case 'string':
-        // Without its quotes; it holds no escape (matchShape leaves those to the string way).
-        fields[names[i]!] = { type: 'string', value: text.slice(starts[i]! + 1, ends[i]! - 1) }
+      case 'string': {
+        const value = stringValue(text, starts[i]!, ends[i]!, marks[i]!)
+        if (value === undefined) return undefined
+        fields[names[i]!] = { type: 'string', value }
         break
+      }
     }
   }
   return { measurement: shape.measurement, tags: { ...shape.tags }, fields, timestamp }
@@ -62,7 +87,7 @@ function fieldSource(type: ByteShape['types'][number], i: number): string {
     case 'boolean':
       return `{ type: 'boolean', value: K[${i}] === ${TRUE} }`
     case 'string':
-      return `{ type: 'string', value: text.slice(S[${i}] + 1, E[${i}] - 1) }`
+      return `{ type: 'string', value: x${i} }`
   }
 }
 
@@ -74,18 +99,23 @@ export function compileBuilder(shape: ByteShape): RecordBuilder | undefined {
   const tagKeys = Object.keys(shape.tags)
   // Keys in an object literal: "__proto__" would set the prototype (the name rules reject names that start with "_" anyway).
   if ([...tagKeys, ...shape.fields].includes('__proto__')) return undefined
-  const floats = shape.types.flatMap((type, i) => (type === 'float' ? [`const x${i} = FLOAT(text, b, S[${i}], E[${i}])`, `if (x${i} !== x${i}) return undefined`] : []))
+  // Floats and strings first: either may send the line the string way.
+  const values = shape.types.flatMap((type, i) => {
+    if (type === 'float') return [`const x${i} = FLOAT(text, b, S[${i}], E[${i}])`, `if (x${i} !== x${i}) return undefined`]
+    if (type === 'string') return [`const x${i} = K[${i}] === 0 ? text.slice(S[${i}] + 1, E[${i}] - 1) : STRING(text, S[${i}], E[${i}], K[${i}])`, `if (x${i} === undefined) return undefined`]
+    return []
+  })
   const tags = tagKeys.map((key, i) => `${lit(key)}: T[${i}]`)
   const fields = shape.fields.map((key, i) => `${lit(key)}: ${fieldSource(shape.types[i]!, i)}`)
   const source = [
     'return function buildShape(text, b, S, E, K, t) {',
-    ...floats,
+    ...values,
     `return { measurement: M, tags: { ${tags.join(', ')} }, fields: { ${fields.join(', ')} }, timestamp: t }`,
     '}',
   ].join('\n')
   try {
-    const factory = new Function('M', 'T', 'FLOAT', 'BIG', source)
-    return factory(shape.measurement, tagKeys.map((key) => shape.tags[key]), floatValue, decimalBigInt) as RecordBuilder
+    const factory = new Function('M', 'T', 'FLOAT', 'BIG', 'STRING', source)
+    return factory(shape.measurement, tagKeys.map((key) => shape.tags[key]), floatValue, decimalBigInt, stringValue) as RecordBuilder
   } catch {
     return undefined
   }
