@@ -34,32 +34,52 @@ export function shortFloat(b: Uint8Array, from: number, end: number): number {
   return negative ? -value : value
 }
 
-/** The last bigint made by decimalBigInt() for the digits before its last nine, and those digits as a number. */
-let lastHead = -1
-let lastHeadValue = 0n
+/**
+ * A bigint is made from 64 bits written to these words: reading a BigInt64Array
+ * element costs a third of BigInt(number) or a bigint sum here, and needs no
+ * sum of bigints for the numbers beyond 2^53 (nanosecond timestamps).
+ */
+const words = new Uint32Array(2)
+const signed = new BigInt64Array(words.buffer)
+const unsigned = new BigUint64Array(words.buffer)
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1
+const HIGH = 1 - LOW
+const TWO_16 = 65536
+const TWO_32 = 4294967296
 
 /**
- * The value of the decimal integer at bytes [from, end) (an optional minus,
- * then digits, as integerEnd() in jsonl-byte-match.ts checked them). Up to 15
- * digits from a number; longer ones, such as nanosecond timestamps, as
- * head * 10^9 + tail, with the head's bigint kept for the next call (times in a
- * logfile share their seconds with their neighbours).
+ * The value of the decimal integer at bytes [from, end): an optional minus,
+ * then at most 20 digits, whose value fits in 64 bits, as integerEnd() in
+ * jsonl-byte-match.ts checked them (int64 with a minus, else uint64).
  */
 export function decimalBigInt(b: Uint8Array, from: number, end: number): bigint {
   const negative = b[from] === MINUS
   const start = negative ? from + 1 : from
-  let value: bigint
+  let low: number
+  let high: number
   if (end - start <= EXACT_DIGITS) {
-    value = BigInt(digitsValue(b, start, end))
+    const value = digitsValue(b, start, end)
+    low = value % TWO_32
+    high = (value - low) / TWO_32
   } else {
+    // head * 10^9 + tail in 16- and 32-bit parts, each sum exact in a double: head < 10^11 < 2^37, tail < 10^9 < 2^30.
     const head = digitsValue(b, start, end - 9)
-    if (head !== lastHead) {
-      lastHeadValue = BigInt(head) * 1_000_000_000n
-      lastHead = head
-    }
-    value = lastHeadValue + BigInt(digitsValue(b, end - 9, end))
+    const headLow = head % TWO_16
+    const upper = ((head - headLow) / TWO_16) * 1e9 // < 2^21 * 10^9 < 2^51, in units of 2^16
+    const upperLow = upper % TWO_16
+    const sum = upperLow * TWO_16 + headLow * 1e9 + digitsValue(b, end - 9, end) // < 2^32 + 2^46 + 2^30
+    low = sum % TWO_32
+    high = (upper - upperLow) / TWO_16 + (sum - low) / TWO_32
   }
-  return negative ? -value : value
+  if (!negative) {
+    words[LOW] = low
+    words[HIGH] = high
+    return unsigned[0]!
+  }
+  // Two's complement of the magnitude (at most 2^63), read as a signed 64-bit integer.
+  words[LOW] = (TWO_32 - low) % TWO_32
+  words[HIGH] = (TWO_32 - high - (low === 0 ? 0 : 1)) % TWO_32
+  return signed[0]!
 }
 
 /** The digits [from, end) as a number (at most 15 of them: exact). */
