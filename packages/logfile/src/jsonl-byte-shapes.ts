@@ -29,7 +29,7 @@ export interface ByteShape {
   builder: RecordBuilder | null | undefined
   /** The shape's layout as one text: the same layout is added once. */
   signature: string
-  /** The shape of the line that followed a line of this one last time (jsonl-bytes-to-lp.ts tries it first). */
+  /** The shape of the line that followed a line of this one last time (jsonl-byte-match.ts tries it first). */
   next: ByteShape | undefined
 }
 
