@@ -96,6 +96,13 @@ describe('CsvDecoder', () => {
     ['#datatype tag,double,dateTime:number\nm,v,time\nm,1,1\n', 'no measurement column'],
     ['#datatype measurement,double,dateTime:number\nm,v,time\nm,,1\n', 'has no fields'],
     ['#datatype measurement,double,dateTime:number\nm,_v,time\nm,1,1\n', 'field key "_v" starts with "_"'],
+    ['#datatype measurement,tag,double,dateTime:number\nm,_t,v,time\nm,a,1,1\n', 'tag key "_t" starts with "_"'],
+    ['#datatype measurement,tag,double,dateTime:number\nm,t,time,time\nm,a,1,1\n', 'field key "time" is reserved'],
+    ['#datatype measurement,tag,double,dateTime:number\nm,t,v,time\nm,a\u0001b,1,1\n', 'tag value "a\\u0001b" contains control character U+0001'],
+    ['#datatype measurement,tag,double,dateTime:number\nm,t,v,time\nm\u0002,a\u0001b,1,1\n', 'measurement "m\\u0002" contains control character U+0002'],
+    ['#datatype measurement,tag,double,dateTime:number\nm,t,v,time\nm\u0002,a,1,9223372036854775807\n', "outside InfluxDB's range"],
+    ['#datatype measurement,string,double,dateTime:number\nm,_field,_value,time\nm,_bad,1,1\n', 'field key "_bad" starts with "_"'],
+    ['#datatype measurement,tag,string,dateTime:number\nm,t,s,time\nm,a,x\ud800y,1\n', 'lone UTF-16 surrogate'],
   ])('reports a bad row of %j: %s', (text, reason) => {
     const out = decodeAll(text)
     expect(out.filter((x) => typeof x === 'string')).toEqual([expect.stringContaining(reason)])

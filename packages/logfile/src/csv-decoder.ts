@@ -3,7 +3,7 @@ import { splitRow } from './csv-cells.js'
 import { planOf, recordOf, type Plan } from './csv-plan.js'
 import { annotationOf, CsvTable } from './csv-table.js'
 import type { InfluxRecord } from './record.js'
-import { validateRecord } from './validate-record.js'
+import { keysValid, validateRecord } from './validate-record.js'
 
 /**
  * Reads annotated CSV line by line (the subset described in the README). Keeps
@@ -13,6 +13,8 @@ export class CsvDecoder {
   private separator = ','
   private table = new CsvTable()
   private plan: Plan | CsvError | undefined
+  /** The plan's tag and field keys are its column labels, all valid: records need no key checks (a `_field` column makes keys per row). */
+  private keysChecked = false
 
   /**
    * The record of a data row; undefined for `sep=`, annotation, comment, header
@@ -33,7 +35,7 @@ export class CsvDecoder {
     if (cells.length !== plan.width) throw new CsvError(`row has ${cells.length} cells but the header at line ${this.table.headerLine} has ${plan.width}`)
     const record = recordOf(plan, cells)
     try {
-      validateRecord(record)
+      validateRecord(record, this.keysChecked)
     } catch (error) {
       if (LogfileError.isInstance(error)) throw new CsvError(error.message, undefined, { cause: error })
       throw error
@@ -73,11 +75,15 @@ export class CsvDecoder {
   }
 
   private planOrError(): Plan | CsvError {
+    this.keysChecked = false
+    let plan: Plan
     try {
-      return planOf(this.table)
+      plan = planOf(this.table)
     } catch (error) {
       if (error instanceof CsvError) return error
       throw error
     }
+    this.keysChecked = plan.fieldName === undefined && plan.fieldValue === undefined && keysValid(plan.tags.map((c) => c.label), plan.fields.map((c) => c.label))
+    return plan
   }
 }

@@ -1,3 +1,4 @@
+import { RecordError } from './errors.js'
 import type { InfluxRecord } from './record.js'
 import { checkField, checkFrame } from './name-rules.js'
 import { NameCache, noFields } from './name-cache.js'
@@ -11,21 +12,35 @@ const fieldKeys = new NameCache('field key', (name) => name)
 /**
  * Throws a `RecordError` naming the key when InfluxDB would reject the record or
  * a logfile could not hold it. Empty tag values are allowed: every encoder drops
- * them, as the official client does.
+ * them, as the official client does. With `keysChecked` (every tag key and field
+ * key of the record passed keysValid()), those keys are not looked up again; the
+ * checks left are made in the same order, so the first error is the same.
  */
-export function validateRecord(record: InfluxRecord): void {
+export function validateRecord(record: InfluxRecord, keysChecked = false): void {
   checkFrame(record)
   measurements.get(record.measurement, 'measurement')
   const { tags, fields } = record
   for (const name in tags) {
-    tagKeys.get(name, 'tags')
+    if (!keysChecked) tagKeys.get(name, 'tags')
     tagValues.get(tags[name]!, 'tags', name)
   }
   let count = 0
   for (const name in fields) {
-    fieldKeys.get(name, 'fields')
+    if (!keysChecked) fieldKeys.get(name, 'fields')
     checkField(name, fields[name])
     count++
   }
   if (count === 0) noFields(record)
+}
+
+/** True when every one of these tag keys and field keys is valid (a CSV table's column labels, checked once per table). */
+export function keysValid(tags: readonly string[], fields: readonly string[]): boolean {
+  try {
+    for (const name of tags) tagKeys.get(name, 'tags')
+    for (const name of fields) fieldKeys.get(name, 'fields')
+    return true
+  } catch (error) {
+    if (RecordError.isInstance(error)) return false
+    throw error
+  }
 }
