@@ -55,22 +55,31 @@ const TWO_32 = 4294967296
 export function decimalBigInt(b: Uint8Array, from: number, end: number): bigint {
   const negative = b[from] === MINUS
   const start = negative ? from + 1 : from
-  let low: number
-  let high: number
-  if (end - start <= EXACT_DIGITS) {
-    const value = digitsValue(b, start, end)
-    low = value % TWO_32
-    high = (value - low) / TWO_32
-  } else {
-    // head * 10^9 + tail in 16- and 32-bit parts, each sum exact in a double: head < 10^11 < 2^37, tail < 10^9 < 2^30.
-    const head = digitsValue(b, start, end - 9)
-    const headLow = head % TWO_16
-    const upper = ((head - headLow) / TWO_16) * 1e9 // < 2^21 * 10^9 < 2^51, in units of 2^16
-    const upperLow = upper % TWO_16
-    const sum = upperLow * TWO_16 + headLow * 1e9 + digitsValue(b, end - 9, end) // < 2^32 + 2^46 + 2^30
-    low = sum % TWO_32
-    high = (upper - upperLow) / TWO_16 + (sum - low) / TWO_32
-  }
+  if (end - start <= EXACT_DIGITS) return bigintOf(negative, 0, digitsValue(b, start, end))
+  return bigintOf(negative, digitsValue(b, start, end - 9), digitsValue(b, end - 9, end))
+}
+
+/** decimalBigInt() for the same text in a string (the digits checked by the caller). */
+export function decimalTextBigInt(text: string, from: number, end: number): bigint {
+  const negative = text.charCodeAt(from) === MINUS
+  const start = negative ? from + 1 : from
+  if (end - start <= EXACT_DIGITS) return bigintOf(negative, 0, textDigitsValue(text, start, end))
+  return bigintOf(negative, textDigitsValue(text, start, end - 9), textDigitsValue(text, end - 9, end))
+}
+
+/**
+ * The bigint of head * 10^9 + tail, negated with `negative`: exact integers
+ * with head < 10^11 and tail < 2^50, whose value fits in 64 bits (at most
+ * 2^63 with `negative`).
+ */
+function bigintOf(negative: boolean, head: number, tail: number): bigint {
+  // In 16- and 32-bit parts, each sum exact in a double.
+  const headLow = head % TWO_16
+  const upper = ((head - headLow) / TWO_16) * 1e9 // < 2^21 * 10^9 < 2^51, in units of 2^16
+  const upperLow = upper % TWO_16
+  const sum = upperLow * TWO_16 + headLow * 1e9 + tail // < 2^32 + 2^46 + 2^50
+  const low = sum % TWO_32
+  const high = (upper - upperLow) / TWO_16 + (sum - low) / TWO_32
   if (!negative) {
     words[LOW] = low
     words[HIGH] = high
@@ -86,5 +95,12 @@ export function decimalBigInt(b: Uint8Array, from: number, end: number): bigint 
 function digitsValue(b: Uint8Array, from: number, end: number): number {
   let value = 0
   for (let i = from; i < end; i++) value = value * 10 + (b[i]! - ZERO)
+  return value
+}
+
+/** digitsValue() for digits in a string. */
+function textDigitsValue(text: string, from: number, end: number): number {
+  let value = 0
+  for (let i = from; i < end; i++) value = value * 10 + (text.charCodeAt(i) - ZERO)
   return value
 }

@@ -7,6 +7,7 @@
 import { RecordError } from './errors.js'
 import { checkField } from './name-rules.js'
 import { addByteShape } from './jsonl-byte-shapes.js'
+import { detached } from './detached.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldType, type FieldValue, type InfluxRecord } from './record.js'
 
 export const INTEGER = /^-?(?:0|[1-9]\d{0,18})$/
@@ -50,12 +51,6 @@ export const FIELDS_AT = ',"fields":{'
  */
 const shapes = new Map<string, Shape[]>()
 
-/**
- * A copy of `text` that holds on to nothing else. A slice of a line keeps the
- * whole chunk the line was read from (64 KiB) alive, and shapes live as long
- * as the process.
- */
-const detached = (text: string): string => text.split('').join('')
 
 let at = 0
 

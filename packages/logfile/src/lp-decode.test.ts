@@ -17,6 +17,27 @@ describe('decodeLineProtocol', () => {
     for (const record of records) expect(decodeLineProtocol(encodeLineProtocol(record))).toEqual(asWritten(record))
   })
 
+  it('reads every boolean spelling, and rejects a bare word that only an object would know (constructor, toString)', () => {
+    const spellings = { t: true, T: true, true: true, True: true, TRUE: true, f: false, F: false, false: false, False: false, FALSE: false }
+    for (const [token, value] of Object.entries(spellings)) expect(decodeLineProtocol(`m b=${token} 1`).fields.b, token).toEqual({ type: 'boolean', value })
+    for (const token of ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty', 'tRUE', 'fals', 'yes']) {
+      expect(() => decodeLineProtocol(`m b=${token} 1`), token).toThrow(/which is not a float, integer \(i\), unsigned \(u\), boolean or "string"/)
+    }
+  })
+
+  it('reads integers and unsigned integers as BigInt does, up to their limits, leading zeros included', () => {
+    const cases = ['0i', '-0i', '7i', '007i', '-007i', '9223372036854775807i', '-9223372036854775808i', '9223372036854775808i', '-9223372036854775809i', '0u', '007u', '18446744073709551615u', '18446744073709551616u', '-1u', '1.5i', '--1i', 'i', 'u']
+    for (const token of cases) {
+      const digits = token.slice(0, -1)
+      const signed = token.endsWith('i')
+      const valid = signed ? /^-?\d+$/.test(digits) : /^\d+$/.test(digits)
+      const value = valid ? BigInt(digits) : undefined
+      const inRange = value !== undefined && (signed ? value >= -(2n ** 63n) && value < 2n ** 63n : value < 2n ** 64n)
+      if (inRange) expect(decodeLineProtocol(`m v=${token} 1`).fields.v, token).toEqual({ type: signed ? 'integer' : 'unsigned', value })
+      else expect(() => decodeLineProtocol(`m v=${token} 1`), token).toThrow(valid ? /outside the u?int64 range/ : /which is not a float/)
+    }
+  })
+
   it('tells 3, 3.0, 3i, 3u, "3" and true apart', () => {
     const { fields } = decodeLineProtocol('m a=3,b=3.0,c=3i,d=3u,e="3",f=true,g=-1.5E-3 1')
     expect(fields).toEqual({
