@@ -4,7 +4,7 @@
 // give the same record (the same checks, made on bytes by jsonl-byte-match.ts);
 // for anything else the result is undefined and the line goes the string way,
 // which also reports bad lines with their reasons.
-import { decimalBigInt } from './decimal-bytes.js'
+import { decimalBigInt } from './decimal-digits.js'
 import { ends, marks, matchShape, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
 import { buildRecord, compileBuilder } from './jsonl-record-builder.js'
 import type { InfluxRecord } from './record.js'

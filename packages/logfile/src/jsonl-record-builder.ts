@@ -3,7 +3,7 @@
 // (object literals with its own keys: each record then has the same hidden
 // classes, and no key is stored by name at run time); until then, and where code
 // generation is off, one loop serves every shape.
-import { decimalBigInt, shortFloat } from './decimal-bytes.js'
+import { decimalBigInt, shortFloat } from './decimal-digits.js'
 import type { ByteShape } from './jsonl-byte-shapes.js'
 import { ESCAPED } from './jsonl-byte-match.js'
 import { lit } from './shape-code.js'

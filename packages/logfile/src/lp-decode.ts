@@ -3,7 +3,7 @@ import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type Fi
 import { checkName, type NameKind } from './name-rules.js'
 import { isKnownFieldKey, rememberFieldKey, rememberSeries, seriesOf } from './lp-decode-cache.js'
 import { decimalLimits, type DecimalLimits } from './decimal-limits.js'
-import { decimalTextBigInt } from './decimal-bytes.js'
+import { decimalTextBigInt } from './decimal-digits.js'
 
 // A Map, not an object: a token such as `constructor` or `toString` must not find Object.prototype's.
 const BOOLEANS = new Map<string, boolean>([

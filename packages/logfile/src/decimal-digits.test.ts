@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { prng } from '../test/fixtures/random-records.js'
-import { decimalBigInt, decimalTextBigInt, shortFloat } from './decimal-bytes.js'
+import { decimalBigInt, decimalTextBigInt, shortFloat } from './decimal-digits.js'
 
 const bytesOf = (text: string) => Buffer.from(`[${text}]`, 'latin1')
 const short = (text: string) => shortFloat(bytesOf(text), 1, text.length + 1)
