@@ -3,7 +3,7 @@ import { splitRow } from './csv-cells.js'
 import { planOf, recordOf, type Plan } from './csv-plan.js'
 import { annotationOf, CsvTable } from './csv-table.js'
 import type { InfluxRecord } from './record.js'
-import { keysValid, validateRecord } from './validate-record.js'
+import { checkRecord, keysValid } from './validate-record.js'
 
 /**
  * Reads annotated CSV line by line (the subset described in the README). Keeps
@@ -35,7 +35,7 @@ export class CsvDecoder {
     if (cells.length !== plan.width) throw new CsvError(`row has ${cells.length} cells but the header at line ${this.table.headerLine} has ${plan.width}`)
     const record = recordOf(plan, cells)
     try {
-      validateRecord(record, this.keysChecked)
+      checkRecord(record, this.keysChecked)
     } catch (error) {
       if (LogfileError.isInstance(error)) throw new CsvError(error.message, undefined, { cause: error })
       throw error

@@ -12,11 +12,19 @@ const fieldKeys = new NameCache('field key', (name) => name)
 /**
  * Throws a `RecordError` naming the key when InfluxDB would reject the record or
  * a logfile could not hold it. Empty tag values are allowed: every encoder drops
- * them, as the official client does. With `keysChecked` (every tag key and field
- * key of the record passed keysValid()), those keys are not looked up again; the
- * checks left are made in the same order, so the first error is the same.
+ * them, as the official client does.
  */
-export function validateRecord(record: InfluxRecord, keysChecked = false): void {
+export function validateRecord(record: InfluxRecord): void {
+  checkRecord(record, false)
+}
+
+/**
+ * validateRecord(), and with `keysChecked` (every tag key and field key of the
+ * record passed keysValid(): a CSV table's column labels) without looking those
+ * keys up again; the checks left are made in the same order, so the first
+ * error is the same. Not part of the package's API.
+ */
+export function checkRecord(record: InfluxRecord, keysChecked: boolean): void {
   checkFrame(record)
   measurements.get(record.measurement, 'measurement')
   const { tags, fields } = record
