@@ -2,8 +2,6 @@ import { LineProtocolError, RecordError } from './errors.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldValue, type InfluxRecord } from './record.js'
 import { checkName, type NameKind } from './name-rules.js'
 import { isKnownFieldKey, rememberFieldKey, rememberSeries, seriesOf } from './lp-decode-cache.js'
-import { decimalLimits, type DecimalLimits } from './decimal-limits.js'
-import { decimalTextBigInt } from './decimal-digits.js'
 
 // A Map, not an object: a token such as `constructor` or `toString` must not find Object.prototype's.
 const BOOLEANS = new Map<string, boolean>([
@@ -19,12 +17,6 @@ const SPACE = 0x20
 const EQUALS = 0x3d
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
-const MINUS = 0x2d
-const ZERO = 0x30
-const NINE = 0x39
-const TIME_LIMITS = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
-const INT64_LIMITS = decimalLimits(INT64_MIN, INT64_MAX)
-const UINT64_LIMITS = decimalLimits(0n, UINT64_MAX)
 
 function fail(message: string, index: number, cause?: unknown): never {
   throw new LineProtocolError(message, index + 1, cause === undefined ? undefined : { cause })
@@ -93,20 +85,15 @@ function checkAt(kind: NameKind, name: string, key: string, index: number): void
 /** Parses one unquoted field value token: integer `i`, unsigned `u`, boolean or float. */
 export function parseFieldToken(token: string, name: string, index: number): FieldValue {
   const last = token.charCodeAt(token.length - 1)
-  if (last === 0x69 /* i */ || last === 0x75 /* u */) {
-    const integer = last === 0x69
-    // Digits with no leading zero, within the limits by their text: no regular expression, no bigint comparison.
-    if (isPlainInteger(token, integer, integer ? INT64_LIMITS : UINT64_LIMITS)) return integer ? { type: 'integer', value: decimalTextBigInt(token, 0, token.length - 1) } : { type: 'unsigned', value: decimalTextBigInt(token, 0, token.length - 1) }
-    if (integer && INTEGER.test(token.slice(0, -1))) {
-      const value = BigInt(token.slice(0, -1))
-      if (value < INT64_MIN || value > INT64_MAX) fail(`integer field ${JSON.stringify(name)} = ${token} is outside the int64 range`, index)
-      return { type: 'integer', value }
-    }
-    if (!integer && UNSIGNED.test(token.slice(0, -1))) {
-      const value = BigInt(token.slice(0, -1))
-      if (value > UINT64_MAX) fail(`unsigned field ${JSON.stringify(name)} = ${token} is outside the uint64 range`, index)
-      return { type: 'unsigned', value }
-    }
+  if (last === 0x69 /* i */ && INTEGER.test(token.slice(0, -1))) {
+    const value = BigInt(token.slice(0, -1))
+    if (value < INT64_MIN || value > INT64_MAX) fail(`integer field ${JSON.stringify(name)} = ${token} is outside the int64 range`, index)
+    return { type: 'integer', value }
+  }
+  if (last === 0x75 /* u */ && UNSIGNED.test(token.slice(0, -1))) {
+    const value = BigInt(token.slice(0, -1))
+    if (value > UINT64_MAX) fail(`unsigned field ${JSON.stringify(name)} = ${token} is outside the uint64 range`, index)
+    return { type: 'unsigned', value }
   }
   // Booleans are at most 5 letters, starting with t or f.
   const first = token.charCodeAt(0) | 0x20
@@ -118,35 +105,6 @@ export function parseFieldToken(token: string, name: string, index: number): Fie
     return { type: 'float', value }
   }
   return fail(`field ${JSON.stringify(name)} has value ${JSON.stringify(token)}, which is not a float, integer (i), unsigned (u), boolean or "string"`, index)
-}
-
-/**
- * `token` less its last character (its `i` or `u`) is a decimal integer (a
- * minus only when `signed`) with no leading zero and not -0, within `limits`,
- * compared as text.
- */
-function isPlainInteger(token: string, signed: boolean, limits: DecimalLimits): boolean {
-  const end = token.length - 1
-  const negative = signed && token.charCodeAt(0) === MINUS
-  const first = negative ? 1 : 0
-  const digits = end - first
-  if (digits === 0 || (token.charCodeAt(first) === ZERO && (digits > 1 || negative))) return false
-  for (let i = first; i < end; i++) {
-    const c = token.charCodeAt(i)
-    if (c < ZERO || c > NINE) return false
-  }
-  return withinLimit(token, first, end, negative ? limits.min : limits.max)
-}
-
-/** The digits [first, end) of `text` (no leading zero) are at most `limit` (digits too). */
-function withinLimit(text: string, first: number, end: number, limit: string): boolean {
-  const digits = end - first
-  if (digits !== limit.length) return digits < limit.length
-  for (let i = 0; i < digits; i++) {
-    const d = text.charCodeAt(first + i) - limit.charCodeAt(i)
-    if (d !== 0) return d < 0
-  }
-  return true
 }
 
 function parseTags(line: string, end: number, tags: Record<string, string>): void {
@@ -195,29 +153,13 @@ function parseTimestamp(line: string, end: number): bigint {
   if (pos >= end) fail('no timestamp; logfile lines always carry one', pos)
   const start = pos
   while (pos < end && line.charCodeAt(pos) !== SPACE) pos++
-  const stop = pos
+  const text = line.slice(start, pos)
   while (pos < end && line.charCodeAt(pos) === SPACE) pos++
   if (pos < end) fail('unexpected text after the timestamp', pos)
-  if (isTimeInRange(line, start, stop)) return decimalTextBigInt(line, start, stop)
-  // Anything else (leading zeros included) as text, for the same value or the same error.
-  const text = line.slice(start, stop)
   if (!INTEGER.test(text)) fail(`timestamp ${JSON.stringify(text)} is not an integer of nanoseconds`, start)
   const timestamp = BigInt(text)
   if (timestamp < TIMESTAMP_MIN || timestamp > TIMESTAMP_MAX) fail(`timestamp ${text} is outside InfluxDB's range (years 1677 to 2262)`, start)
   return timestamp
-}
-
-/** `line[start, stop)` is a decimal integer with no leading zero, in InfluxDB's time range (compared as text). */
-function isTimeInRange(line: string, start: number, stop: number): boolean {
-  const negative = line.charCodeAt(start) === MINUS
-  const first = negative ? start + 1 : start
-  const digits = stop - first
-  if (digits === 0 || (digits > 1 && line.charCodeAt(first) === ZERO)) return false
-  for (let i = first; i < stop; i++) {
-    const c = line.charCodeAt(i)
-    if (c < ZERO || c > NINE) return false
-  }
-  return withinLimit(line, first, stop, negative ? TIME_LIMITS.min : TIME_LIMITS.max)
 }
 
 /**
