@@ -9,6 +9,7 @@ import { holdsBytes, textView } from './byte-view.js'
 import { byteShapesOf, type ByteShape } from './jsonl-byte-shapes.js'
 import { decimalLimits, type DecimalLimits } from './decimal-limits.js'
 import { isPrintedFloat } from './printed-float.js'
+import { LOWER_E, MINUS, NINE, PLUS, POINT, ZERO } from './number-chars.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX } from './record.js'
 
 /** Lines to read: the same ASCII characters as bytes, as a view of them, and as a latin1 string. */
@@ -40,12 +41,8 @@ const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
 export const QUOTE = 0x22
 const COMMA = 0x2c
 const CLOSE = 0x7d
-export const MINUS = 0x2d
 const SPACE = 0x20
 const BACKSLASH = 0x5c
-const ZERO = 0x30
-const NINE = 0x39
-const POINT = 0x2e
 
 /**
  * Where matchShape() found value i of the line: it spans [starts[i], ends[i])
@@ -61,8 +58,7 @@ let at = 0
 function integerEnd(b: Uint8Array, from: number, e: number, signed: boolean, limits: DecimalLimits): number {
   let start = from
   if (signed && b[start] === MINUS) start++
-  let end = start
-  while (end < e && b[end]! >= ZERO && b[end]! <= NINE) end++
+  const end = digitsEnd(b, start, e)
   const digits = end - start
   if (digits === 0 || (digits > 1 && b[start] === ZERO) || (start > from && digits === 1 && b[start] === ZERO)) return -1
   const limit = start > from ? limits.min : limits.max
@@ -106,9 +102,9 @@ function isJsonNumber(b: Uint8Array, from: number, end: number): boolean {
     i = digitsEnd(b, i, end)
     if (i === fraction) return false
   }
-  if (i < end && (b[i] === 0x65 || b[i] === 0x45)) {
+  if (i < end && (b[i]! | 0x20) === LOWER_E) {
     i++
-    if (i < end && (b[i] === 0x2b || b[i] === MINUS)) i++
+    if (i < end && (b[i] === PLUS || b[i] === MINUS)) i++
     const exponent = i
     i = digitsEnd(b, i, end)
     if (i === exponent) return false

@@ -5,7 +5,8 @@
 // jsonl-byte-match.ts); anything else returns FALLBACK and goes the string way,
 // which reports bad lines.
 import { copyBytes } from './byte-view.js'
-import { ends, marks, matchShape, MINUS, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
+import { ends, marks, matchShape, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
+import { MINUS } from './number-chars.js'
 
 /** Not taken here: read the line the string way. */
 export const FALLBACK = -1
