@@ -180,11 +180,24 @@ export class FileItems implements ReadItemIterator {
     this.report({ file: this.file, line, ...(column === undefined ? {} : { column }), reason, text: text.length > 4096 ? `${text.slice(0, 4093)}...` : text })
   }
 
+  /**
+   * True (and counted as filtered) when the reader's filters leave this point
+   * out; else counted as read. `timed.timestamp` is read only for a time
+   * filter (a transcoded item makes its bigint when asked).
+   */
+  private filteredOut(measurement: string, timed: { readonly timestamp: bigint }): boolean {
+    const { since, until } = this.options
+    if ((this.measurements !== undefined && !this.measurements.has(measurement)) || (since !== undefined && timed.timestamp < since) || (until !== undefined && timed.timestamp >= until)) {
+      this.stats.filtered++
+      return true
+    }
+    this.stats.records++
+    return false
+  }
+
   /** The next item of the batch (reporting the bad lines and counting the filtered records before it), or undefined once the batch is used up. */
   private take(batch: LineBatch): ReadItem | undefined {
     const { ends, problems, first } = batch
-    const { since, until } = this.options
-    const measurements = this.measurements
     while (this.index < ends.length) {
       const i = this.index++
       const line = first + i
@@ -195,12 +208,7 @@ export class FileItems implements ReadItemIterator {
         // (A torn line never matches a shape: each ends in `}}`, the torn marker does not.)
         const record = recordOfLine(batch, i)
         if (record !== undefined) {
-          const t = record.timestamp
-          if ((since !== undefined && t < since) || (until !== undefined && t >= until) || (measurements !== undefined && !measurements.has(record.measurement))) {
-            this.stats.filtered++
-            continue
-          }
-          this.stats.records++
+          if (this.filteredOut(record.measurement, record)) continue
           return { record, file: this.file, line, endOffset: end }
         }
       }
@@ -214,11 +222,7 @@ export class FileItems implements ReadItemIterator {
         const transcoded = transcodeByShape(text)
         if (transcoded !== undefined) {
           const item = new TranscodedItem(this.file, line, end, transcoded.lineProtocol, text, transcoded.time)
-          if ((measurements !== undefined && !measurements.has(transcoded.measurement)) || (since !== undefined && item.timestamp < since) || (until !== undefined && item.timestamp >= until)) {
-            this.stats.filtered++
-            continue
-          }
-          this.stats.records++
+          if (this.filteredOut(transcoded.measurement, item)) continue
           return item
         }
       }
@@ -232,13 +236,7 @@ export class FileItems implements ReadItemIterator {
         if (!skip) this.bad(line, error.message, text, (error as { column?: number }).column)
         continue
       }
-      if (record === undefined) continue
-      const t = record.timestamp
-      if ((since !== undefined && t < since) || (until !== undefined && t >= until) || (measurements !== undefined && !measurements.has(record.measurement))) {
-        this.stats.filtered++
-        continue
-      }
-      this.stats.records++
+      if (record === undefined || this.filteredOut(record.measurement, record)) continue
       return lineProtocol === undefined ? { record, file: this.file, line, endOffset: end } : { record, file: this.file, line, endOffset: end, lineProtocol }
     }
     this.batch = undefined
