@@ -2,7 +2,7 @@
 // logs the same few series over and over: the text before a line's first
 // space (`measurement,tag=value,...`) decides the measurement and the tags, so
 // both are kept by that text, once the decoder has read and checked them from
-// a whole line. Field keys repeat too: each is checked once.
+// a whole line. (Names are checked once each through validateRecord's caches.)
 import { detached } from './detached.js'
 
 export interface Series {
@@ -25,18 +25,7 @@ export function rememberSeries(key: string, measurement: string, tags: Readonly<
   series.set(detached(key), { measurement: detached(measurement), tags: kept })
 }
 
-/** Field keys that passed the checks. */
-const fieldKeys = new Set<string>()
-
-export const isKnownFieldKey = (key: string): boolean => fieldKeys.has(key)
-
-export function rememberFieldKey(key: string): void {
-  if (fieldKeys.size >= MAX_SERIES) fieldKeys.clear()
-  fieldKeys.add(detached(key))
-}
-
-/** Forgets everything (for tests: the next line of any series is read the long way). */
+/** Forgets every series (for tests: the next line of any series is read the long way). */
 export function forgetLineProtocol(): void {
   series.clear()
-  fieldKeys.clear()
 }

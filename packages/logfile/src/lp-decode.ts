@@ -1,7 +1,8 @@
 import { LineProtocolError, RecordError } from './errors.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldValue, type InfluxRecord } from './record.js'
-import { checkName, type NameKind } from './name-rules.js'
-import { isKnownFieldKey, rememberFieldKey, rememberSeries, seriesOf } from './lp-decode-cache.js'
+import type { NameCache } from './name-cache.js'
+import { rememberSeries, seriesOf } from './lp-decode-cache.js'
+import { validNames } from './validate-record.js'
 
 // A Map, not an object: a token such as `constructor` or `toString` must not find Object.prototype's.
 const BOOLEANS = new Map<string, boolean>([
@@ -73,9 +74,10 @@ function scanString(line: string, start: number, end: number): string {
   return fail('string value has no closing double quote', start)
 }
 
-function checkAt(kind: NameKind, name: string, key: string, index: number): void {
+/** Checks a name (each distinct one once, through validateRecord's caches); a bad one fails at `index`. */
+function checkAt(names: NameCache, name: string, where: 'measurement' | 'tags' | 'fields', key: string, index: number): void {
   try {
-    checkName(kind, name, key)
+    names.get(name, where, key)
   } catch (error) {
     if (RecordError.isInstance(error)) fail(error.message, index, error)
     throw error
@@ -115,8 +117,8 @@ function parseTags(line: string, end: number, tags: Record<string, string>): voi
     const valueStart = pos + 1
     const value = scanName(line, valueStart, end, false, false)
     if (value === '') fail(`tag ${JSON.stringify(key)} has an empty value`, valueStart)
-    checkAt('tag key', key, `tags.${key}`, keyStart)
-    checkAt('tag value', value, `tags.${key}`, valueStart)
+    checkAt(validNames.tagKeys, key, 'tags', key, keyStart)
+    checkAt(validNames.tagValues, value, 'tags', key, valueStart)
     if (Object.hasOwn(tags, key)) fail(`tag ${JSON.stringify(key)} appears twice`, keyStart)
     tags[key] = value
   }
@@ -127,10 +129,7 @@ function parseFields(line: string, end: number, fields: Record<string, FieldValu
     const keyStart = pos
     const key = scanName(line, keyStart, end, true, false)
     if (pos >= end || line.charCodeAt(pos) !== EQUALS) fail(`field key ${JSON.stringify(key)} is not followed by "="`, pos)
-    if (!isKnownFieldKey(key)) {
-      checkAt('field key', key, `fields.${key}`, keyStart)
-      rememberFieldKey(key)
-    }
+    checkAt(validNames.fieldKeys, key, 'fields', key, keyStart)
     const valueStart = ++pos
     let value: FieldValue
     if (line.charCodeAt(valueStart) === QUOTE) {
@@ -204,7 +203,7 @@ export function decodeLineProtocol(line: string): InfluxRecord {
     const measurementStart = pos
     measurement = scanName(line, measurementStart, end, false, true)
     if (measurement === '') fail('missing measurement', measurementStart)
-    checkAt('measurement', measurement, 'measurement', measurementStart)
+    checkAt(validNames.measurements, measurement, 'measurement', measurement, measurementStart)
     tags = {}
     parseTags(line, end, tags)
     // The series ended at that space: its text alone decided it.

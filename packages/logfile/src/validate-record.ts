@@ -9,6 +9,9 @@ const tagKeys = new NameCache('tag key', (name) => name)
 const tagValues = new NameCache('tag value', (name) => name)
 const fieldKeys = new NameCache('field key', (name) => name)
 
+/** The caches of names that passed the checks, for decoders that check names as they scan them (lp-decode.ts). */
+export const validNames = { measurements, tagKeys, tagValues, fieldKeys }
+
 /**
  * Throws a `RecordError` naming the key when InfluxDB would reject the record or
  * a logfile could not hold it. Empty tag values are allowed: every encoder drops
