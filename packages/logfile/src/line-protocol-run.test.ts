@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
+import { mixedJsonlLines, writeMixedFile } from '../test/fixtures/mixed-jsonl-lines.js'
 import { stationRecords, T } from '../test/fixtures/station-records.js'
 import { encodeJsonl } from './jsonl-encode.js'
 import { encodeLineProtocol } from './lp-encode.js'
@@ -52,23 +53,11 @@ async function readAll(inputs: string | string[], options: ReadOptions, useRuns:
   return { points, bad, stats: { ...reader.stats }, runs, inRuns }
 }
 
-/** ASCII records of a few shapes, with some bad lines and lines the byte path leaves to the string path. */
-function mixedLines(): string[] {
-  const lines = stationRecords(3000)
-    .map(encodeJsonl)
-    .filter((line) => /^[\x00-\x7f]*$/.test(line))
-  lines.splice(500, 0, 'not json', '', '{"time":"1","measurement":"maser","tags":{"station":"Kp"},"fields":{"big":{"i":"01"},"u":{"u":"1"}}}')
-  lines.splice(900, 0, '{"time":"9223372036854775807","measurement":"maser","tags":{"station":"Kp"},"fields":{"big":{"i":"1"},"u":{"u":"1"}}}')
-  lines.splice(1200, 0, '{"time":"7","measurement":"pps offset,x","tags":{"a":"x","empty":"","st ation":"K=p 1"},"fields":{"zeta":{"i":"5"},"alpha":true,"m id":1.50}}')
-  return lines
-}
-
 describe('readyRun', () => {
   it('hands out the same points, line numbers, offsets, bad lines and counts as reading item by item, mostly in runs', async () => {
     const file = path.join(dir, 'mixed.jsonl')
-    const lines = mixedLines()
-    // CRLF line ends in part of the file, and a torn last line.
-    fs.writeFileSync(file, `${lines.slice(0, 1500).join('\n')}\n${lines.slice(1500).join('\r\n')}\r\n{"time":"2"`)
+    const lines = mixedJsonlLines()
+    writeMixedFile(file, lines)
     // startOffset: resuming after line 700, as replay's checkpoints could.
     const afterLine700 = Buffer.byteLength(`${lines.slice(0, 700).join('\n')}\n`)
     for (const options of [{}, { since: T + 500_000_000n, until: T + 2_500_000_000n }, { measurements: ['maser', 'weather'] }, { since: -T }, { startOffset: afterLine700 }]) {

@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
+import { mixedJsonlLines, writeMixedFile } from '../test/fixtures/mixed-jsonl-lines.js'
 import { stationRecords, T } from '../test/fixtures/station-records.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeJsonl } from './jsonl-encode.js'
@@ -34,23 +35,11 @@ async function readAll(inputs: string | string[], options: ReadOptions, stringPa
 
 const ascii = (line: string) => /^[\x00-\x7f]*$/.test(line)
 
-/** Station lines with bad lines and lines the byte path leaves to the string path among them. */
-function mixedLines(): string[] {
-  const lines = stationRecords(3000).map(encodeJsonl).filter(ascii)
-  lines.splice(500, 0, 'not json', '', '   ', '{"time":"1","measurement":"maser","tags":{"station":"Kp"},"fields":{"big":{"i":"01"},"u":{"u":"1"}}}')
-  lines.splice(900, 0, '{"time":"9223372036854775807","measurement":"maser","tags":{"station":"Kp"},"fields":{"big":{"i":"1"},"u":{"u":"1"}}}')
-  lines.splice(1000, 0, lines[999]!.replace(/"fields":\{"[^"]+":[^,}]+/, (m) => m.replace(/:[^,}]+$/, ':1e999')))
-  lines.splice(1200, 0, '{"time":"7","measurement":"pps offset,x","tags":{"a":"x","empty":"","st ation":"K=p 1"},"fields":{"zeta":{"i":"5"},"alpha":true,"m id":-0,"s":"a \\"q\\""}}')
-  lines.splice(1300, 0, `${lines[1299]!.slice(0, 50)}"<torn by a crash; continued on the next line>`)
-  return lines
-}
-
 describe('reading JSONL records from the bytes read', () => {
   it('gives the same records, line numbers, offsets, bad lines and counts as the string path', async () => {
     const file = path.join(dir, 'mixed.jsonl')
-    const lines = mixedLines()
-    // CRLF line ends in part of the file, and a last line cut short.
-    fs.writeFileSync(file, `${lines.slice(0, 1500).join('\n')}\n${lines.slice(1500).join('\r\n')}\r\n{"time":"2"`)
+    const lines = mixedJsonlLines()
+    writeMixedFile(file, lines)
     const afterLine700 = Buffer.byteLength(`${lines.slice(0, 700).join('\n')}\n`)
     for (const options of [{}, { since: T + 500_000_000n, until: T + 2_500_000_000n }, { measurements: ['maser', 'weather'] }, { startOffset: afterLine700 }]) {
       const bytes = await readAll(file, options, false)
