@@ -33,6 +33,14 @@ let passed = 0
 let failed = 0
 let skipped = 0
 const lines = []
+/** Each failed test or broken file, with the start of its message, printed before the totals. */
+const failures = []
+
+/** The first lines of a failure message, without colour codes, indented under the test's name. */
+function excerpt(message) {
+  const text = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '')
+  return text.split('\n').filter((l) => l.trim() !== '').slice(0, 6).map((l) => `      ${l.trim().slice(0, 300)}`)
+}
 for (const name of workspacePackagesWithTests()) {
   const file = path.join(dir, `${name.replace(/[@/]/g, '_')}.json`)
   if (!fs.existsSync(file)) {
@@ -46,6 +54,12 @@ for (const name of workspacePackagesWithTests()) {
   const s = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0)
   // A suite that failed to load has failed files but may count no failed test.
   const brokenFiles = (report.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).every((a) => a.status !== 'failed')).length
+  for (const file of report.testResults ?? []) {
+    const where = path.relative(root, file.name ?? '')
+    const failedTests = (file.assertionResults ?? []).filter((a) => a.status === 'failed')
+    if (file.status === 'failed' && failedTests.length === 0) failures.push(`  ${where}: the file failed to run`, ...excerpt(file.message))
+    for (const test of failedTests) failures.push(`  ${where} > ${test.fullName ?? test.title}`, ...excerpt(test.failureMessages?.[0]))
+  }
   passed += p
   failed += f + brokenFiles
   skipped += s
@@ -54,6 +68,10 @@ for (const name of workspacePackagesWithTests()) {
 if (runStatus !== '0' && failed === 0) {
   failed = 1
   lines.push(`the test command exited with status ${runStatus}`)
+}
+if (failures.length > 0) {
+  console.log('failed:')
+  for (const line of failures) console.log(line)
 }
 for (const line of lines) console.log(`  ${line}`)
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)

@@ -60,8 +60,6 @@ async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<vo
   }
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300))
-
 describe('a replay killed with kill -9', () => {
   it('continues where it stopped: nothing missing; of what the server had accepted, only the requests in flight at the kill are sent again', async () => {
     const dir = tempDir()
@@ -84,7 +82,7 @@ describe('a replay killed with kill -9', () => {
       await waitFor(() => proxy.stats().acceptedLines - before >= killAt - previousCheckpoint)
       run.kill()
       expect(await run.exited).toBe('SIGKILL')
-      await settle() // a request already on its way may still reach the server
+      await proxy.quiet() // a request already on its way reaches the server (and is counted) or is dropped
       const acceptedUpTo = previousCheckpoint + proxy.stats().acceptedLines - before
       const checkpoint = checkpointOf()
       // The checkpoint never claims more than the server took, and lags at most the requests that were in flight.

@@ -151,4 +151,44 @@ describe('startFaultProxy', () => {
     expect(last.map((e) => e.action)).toEqual(['status', 'pass'])
     expect(last[1]?.upstreamStatus).toBe(204)
   })
+
+  it('is quiet only once a dead client\'s last request has reached the server, or a body cut short is dropped', async () => {
+    // An upstream that takes 400 ms to answer: the client is gone long before.
+    const slow = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => setTimeout(() => res.writeHead(204).end(), 400))
+    })
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
+    const slowProxy = await startFaultProxy({ target: `http://127.0.0.1:${(slow.address() as { port: number }).port}` })
+    try {
+      // A whole body sent, then the client killed (its socket destroyed).
+      const req = http.request(slowProxy.url, { method: 'POST', agent: false })
+      req.on('error', () => {})
+      req.end('dead v=1 1\ndead v=2 2\n', () => setTimeout(() => req.destroy(), 20))
+      while (slowProxy.stats().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(slowProxy.stats()).toMatchObject({ inFlight: 1, acceptedLines: 0 })
+      await slowProxy.quiet(50)
+      expect(slowProxy.stats()).toMatchObject({ inFlight: 0, acceptedLines: 2 })
+
+      // A body cut short: announced as longer than what arrives, then the connection dropped.
+      const cut = http.request(slowProxy.url, { method: 'POST', agent: false, headers: { 'content-length': '1000' } })
+      cut.on('error', () => {})
+      cut.write('cut v=1 1\n')
+      while (slowProxy.stats().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+      cut.destroy()
+      await slowProxy.quiet(50, 5000)
+      expect(slowProxy.stats()).toMatchObject({ inFlight: 0, requests: 1, acceptedLines: 2 })
+
+      // A request held for longer than the timeout: quiet() says so.
+      slowProxy.setScript({ kind: 'delay', ms: 2000 })
+      const held = post(slowProxy.url, 'held v=1 1').catch(() => undefined)
+      while (slowProxy.stats().inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+      await expect(slowProxy.quiet(50, 300)).rejects.toThrow('still 1 request(s) in flight after 300 ms')
+      await held
+    } finally {
+      await slowProxy.stop()
+      await new Promise<void>((resolve) => slow.close(() => resolve()))
+    }
+  })
 })

@@ -67,6 +67,8 @@ export interface FaultProxyStats {
   acknowledged: number
   /** Non-empty lines of the acknowledged requests. */
   acknowledgedLines: number
+  /** Requests begun and not yet finished with: body still arriving, held by a delay, or waiting on the real server. */
+  inFlight: number
 }
 
 export interface FaultProxy {
@@ -79,6 +81,12 @@ export interface FaultProxy {
   /** Decoded bodies the real server accepted and whose 2xx reached the client, in order. */
   readonly acknowledgedBodies: readonly string[]
   stats(): FaultProxyStats
+  /**
+   * Resolves once no request has been in flight for `quietMs` in a row: after a client is
+   * killed, what it had sent has then reached the real server (and is counted) or been dropped.
+   * Rejects after `timeoutMs`.
+   */
+  quiet(quietMs?: number, timeoutMs?: number): Promise<void>
   stop(): Promise<void>
 }
 
@@ -103,7 +111,9 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
   const log: FaultLogEntry[] = []
   const acceptedBodies: string[] = []
   const acknowledgedBodies: string[] = []
-  const stats: FaultProxyStats = { requests: 0, forwarded: 0, accepted: 0, acceptedLines: 0, acknowledged: 0, acknowledgedLines: 0 }
+  const stats: FaultProxyStats = { requests: 0, forwarded: 0, accepted: 0, acceptedLines: 0, acknowledged: 0, acknowledgedLines: 0, inFlight: 0 }
+  /** When a request last began or finished (performance.now()). */
+  let lastChange = performance.now()
   const sockets = new Set<Socket>()
   const agent = new http.Agent({ keepAlive: true })
 
@@ -197,6 +207,19 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
   }
 
   const server = http.createServer((incoming, res) => {
+    stats.inFlight++
+    lastChange = performance.now()
+    let finished = false
+    const finish = () => {
+      if (finished) return
+      finished = true
+      stats.inFlight--
+      lastChange = performance.now()
+    }
+    // A body cut short never ends: the request is over when its connection closes.
+    incoming.on('close', () => {
+      if (!incoming.complete) finish()
+    })
     const chunks: Buffer[] = []
     incoming.on('data', (c: Buffer) => chunks.push(c))
     incoming.on('end', () => {
@@ -219,13 +242,15 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
         bodyHash: createHash('sha1').update(request.text).digest('hex'),
       }
       log.push(entry)
-      apply(action, request, res, entry).catch((error: unknown) => {
-        if (!res.headersSent && !res.destroyed) {
-          answered(entry, 502)
-          res.writeHead(502, { 'content-type': 'text/plain' })
-          res.end(`fault proxy: upstream failed: ${error instanceof Error ? error.message : String(error)}`)
-        }
-      })
+      apply(action, request, res, entry)
+        .catch((error: unknown) => {
+          if (!res.headersSent && !res.destroyed) {
+            answered(entry, 502)
+            res.writeHead(502, { 'content-type': 'text/plain' })
+            res.end(`fault proxy: upstream failed: ${error instanceof Error ? error.message : String(error)}`)
+          }
+        })
+        .finally(finish)
     })
   })
   server.on('connection', (socket) => {
@@ -251,6 +276,13 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
       queue = Array.isArray(next) ? [...(next as FaultAction[])] : []
     },
     stats: () => ({ ...stats }),
+    async quiet(quietMs = 200, timeoutMs = 30_000) {
+      const deadline = performance.now() + timeoutMs
+      while (stats.inFlight > 0 || performance.now() - lastChange < quietMs) {
+        if (performance.now() > deadline) throw new Error(`fault proxy: still ${stats.inFlight} request(s) in flight after ${timeoutMs} ms`)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+    },
     async stop() {
       for (const socket of sockets) socket.destroy()
       agent.destroy()
