@@ -1,6 +1,7 @@
 import { RecordError } from './errors.js'
 import type { InfluxRecord } from './record.js'
 import { checkName, type NameKind } from './name-rules.js'
+import { detached } from './detached.js'
 
 /** Entries before a cache starts over (bounds memory when names never repeat). */
 const MAX_ENTRIES = 4096
@@ -23,9 +24,11 @@ export class NameCache {
     let encoded = this.map.get(name)
     if (encoded === undefined) {
       checkName(this.kind, name, where === 'measurement' ? where : `${where}.${key}`)
-      encoded = this.encode(name)
+      // A name read from a file is a slice of the chunk it came from: the cache keeps a copy instead.
+      const kept = detached(name)
+      encoded = this.encode(kept)
       if (this.map.size >= MAX_ENTRIES) this.map.clear()
-      this.map.set(name, encoded)
+      this.map.set(kept, encoded)
     }
     return encoded
   }
