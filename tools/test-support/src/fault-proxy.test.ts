@@ -180,6 +180,12 @@ describe('startFaultProxy', () => {
       await slowProxy.quiet(50, 5000)
       expect(slowProxy.stats()).toMatchObject({ inFlight: 0, requests: 1, acceptedLines: 2 })
 
+      // Quiet for long already: it still waits quietMs from the call, for bytes a dead client left on their way.
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const called = performance.now()
+      await slowProxy.quiet(80)
+      expect(performance.now() - called).toBeGreaterThanOrEqual(79)
+
       // A request held for longer than the timeout: quiet() says so.
       slowProxy.setScript({ kind: 'delay', ms: 2000 })
       const held = post(slowProxy.url, 'held v=1 1').catch(() => undefined)

@@ -82,9 +82,10 @@ export interface FaultProxy {
   readonly acknowledgedBodies: readonly string[]
   stats(): FaultProxyStats
   /**
-   * Resolves once no request has been in flight for `quietMs` in a row: after a client is
-   * killed, what it had sent has then reached the real server (and is counted) or been dropped.
-   * Rejects after `timeoutMs`.
+   * Resolves once no request has been in flight for `quietMs` (default 300) in a row, counted
+   * from the call at the earliest: after a client is killed, what it had sent has then reached
+   * the real server (and is counted) or been dropped, however long the server took to answer.
+   * Rejects after `timeoutMs` (default 30 s).
    */
   quiet(quietMs?: number, timeoutMs?: number): Promise<void>
   stop(): Promise<void>
@@ -276,9 +277,10 @@ export async function startFaultProxy(options: { target: string; script?: FaultS
       queue = Array.isArray(next) ? [...(next as FaultAction[])] : []
     },
     stats: () => ({ ...stats }),
-    async quiet(quietMs = 200, timeoutMs = 30_000) {
-      const deadline = performance.now() + timeoutMs
-      while (stats.inFlight > 0 || performance.now() - lastChange < quietMs) {
+    async quiet(quietMs = 300, timeoutMs = 30_000) {
+      const called = performance.now()
+      const deadline = called + timeoutMs
+      while (stats.inFlight > 0 || performance.now() - Math.max(lastChange, called) < quietMs) {
         if (performance.now() > deadline) throw new Error(`fault proxy: still ${stats.inFlight} request(s) in flight after ${timeoutMs} ms`)
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
