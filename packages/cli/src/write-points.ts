@@ -10,6 +10,23 @@ import { withoutSkippedPoints } from './report-filters.js'
 
 /** Points per writePoints() call. */
 const BATCH = 5000
+/**
+ * Input quiet this long with points read and not yet written (a script piping
+ * a point now and then): they go to the logfile and the servers at once,
+ * instead of waiting in memory for the batch to fill or the input to end.
+ */
+export const IDLE_WRITE_MS = 100
+
+/** Whether `reading` settles, or `interrupted` rejects, within `ms`. */
+async function settlesWithin(reading: Promise<unknown>, interrupted: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const settled = () => true
+  try {
+    return await Promise.race([reading.then(settled, settled), interrupted.then(settled, settled), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)))])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 export interface WriteRequest {
   config: EHTConfig
@@ -36,7 +53,9 @@ const withoutIndex = (message: string) => message.replace(/^point \d+(, )?(: )?/
 
 /**
  * Reads the input line by line and writes its points through the writer
- * (`EHTInfluxDBClient`: the logfile first, then every enabled server). Bad
+ * (`EHTInfluxDBClient`: the logfile first, then every enabled server), 5000
+ * at a time, or all that were read once the input has been quiet for
+ * IDLE_WRITE_MS. Bad
  * lines, and points the writer refuses (e.g. a timestamp before 1990), are
  * reported with their line and skipped. On Ctrl-C it stops reading; the points
  * read so far are still logged, sent once and spooled if a server fails.
@@ -80,8 +99,11 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
   }
   try {
     for (;;) {
+      const reading = input.batches.next()
+      // What was read goes to the logfile now if the input has gone quiet: a kill must not lose it.
+      if (records.length > 0 && !(await settlesWithin(reading, interrupt.interrupted, IDLE_WRITE_MS))) await send()
       // a read blocked on a quiet stdin must not delay Ctrl-C
-      const next = await Promise.race([input.batches.next(), interrupt.interrupted]).catch((error: unknown) => {
+      const next = await Promise.race([reading, interrupt.interrupted]).catch((error: unknown) => {
         if (interrupt.signal.aborted) return undefined
         throw error
       })

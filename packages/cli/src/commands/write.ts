@@ -25,8 +25,9 @@ export function configure(command: Command): void {
     .addHelpText(
       'after',
       `
-Every point goes to the logfile first, then to every enabled server. Line
-protocol without a timestamp gets the current time (ns). Bad lines are
+Every point goes to the logfile first, then to every enabled server: 5000 at
+a time, and at once whenever the input pauses for 0.1 s (a pipe fed now and
+then). Line protocol without a timestamp gets the current time (ns). Bad lines are
 reported as stdin:line (or file:line) and skipped; the rest is written.
 Without --sync a server that fails at the end gets its points spooled (they
 wait in the spool; '${PROGRAM_NAME} spool drain' delivers them).

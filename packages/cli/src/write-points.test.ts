@@ -1,0 +1,131 @@
+// writePoints() on an input that the test feeds by hand: when what was read
+// reaches the logfile, with the built-in default configuration (logfile only)
+// in a temporary directory.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { defaultConfig } from '@eht-influx-client/config'
+import * as logfile from '@eht-influx-client/logfile'
+import { afterAll, describe, expect, it } from 'vitest'
+import { BadLineReport } from './bad-lines.js'
+import { InterruptedError } from './errors.js'
+import type { LineBatch, LineInput } from './input-lines.js'
+import type { Interrupt } from './interrupt.js'
+import { Output } from './output.js'
+import { pointDecoder } from './point-decoder.js'
+import { IDLE_WRITE_MS, writePoints } from './write-points.js'
+import { logfileLines } from '../test/station-config.js'
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+/** An input whose chunks the test hands over one by one, like a script piping now and then. */
+function pipedInput(onNext: (calls: number) => void = () => {}) {
+  const waiting: ((result: IteratorResult<LineBatch>) => void)[] = []
+  const ready: IteratorResult<LineBatch>[] = []
+  let line = 1
+  let calls = 0
+  const input: LineInput = {
+    name: 'stdin',
+    batches: {
+      next: () => {
+        onNext(++calls)
+        const result = ready.shift()
+        return result !== undefined ? Promise.resolve(result) : new Promise((resolve) => waiting.push(resolve))
+      },
+    },
+    close: () => {},
+  }
+  const hand = (result: IteratorResult<LineBatch>) => {
+    const resolve = waiting.shift()
+    if (resolve !== undefined) resolve(result)
+    else ready.push(result)
+  }
+  return {
+    input,
+    send(texts: string[]) {
+      hand({ done: false, value: { first: line, texts } })
+      line += texts.length
+    },
+    end: () => hand({ done: true, value: undefined }),
+  }
+}
+
+function fakeInterrupt(): Interrupt & { fire(): void } {
+  const controller = new AbortController()
+  let reject: (error: unknown) => void = () => {}
+  const interrupted = new Promise<never>((_, rej) => (reject = rej))
+  interrupted.catch(() => {})
+  return {
+    signal: controller.signal,
+    interrupted,
+    throwIfInterrupted: () => {},
+    dispose: () => {},
+    fire() {
+      const error = new InterruptedError()
+      controller.abort(error)
+      reject(error)
+    },
+  }
+}
+
+function setUp(input: LineInput, interrupt: Interrupt = fakeInterrupt()) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-cli-write-points-'))
+  dirs.push(dir)
+  const stream = { write: () => true } as unknown as NodeJS.WritableStream
+  const output = new Output({ stdout: stream, stderr: stream }, { quiet: true, verbose: false, json: false })
+  const writing = writePoints({
+    config: defaultConfig({ cwd: dir }),
+    input,
+    decoder: pointDecoder(logfile, 'lp', { measurement: undefined, tags: {} }),
+    sync: false,
+    interrupt,
+    badLines: new BadLineReport(output),
+    stderr: { write: () => true },
+  })
+  return { writing, lines: () => logfileLines(path.join(dir, 'eht-influx-log')) }
+}
+
+const point = (i: number) => `m,station=Kp seq=${i}i ${1617672549204824064n + BigInt(i)}`
+
+describe('writePoints', () => {
+  it(`writes what was read to the logfile once the input is quiet for ${IDLE_WRITE_MS} ms, not when the batch fills or the input ends`, async () => {
+    const piped = pipedInput()
+    const { writing, lines } = setUp(piped.input)
+    piped.send([point(1), point(2), point(3)])
+    await expect.poll(lines, { timeout: 10_000, interval: 20 }).toHaveLength(3)
+    piped.send([point(4)])
+    await expect.poll(lines, { timeout: 10_000, interval: 20 }).toHaveLength(4)
+    piped.end()
+    const outcome = await writing
+    expect(outcome).toMatchObject({ points: 4, interrupted: false })
+    // Each point once, in order.
+    expect(lines().map((l) => (JSON.parse(l) as { fields: { seq: { i: string } } }).fields.seq.i)).toEqual(['1', '2', '3', '4'])
+  })
+
+  it('chunks arriving within the quiet time are written with the points before them, each once, in order', async () => {
+    const piped = pipedInput()
+    const { writing, lines } = setUp(piped.input)
+    piped.send([point(1)])
+    piped.send([point(2)])
+    await expect.poll(lines, { timeout: 10_000, interval: 20 }).toHaveLength(2)
+    piped.end()
+    expect(await writing).toMatchObject({ points: 2 })
+    expect(lines().map((l) => (JSON.parse(l) as { fields: { seq: { i: string } } }).fields.seq.i)).toEqual(['1', '2'])
+  })
+
+  it('Ctrl-C as the next read starts: the points read before it are still written, once', async () => {
+    const interrupt = fakeInterrupt()
+    // The second read is the one Ctrl-C cuts short: it never ends, and the quiet time has not passed.
+    const piped = pipedInput((calls) => {
+      if (calls === 2) interrupt.fire()
+    })
+    const { writing, lines } = setUp(piped.input, interrupt)
+    piped.send([point(1), point(2)])
+    const outcome = await writing
+    expect(outcome).toMatchObject({ points: 2, interrupted: true })
+    expect(lines()).toHaveLength(2)
+  })
+})
