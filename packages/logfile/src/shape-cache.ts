@@ -1,4 +1,5 @@
 import type { InfluxRecord } from './record.js'
+import { detached } from './detached.js'
 import { shapeOf, shapeSignature, type RecordShape } from './record-shape.js'
 
 /** Compiled shapes tried per measurement (a record that fits none takes the general path). */
@@ -79,7 +80,8 @@ export class ShapeCache<F> {
       this.compiled = 0
     }
     let entry = this.entries.get(measurement)
-    if (entry === undefined) this.entries.set(measurement, (entry = { shapes: [], signatures: [], compiles: 0 }))
+    // A measurement read from a file is a slice of its chunk: the cache keeps a copy.
+    if (entry === undefined) this.entries.set(detached(measurement), (entry = { shapes: [], signatures: [], compiles: 0 }))
     entry.compiles++
     if (entry.shapes.length >= MAX_SHAPES) {
       entry.shapes.shift()

@@ -6,6 +6,7 @@
 import type { FieldType, FieldValue } from './record.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX } from './record.js'
 import type { RecordShape } from './record-shape.js'
+import { detached } from './detached.js'
 
 /** What a format gives the compiled checks. */
 export interface ShapeHelpers {
@@ -63,8 +64,9 @@ function checkCode(shape: RecordShape, bare: boolean): string[] {
   shape.tags.forEach(({ key, empty }, i) => {
     const v = `v${i}`
     if (empty) code.push(`if (tags[${lit(key)}] !== '') return undefined`)
-    // The last value of each tag and its text: tag values repeat from record to record.
-    else code.push(`const ${v} = tags[${lit(key)}]`, `if (typeof ${v} !== 'string' || ${v} === '') return undefined`, `if (${v} !== L${i}) { const e = TAG(${v}); if (e === undefined) return undefined; L${i} = ${v}; E${i} = e }`)
+    // The last value of each tag and its text: tag values repeat from record to record. The value is
+    // kept as a copy: one read from a file is a slice of its chunk, which it would keep alive.
+    else code.push(`const ${v} = tags[${lit(key)}]`, `if (typeof ${v} !== 'string' || ${v} === '') return undefined`, `if (${v} !== L${i}) { const e = TAG(${v}); if (e === undefined) return undefined; L${i} = COPY(${v}); E${i} = e }`)
   })
   shape.fields.forEach(({ key, type }, i) => {
     const f = `f${i}`
@@ -83,10 +85,11 @@ export function compileShape<F>(shape: RecordShape, helpers: ShapeHelpers, line:
   const slots = shape.tags.flatMap((_, i) => [`L${i}`, `E${i}`])
   const body = [...checkCode(shape, helpers.bareStrings === true), line].join('\n')
   const source = `${slots.length === 0 ? '' : `let ${slots.join(', ')}\n`}return function encodeShape(r, G) {\n${body}\n}`
-  const factory = new Function('M', 'TK', 'FK', 'TMIN', 'TMAX', 'I64MIN', 'I64MAX', 'U64MAX', 'TAG', 'SLOW', 'STR', source)
+  const factory = new Function('M', 'TK', 'FK', 'TMIN', 'TMAX', 'I64MIN', 'I64MAX', 'U64MAX', 'TAG', 'SLOW', 'STR', 'COPY', source)
   const tagKeys = shape.tags.map((tag) => tag.key)
   const fieldKeys = shape.fields.map((field) => field.key)
-  return factory(shape.measurement, tagKeys, fieldKeys, TIMESTAMP_MIN, TIMESTAMP_MAX, INT64_MIN, INT64_MAX, UINT64_MAX, helpers.tagText, helpers.stringSlow, helpers.stringText) as F
+  // (The measurement too is kept as a copy, for the same reason.)
+  return factory(detached(shape.measurement), tagKeys, fieldKeys, TIMESTAMP_MIN, TIMESTAMP_MAX, INT64_MIN, INT64_MAX, UINT64_MAX, helpers.tagText, helpers.stringSlow, helpers.stringText, detached) as F
 }
 
 /** `encode`, returning undefined where it would throw (the compiled code then gives the record to the general path). */
