@@ -80,7 +80,7 @@ export async function convertLogFile(request: ConvertRequest): Promise<ConvertOu
   try {
     for (;;) {
       // a read blocked on a slow disk or a pipe must not delay Ctrl-C
-      const next = await Promise.race([records.next(), request.interrupt.interrupted])
+      const next = await request.interrupt.race(records.next())
       if (next.done === true) break
       batch.push(next.value)
       if (batch.length >= BATCH) await flush()

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events'
+import { EventEmitter, getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { InterruptedError } from './errors.js'
 import { handleInterrupt, type SignalTarget } from './interrupt.js'
@@ -21,14 +21,14 @@ function fakeProcess() {
 const quietOutput = () => new Output({ stdout: process.stdout, stderr: { write: () => true } as unknown as NodeJS.WritableStream }, { quiet: false, verbose: false, json: false })
 
 describe('handleInterrupt', () => {
-  it('aborts on the first SIGINT and rejects `interrupted` with an InterruptedError (exit 130)', async () => {
+  it('aborts on the first SIGINT and rejects a wait in race() with an InterruptedError (exit 130)', async () => {
     const { emitter, proc, kills } = fakeProcess()
     const interrupt = handleInterrupt(quietOutput(), proc)
     expect(interrupt.signal.aborted).toBe(false)
     expect(() => interrupt.throwIfInterrupted()).not.toThrow()
     emitter.emit('SIGINT')
     expect(interrupt.signal.aborted).toBe(true)
-    await expect(interrupt.interrupted).rejects.toBeInstanceOf(InterruptedError)
+    await expect(interrupt.race(new Promise(() => {}))).rejects.toBeInstanceOf(InterruptedError)
     expect(() => interrupt.throwIfInterrupted()).toThrow(InterruptedError)
     expect(kills).toEqual([])
     interrupt.dispose()
@@ -49,5 +49,20 @@ describe('handleInterrupt', () => {
     expect(emitter.listenerCount('SIGINT')).toBe(1)
     interrupt.dispose()
     expect(emitter.listenerCount('SIGINT')).toBe(0)
+  })
+
+  it('race(): settles as the promise does, leaving nothing on the signal; rejects with the InterruptedError once SIGINT comes first', async () => {
+    const { emitter, proc } = fakeProcess()
+    const interrupt = handleInterrupt(quietOutput(), proc)
+    for (let i = 0; i < 1000; i++) expect(await interrupt.race(Promise.resolve(i))).toBe(i)
+    await expect(interrupt.race(Promise.reject(new Error('read failed')))).rejects.toThrow('read failed')
+    // A loop of reads must not pile up listeners (or reactions) until Ctrl-C.
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(0)
+    const pending = interrupt.race(new Promise(() => {}))
+    expect(getEventListeners(interrupt.signal, 'abort')).toHaveLength(1)
+    emitter.emit('SIGINT')
+    await expect(pending).rejects.toBeInstanceOf(InterruptedError)
+    await expect(interrupt.race(Promise.resolve(1))).rejects.toBeInstanceOf(InterruptedError)
+    interrupt.dispose()
   })
 })

@@ -39,7 +39,7 @@ export async function drainSpool(request: DrainRequest): Promise<DrainResult> {
   const draining = delivery.drainSpool()
   let interrupted = false
   try {
-    await Promise.race([draining, request.interrupt.interrupted])
+    await request.interrupt.race(draining)
   } catch (error) {
     if (!request.interrupt.signal.aborted) throw error
     interrupted = true

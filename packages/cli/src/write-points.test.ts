@@ -1,6 +1,7 @@
 // writePoints() on an input that the test feeds by hand: when what was read
 // reaches the logfile, with the built-in default configuration (logfile only)
 // in a temporary directory.
+import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -8,9 +9,8 @@ import { defaultConfig } from '@eht-influx-client/config'
 import * as logfile from '@eht-influx-client/logfile'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BadLineReport } from './bad-lines.js'
-import { InterruptedError } from './errors.js'
 import type { LineBatch, LineInput } from './input-lines.js'
-import type { Interrupt } from './interrupt.js'
+import { handleInterrupt, type Interrupt, type SignalTarget } from './interrupt.js'
 import { Output } from './output.js'
 import { pointDecoder } from './point-decoder.js'
 import { IDLE_WRITE_MS, writePoints } from './write-points.js'
@@ -53,29 +53,21 @@ function pipedInput(onNext: (calls: number) => void = () => {}) {
   }
 }
 
+/** The real Ctrl-C handler, on a stand-in for `process` whose SIGINT the test sends with fire(). */
 function fakeInterrupt(): Interrupt & { fire(): void } {
-  const controller = new AbortController()
-  let reject: (error: unknown) => void = () => {}
-  const interrupted = new Promise<never>((_, rej) => (reject = rej))
-  interrupted.catch(() => {})
-  return {
-    signal: controller.signal,
-    interrupted,
-    throwIfInterrupted: () => {},
-    dispose: () => {},
-    fire() {
-      const error = new InterruptedError()
-      controller.abort(error)
-      reject(error)
-    },
-  }
+  const proc = Object.assign(new EventEmitter(), { pid: 0, kill: () => true }) as unknown as SignalTarget & EventEmitter
+  return Object.assign(handleInterrupt(quietOutput(), proc), { fire: () => proc.emit('SIGINT') })
+}
+
+function quietOutput(): Output {
+  const stream = { write: () => true } as unknown as NodeJS.WritableStream
+  return new Output({ stdout: stream, stderr: stream }, { quiet: true, verbose: false, json: false })
 }
 
 function setUp(input: LineInput, interrupt: Interrupt = fakeInterrupt()) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-cli-write-points-'))
   dirs.push(dir)
-  const stream = { write: () => true } as unknown as NodeJS.WritableStream
-  const output = new Output({ stdout: stream, stderr: stream }, { quiet: true, verbose: false, json: false })
+  const output = quietOutput()
   const writing = writePoints({
     config: defaultConfig({ cwd: dir }),
     input,

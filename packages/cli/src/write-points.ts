@@ -17,12 +17,14 @@ const BATCH = 5000
  */
 export const IDLE_WRITE_MS = 100
 
-/** Whether `reading` settles, or `interrupted` rejects, within `ms`. */
-async function settlesWithin(reading: Promise<unknown>, interrupted: Promise<unknown>, ms: number): Promise<boolean> {
+/** Whether `reading` settles, or Ctrl-C comes, within `ms`. */
+async function settlesWithin(reading: Promise<unknown>, interrupt: Interrupt, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
   const settled = () => true
   try {
-    return await Promise.race([reading.then(settled, settled), interrupted.then(settled, settled), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)))])
+    return await interrupt.race(Promise.race([reading.then(settled, settled), new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)))]))
+  } catch {
+    return true // Ctrl-C: the loop stops at its next wait
   } finally {
     clearTimeout(timer)
   }
@@ -101,9 +103,9 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
     for (;;) {
       const reading = input.batches.next()
       // What was read goes to the logfile now if the input has gone quiet: a kill must not lose it.
-      if (records.length > 0 && !(await settlesWithin(reading, interrupt.interrupted, IDLE_WRITE_MS))) await send()
+      if (records.length > 0 && !(await settlesWithin(reading, interrupt, IDLE_WRITE_MS))) await send()
       // a read blocked on a quiet stdin must not delay Ctrl-C
-      const next = await Promise.race([reading, interrupt.interrupted]).catch((error: unknown) => {
+      const next = await interrupt.race(reading).catch((error: unknown) => {
         if (interrupt.signal.aborted) return undefined
         throw error
       })

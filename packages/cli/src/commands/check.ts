@@ -35,7 +35,7 @@ export async function run(context: CommandContext): Promise<CommandResult> {
       checkLocation('errors file', config.errors.errorsFile, false),
     ]),
   ])
-  const [servers, locations] = await Promise.race([checks, interrupt.interrupted])
+  const [servers, locations] = await interrupt.race(checks)
   interrupt.throwIfInterrupted()
 
   const lines: string[] = []

@@ -71,7 +71,7 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   let summary: ExportSummary
   try {
     summary = await reportingLibraryErrors(() =>
-      Promise.race([
+      interrupt.race(
         exportToLogfile({
           config,
           server: server.name,
@@ -82,8 +82,7 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
           format,
           onProgress: (p) => progress.update(p.points, p.points),
         }),
-        interrupt.interrupted,
-      ]),
+      ),
     )
     await renameDurably(partial, target, options.force === true)
   } catch (error) {
