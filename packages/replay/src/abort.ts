@@ -18,6 +18,30 @@ export function isSignal(signal: unknown): signal is AbortSignal | undefined {
 }
 
 /**
+ * `promise`, or a rejection with ReplayAbortError once `signal` aborts first.
+ * The listener is removed once `promise` settles, so a loop may race every
+ * wait (a race against one long-lived promise kept a reaction per race until
+ * the abort: about 300 bytes per item).
+ */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal, what))
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal, what))
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error)
+      },
+    )
+  })
+}
+
+/**
  * The items of `source`, but the wait for the next one ends as soon as
  * `signal` aborts (rejecting with ReplayAbortError); the source is then closed
  * without waiting for it.
@@ -28,17 +52,10 @@ export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSi
     return
   }
   const iterator = source[Symbol.asyncIterator]()
-  let onAbort: (() => void) | undefined
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError(signal, what))
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
-  })
-  aborted.catch(() => undefined)
   let finished = false
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted])
+      const next = await raceAbort(iterator.next(), signal, what)
       if (next.done === true) {
         finished = true
         return
@@ -46,7 +63,6 @@ export async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSi
       yield next.value
     }
   } finally {
-    signal.removeEventListener('abort', onAbort!)
     // Closing may wait for a pending read: not awaited, so an abort is prompt.
     if (!finished) Promise.resolve(iterator.return?.()).catch(() => undefined)
   }
