@@ -62,15 +62,17 @@ export class ShapeCache<F> {
       return
     }
     this.counts.set(key, -1)
+    // A measurement read from a file is a slice of its chunk: what is compiled and kept holds a copy.
+    const measurement = detached(shape.measurement)
     let encoder: F
     try {
-      encoder = this.compile(shape)
+      encoder = this.compile({ ...shape, measurement })
     } catch {
       // Code generation is off (node --disallow-code-generation-from-strings): the general path it is.
       this.disabled = true
       return
     }
-    this.add(record.measurement, signature, encoder)
+    this.add(measurement, signature, encoder)
   }
 
   private add(measurement: string, signature: string, encoder: F): void {
@@ -80,8 +82,7 @@ export class ShapeCache<F> {
       this.compiled = 0
     }
     let entry = this.entries.get(measurement)
-    // A measurement read from a file is a slice of its chunk: the cache keeps a copy.
-    if (entry === undefined) this.entries.set(detached(measurement), (entry = { shapes: [], signatures: [], compiles: 0 }))
+    if (entry === undefined) this.entries.set(measurement, (entry = { shapes: [], signatures: [], compiles: 0 }))
     entry.compiles++
     if (entry.shapes.length >= MAX_SHAPES) {
       entry.shapes.shift()

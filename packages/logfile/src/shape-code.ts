@@ -88,8 +88,7 @@ export function compileShape<F>(shape: RecordShape, helpers: ShapeHelpers, line:
   const factory = new Function('M', 'TK', 'FK', 'TMIN', 'TMAX', 'I64MIN', 'I64MAX', 'U64MAX', 'TAG', 'SLOW', 'STR', 'COPY', source)
   const tagKeys = shape.tags.map((tag) => tag.key)
   const fieldKeys = shape.fields.map((field) => field.key)
-  // (The measurement too is kept as a copy, for the same reason.)
-  return factory(detached(shape.measurement), tagKeys, fieldKeys, TIMESTAMP_MIN, TIMESTAMP_MAX, INT64_MIN, INT64_MAX, UINT64_MAX, helpers.tagText, helpers.stringSlow, helpers.stringText, detached) as F
+  return factory(shape.measurement, tagKeys, fieldKeys, TIMESTAMP_MIN, TIMESTAMP_MAX, INT64_MIN, INT64_MAX, UINT64_MAX, helpers.tagText, helpers.stringSlow, helpers.stringText, detached) as F
 }
 
 /** `encode`, returning undefined where it would throw (the compiled code then gives the record to the general path). */
