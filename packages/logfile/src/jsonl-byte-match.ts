@@ -34,9 +34,9 @@ export const TIME_START = textView('{"time":"')
 const INTEGER_OPEN = textView('{"i":"')
 const UNSIGNED_OPEN = textView('{"u":"')
 const FIELDS_AT = ',"fields":{'
-const INT64 = decimalLimits(INT64_MIN, INT64_MAX)
-const UINT64 = decimalLimits(0n, UINT64_MAX)
-const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
+export const INT64 = decimalLimits(INT64_MIN, INT64_MAX)
+export const UINT64 = decimalLimits(0n, UINT64_MAX)
+export const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
 
 export const QUOTE = 0x22
 const COMMA = 0x2c
@@ -55,7 +55,7 @@ export let marks = new Uint8Array(16)
 let at = 0
 
 /** As integerEnd() in jsonl-to-lp.ts, on bytes [from, e). */
-function integerEnd(b: Uint8Array, from: number, e: number, signed: boolean, limits: DecimalLimits): number {
+export function integerEnd(b: Uint8Array, from: number, e: number, signed: boolean, limits: DecimalLimits): number {
   let start = from
   if (signed && b[start] === MINUS) start++
   const end = digitsEnd(b, start, e)
@@ -198,6 +198,14 @@ function readsAs(src: ByteText, e: number, fieldsAt: number, shape: ByteShape, r
  * the search would find it), without searching or hashing the line.
  */
 let last: ByteShape | undefined
+
+/** The shape matchShape() will try first for the next line: the one that followed the shape matched last, last time. */
+export const guessedShape = (): ByteShape | undefined => last?.next
+
+/** Records that the line just read was of `shape`, found by other means than matchShape() (a compiled transcoder for the guessed shape). */
+export function matchedShape(shape: ByteShape): void {
+  last = shape
+}
 
 /**
  * The shape whose constant parts line [.., e) holds after the time's closing

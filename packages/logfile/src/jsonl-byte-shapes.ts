@@ -27,11 +27,24 @@ export interface ByteShape {
   reads: number
   /** Its compiled record builder; undefined before, null when it could not be compiled. */
   builder: RecordBuilder | null | undefined
+  /** Lines transcoded to line protocol the general way so far, up to the one that compiles lpCode (jsonl-bytes-to-lp.ts). */
+  lpReads: number
+  /** Its compiled transcoder to line protocol; undefined before, null when it could not be compiled. */
+  lpCode: ShapeTranscoder | null | undefined
   /** The shape's layout as one text: the same layout is added once. */
   signature: string
   /** The shape of the line that followed a line of this one last time (jsonl-byte-match.ts tries it first). */
   next: ByteShape | undefined
 }
+
+/**
+ * A transcoder compiled for one shape (jsonl-bytes-to-lp-code.ts): checks line
+ * [s, e) of `b` (also as `view` and the latin1 `text`) against the shape; when
+ * it matches, writes its line protocol and a newline to `out` at `o` (the
+ * caller made sure there is room) and returns where it ends; -1 when it does
+ * not match.
+ */
+export type ShapeTranscoder = (b: Uint8Array, view: DataView, text: string, s: number, e: number, out: DataView, o: number) => number
 
 /** The line protocol parts of a shape as bytes. */
 export interface ByteLp {
@@ -97,6 +110,8 @@ export function addByteShape(key: string, shape: Shape, lp?: LpParts): void {
     lp: lp === undefined ? undefined : byteLp(lp),
     reads: 0,
     builder: undefined,
+    lpReads: 0,
+    lpCode: undefined,
     signature,
     next: undefined,
   }

@@ -5,7 +5,9 @@
 // jsonl-byte-match.ts); anything else returns FALLBACK and goes the string way,
 // which reports bad lines.
 import { copyBytes } from './byte-view.js'
-import { ends, marks, matchShape, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
+import { ends, guessedShape, marks, matchedShape, matchShape, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
+import type { ByteLp } from './jsonl-byte-shapes.js'
+import { compileShapeTranscoder } from './jsonl-bytes-to-lp-code.js'
 import { MINUS } from './number-chars.js'
 
 /** Not taken here: read the line the string way. */
@@ -42,30 +44,56 @@ function compareTime(b: Uint8Array, from: number, to: number, bound: string): nu
   return 0
 }
 
+/** Lines of a shape transcoded the general way before its own transcoder is compiled. */
+const COMPILE_AT = 8
+
+/** How `filter` takes a line of `measurement` whose time is bytes [from, to) of `b`: 0 (kept), FILTERED or NOT_BEFORE. */
+function filtered(filter: ByteFilter, measurement: string, b: Uint8Array, from: number, to: number): number {
+  if (filter.measurements !== undefined && !filter.measurements.has(measurement)) return FILTERED
+  if (filter.since !== undefined && compareTime(b, from, to, filter.since) < 0) return FILTERED
+  if (filter.until !== undefined && compareTime(b, from, to, filter.until) >= 0) return FILTERED
+  if (filter.before !== undefined && compareTime(b, from, to, filter.before) >= 0) return NOT_BEFORE
+  return 0
+}
+
+/** There is room in `out` at `o` for any line [s, e) of the shape of `lp`. */
+const hasRoom = (lp: ByteLp, types: readonly unknown[], s: number, e: number, out: DataView, o: number): boolean => o + lp.fixedBytes + (e - s) + types.length + 2 <= out.byteLength
+
 /**
  * Writes the line [s, e) of `src` (no newline) as line protocol and a newline
  * to `out` at `o`; returns where the output ends, or FALLBACK, FILTERED,
  * NO_ROOM or NOT_BEFORE.
  */
 export function transcodeJsonlBytes(src: ByteText, s: number, e: number, out: DataView, o: number, filter: ByteFilter | undefined): number {
+  const b = src.bytes
+  const timeStart = s + TIME_START.byteLength
+  // The shape matchShape() would try first, by its compiled transcoder: it checks the whole line (the time too) and writes it as it goes.
+  const guess = guessedShape()
+  const code = guess?.lpCode
+  if (code != null && hasRoom(guess!.lp!, guess!.types, s, e, out, o)) {
+    const end = code(b, src.view, src.text, s, e, out, o)
+    if (end >= 0) {
+      matchedShape(guess!)
+      if (filter === undefined) return end
+      const verdict = filtered(filter, guess!.measurement, b, timeStart, src.text.indexOf('"', timeStart))
+      return verdict === 0 ? end : verdict
+    }
+  }
   // The time: the digits up to the first quote, as the string path takes them.
   const timeEnd = timeEndOf(src, s, e)
   if (timeEnd < 0) return FALLBACK
-  const timeStart = s + TIME_START.byteLength
-  const b = src.bytes
   // Every shape's key starts with `","measurement":"`: matching one checks that too.
   const shape = matchShape(src, e, timeEnd, 'lineProtocol')
   const lp = shape?.lp
   if (lp === undefined) return FALLBACK
   if (filter !== undefined) {
-    if (filter.measurements !== undefined && !filter.measurements.has(shape!.measurement)) return FILTERED
-    if (filter.since !== undefined && compareTime(b, timeStart, timeEnd, filter.since) < 0) return FILTERED
-    if (filter.until !== undefined && compareTime(b, timeStart, timeEnd, filter.until) >= 0) return FILTERED
-    if (filter.before !== undefined && compareTime(b, timeStart, timeEnd, filter.before) >= 0) return NOT_BEFORE
+    const verdict = filtered(filter, shape!.measurement, b, timeStart, timeEnd)
+    if (verdict !== 0) return verdict
   }
   const { types } = shape!
+  if (!hasRoom(lp, types, s, e, out, o)) return NO_ROOM
+  if (shape!.lpCode === undefined && ++shape!.lpReads >= COMPILE_AT) shape!.lpCode = compileShapeTranscoder(shape!) ?? null
   const { order, keys, head } = lp
-  if (o + lp.fixedBytes + (e - s) + types.length + 2 > out.byteLength) return NO_ROOM
   const view = src.view
   o = copyBytes(out, o, head, 0, head.byteLength)
   for (let j = 0; j < order.length; j++) {
