@@ -92,7 +92,7 @@ function digitsEnd(b: Uint8Array, i: number, e: number): number {
 }
 
 /** Bytes [from, end) are one JSON number (as JSON_NUMBER in jsonl-shapes.ts matches it). */
-function isJsonNumber(b: Uint8Array, from: number, end: number): boolean {
+export function isJsonNumber(b: Uint8Array, from: number, end: number): boolean {
   let i = b[from] === MINUS ? from + 1 : from
   const first = i
   i = digitsEnd(b, i, end)

@@ -31,6 +31,8 @@ export interface ByteShape {
   lpReads: number
   /** Its compiled transcoder to line protocol; undefined before, null when it could not be compiled. */
   lpCode: ShapeTranscoder | null | undefined
+  /** Its compiled matcher for records (jsonl-bytes-to-record.ts, compiled with its builder); undefined before, null when it could not be compiled. */
+  recordCode: ShapeMatcher | null | undefined
   /** The shape's layout as one text: the same layout is added once. */
   signature: string
   /** The shape of the line that followed a line of this one last time (jsonl-byte-match.ts tries it first). */
@@ -45,6 +47,14 @@ export interface ByteShape {
  * not match.
  */
 export type ShapeTranscoder = (b: Uint8Array, view: DataView, text: string, s: number, e: number, out: DataView, o: number) => number
+
+/**
+ * A matcher for one shape (jsonl-bytes-to-record-code.ts): when line [s, e) of
+ * `b` (also as `view` and the latin1 `text`) is of the shape, leaves value i in
+ * [starts[i], ends[i]) with its mark in marks[i], as matchShape() does, and
+ * returns where its time ends; -1 when it is not of the shape.
+ */
+export type ShapeMatcher = (b: Uint8Array, view: DataView, text: string, s: number, e: number, starts: Int32Array, ends: Int32Array, marks: Uint8Array) => number
 
 /** The line protocol parts of a shape as bytes. */
 export interface ByteLp {
@@ -112,6 +122,7 @@ export function addByteShape(key: string, shape: Shape, lp?: LpParts): void {
     builder: undefined,
     lpReads: 0,
     lpCode: undefined,
+    recordCode: undefined,
     signature,
     next: undefined,
   }

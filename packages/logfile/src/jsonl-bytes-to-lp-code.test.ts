@@ -1,27 +1,19 @@
 import { describe, expect, it, vi } from 'vitest'
+import { EDGE_TIMES, EDIT_PIECES, EVERY_TYPE, inChunk, oneCharacterEdits, TEMPLATES } from '../test/fixtures/byte-code-lines.js'
 import { mutateLine } from '../test/fixtures/mutate-line.js'
 import { prng } from '../test/fixtures/random-records.js'
-import { stationRecords } from '../test/fixtures/station-records.js'
 import { viewOf } from './byte-view.js'
-import { matchShape, timeEnd, type ByteText } from './jsonl-byte-match.js'
+import { matchShape, timeEnd } from './jsonl-byte-match.js'
 import type { ByteShape, ShapeTranscoder } from './jsonl-byte-shapes.js'
 import { compileShapeTranscoder } from './jsonl-bytes-to-lp-code.js'
 import { transcodeJsonlBytes } from './jsonl-bytes-to-lp.js'
 import { decodeJsonl } from './jsonl-decode.js'
-import { encodeJsonl } from './jsonl-encode.js'
 import { jsonlLineToLineProtocol } from './jsonl-to-lp.js'
 import { encodeLineProtocol } from './lp-encode.js'
 
 /** Teaches the byte path the shape of each line (the decoder remembers it, the string transcoder checks it). */
 function teach(lines: readonly string[]): void {
   for (const line of [...lines, ...lines]) jsonlLineToLineProtocol(line)
-}
-
-/** `line` in the middle of a chunk of ASCII bytes, as the reader hands lines over. */
-function inChunk(line: string): { src: ByteText; s: number; e: number } {
-  const text = `{"x":1}\n${line}\n{"time":"1"`
-  const bytes = Buffer.from(text, 'latin1')
-  return { src: { bytes, view: viewOf(bytes), text }, s: 8, e: 8 + line.length }
 }
 
 /** The byte shape the general matcher finds for `line`, or undefined. */
@@ -33,7 +25,6 @@ function shapeOf(line: string): ByteShape | undefined {
 
 const out = Buffer.alloc(1 << 16)
 const outView = viewOf(out)
-
 const codes = new Map<ByteShape, ShapeTranscoder>()
 
 /** What the compiled transcoder of `shape` makes of `line`: its line protocol with the newline, or -1. */
@@ -66,20 +57,11 @@ function expected(shape: ByteShape, line: string): string | number {
   }
 }
 
-const base = '{"time":"1617672549204824064","measurement":"edge","tags":{"t":"a b","station":"Kp"},"fields":{"v":1.5,"n":{"i":"2"},"u":{"u":"3"},"b":true,"s":"ok","w":-8.414709848078964e-8}}'
-const templates = [
-  base,
-  '{"time":"-5","measurement":"m","tags":{},"fields":{"flag":false}}',
-  '{"time":"9000000000000000000","measurement":"long_measurement_name","tags":{"abc":"defgh"},"fields":{"x":{"u":"18446744073709551615"},"y":{"i":"-9223372036854775808"}}}',
-  '{"time":"0","measurement":"s","tags":{"k":"v"},"fields":{"text":"a b,c=d","e":""}}',
-  ...stationRecords(6).map(encodeJsonl).filter((line) => /^[\x00-\x7f]*$/.test(line)),
-]
-
 describe('compileShapeTranscoder', () => {
-  teach(templates)
+  teach(TEMPLATES)
 
   it('writes what the general byte path writes, for every template line', () => {
-    for (const line of templates) {
+    for (const line of TEMPLATES) {
       const shape = shapeOf(line)!
       expect(shape, line).toBeDefined()
       const result = compiled(shape, line)
@@ -89,20 +71,15 @@ describe('compileShapeTranscoder', () => {
   })
 
   it('takes a line exactly when the general matcher finds its shape, and writes the same, for every one-character edit', () => {
-    const replacements = ['"', '\\', '{', '}', ',', ':', ' ', '0', '1', '8', '9', 'e', 'E', '.', '-', '+', 'i', 'u', 't', 'f', '\t', '\x7f']
     let taken = 0
     let refused = 0
-    for (const line of templates) {
+    for (const line of TEMPLATES) {
       const shape = shapeOf(line)!
-      for (let at = 0; at < line.length; at++) {
-        for (const piece of replacements) {
-          for (const edited of [line.slice(0, at) + piece + line.slice(at + 1), line.slice(0, at) + piece + line.slice(at), line.slice(0, at) + line.slice(at + 1)]) {
-            const want = expected(shape, edited)
-            expect(compiled(shape, edited), edited).toBe(want)
-            if (want === -1) refused++
-            else taken++
-          }
-        }
+      for (const edited of oneCharacterEdits(line)) {
+        const want = expected(shape, edited)
+        expect(compiled(shape, edited), edited).toBe(want)
+        if (want === -1) refused++
+        else taken++
       }
     }
     // Most edits break the line; digits in values and tag texts still match.
@@ -112,12 +89,11 @@ describe('compileShapeTranscoder', () => {
 
   it('takes a line exactly when the general matcher finds its shape, on 20000 lines with random edits', () => {
     const random = prng(77)
-    const pieces = ['"', '\\', '\\"', '\\n', '{', '}', ',', ':', ' ', '0', '1', '9', 'e', 'e+', 'e-', '.', '-', 'true', 'false', '""', '}}', '{"i":"', '{"u":"', '"}', '99999999999999999999', '-0', '00', '1.50', '1e999', '9223372036854775808', '9223372036854775807']
     let taken = 0
     for (let n = 0; n < 20_000; n++) {
-      const line = templates[n % templates.length]!
+      const line = TEMPLATES[n % TEMPLATES.length]!
       const shape = shapeOf(line)!
-      const edited = mutateLine(line, random, pieces)
+      const edited = mutateLine(line, random, EDIT_PIECES)
       const want = expected(shape, edited)
       expect(compiled(shape, edited), edited).toBe(want)
       if (want !== -1) taken++
@@ -127,17 +103,37 @@ describe('compileShapeTranscoder', () => {
   })
 
   it('finds times as the general matcher does, at and beyond the limits of line protocol', () => {
-    const times = ['0', '1', '-1', '-0', '01', '', '-', '8999999999999999999', '9000000000000000000', '9223372036854775806', '9223372036854775807', '-9223372036854775806', '-9223372036854775807', '19223372036854775806', '1e9', '1.5']
-    const shape = shapeOf(base)!
+    const shape = shapeOf(EVERY_TYPE)!
     let taken = 0
-    for (const time of times) {
-      const line = base.replace('"time":"1617672549204824064"', `"time":"${time}"`)
+    for (const time of EDGE_TIMES) {
+      const line = EVERY_TYPE.replace('"time":"1617672549204824064"', `"time":"${time}"`)
       const want = expected(shape, line)
       expect(compiled(shape, line), time).toBe(want)
       if (want !== -1) taken++
     }
     // 0, 1, -1, the two 19-digit times below 9e18, the largest and the lowest InfluxDB takes.
     expect(taken).toBe(7)
+  })
+
+  it('generates code once per layout: shapes that differ only in their names and tag values share it', () => {
+    const lineOf = (scan: number, name: string) => `{"time":"${scan}","measurement":"${name}","tags":{"scan":"no${scan}"},"fields":{"temp":2.5,"n":{"i":"${scan}"}}}`
+    const lines = [lineOf(1, 'shared_a'), lineOf(2, 'shared_b'), lineOf(3, 'shared_c'), lineOf(4, 'shared_longer_name')]
+    teach(lines)
+    const shapes = lines.map((line) => shapeOf(line)!)
+    expect(new Set(shapes).size).toBe(4)
+    const real = globalThis.Function
+    let generated = 0
+    vi.stubGlobal('Function', function (...args: string[]) {
+      generated++
+      return real(...args)
+    })
+    try {
+      for (const [n, line] of lines.entries()) expect(compiled(shapes[n]!, line), line).toBe(expected(shapes[n]!, line))
+    } finally {
+      vi.unstubAllGlobals()
+    }
+    // One layout for the three names of one length, one for the longer name.
+    expect(generated).toBe(2)
   })
 
   it('is what the byte path uses once a shape has been read a few times, with the same output', () => {

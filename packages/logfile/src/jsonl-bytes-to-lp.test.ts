@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { inChunk } from '../test/fixtures/byte-code-lines.js'
 import { mutateLine } from '../test/fixtures/mutate-line.js'
 import { prng, randomRecords } from '../test/fixtures/random-records.js'
 import { stationRecords } from '../test/fixtures/station-records.js'
 import { fallbackLines, withValue as valueIn } from '../test/fixtures/jsonl-fallback-lines.js'
 import { viewOf } from './byte-view.js'
-import type { ByteText } from './jsonl-byte-match.js'
 import { FALLBACK, FILTERED, NO_ROOM, NOT_BEFORE, transcodeJsonlBytes, type ByteFilter } from './jsonl-bytes-to-lp.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeJsonl } from './jsonl-encode.js'
@@ -32,13 +32,6 @@ function teach(lines: readonly string[]): void {
       // a bad line teaches nothing
     }
   }
-}
-
-/** `line` in the middle of a chunk of ASCII bytes, as the reader hands lines over. */
-function inChunk(line: string): { src: ByteText; s: number; e: number } {
-  const text = `{"x":1}\n${line}\n{"time":"1"`
-  const bytes = Buffer.from(text, 'latin1')
-  return { src: { bytes, view: viewOf(bytes), text }, s: 8, e: 8 + line.length }
 }
 
 const out = Buffer.alloc(1 << 16)

@@ -1,10 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
+import { inChunk } from '../test/fixtures/byte-code-lines.js'
 import { mutateLine } from '../test/fixtures/mutate-line.js'
 import { prng, randomRecords } from '../test/fixtures/random-records.js'
 import { stationRecords } from '../test/fixtures/station-records.js'
 import { fallbackLines, withValue as valueIn } from '../test/fixtures/jsonl-fallback-lines.js'
-import { viewOf } from './byte-view.js'
-import type { ByteText } from './jsonl-byte-match.js'
 import { decodeJsonlBytes } from './jsonl-bytes-to-record.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeJsonl } from './jsonl-encode.js'
@@ -22,13 +21,6 @@ function reference(line: string): InfluxRecord | undefined {
 /** Teaches the byte path the shapes of these lines: the decoder remembers a shape from a line it reads. */
 function teach(lines: readonly string[]): void {
   for (const line of lines) reference(line)
-}
-
-/** `line` in the middle of a chunk of ASCII bytes, as the reader hands lines over. */
-function inChunk(line: string): { src: ByteText; s: number; e: number } {
-  const text = `{"x":1}\n${line}\n{"time":"1"`
-  const bytes = Buffer.from(text, 'latin1')
-  return { src: { bytes, view: viewOf(bytes), text }, s: 8, e: 8 + line.length }
 }
 
 function bytePath(line: string): InfluxRecord | undefined {

@@ -1,0 +1,221 @@
+// The matching half of the code compiled for JSONL shapes, for line protocol
+// (jsonl-bytes-to-lp-code.ts) and for records (jsonl-bytes-to-record-code.ts):
+// statements that check a line against a shape exactly as matchShape()
+// (jsonl-byte-match.ts) does, with code of its own for each value's type.
+//
+// The code depends only on the shape's layout (its value types, the lengths of
+// its constant parts, and for line protocol the order of its fields), never on
+// its names: the parts' bytes are arrays handed to the function when it is made
+// for the shape, and read by constant indices. So the shapes of one layout
+// share one function's code, and TurboFan compiles it once (20 to 70 ms on a
+// small VM) instead of once per shape: a file whose measurement or tag values
+// keep changing has thousands of shapes but few layouts.
+//
+// The compiled function's parameters are b (the bytes read), view (a DataView
+// of them), text (the same as latin1), s and e (the line, without its newline);
+// part X is XW (its words) and XR (its last bytes): KEY (the shape's key and
+// the tail before its first value), A<i> (what follows value i); the helpers
+// are those of MATCH_HELPERS. The statements leave `timeStart` and `timeEnd`
+// around the time's digits, value i in [v<i>, w<i>) (a string with its
+// quotes), and its mark in m<i> (a suffix or boolean letter as matchShape()
+// marks them, a string's ESCAPED); on any mismatch they return `miss`.
+import { ESCAPED, integerEnd, INT64, isJsonNumber, TIME_START, TIMESTAMP, UINT64, type ReadFor } from './jsonl-byte-match.js'
+import type { ByteShape } from './jsonl-byte-shapes.js'
+import type { FieldType } from './record.js'
+import { isPrintedFloat } from './printed-float.js'
+
+/**
+ * A constant part of a shape as the compiled code reads it: its bytes as
+ * big-endian words, then the bytes after the last whole word. The code is made
+ * for its length and reads the words and bytes by index, as constants.
+ */
+export interface Part {
+  readonly words: Uint32Array
+  readonly rest: Uint8Array
+  readonly length: number
+}
+
+/** The bytes of `view` as a Part. */
+export function partOf(view: DataView): Part {
+  const length = view.byteLength
+  const words = new Uint32Array(length >> 2)
+  for (let k = 0; k < words.length; k++) words[k] = view.getUint32(4 * k)
+  const rest = new Uint8Array(length - 4 * words.length)
+  for (let k = 0; k < rest.length; k++) rest[k] = view.getUint8(4 * words.length + k)
+  return { words, rest, length }
+}
+
+/** A condition true when the line does not hold part `name` (of `length` bytes) at `p`. */
+export function differsFromPart(name: string, length: number): string {
+  const tests = [`p + ${length} > e`]
+  let i = 0
+  for (; i + 4 <= length; i += 4) tests.push(`view.getUint32(p + ${i}) !== ${name}W[${i >> 2}]`)
+  for (let k = 0; i < length; i++, k++) tests.push(`b[p + ${i}] !== ${name}R[${k}]`)
+  return tests.join(' || ')
+}
+
+/** Statements that write part `name` (of `length` bytes) to `out` at `o` and move `o` past it. */
+export function writesPart(name: string, length: number): string[] {
+  const code: string[] = []
+  let i = 0
+  for (; i + 4 <= length; i += 4) code.push(`out.setUint32(o + ${i}, ${name}W[${i >> 2}])`)
+  for (let k = 0; i < length; i++, k++) code.push(`out.setUint8(o + ${i}, ${name}R[${k}])`)
+  if (length > 0) code.push(`o += ${length}`)
+  return code
+}
+
+/** The helpers the matching statements call, by the names they call them. */
+export const MATCH_HELPERS = { PRINTED: isPrintedFloat, JSON_NUMBER: isJsonNumber, INTEGER_END: integerEnd, INT64, UINT64, TIMESTAMP }
+
+const QUOTE = 0x22
+const COMMA = 0x2c
+const CLOSE = 0x7d
+const MINUS = 0x2d
+const ZERO = 0x30
+const NINE = 0x39
+const SPACE = 0x20
+const BACKSLASH = 0x5c
+/** The letters matchShape() marks booleans with, as line protocol writes them. */
+const TRUE = 0x54
+const FALSE = 0x46
+
+const ascii = (text: string): number[] => [...text].map((ch) => ch.charCodeAt(0))
+
+/** A big-endian 32-bit word of `bytes` at `i`, as getUint32 reads it. */
+const word = (bytes: number[], i: number): number => ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0
+
+/** A condition true when the line does not hold `bytes` (the same for every shape) at `p`. */
+function differs(bytes: number[]): string {
+  const tests = [`p + ${bytes.length} > e`]
+  let i = 0
+  for (; i + 4 <= bytes.length; i += 4) tests.push(`view.getUint32(p + ${i}) !== ${word(bytes, i)}`)
+  for (; i < bytes.length; i++) tests.push(`b[p + ${i}] !== ${bytes[i]}`)
+  return tests.join(' || ')
+}
+
+/**
+ * Statements that find the time as timeEnd() in jsonl-byte-match.ts does: most
+ * times (positive, 19 digits up to 8999...) by their first digit and length,
+ * the others by integerEnd().
+ */
+function readsTime(miss: string): string[] {
+  const longest = TIMESTAMP.max.length
+  const first = TIMESTAMP.max.charCodeAt(0)
+  return [
+    `if (${differs(ascii('{"time":"'))}) return ${miss}`,
+    `p += ${TIME_START.byteLength}`,
+    'const timeStart = p',
+    `if (b[p] === ${MINUS}) p++`,
+    `for (; p < e; p++) { c = b[p]; if (c < ${ZERO} || c > ${NINE}) break }`,
+    `if (!(b[timeStart] > ${ZERO} && b[timeStart] <= ${NINE} && (p - timeStart < ${longest} || (p - timeStart === ${longest} && b[timeStart] < ${first}))) && INTEGER_END(b, timeStart, e, true, TIMESTAMP) !== p) return ${miss}`,
+    `if (p >= e || b[p] !== ${QUOTE}) return ${miss}`,
+    'const timeEnd = p',
+  ]
+}
+
+/** Statements that read value i of `type` at `p` as readValue() in jsonl-byte-match.ts does for `readFor`. */
+function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string): string[] {
+  switch (type) {
+    case 'float':
+      return [
+        'c = b[p]',
+        `if (c !== ${MINUS} && (c < ${ZERO} || c > ${NINE})) return ${miss}`,
+        `const v${i} = p`,
+        `for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`,
+        // For line protocol the text is copied, so it must be written as JS prints the number.
+        readFor === 'lineProtocol' ? `if (!PRINTED(text, v${i}, p)) return ${miss}` : `if (!JSON_NUMBER(b, v${i}, p)) return ${miss}`,
+        `const w${i} = p`,
+        `const m${i} = 0`,
+      ]
+    case 'integer':
+    case 'unsigned': {
+      const integer = type === 'integer'
+      return [
+        `if (${differs(ascii(integer ? '{"i":"' : '{"u":"'))}) return ${miss}`,
+        `const v${i} = p + 6`,
+        `const w${i} = INTEGER_END(b, v${i}, e, ${integer}, ${integer ? 'INT64' : 'UINT64'})`,
+        `if (w${i} < 0 || w${i} + 2 > e || b[w${i}] !== ${QUOTE} || b[w${i} + 1] !== ${CLOSE}) return ${miss}`,
+        `p = w${i} + 2`,
+        `const m${i} = ${(integer ? 'i' : 'u').charCodeAt(0)}`,
+      ]
+    }
+    case 'boolean':
+      return [
+        `const v${i} = p`,
+        `let m${i} = 0`,
+        `if (p + 4 <= e && view.getUint32(p) === ${word(ascii('true'), 0)}) { m${i} = ${TRUE}; p += 4 }`,
+        `else if (p + 5 <= e && view.getUint32(p) === ${word(ascii('fals'), 0)} && b[p + 4] === ${'e'.charCodeAt(0)}) { m${i} = ${FALSE}; p += 5 }`,
+        `else return ${miss}`,
+        `const w${i} = p`,
+      ]
+    case 'string':
+      return [
+        `if (b[p] !== ${QUOTE}) return ${miss}`,
+        `const v${i} = p`,
+        `let m${i} = 0`,
+        // A control character: the string way (which reports it); a backslash too, for line protocol (which escapes otherwise).
+        readFor === 'lineProtocol'
+          ? `for (p++; p < e; p++) { c = b[p]; if (c === ${QUOTE}) break; if (c < ${SPACE} || c === ${BACKSLASH}) return ${miss} }`
+          : `for (p++; p < e; p++) { c = b[p]; if (c === ${QUOTE}) break; if (c < ${SPACE}) return ${miss}; if (c === ${BACKSLASH}) { m${i} = ${ESCAPED}; p++ } }`,
+        `if (p >= e) return ${miss}`,
+        `const w${i} = ++p`,
+      ]
+  }
+}
+
+/** The parts of `shape` that matchCode() compares, by name: KEY (its key and the tail before its first value), A<i> (what follows value i). */
+export const matchParts = (shape: ByteShape): [string, Part][] => [['KEY', partOf(joined(shape.key, shape.tail))], ...shape.after.map((after, i): [string, Part] => [`A${i}`, partOf(after)])]
+
+/** Two views' bytes in one view. */
+function joined(a: DataView, b: DataView): DataView {
+  const bytes = new Uint8Array(a.byteLength + b.byteLength)
+  bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength))
+  bytes.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), a.byteLength)
+  return new DataView(bytes.buffer)
+}
+
+/**
+ * Statements that match line [s, e) against a shape whose value types are
+ * `types` and whose parts (matchParts()) have the lengths of `parts`, for
+ * `readFor`, returning `miss` where it does not match.
+ */
+export function matchCode(types: readonly FieldType[], parts: readonly [string, Part][], readFor: ReadFor, miss: string): string[] {
+  const [[, key], ...after] = parts
+  return [
+    'let p = s',
+    'let c = 0',
+    ...readsTime(miss),
+    `if (${differsFromPart('KEY', key!.length)}) return ${miss}`,
+    `p += ${key!.length}`,
+    ...types.flatMap((type, i) => [...readsValue(type, i, readFor, miss), `if (${differsFromPart(`A${i}`, after[i]![1].length)}) return ${miss}`, `p += ${after[i]![1].length}`]),
+    `if (p !== e) return ${miss}`,
+  ]
+}
+
+const MAX_LAYOUTS = 256
+/** The made functions' makers, by their source: one per layout. */
+const makers = new Map<string, (...parts: unknown[]) => unknown>()
+
+/**
+ * The function `name(params)` of `body` made for one shape: `body` sees the
+ * helpers (by their names), and the words and bytes of each named part as
+ * <name>W and <name>R. Shapes of one layout give the same source, so they
+ * share one maker, and their functions (made at one place in it) share their
+ * compiled code. Undefined when code generation is off (node
+ * --disallow-code-generation-from-strings).
+ */
+export function makeForShape<T>(name: string, params: string, body: readonly string[], helpers: Readonly<Record<string, unknown>>, parts: readonly [string, Part][]): T | undefined {
+  const partNames = parts.flatMap(([part]) => [`${part}W`, `${part}R`])
+  const source = [`const { ${Object.keys(helpers).join(', ')} } = helpers`, `return function make(${partNames.join(', ')}) {`, `return function ${name}(${params}) {`, ...body, '}', '}'].join('\n')
+  let make = makers.get(source)
+  if (make === undefined) {
+    try {
+      make = new Function('helpers', source)(helpers) as (...parts: unknown[]) => unknown
+    } catch {
+      return undefined
+    }
+    if (makers.size >= MAX_LAYOUTS) makers.clear()
+    makers.set(source, make)
+  }
+  return make(...parts.flatMap(([, part]) => [part.words, part.rest])) as T
+}
