@@ -58,11 +58,26 @@ describe('lineBatches', () => {
     for (const highWaterMark of [1, 3, 7]) expect(await linesOf(file, { highWaterMark })).toEqual(expected(content))
   })
 
+  it('gives the same lines when chunks hold many lines and end inside one (the carried line joined with its end alone)', async () => {
+    let seed = 7
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i}:${'x'.repeat(Math.floor(random() * 300))}${i % 7 === 0 ? ' ☃' : ''}`)
+    const big = `${lines.join('\n')}\n`
+    const file = write('many.txt', big)
+    for (const highWaterMark of [61, 1000, 65_537, 300_000]) expect(await linesOf(file, { highWaterMark })).toEqual(expected(big))
+  })
+
   it('skips a UTF-8 byte order mark, counting its bytes in the offsets', async () => {
     const lines = await linesOf(write('bom.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a\nb\n')])))
     expect(lines).toEqual([
       { line: 1, text: 'a', end: 5 },
       { line: 2, text: 'b', end: 7 },
+    ])
+    // The same when the first line spans chunks (the mark is then in the carried start of the line).
+    const long = await linesOf(write('bom-long.txt', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('abcdefghij\nb\n')])), { highWaterMark: 4 })
+    expect(long).toEqual([
+      { line: 1, text: 'abcdefghij', end: 14 },
+      { line: 2, text: 'b', end: 16 },
     ])
   })
 

@@ -147,55 +147,64 @@ export async function* lineBatches(file: string, options: LineSourceOptions = {}
         } else carry.push(keep(chunk))
         continue
       }
-      let buf = carried === 0 ? chunk : Buffer.concat([...carry, chunk])
-      carry = []
-      carried = 0
-      if (offset === 0 && buf.length >= 3 && buf.subarray(0, 3).equals(BOM)) {
-        buf = buf.subarray(3)
-        offset = 3
+      // A line carried over ends in this chunk: it is joined with its end alone (a
+      // batch of its own), not the whole chunk copied after it.
+      const pieces = [chunk]
+      if (carried > 0) {
+        const nl = chunk.indexOf(NEWLINE)
+        pieces[0] = Buffer.concat([...carry, chunk.subarray(0, nl + 1)])
+        pieces.push(chunk.subarray(nl + 1))
+        carry = []
+        carried = 0
       }
-      let batch: LineBatch = { first: line, texts: [], ends: [] }
-      if (overlong) {
-        const nl = buf.indexOf(NEWLINE)
-        if (nl < 0) {
-          offset += buf.length
-          continue
+      for (let buf of pieces) {
+        if (offset === 0 && buf.length >= 3 && buf.subarray(0, 3).equals(BOM)) {
+          buf = buf.subarray(3)
+          offset = 3
         }
-        // The line that was too long ends here: report it once, go on with the rest.
-        batch.texts.push('')
-        batch.ends.push(offset + nl + 1)
-        batch.problems = new Map([[0, `line is longer than ${maxLineBytes} bytes; skipped`]])
-        overlong = false
-        offset += nl + 1
-        buf = buf.subarray(nl + 1)
-      }
-      const end = buf.lastIndexOf(NEWLINE)
-      // The whole lines of what was read, as batches of about BATCH_BYTES each.
-      for (let from = 0; from <= end; ) {
-        let to = end + 1
-        if (to - from > BATCH_BYTES) {
-          const last = buf.lastIndexOf(NEWLINE, from + BATCH_BYTES - 1)
-          to = last >= from ? last + 1 : buf.indexOf(NEWLINE, from + BATCH_BYTES) + 1
+        let batch: LineBatch = { first: line, texts: [], ends: [] }
+        if (overlong) {
+          const nl = buf.indexOf(NEWLINE)
+          if (nl < 0) {
+            offset += buf.length
+            continue
+          }
+          // The line that was too long ends here: report it once, go on with the rest.
+          batch.texts.push('')
+          batch.ends.push(offset + nl + 1)
+          batch.problems = new Map([[0, `line is longer than ${maxLineBytes} bytes; skipped`]])
+          overlong = false
+          offset += nl + 1
+          buf = buf.subarray(nl + 1)
         }
-        splitBody(buf.subarray(from, to), offset, batch)
-        offset += to - from
-        from = to
-        if (from <= end) {
-          line += batch.ends.length
-          yield batch
-          batch = { first: line, texts: [], ends: [] }
+        const end = buf.lastIndexOf(NEWLINE)
+        // The whole lines of what was read, as batches of about BATCH_BYTES each.
+        for (let from = 0; from <= end; ) {
+          let to = end + 1
+          if (to - from > BATCH_BYTES) {
+            const last = buf.lastIndexOf(NEWLINE, from + BATCH_BYTES - 1)
+            to = last >= from ? last + 1 : buf.indexOf(NEWLINE, from + BATCH_BYTES) + 1
+          }
+          splitBody(buf.subarray(from, to), offset, batch)
+          offset += to - from
+          from = to
+          if (from <= end) {
+            line += batch.ends.length
+            yield batch
+            batch = { first: line, texts: [], ends: [] }
+          }
         }
+        const rest = buf.length - (end + 1)
+        if (rest > maxLineBytes) {
+          overlong = true
+          offset += rest
+        } else if (rest > 0) {
+          carry = [keep(buf.subarray(end + 1))]
+          carried = rest
+        }
+        line += batch.ends.length
+        if (batch.ends.length > 0) yield batch
       }
-      const rest = buf.length - (end + 1)
-      if (rest > maxLineBytes) {
-        overlong = true
-        offset += rest
-      } else if (rest > 0) {
-        carry = [keep(buf.subarray(end + 1))]
-        carried = rest
-      }
-      line += batch.ends.length
-      if (batch.ends.length > 0) yield batch
     }
     if (carried > 0) {
       const problems = new Map([[0, 'no newline at the end of the file: the line may be cut short by a crash, or still being written; skipped']])
