@@ -10,8 +10,10 @@ import { bodyEnd, bodyStart, type LineBatch } from './line-source.js'
  */
 export interface LineProtocolRun {
   readonly file: string
-  /** The points' line protocol, each line ended by `\n`. */
+  /** The points' line protocol, each line ended by `\n` (made from `bytes` when first read). */
   readonly text: string
+  /** The same line protocol as bytes (ASCII), each line ended by `\n`; reused by the next `readyRun()` like the arrays. */
+  readonly bytes: Buffer
   /** How many points (the arrays below may be longer: only the first `count` entries count). */
   readonly count: number
   /** Index in `text` of the `\n` that ends each point. */
@@ -76,8 +78,21 @@ export class RunBuilder {
     return i
   }
 
-  /** The run fill() built. */
+  /** The run fill() built; its text is made only when asked for (a consumer of bytes needs none). */
   run(): LineProtocolRun {
-    return { file: this.file, text: this.out.toString('latin1', 0, this.end), count: this.count, textEnds: this.textEnds, lines: this.lines, endOffsets: this.endOffsets }
+    const bytes = this.out.subarray(0, this.end)
+    let text: string | undefined
+    return {
+      file: this.file,
+      bytes,
+      get text(): string {
+        text ??= bytes.toString('latin1')
+        return text
+      },
+      count: this.count,
+      textEnds: this.textEnds,
+      lines: this.lines,
+      endOffsets: this.endOffsets,
+    }
   }
 }

@@ -39,7 +39,8 @@ function runOf(from: number, to: number): LineProtocolRun {
   const textEnds = new Int32Array(64)
   let end = -1
   part.forEach((p, i) => (textEnds[i] = end += p.lp.length + 1))
-  return { file: part[0]!.file, text: part.map((p) => `${p.lp}\n`).join(''), count: part.length, textEnds, lines: Int32Array.from(part.map((p) => p.line)), endOffsets: Float64Array.from(part.map((p) => p.endOffset)) }
+  const text = part.map((p) => `${p.lp}\n`).join('')
+  return { file: part[0]!.file, text, bytes: Buffer.from(text, 'latin1'), count: part.length, textEnds, lines: Int32Array.from(part.map((p) => p.line)), endOffsets: Float64Array.from(part.map((p) => p.endOffset)) }
 }
 
 async function feedOf(limits: FeedLimits, skipUpTo?: number) {
@@ -79,5 +80,25 @@ describe('ServerFeed.addRun', () => {
       expect(runs.chunks.map((c) => c.text).join('\n')).toBe(points.filter((p) => skipUpTo === undefined || p.file !== '/logs/a.jsonl' || p.endOffset > skipUpTo).map((p) => p.lp).join('\n'))
       expect(runs.feed.summary.alreadyDone).toBe(skipUpTo === undefined ? 0 : 7)
     }
+  })
+
+  it('carries lines beyond ASCII, and chunks larger than its first buffer, unchanged', async () => {
+    const limits = { lines: 3000, bytes: 1e9, windowLines: 3000, batchSize: 3000 }
+    const { feed, chunks } = await feedOf(limits)
+    const sent: string[] = []
+    for (let i = 0; i < 1200; i++) {
+      const lp = i % 3 === 0 ? `m,s=☃\\ 🔭 v="é ${'ü'.repeat(i % 40)}" ${i}` : `m,s=${'x'.repeat(i % 150)} v=${i}i ${i}`
+      sent.push(lp)
+      const wait = feed.add(lp, '/logs/u.jsonl', i + 1, i + 1)
+      if (wait !== undefined) await wait
+    }
+    const run = runOf(30, 47)
+    const wait = feed.addRun(run)
+    if (wait !== undefined) await wait
+    await feed.finish()
+    sent.push(...points.slice(30, 47).map((p) => p.lp))
+    expect(chunks.map((c) => c.count)).toEqual([1217])
+    expect(Buffer.byteLength(chunks[0]!.text)).toBeGreaterThan(64 * 1024)
+    expect(chunks[0]!.text.split('\n')).toEqual(sent)
   })
 })

@@ -52,6 +52,10 @@ interface InFlight {
  */
 export const MAX_UNSAVED_CHUNKS = 4
 
+/** The first chunk's buffer; later ones are sized for the chunk before them. */
+const FIRST_CHUNK_BYTES = 64 * 1024
+const NEWLINE = 0x0a
+
 /**
  * Feeds one server during a replay: collects lines into chunks, hands each to
  * the writer's delivery path (outbox, retry policy, spool, errors file) with
@@ -62,9 +66,11 @@ export const MAX_UNSAVED_CHUNKS = 4
  */
 export class ServerFeed {
   readonly summary: ServerSummary
-  /** The chunk being collected: lines, and runs of lines joined by `\n`, `count` lines in all. */
-  private pieces: string[] = []
+  /** The chunk being collected: `count` lines as UTF-8, each ended by `\n`, in the first `used` bytes of `chunk`. */
+  private chunk = Buffer.allocUnsafe(FIRST_CHUNK_BYTES)
+  private used = 0
   private count = 0
+  /** The chunk's size as the limits count it (UTF-16 units and newlines). */
   private bytes = 0
   private marks = new Map<string, FileCheckpoint>()
   private readonly inflight: InFlight[] = []
@@ -112,9 +118,19 @@ export class ServerFeed {
     return true
   }
 
+  /** Room in the chunk for `bytes` more bytes: a chunk that fills up moves to one twice the size. */
+  private room(bytes: number): void {
+    if (this.used + bytes <= this.chunk.length) return
+    const larger = Buffer.allocUnsafe(Math.max(this.chunk.length * 2, this.used + bytes))
+    this.chunk.copy(larger, 0, 0, this.used)
+    this.chunk = larger
+  }
+
   /** Adds one line; returns a promise only when the chunk was full and had to be handed over. */
   add(line: string, file: string, endOffset: number, lineNumber: number): Promise<void> | undefined {
-    this.pieces.push(line)
+    this.room(3 * line.length + 1) // (UTF-8 takes at most 3 bytes per UTF-16 unit)
+    this.used += this.chunk.write(line, this.used, 'utf8')
+    this.chunk[this.used++] = NEWLINE
     this.count++
     this.bytes += line.length + 1
     this.reached(file, endOffset, lineNumber)
@@ -141,7 +157,10 @@ export class ServerFeed {
         lines++
         j++
       }
-      this.pieces.push(run.text.slice(start, textEnds[j - 1]!))
+      // The run's bytes (ASCII: offsets in its text are offsets in its bytes), newline included.
+      const end = textEnds[j - 1]! + 1
+      this.room(end - start)
+      this.used += run.bytes.copy(this.chunk, this.used, start, end)
       this.count = lines
       this.bytes = bytes
       this.reached(file, endOffsets[j - 1]!, run.lines[j - 1]!)
@@ -180,11 +199,13 @@ export class ServerFeed {
   private async handOver(): Promise<void> {
     this.noteLast()
     this.lastFile = undefined
-    const pieces = this.pieces
+    const body = this.chunk.subarray(0, Math.max(0, this.used - 1)) // (without the last newline)
     const lines = this.count
     const marks = this.marks
     const bytes = this.bytes
-    this.pieces = []
+    // The next chunk in a buffer of its own (this one goes out with the request), sized for a chunk like it.
+    if (lines > 0) this.chunk = Buffer.allocUnsafe(Math.max(FIRST_CHUNK_BYTES, this.used + (this.used >> 3)))
+    this.used = 0
     this.count = 0
     this.marks = new Map()
     this.bytes = 0
@@ -198,8 +219,8 @@ export class ServerFeed {
     if (this.moved - this.saved >= MAX_UNSAVED_CHUNKS) await this.save()
     if (this.stopped) return
     await this.limiter?.take(lines, bytes)
-    // Lines from logfile hold no newline (its encoder and transcoder make one line per point): joined as they are, unchecked.
-    const outcome = this.delivery.enqueue(JoinedLines.fromText(pieces.join('\n'), lines), true).then((byServer) => byServer[this.name])
+    // Lines from logfile hold no newline (its encoder and transcoder make one line per point): sent as they are, unchecked.
+    const outcome = this.delivery.enqueue(JoinedLines.fromBytes(body, lines), true).then((byServer) => byServer[this.name])
     // Outcomes are applied as soon as they come, in order, and written in the background, so the
     // checkpoint on disk lags the server by at most the chunks in the window and MAX_UNSAVED_CHUNKS.
     this.chain = this.chain.then(async () => {

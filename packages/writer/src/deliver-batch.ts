@@ -39,7 +39,7 @@ type Final = Exclude<SendOutcome, { kind: 'retry' }> | { kind: 'exhausted'; mess
 
 /** One chunk until it is accepted, needs splitting or is given up, following the retry policy. */
 async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: JoinedLines, stopper: Stopper, hooks: BatchHooks): Promise<Final> {
-  const body = lines.text
+  const body = lines.body
   const startedAt = Date.now()
   for (let retry = 1; ; retry++) {
     const outcome = await sender.send(body)

@@ -53,6 +53,21 @@ describe('openDelivery (the path replay uses)', () => {
     expect(await vm.countSamples('{__name__="joined_value"}')).toBe(300)
   })
 
+  it('enqueue(JoinedLines.fromBytes(bytes)): the bytes delivered to both servers as they are, gzipped or not, with values beyond ASCII', async () => {
+    const { JoinedLines } = await import('../src/index.js')
+    for (const gzip of [false, true]) {
+      const servers = both().map((server) => ({ ...server, keys: { ...server.keys, gzip: String(gzip) } }))
+      const delivery = await openDelivery(makeConfig(tempDir(), { servers }), { stderr: new CaptureSink() })
+      const measurement = `bytes_${gzip ? 'gzip' : 'plain'}`
+      const lines = Array.from({ length: 400 }, (_, i) => `${measurement},station=Kp\\ ☃ value=${i / 4},note="é ${i}" ${1618160000000000000n + BigInt(i) * 1000n}`)
+      const outcome = await delivery.enqueue(JoinedLines.fromBytes(Buffer.from(lines.join('\n')), 400), true)
+      expect([outcome.local?.accepted, outcome.cloud?.accepted]).toEqual([400, 400])
+      await delivery.close()
+      expect(await influx.countPoints(measurement)).toBe(400)
+      expect(await vm.countSamples(`{__name__="${measurement}_value"}`)).toBe(400)
+    }
+  })
+
   it('sends only to the servers named, and names an unknown one', async () => {
     const dir = tempDir()
     const config = makeConfig(dir, { servers: both() })

@@ -15,6 +15,15 @@ describe('gzipBody', () => {
     expect(fast.bytes.length).toBeLessThan(body.length / 3)
   })
 
+  it('gzips a body given as bytes the same as its text', async () => {
+    const bytes = Buffer.from(body)
+    const zipped = await gzipBody(bytes, 1)
+    expect(zipped.gzipped).toBe(true)
+    expect(zlib.gunzipSync(zipped.bytes).equals(bytes)).toBe(true)
+    const small = Buffer.from('m,t=é v=1 1')
+    expect((await gzipBody(small, 1)).bytes).toBe(small)
+  })
+
   it('leaves a small body as it is', async () => {
     const small = 'm,t=é v=1 1'
     expect(Buffer.byteLength(small)).toBeLessThanOrEqual(GZIP_THRESHOLD)

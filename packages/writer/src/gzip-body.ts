@@ -14,8 +14,8 @@ export function gzipLevel(url: string): number {
 }
 
 /** A request body as UTF-8, gzipped at `level` (in the thread pool) when above the threshold. */
-export function gzipBody(body: string, level: number): Promise<{ bytes: Buffer; gzipped: boolean }> {
-  const raw = Buffer.from(body)
+export function gzipBody(body: string | Buffer, level: number): Promise<{ bytes: Buffer; gzipped: boolean }> {
+  const raw = typeof body === 'string' ? Buffer.from(body) : body
   if (raw.length <= GZIP_THRESHOLD) return Promise.resolve({ bytes: raw, gzipped: false })
   return new Promise((resolve, reject) => {
     zlib.gzip(raw, { level }, (error, zipped) => (error === null ? resolve({ bytes: zipped, gzipped: true }) : reject(error)))

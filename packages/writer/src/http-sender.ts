@@ -23,7 +23,7 @@ export type SendOutcome =
 
 export interface HttpSender {
   /** POSTs line protocol (lines joined by \n); never throws. */
-  send(body: string): Promise<SendOutcome>
+  send(body: string | Buffer): Promise<SendOutcome>
   /** Closes idle keep-alive connections. */
   close(): void
 }

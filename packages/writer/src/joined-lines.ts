@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer'
+
 /**
  * Where line `k` lines after the one starting at `pos` starts (the index after
  * the k-th `\n`); `text.length + 1` when the text ends first.
@@ -21,14 +23,17 @@ export function advanceLines(text: string, pos: number, k: number): number {
  */
 export class JoinedLines {
   private split: readonly string[] | undefined
+  private joined: string | undefined
 
   private constructor(
-    /** The lines joined by `\n`. */
-    readonly text: string,
+    text: string | undefined,
     /** How many lines. */
     readonly count: number,
     split?: readonly string[],
+    /** The lines as UTF-8 bytes, when they came as bytes. */
+    private readonly encoded?: Buffer,
   ) {
+    this.joined = text
     this.split = split
   }
 
@@ -44,14 +49,39 @@ export class JoinedLines {
     return count === 0 ? JoinedLines.EMPTY : new JoinedLines(text, count)
   }
 
+  /**
+   * `bytes` (UTF-8) holding `count` lines joined by `\n`, with no newline at the
+   * end: sent as they are, and turned into text only where a line must be read
+   * (a rejected point, a partly delivered batch, the spool). The bytes are kept,
+   * not copied: do not change them afterwards.
+   */
+  static fromBytes(bytes: Uint8Array, count: number): JoinedLines {
+    if (count === 0) return JoinedLines.EMPTY
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    // Beyond ASCII, the text's length (what size counts) is not the bytes': it is made now.
+    return new JoinedLines(isAscii(buffer) ? undefined : buffer.toString('utf8'), count, undefined, buffer)
+  }
+
   /** Lines or joined lines as joined lines. */
   static from(lines: readonly string[] | JoinedLines): JoinedLines {
     return lines instanceof JoinedLines ? lines : JoinedLines.of(lines)
   }
 
+  /** The lines joined by `\n`. */
+  get text(): string {
+    this.joined ??= this.encoded!.toString('latin1') // (made here only for ASCII bytes)
+    return this.joined
+  }
+
+  /** What a request carries: the bytes the lines came as, or else their text. */
+  get body(): string | Buffer {
+    return this.encoded ?? this.text
+  }
+
   /** Size as the queue counts it: UTF-16 units plus one newline per line (close to bytes for line protocol). */
   get size(): number {
-    return this.count === 0 ? 0 : this.text.length + 1
+    if (this.count === 0) return 0
+    return (this.joined === undefined ? this.encoded!.length : this.joined.length) + 1
   }
 
   /** The lines one by one. */

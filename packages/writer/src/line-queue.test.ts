@@ -61,6 +61,24 @@ describe('LineQueue', () => {
     expect([q.headKind(), q.lines, q.bytes]).toEqual(['empty', 0, 0])
   })
 
+  it('hands a call that came as bytes over as those bytes when it fills a batch alone, and as text when it shares or is cut', () => {
+    const q = new LineQueue()
+    const bytes = Buffer.from('b0\nb1\nb2')
+    const whole = JoinedLines.fromBytes(bytes, 3)
+    q.push(whole, undefined)
+    const [alone] = q.take(3, 100)
+    expect(alone).toBe(whole)
+    expect(alone.body).toBe(bytes)
+    q.push(JoinedLines.of(['t0']), undefined)
+    q.push(JoinedLines.fromBytes(Buffer.from('b0\nb1\nb2'), 3), undefined)
+    const [shared] = q.take(10, 100)
+    expect([shared.body, shared.count]).toEqual(['t0\nb0\nb1\nb2', 4])
+    q.push(JoinedLines.fromBytes(Buffer.from('b0\nb1\nb2'), 3), undefined)
+    expect(q.take(2, 100)[0].body).toBe('b0\nb1')
+    expect(q.take(2, 100)[0].body).toBe('b2')
+    expect([q.headKind(), q.lines, q.bytes]).toEqual(['empty', 0, 0])
+  })
+
   it('settles each call with what became of its own lines', async () => {
     const a = new Ticket(2)
     const b = new Ticket(2)

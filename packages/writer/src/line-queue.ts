@@ -58,12 +58,21 @@ export class LineQueue {
    * the head, stopping at a flush marker.
    */
   take(maxLines: number, maxBytes: number): [JoinedLines, Span[]] {
-    const parts: string[] = []
+    const parts: (string | JoinedLines)[] = []
     const spans: Span[] = []
     let count = 0
     let bytes = 0
     for (let entry = this.entries[this.head]; entry !== undefined && !('marker' in entry); entry = this.entries[this.head]) {
       const { chunk } = entry
+      if (entry.line === 0 && count + chunk.count <= maxLines && bytes + chunk.size <= maxBytes) {
+        // A whole call's lines, as they came (bytes stay bytes).
+        parts.push(chunk)
+        spans.push([entry.ticket, chunk.count])
+        bytes += chunk.size
+        count += chunk.count
+        this.pop()
+        continue
+      }
       const text = chunk.text
       const left = chunk.count - entry.line
       let n = left
@@ -91,7 +100,10 @@ export class LineQueue {
     }
     this.lines -= count
     this.bytes = this.lines === 0 ? 0 : this.bytes - bytes
-    return [parts.length === 1 ? JoinedLines.fromText(parts[0]!, count) : JoinedLines.fromText(parts.join('\n'), count), spans]
+    const only = parts.length === 1 ? parts[0]! : undefined
+    if (only instanceof JoinedLines) return [only, spans]
+    const texts = parts.map((part) => (typeof part === 'string' ? part : part.text))
+    return [JoinedLines.fromText(texts.length === 1 ? texts[0]! : texts.join('\n'), count), spans]
   }
 
   private pop(): void {

@@ -91,10 +91,12 @@ export class ServerSpool {
     const joined = JoinedLines.from(lines)
     if (joined.count === 0) return Promise.resolve()
     return this.serial(async () => {
-      // The text straight to bytes (lines are never decoded again): one buffer, one write.
-      const length = Buffer.byteLength(joined.text)
+      // The lines as bytes (never decoded again), and the last one's newline: one buffer, one write.
+      const body = joined.body
+      const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length
       const chunk = Buffer.allocUnsafe(length + 1)
-      chunk.write(joined.text)
+      if (typeof body === 'string') chunk.write(body)
+      else body.copy(chunk)
       chunk[length] = 0x0a
       if (!this.budget.reserve(chunk.length)) {
         throw new SpoolFullError(
