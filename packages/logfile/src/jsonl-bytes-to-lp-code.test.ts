@@ -1,7 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { EDGE_TIMES, EDIT_PIECES, EVERY_TYPE, inChunk, oneCharacterEdits, TEMPLATES } from '../test/fixtures/byte-code-lines.js'
-import { mutateLine } from '../test/fixtures/mutate-line.js'
-import { prng } from '../test/fixtures/random-records.js'
+import { checkEdgeTimes, checkOneCharacterEdits, checkRandomEdits, inChunk, TAKEN_TIMES, TEMPLATES, type EditCheck } from '../test/fixtures/byte-code-lines.js'
 import { viewOf } from './byte-view.js'
 import { matchShape, timeEnd } from './jsonl-byte-match.js'
 import type { ByteShape, ShapeTranscoder } from './jsonl-byte-shapes.js'
@@ -70,49 +68,28 @@ describe('compileShapeTranscoder', () => {
     }
   })
 
+  /** The compiled transcoder does with the line what it must (expected()); true when it takes it. */
+  const check: EditCheck = (template, line) => {
+    const shape = shapeOf(template)!
+    const want = expected(shape, line)
+    expect(compiled(shape, line), line).toBe(want)
+    return want !== -1
+  }
+
   it('takes a line exactly when the general matcher finds its shape, and writes the same, for every one-character edit', () => {
-    let taken = 0
-    let refused = 0
-    for (const line of TEMPLATES) {
-      const shape = shapeOf(line)!
-      for (const edited of oneCharacterEdits(line)) {
-        const want = expected(shape, edited)
-        expect(compiled(shape, edited), edited).toBe(want)
-        if (want === -1) refused++
-        else taken++
-      }
-    }
+    const { taken, refused } = checkOneCharacterEdits(check)
     // Most edits break the line; digits in values and tag texts still match.
     expect(taken).toBeGreaterThan(500)
     expect(refused).toBeGreaterThan(20_000)
   })
 
   it('takes a line exactly when the general matcher finds its shape, on 20000 lines with random edits', () => {
-    const random = prng(77)
-    let taken = 0
-    for (let n = 0; n < 20_000; n++) {
-      const line = TEMPLATES[n % TEMPLATES.length]!
-      const shape = shapeOf(line)!
-      const edited = mutateLine(line, random, EDIT_PIECES)
-      const want = expected(shape, edited)
-      expect(compiled(shape, edited), edited).toBe(want)
-      if (want !== -1) taken++
-    }
     // Most edits break the line or make a shape of their own.
-    expect(taken).toBeGreaterThan(500)
+    expect(checkRandomEdits(77, 20_000, check).taken).toBeGreaterThan(500)
   })
 
   it('finds times as the general matcher does, at and beyond the limits of line protocol', () => {
-    const shape = shapeOf(EVERY_TYPE)!
-    let taken = 0
-    for (const time of EDGE_TIMES) {
-      const line = EVERY_TYPE.replace('"time":"1617672549204824064"', `"time":"${time}"`)
-      const want = expected(shape, line)
-      expect(compiled(shape, line), time).toBe(want)
-      if (want !== -1) taken++
-    }
-    // 0, 1, -1, the two 19-digit times below 9e18, the largest and the lowest InfluxDB takes.
-    expect(taken).toBe(7)
+    expect(checkEdgeTimes(check)).toEqual(TAKEN_TIMES)
   })
 
   it('generates code once per layout: shapes that differ only in their names and tag values share it', () => {

@@ -1,7 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { EDGE_TIMES, EDIT_PIECES, EVERY_TYPE, inChunk, oneCharacterEdits, TEMPLATES } from '../test/fixtures/byte-code-lines.js'
-import { mutateLine } from '../test/fixtures/mutate-line.js'
-import { prng } from '../test/fixtures/random-records.js'
+import { checkEdgeTimes, checkOneCharacterEdits, checkRandomEdits, inChunk, TAKEN_TIMES, TEMPLATES, type EditCheck } from '../test/fixtures/byte-code-lines.js'
 import { ends, marks, matchShape, starts, timeEnd } from './jsonl-byte-match.js'
 import type { ByteShape, ShapeMatcher } from './jsonl-byte-shapes.js'
 import { compileShapeMatcher } from './jsonl-bytes-to-record-code.js'
@@ -78,47 +76,27 @@ describe('compileShapeMatcher', () => {
     }
   })
 
+  /** The compiled matcher does with the line what it must (expected()); true when it takes it. */
+  const check: EditCheck = (template, line) => {
+    const shape = shapeOf(template)!
+    const want = expected(shape, line)
+    expect(compiled(shape, line), line).toEqual(want)
+    return want !== undefined
+  }
+
   it('takes a line exactly when the general matcher finds its shape, and finds the same, for every one-character edit', () => {
-    let taken = 0
-    let refused = 0
-    for (const line of TEMPLATES) {
-      const shape = shapeOf(line)!
-      for (const edited of oneCharacterEdits(line)) {
-        const want = expected(shape, edited)
-        expect(compiled(shape, edited), edited).toEqual(want)
-        if (want === undefined) refused++
-        else taken++
-      }
-    }
+    const { taken, refused } = checkOneCharacterEdits(check)
     // Most edits break the line; digits in values and tag texts still match, and escapes in strings.
     expect(taken).toBeGreaterThan(500)
     expect(refused).toBeGreaterThan(20_000)
   })
 
   it('takes a line exactly when the general matcher finds its shape, and finds the same, on 20000 lines with random edits', () => {
-    const random = prng(78)
-    let taken = 0
-    for (let n = 0; n < 20_000; n++) {
-      const line = TEMPLATES[n % TEMPLATES.length]!
-      const shape = shapeOf(line)!
-      const edited = mutateLine(line, random, EDIT_PIECES)
-      const want = expected(shape, edited)
-      expect(compiled(shape, edited), edited).toEqual(want)
-      if (want !== undefined) taken++
-    }
-    expect(taken).toBeGreaterThan(500)
+    expect(checkRandomEdits(78, 20_000, check).taken).toBeGreaterThan(500)
   })
 
   it('finds times as the general matcher does, at and beyond the limits of line protocol', () => {
-    const shape = shapeOf(EVERY_TYPE)!
-    const taken: string[] = []
-    for (const time of EDGE_TIMES) {
-      const line = EVERY_TYPE.replace('"time":"1617672549204824064"', `"time":"${time}"`)
-      const result = compiled(shape, line)
-      expect(result, time).toEqual(expected(shape, line))
-      if (result !== undefined) taken.push(time)
-    }
-    expect(taken).toEqual(['0', '1', '-1', '8999999999999999999', '9000000000000000000', '9223372036854775806', '-9223372036854775806'])
+    expect(checkEdgeTimes(check)).toEqual(TAKEN_TIMES)
   })
 
   it('is what the byte path uses once a shape has been read a few times, with the same records', () => {
