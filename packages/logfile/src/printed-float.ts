@@ -46,36 +46,11 @@ const words = new Uint32Array(bits.buffer)
 const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
 const LOW = 1 - HIGH
 
-/** The significant digits read so far: the first nine in `high`, the rest in `low`. */
+/** The significant digits readLayout() read: the first nine in `high`, the rest in `low`. */
 let high = 0
 let low = 0
 let lowDigits = 0
 let lastDigit = 0
-
-/** Reads the digits from `i` into high / low; returns where they end. */
-function readDigits(text: string, i: number, end: number): number {
-  // In locals while reading (module variables cost a load and a store each time).
-  let h = high
-  let l = low
-  let lDigits = lowDigits
-  let last = lastDigit
-  for (; i < end; i++) {
-    const c = text.charCodeAt(i)
-    if (c < ZERO || c > NINE) break
-    const digit = c - ZERO
-    if (h < 100_000_000) h = h * 10 + digit
-    else {
-      l = l * 10 + digit
-      lDigits++
-    }
-    last = digit
-  }
-  high = h
-  low = l
-  lowDigits = lDigits
-  lastDigit = last
-  return i
-}
 
 /** Set by readLayout(): n as in s * 10^(n - k), and whether the text is in exponent form. */
 let n = 0
@@ -85,35 +60,88 @@ let exponential = false
  * k, the number of significant digits, when `text[from, end)` is laid out as
  * JS prints a number of k digits (condition (a)); -1 when it is not. Reads the
  * digits into high / low and sets n and exponential. It does not read "0".
+ * One function with its state in locals: two passes through helpers and
+ * module variables cost about half as much again.
  */
 function readLayout(text: string, from: number, end: number): number {
-  high = low = lowDigits = lastDigit = 0
+  let h = 0
+  let l = 0
+  let lDigits = 0
+  let last = 0
   exponential = false
   let i = text.charCodeAt(from) === MINUS ? from + 1 : from
-  if (text.charCodeAt(i) === ZERO) {
+  let c = text.charCodeAt(i)
+  if (c === ZERO) {
     // 0.000ddd: n = -(zeros after the point), at most five zeros.
+    high = low = lowDigits = lastDigit = 0
     if (text.charCodeAt(i + 1) !== POINT) return -1
     i += 2
     const zerosFrom = i
-    while (text.charCodeAt(i) === ZERO) i++
+    while (i < end && text.charCodeAt(i) === ZERO) i++
     n = zerosFrom - i
     if (n <= -6) return -1
     const first = i
-    i = readDigits(text, i, end)
-    if (i !== end || i === first || lastDigit === 0) return -1
+    for (; i < end; i++) {
+      const digit = text.charCodeAt(i) - ZERO
+      if (digit < 0 || digit > 9) break
+      if (h < 100_000_000) h = h * 10 + digit
+      else {
+        l = l * 10 + digit
+        lDigits++
+      }
+      last = digit
+    }
+    high = h
+    low = l
+    lowDigits = lDigits
+    lastDigit = last
+    if (i !== end || i === first || last === 0) return -1
     return end - first
   }
   const first = i
-  i = readDigits(text, i, end)
+  for (; i < end; i++) {
+    c = text.charCodeAt(i)
+    const digit = c - ZERO
+    if (digit < 0 || digit > 9) break
+    if (h < 100_000_000) h = h * 10 + digit
+    else {
+      l = l * 10 + digit
+      lDigits++
+    }
+    last = digit
+  }
   const integerDigits = i - first
+  let fraction = 0
+  if (i < end && c === POINT) {
+    const fractionFrom = ++i
+    for (; i < end; i++) {
+      c = text.charCodeAt(i)
+      const digit = c - ZERO
+      if (digit < 0 || digit > 9) break
+      if (h < 100_000_000) h = h * 10 + digit
+      else {
+        l = l * 10 + digit
+        lDigits++
+      }
+      last = digit
+    }
+    fraction = i - fractionFrom
+  }
+  high = h
+  low = l
+  lowDigits = lDigits
+  lastDigit = last
   if (integerDigits === 0) return -1
+  if (fraction === 0 && i - first !== integerDigits) return -1 // a point with no digit after it
+  if (i - first > integerDigits && last === 0) return -1 // a fraction ending in 0
   if (i === end) {
-    // An integer of at most 21 digits; its trailing zeros are not significant (nor part of D).
     if (integerDigits > 21) return -1
-    let last = end - 1
-    while (text.charCodeAt(last) === ZERO) last--
     n = integerDigits
-    const k = last - first + 1
+    if (fraction > 0) return integerDigits + fraction // d.ddd
+    // An integer of at most 21 digits; its trailing zeros are not significant (nor part of D).
+    let lastAt = end - 1
+    while (text.charCodeAt(lastAt) === ZERO) lastAt--
+    const k = lastAt - first + 1
     if (k >= 16 && k < integerDigits) {
       // low holds the digits after the ninth, zeros included (at most 12 digits: exact).
       const zeros = integerDigits - k
@@ -123,19 +151,6 @@ function readLayout(text: string, from: number, end: number): number {
     }
     return k
   }
-  let fraction = 0
-  if (text.charCodeAt(i) === POINT) {
-    const fractionFrom = ++i
-    i = readDigits(text, i, end)
-    fraction = i - fractionFrom
-    if (fraction === 0 || lastDigit === 0) return -1
-  }
-  if (i === end) {
-    // d.ddd with n = integerDigits <= 21 digits before the point.
-    if (integerDigits > 21) return -1
-    n = integerDigits
-    return integerDigits + fraction
-  }
   // d[.ddd]e+m or d[.ddd]e-m: one digit before the point, an exponent JS would use.
   if (integerDigits !== 1 || text.charCodeAt(i) !== LOWER_E) return -1
   const sign = text.charCodeAt(i + 1)
@@ -144,7 +159,11 @@ function readLayout(text: string, from: number, end: number): number {
   const exponentFrom = i
   if (text.charCodeAt(i) === ZERO) return -1
   let exponent = 0
-  for (let c = text.charCodeAt(i); i < end && c >= ZERO && c <= NINE; c = text.charCodeAt(++i)) exponent = exponent * 10 + c - ZERO
+  for (; i < end; i++) {
+    const digit = text.charCodeAt(i) - ZERO
+    if (digit < 0 || digit > 9) break
+    exponent = exponent * 10 + digit
+  }
   if (i !== end || i === exponentFrom || i - exponentFrom > 3) return -1
   n = sign === PLUS ? 1 + exponent : 1 - exponent
   if (n > -6 && n <= 21) return -1
