@@ -87,7 +87,7 @@ describe('ServerFeed.addRun', () => {
     const { feed, chunks } = await feedOf(limits)
     const sent: string[] = []
     for (let i = 0; i < 1200; i++) {
-      const lp = i % 3 === 0 ? `m,s=☃\\ 🔭 v="é ${'ü'.repeat(i % 40)}" ${i}` : `m,s=${'x'.repeat(i % 150)} v=${i}i ${i}`
+      const lp = i % 3 === 0 ? `m,s=☃\\ 🔭 v="é ${'ü'.repeat(i === 300 ? 6000 : i % 40)}" ${i}` : `m,s=${'x'.repeat(i % 150)} v=${i}i ${i}`
       sent.push(lp)
       const wait = feed.add(lp, '/logs/u.jsonl', i + 1, i + 1)
       if (wait !== undefined) await wait

@@ -128,7 +128,8 @@ export class ServerFeed {
 
   /** Adds one line; returns a promise only when the chunk was full and had to be handed over. */
   add(line: string, file: string, endOffset: number, lineNumber: number): Promise<void> | undefined {
-    this.room(3 * line.length + 1) // (UTF-8 takes at most 3 bytes per UTF-16 unit)
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; a long line is measured instead.
+    this.room((line.length <= 4096 ? 3 * line.length : Buffer.byteLength(line)) + 1)
     this.used += this.chunk.write(line, this.used, 'utf8')
     this.chunk[this.used++] = NEWLINE
     this.count++
