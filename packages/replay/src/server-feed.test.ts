@@ -1,6 +1,7 @@
 import type { LineProtocolRun } from '@eht-influx-client/logfile'
 import { JoinedLines, type Delivery, type ServerOutcome } from '@eht-influx-client/writer'
-import { afterEach, describe, expect, it } from 'vitest'
+import path from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { removeTempDirs, tempDir } from '../test/support.js'
 import { CheckpointStore } from './checkpoint-store.js'
 import { ServerFeed, type FeedLimits } from './server-feed.js'
@@ -100,5 +101,26 @@ describe('ServerFeed.addRun', () => {
     expect(chunks.map((c) => c.count)).toEqual([1217])
     expect(Buffer.byteLength(chunks[0]!.text)).toBeGreaterThan(64 * 1024)
     expect(chunks[0]!.text.split('\n')).toEqual(sent)
+  })
+
+  it('writes the checkpoint after every second settled chunk, and once half a second after a chunk that settles alone', async () => {
+    const limits = { lines: 5, bytes: 1e9, windowLines: 20, batchSize: 5 }
+    const { feed, store } = await feedOf(limits)
+    const writes = vi.spyOn(store as unknown as { write(): Promise<void> }, 'write')
+    const onDisk = async () => (await CheckpointStore.open(path.dirname(store.file), { server }, true)).get('/logs/a.jsonl')
+    // One chunk: not written at once, but by the timer.
+    for (const p of points.slice(0, 5)) await feed.add(p.lp, p.file, p.endOffset, p.line)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(writes).toHaveBeenCalledTimes(0)
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    expect(writes).toHaveBeenCalledTimes(1)
+    expect(await onDisk()).toEqual({ offset: 500, line: 5 })
+    // Twenty more chunks: about one write for two.
+    for (const p of points.slice(5, 30)) await feed.add(p.lp, p.file, p.endOffset, p.line)
+    for (let n = 0; n < 15; n++) for (const p of points.slice(5, 30)) await feed.add(p.lp, p.file, p.endOffset + 3000 * (n + 1), p.line)
+    await feed.finish()
+    expect(writes.mock.calls.length).toBeGreaterThan(1)
+    expect(writes.mock.calls.length).toBeLessThanOrEqual(1 + Math.ceil(80 / 2) + 1)
+    expect(await onDisk()).toEqual({ offset: 3000 * 15 + 3000, line: 30 })
   })
 })
