@@ -60,8 +60,8 @@ let exponential = false
  * k, the number of significant digits, when `text[from, end)` is laid out as
  * JS prints a number of k digits (condition (a)); -1 when it is not. Reads the
  * digits into high / low and sets n and exponential. It does not read "0".
- * One function with its state in locals: two passes through helpers and
- * module variables cost about half as much again.
+ * One loop, with its state in locals: passes through a helper and module
+ * variables cost about half as much again.
  */
 function readLayout(text: string, from: number, end: number): number {
   let h = 0
@@ -70,37 +70,27 @@ function readLayout(text: string, from: number, end: number): number {
   let last = 0
   exponential = false
   let i = text.charCodeAt(from) === MINUS ? from + 1 : from
-  let c = text.charCodeAt(i)
-  if (c === ZERO) {
-    // 0.000ddd: n = -(zeros after the point), at most five zeros.
-    high = low = lowDigits = lastDigit = 0
+  // 0.000ddd: the zeros after the point are not significant (n = -zeros).
+  const belowOne = i < end && text.charCodeAt(i) === ZERO
+  let point = -1
+  let zeros = 0
+  if (belowOne) {
     if (text.charCodeAt(i + 1) !== POINT) return -1
+    point = i + 1
     i += 2
     const zerosFrom = i
     while (i < end && text.charCodeAt(i) === ZERO) i++
-    n = zerosFrom - i
-    if (n <= -6) return -1
-    const first = i
-    for (; i < end; i++) {
-      const digit = text.charCodeAt(i) - ZERO
-      if (digit < 0 || digit > 9) break
-      if (h < 100_000_000) h = h * 10 + digit
-      else {
-        l = l * 10 + digit
-        lDigits++
-      }
-      last = digit
-    }
-    high = h
-    low = l
-    lowDigits = lDigits
-    lastDigit = last
-    if (i !== end || i === first || last === 0) return -1
-    return end - first
+    zeros = i - zerosFrom
   }
+  // The significant digits, and a point among them (one only).
   const first = i
+  let c = 0
   for (; i < end; i++) {
     c = text.charCodeAt(i)
+    if (c === POINT && point < 0) {
+      point = i
+      continue
+    }
     const digit = c - ZERO
     if (digit < 0 || digit > 9) break
     if (h < 100_000_000) h = h * 10 + digit
@@ -110,49 +100,38 @@ function readLayout(text: string, from: number, end: number): number {
     }
     last = digit
   }
-  const integerDigits = i - first
-  let fraction = 0
-  if (i < end && c === POINT) {
-    const fractionFrom = ++i
-    for (; i < end; i++) {
-      c = text.charCodeAt(i)
-      const digit = c - ZERO
-      if (digit < 0 || digit > 9) break
-      if (h < 100_000_000) h = h * 10 + digit
-      else {
-        l = l * 10 + digit
-        lDigits++
-      }
-      last = digit
-    }
-    fraction = i - fractionFrom
-  }
   high = h
   low = l
   lowDigits = lDigits
   lastDigit = last
-  if (integerDigits === 0) return -1
-  if (fraction === 0 && i - first !== integerDigits) return -1 // a point with no digit after it
-  if (i - first > integerDigits && last === 0) return -1 // a fraction ending in 0
+  if (belowOne) {
+    n = -zeros
+    if (n <= -6 || i !== end || i === first || last === 0) return -1
+    return end - first
+  }
+  const integerDigits = (point < 0 ? i : point) - first
+  const fraction = point < 0 ? 0 : i - point - 1
+  // No digit before the point, none after it, or a fraction ending in 0.
+  if (integerDigits === 0 || (point >= 0 && (fraction === 0 || last === 0))) return -1
   if (i === end) {
     if (integerDigits > 21) return -1
     n = integerDigits
-    if (fraction > 0) return integerDigits + fraction // d.ddd
+    if (point >= 0) return integerDigits + fraction // d.ddd
     // An integer of at most 21 digits; its trailing zeros are not significant (nor part of D).
     let lastAt = end - 1
     while (text.charCodeAt(lastAt) === ZERO) lastAt--
     const k = lastAt - first + 1
     if (k >= 16 && k < integerDigits) {
       // low holds the digits after the ninth, zeros included (at most 12 digits: exact).
-      const zeros = integerDigits - k
-      low /= 10 ** zeros
-      lowDigits -= zeros
+      const trailing = integerDigits - k
+      low /= 10 ** trailing
+      lowDigits -= trailing
       lastDigit = low % 10
     }
     return k
   }
   // d[.ddd]e+m or d[.ddd]e-m: one digit before the point, an exponent JS would use.
-  if (integerDigits !== 1 || text.charCodeAt(i) !== LOWER_E) return -1
+  if (integerDigits !== 1 || c !== LOWER_E) return -1
   const sign = text.charCodeAt(i + 1)
   if (sign !== PLUS && sign !== MINUS) return -1
   i += 2
