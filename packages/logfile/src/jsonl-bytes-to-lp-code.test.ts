@@ -92,6 +92,22 @@ describe('compileShapeTranscoder', () => {
     expect(checkEdgeTimes(check)).toEqual(TAKEN_TIMES)
   })
 
+  it('handles a wide shape: 200 fields of every type, names of every length', () => {
+    const values = ['1.5', '{"i":"-7"}', '{"u":"7"}', 'true', 'false', '"text"', '-8.414709848078964e-8']
+    const fields = Array.from({ length: 200 }, (_, i) => `"${'f'.repeat(1 + (i % 9))}${i}":${values[i % values.length]}`).join(',')
+    const line = `{"time":"1617672549204824064","measurement":"wide","tags":{"a":"b"},"fields":{${fields}}}`
+    teach([line])
+    const shape = shapeOf(line)!
+    expect(shape.types).toHaveLength(200)
+    expect(compiled(shape, line)).toBe(expected(shape, line))
+    const longer = line.replace('"ffffff5":"text"', '"ffffff5":"longer text"')
+    expect(longer).not.toBe(line)
+    expect(compiled(shape, longer)).toBe(expected(shape, longer))
+    expect(compiled(shape, longer)).toContain('ffffff5="longer text"')
+    expect(line.endsWith('true}}')).toBe(true)
+    expect(compiled(shape, `${line.slice(0, -2)},}}`)).toBe(-1)
+  })
+
   it('generates code once per layout: shapes that differ only in their names and tag values share it', () => {
     const lineOf = (scan: number, name: string) => `{"time":"${scan}","measurement":"${name}","tags":{"scan":"no${scan}"},"fields":{"temp":2.5,"n":{"i":"${scan}"}}}`
     const lines = [lineOf(1, 'shared_a'), lineOf(2, 'shared_b'), lineOf(3, 'shared_c'), lineOf(4, 'shared_longer_name')]
