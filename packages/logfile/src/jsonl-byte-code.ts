@@ -19,7 +19,26 @@
 // around the time's digits, value i in [v<i>, w<i>) (a string with its
 // quotes), and its mark in m<i> (a suffix or boolean letter as matchShape()
 // marks them, a string's ESCAPED); on any mismatch they return `miss`.
-import { ESCAPED, integerEnd, INT64, isJsonNumber, TIME_START, TIMESTAMP, UINT64, type ReadFor } from './jsonl-byte-match.js'
+import {
+  BACKSLASH,
+  CLOSE,
+  COMMA,
+  ESCAPED,
+  FALSE_MARK,
+  INTEGER_MARK,
+  integerEnd,
+  INT64,
+  isJsonNumber,
+  QUOTE,
+  SPACE,
+  TIME_START,
+  TIMESTAMP,
+  TRUE_MARK,
+  UINT64,
+  UNSIGNED_MARK,
+  type ReadFor,
+} from './jsonl-byte-match.js'
+import { LOWER_E, MINUS, NINE, ZERO } from './number-chars.js'
 import type { ByteShape } from './jsonl-byte-shapes.js'
 import type { FieldType } from './record.js'
 import { isPrintedFloat } from './printed-float.js'
@@ -46,7 +65,7 @@ export function partOf(view: DataView): Part {
 }
 
 /** A condition true when the line does not hold part `name` (of `length` bytes) at `p`. */
-export function differsFromPart(name: string, length: number): string {
+function differsFromPart(name: string, length: number): string {
   const tests = [`p + ${length} > e`]
   let i = 0
   for (; i + 4 <= length; i += 4) tests.push(`view.getUint32(p + ${i}) !== ${name}W[${i >> 2}]`)
@@ -66,18 +85,6 @@ export function writesPart(name: string, length: number): string[] {
 
 /** The helpers the matching statements call, by the names they call them. */
 export const MATCH_HELPERS = { PRINTED: isPrintedFloat, JSON_NUMBER: isJsonNumber, INTEGER_END: integerEnd, INT64, UINT64, TIMESTAMP }
-
-const QUOTE = 0x22
-const COMMA = 0x2c
-const CLOSE = 0x7d
-const MINUS = 0x2d
-const ZERO = 0x30
-const NINE = 0x39
-const SPACE = 0x20
-const BACKSLASH = 0x5c
-/** The letters matchShape() marks booleans with, as line protocol writes them. */
-const TRUE = 0x54
-const FALSE = 0x46
 
 const ascii = (text: string): number[] => [...text].map((ch) => ch.charCodeAt(0))
 
@@ -136,15 +143,15 @@ function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string):
         `const w${i} = INTEGER_END(b, v${i}, e, ${integer}, ${integer ? 'INT64' : 'UINT64'})`,
         `if (w${i} < 0 || w${i} + 2 > e || b[w${i}] !== ${QUOTE} || b[w${i} + 1] !== ${CLOSE}) return ${miss}`,
         `p = w${i} + 2`,
-        `const m${i} = ${(integer ? 'i' : 'u').charCodeAt(0)}`,
+        `const m${i} = ${integer ? INTEGER_MARK : UNSIGNED_MARK}`,
       ]
     }
     case 'boolean':
       return [
         `const v${i} = p`,
         `let m${i} = 0`,
-        `if (p + 4 <= e && view.getUint32(p) === ${word(ascii('true'), 0)}) { m${i} = ${TRUE}; p += 4 }`,
-        `else if (p + 5 <= e && view.getUint32(p) === ${word(ascii('fals'), 0)} && b[p + 4] === ${'e'.charCodeAt(0)}) { m${i} = ${FALSE}; p += 5 }`,
+        `if (p + 4 <= e && view.getUint32(p) === ${word(ascii('true'), 0)}) { m${i} = ${TRUE_MARK}; p += 4 }`,
+        `else if (p + 5 <= e && view.getUint32(p) === ${word(ascii('fals'), 0)} && b[p + 4] === ${LOWER_E}) { m${i} = ${FALSE_MARK}; p += 5 }`,
         `else return ${miss}`,
         `const w${i} = p`,
       ]

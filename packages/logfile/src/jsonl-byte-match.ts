@@ -39,10 +39,17 @@ export const UINT64 = decimalLimits(0n, UINT64_MAX)
 export const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
 
 export const QUOTE = 0x22
-const COMMA = 0x2c
-const CLOSE = 0x7d
-const SPACE = 0x20
-const BACKSLASH = 0x5c
+export const COMMA = 0x2c
+export const CLOSE = 0x7d
+export const SPACE = 0x20
+export const BACKSLASH = 0x5c
+export const NEWLINE = 0x0a
+
+/** In marks[i]: the suffix of an integer or unsigned value, the letter of a boolean, as line protocol writes them. */
+export const INTEGER_MARK = 0x69
+export const UNSIGNED_MARK = 0x75
+export const TRUE_MARK = 0x54
+export const FALSE_MARK = 0x46
 
 /**
  * Where matchShape() found value i of the line: it spans [starts[i], ends[i])
@@ -136,18 +143,18 @@ function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i
       if (end < 0 || end + 2 > e || b[end] !== QUOTE || b[end + 1] !== CLOSE) return false
       starts[i] = at + 6
       ends[i] = end
-      marks[i] = integer ? 0x69 : 0x75
+      marks[i] = integer ? INTEGER_MARK : UNSIGNED_MARK
       at = end + 2
       return true
     }
     case 'boolean':
       if (c === 0x74 && at + 4 <= e && b[at + 1] === 0x72 && b[at + 2] === 0x75 && b[at + 3] === 0x65) {
-        marks[i] = 0x54
+        marks[i] = TRUE_MARK
         at += 4
         return true
       }
       if (c === 0x66 && at + 5 <= e && b[at + 1] === 0x61 && b[at + 2] === 0x6c && b[at + 3] === 0x73 && b[at + 4] === 0x65) {
-        marks[i] = 0x46
+        marks[i] = FALSE_MARK
         at += 5
         return true
       }

@@ -7,11 +7,10 @@
 // (value types and field order).
 import { copyBytes } from './byte-view.js'
 import { makeForShape, matchCode, matchParts, MATCH_HELPERS, partOf, writesPart, type Part } from './jsonl-byte-code.js'
+import { NEWLINE, SPACE } from './jsonl-byte-match.js'
 import type { ByteShape, ShapeTranscoder } from './jsonl-byte-shapes.js'
 import type { FieldType } from './record.js'
 
-const SPACE = 0x20
-const NEWLINE = 0x0a
 const HELPERS = { ...MATCH_HELPERS, COPY: copyBytes }
 
 /** Statements that write field j (value i of `type`), after its key K<j>, with its suffix or letter. */

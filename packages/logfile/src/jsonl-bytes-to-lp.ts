@@ -5,7 +5,7 @@
 // jsonl-byte-match.ts); anything else returns FALLBACK and goes the string way,
 // which reports bad lines.
 import { copyBytes } from './byte-view.js'
-import { ends, guessedShape, marks, matchedShape, matchShape, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
+import { ends, guessedShape, marks, matchedShape, matchShape, NEWLINE, SPACE, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
 import type { ByteLp } from './jsonl-byte-shapes.js'
 import { compileShapeTranscoder } from './jsonl-bytes-to-lp-code.js'
 import { MINUS } from './number-chars.js'
@@ -27,9 +27,6 @@ export interface ByteFilter {
   /** A line kept by the filter at or after this time is NOT_BEFORE. */
   before: string | undefined
 }
-
-const SPACE = 0x20
-const NEWLINE = 0x0a
 
 /** Decimal integers as the transcoder checked them (no leading zeros, no -0): sign, then length, then digits. */
 function compareTime(b: Uint8Array, from: number, to: number, bound: string): number {

@@ -5,14 +5,12 @@
 // generation is off, one loop serves every shape.
 import { decimalBigInt, shortFloat } from './decimal-digits.js'
 import type { ByteShape } from './jsonl-byte-shapes.js'
-import { ESCAPED } from './jsonl-byte-match.js'
+import { ESCAPED, TRUE_MARK } from './jsonl-byte-match.js'
 import { lit } from './shape-code.js'
 import type { FieldValue, InfluxRecord } from './record.js'
 
 /** The record of the matched line, or undefined when a value is out of range (the string way reports it). */
 export type RecordBuilder = (text: string, bytes: Uint8Array, starts: Int32Array, ends: Int32Array, marks: Uint8Array, timestamp: bigint) => InfluxRecord | undefined
-
-const TRUE = 0x54
 
 /** A float value, or NaN when it is not finite (1e999). */
 export function floatValue(text: string, bytes: Uint8Array, from: number, end: number): number {
@@ -63,7 +61,7 @@ export function buildRecord(shape: ByteShape, text: string, bytes: Uint8Array, s
         fields[names[i]!] = { type: 'unsigned', value: decimalBigInt(bytes, starts[i]!, ends[i]!) }
         break
       case 'boolean':
-        fields[names[i]!] = { type: 'boolean', value: marks[i] === TRUE }
+        fields[names[i]!] = { type: 'boolean', value: marks[i] === TRUE_MARK }
         break
       case 'string': {
         const value = stringValue(text, starts[i]!, ends[i]!, marks[i]!)
@@ -85,7 +83,7 @@ function fieldSource(type: ByteShape['types'][number], i: number): string {
     case 'unsigned':
       return `{ type: '${type}', value: BIG(b, S[${i}], E[${i}]) }`
     case 'boolean':
-      return `{ type: 'boolean', value: K[${i}] === ${TRUE} }`
+      return `{ type: 'boolean', value: K[${i}] === ${TRUE_MARK} }`
     case 'string':
       return `{ type: 'string', value: x${i} }`
   }
