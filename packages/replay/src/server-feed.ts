@@ -204,8 +204,7 @@ export class ServerFeed {
     await this.delivery.flush()
     await this.chain
     this.inflight.length = 0
-    clearTimeout(this.saveTimer)
-    this.saveTimer = undefined
+    this.stopSaveTimer()
     await this.store.save()
   }
 
@@ -252,9 +251,14 @@ export class ServerFeed {
 
   /** Starts a checkpoint write (or joins the one in progress); a failure surfaces at the next hand-over. */
   private saveInBackground(): void {
+    this.stopSaveTimer()
+    this.save().catch((error: unknown) => (this.saveFailure ??= error))
+  }
+
+  /** Cancels the write SAVE_DELAY_MS after a lone settled chunk (one is starting now). */
+  private stopSaveTimer(): void {
     clearTimeout(this.saveTimer)
     this.saveTimer = undefined
-    this.save().catch((error: unknown) => (this.saveFailure ??= error))
   }
 
   /** Writes the checkpoint (joining a write in progress); resolves once every move made before the call is on disk. */
