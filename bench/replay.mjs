@@ -41,7 +41,7 @@ async function child(configFile, input) {
 
 /**
  * Only what logfile does for a replay: read the JSONL and make line protocol, as
- * replay does (mode 'transcode': the reader's lineProtocol option, runs and items) or through
+ * replay does (mode 'transcode': the reader's lineProtocol and floatsAsWritten options, runs and items) or through
  * records (mode 'records': decode, then encodeLineProtocol); prints its CPU seconds.
  */
 async function childRead(input, mode) {
@@ -50,12 +50,12 @@ async function childRead(input, mode) {
   let bytes = 0
   if (mode === 'records') for await (const item of readLogs(input)) bytes += encodeLineProtocol(item.record).length
   else {
-    // As replay reads: runs of points transcoded from the bytes read where there are, items elsewhere.
-    const items = readLogs(input, { lineProtocol: true })[Symbol.asyncIterator]()
+    // As replay reads: runs of points transcoded from the bytes read where there are (their bytes, no string), items elsewhere.
+    const items = readLogs(input, { lineProtocol: true, floatsAsWritten: true })[Symbol.asyncIterator]()
     for (;;) {
       const run = items.readyRun()
       if (run !== undefined) {
-        bytes += run.text.length - run.count
+        bytes += run.bytes.length - run.count
         continue
       }
       let item = items.ready()

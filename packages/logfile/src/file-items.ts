@@ -111,7 +111,7 @@ export class FileItems implements ReadItemIterator {
   readyRun(before?: bigint): LineProtocolRun | undefined {
     const batch = this.batch
     if (!this.transcode || this.reading !== undefined || this.failure !== undefined || batch === undefined || batch.body === undefined) return undefined
-    const runs = (this.runs ??= new RunBuilder(this.file))
+    const runs = (this.runs ??= new RunBuilder(this.file, this.options.floatsAsWritten === true))
     const filter = before !== undefined ? { ...this.byteFilter, before: before.toString() } : this.filtering ? this.byteFilter : undefined
     const next = runs.fill(batch, this.index, this.startOffset, filter)
     if (next > this.index) {

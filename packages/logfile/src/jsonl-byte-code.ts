@@ -12,8 +12,8 @@
 // keep changing has thousands of shapes but few layouts.
 //
 // The compiled function's parameters are b (the bytes read), view (a DataView
-// of them), text (the same as latin1), s and e (the line, without its newline);
-// part X is XW (its words) and XR (its last bytes): KEY (the shape's key and
+// of them), text (the same as latin1), s and e (the line, without its newline),
+// and for line protocol floatsAsWritten (the reader option of that name); part X is XW (its words) and XR (its last bytes): KEY (the shape's key and
 // the tail before its first value), A<i> (what follows value i); the helpers
 // are those of MATCH_HELPERS. The statements leave `timeStart` and `timeEnd`
 // around the time's digits, value i in [v<i>, w<i>) (a string with its
@@ -28,6 +28,7 @@ import {
   INTEGER_MARK,
   integerEnd,
   INT64,
+  isFloatAsWritten,
   isJsonNumber,
   QUOTE,
   SPACE,
@@ -84,7 +85,7 @@ export function writesPart(name: string, length: number): string[] {
 }
 
 /** The helpers the matching statements call, by the names they call them. */
-export const MATCH_HELPERS = { PRINTED: isPrintedFloat, JSON_NUMBER: isJsonNumber, INTEGER_END: integerEnd, INT64, UINT64, TIMESTAMP }
+export const MATCH_HELPERS = { PRINTED: isPrintedFloat, AS_WRITTEN: isFloatAsWritten, JSON_NUMBER: isJsonNumber, INTEGER_END: integerEnd, INT64, UINT64, TIMESTAMP }
 
 const ascii = (text: string): number[] => [...text].map((ch) => ch.charCodeAt(0))
 
@@ -129,8 +130,8 @@ function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string):
         `if (c !== ${MINUS} && (c < ${ZERO} || c > ${NINE})) return ${miss}`,
         `const v${i} = p`,
         `for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`,
-        // For line protocol the text is copied, so it must be written as JS prints the number.
-        readFor === 'lineProtocol' ? `if (!PRINTED(text, v${i}, p)) return ${miss}` : `if (!JSON_NUMBER(b, v${i}, p)) return ${miss}`,
+        // For line protocol the text is copied, so it must be written as JS prints the number, or (floatsAsWritten) be a finite JSON number.
+        readFor === 'lineProtocol' ? `if (!(floatsAsWritten && AS_WRITTEN(b, v${i}, p)) && !PRINTED(text, v${i}, p)) return ${miss}` : `if (!JSON_NUMBER(b, v${i}, p)) return ${miss}`,
         `const w${i} = p`,
         `const m${i} = 0`,
       ]

@@ -98,29 +98,59 @@ function digitsEnd(b: Uint8Array, i: number, e: number): number {
   return i
 }
 
-/** Bytes [from, end) are one JSON number (as JSON_NUMBER in jsonl-shapes.ts matches it). */
-export function isJsonNumber(b: Uint8Array, from: number, end: number): boolean {
+/** jsonNumberScale() of bytes that are not one JSON number. */
+const NOT_A_NUMBER = Number.POSITIVE_INFINITY
+/** The largest scale isFloatAsWritten() takes: a magnitude below 10^300 is finite (doubles reach 1.8e308). */
+const AS_WRITTEN_SCALE = 300
+
+/**
+ * When bytes [from, end) are one JSON number (as JSON_NUMBER in jsonl-shapes.ts
+ * matches it), its scale: the digits before the point plus the exponent, so
+ * that its magnitude is below 10 to that power; NOT_A_NUMBER when they are not
+ * one.
+ */
+function jsonNumberScale(b: Uint8Array, from: number, end: number): number {
   let i = b[from] === MINUS ? from + 1 : from
   const first = i
   i = digitsEnd(b, i, end)
-  if (i === first || (b[first] === ZERO && i > first + 1)) return false
+  if (i === first || (b[first] === ZERO && i > first + 1)) return NOT_A_NUMBER
+  let scale = i - first
   if (i < end && b[i] === POINT) {
     const fraction = ++i
     i = digitsEnd(b, i, end)
-    if (i === fraction) return false
+    if (i === fraction) return NOT_A_NUMBER
   }
   if (i < end && (b[i]! | 0x20) === LOWER_E) {
     i++
+    const sign = i < end && b[i] === MINUS ? -1 : 1
     if (i < end && (b[i] === PLUS || b[i] === MINUS)) i++
-    const exponent = i
-    i = digitsEnd(b, i, end)
-    if (i === exponent) return false
+    const exponentFrom = i
+    let exponent = 0
+    // (Capped: any exponent of ten digits or more is beyond the scales that matter.)
+    for (; i < end && b[i]! >= ZERO && b[i]! <= NINE; i++) if (exponent < 1e9) exponent = exponent * 10 + b[i]! - ZERO
+    if (i === exponentFrom) return NOT_A_NUMBER
+    scale += sign * exponent
   }
-  return i === end
+  return i === end ? scale : NOT_A_NUMBER
 }
 
-/** Reads value i of type `type` at `at` (moving `at` past it); false when the string way must read the line. */
-function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i: number, readFor: ReadFor): boolean {
+/** Bytes [from, end) are one JSON number (as JSON_NUMBER in jsonl-shapes.ts matches it). */
+export const isJsonNumber = (b: Uint8Array, from: number, end: number): boolean => jsonNumberScale(b, from, end) !== NOT_A_NUMBER
+
+/**
+ * Bytes [from, end) are one JSON number whose value is certainly finite, so
+ * that line protocol may carry it as it is written (reader option
+ * floatsAsWritten): `1.50`, `1E5` or `-0.0` give a server the double that
+ * Number() gives, though JS prints them `1.5`, `100000` and `0`.
+ */
+export const isFloatAsWritten = (b: Uint8Array, from: number, end: number): boolean => jsonNumberScale(b, from, end) <= AS_WRITTEN_SCALE
+
+/**
+ * Reads value i of type `type` at `at` (moving `at` past it); false when the
+ * string way must read the line. With `floatsAsWritten` (for line protocol), a
+ * float is also taken when isFloatAsWritten().
+ */
+function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i: number, readFor: ReadFor, floatsAsWritten: boolean): boolean {
   const b = src.bytes
   const c = b[at]!
   switch (type) {
@@ -128,8 +158,8 @@ function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i
       if (c !== MINUS && (c < ZERO || c > NINE)) return false
       let end = at + 1
       for (let d = b[end]; end < e && d !== COMMA && d !== CLOSE; d = b[++end]);
-      // For line protocol, only a float already written as JS prints it is copied (else the string way prints it again).
-      if (readFor === 'lineProtocol' ? !isPrintedFloat(src.text, at, end) : !isJsonNumber(b, at, end)) return false
+      // For line protocol, only a float already written as JS prints it is copied (else the string way prints it again), or one isFloatAsWritten().
+      if (readFor === 'lineProtocol' ? !(floatsAsWritten && isFloatAsWritten(b, at, end)) && !isPrintedFloat(src.text, at, end) : !isJsonNumber(b, at, end)) return false
       starts[i] = at
       ends[i] = at = end
       marks[i] = 0
@@ -182,7 +212,7 @@ function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i
 }
 
 /** Reads the values of line [.., e) as `shape` lays them out after `fieldsAt`; false when it does not. */
-function readsAs(src: ByteText, e: number, fieldsAt: number, shape: ByteShape, readFor: ReadFor): boolean {
+function readsAs(src: ByteText, e: number, fieldsAt: number, shape: ByteShape, readFor: ReadFor, floatsAsWritten: boolean): boolean {
   const { tail, types, after } = shape
   if (!holdsBefore(src, fieldsAt, e, tail)) return false
   if (types.length > starts.length) {
@@ -192,7 +222,7 @@ function readsAs(src: ByteText, e: number, fieldsAt: number, shape: ByteShape, r
   }
   at = fieldsAt + tail.byteLength
   for (let i = 0; i < types.length; i++) {
-    if (!readValue(src, e, types[i]!, i, readFor) || !holdsBefore(src, at, e, after[i]!)) return false
+    if (!readValue(src, e, types[i]!, i, readFor, floatsAsWritten) || !holdsBefore(src, at, e, after[i]!)) return false
     at += after[i]!.byteLength
   }
   return at === e
@@ -216,19 +246,20 @@ export function matchedShape(shape: ByteShape): void {
 
 /**
  * The shape whose constant parts line [.., e) holds after the time's closing
- * quote at `timeEnd`, with its values read (starts, ends, marks) for `readFor`; undefined when none.
+ * quote at `timeEnd`, with its values read (starts, ends, marks) for `readFor`
+ * (and floats as readValue() takes them with `floatsAsWritten`); undefined when none.
  */
-export function matchShape(src: ByteText, e: number, timeEnd: number, readFor: ReadFor): ByteShape | undefined {
+export function matchShape(src: ByteText, e: number, timeEnd: number, readFor: ReadFor, floatsAsWritten = false): ByteShape | undefined {
   const guess = last?.next
   // (The tail that readsAs() compares first starts with `,"fields":{`.)
-  if (guess !== undefined && holdsBefore(src, timeEnd, e, guess.key) && readsAs(src, e, timeEnd + guess.key.byteLength, guess, readFor)) return (last = guess)
+  if (guess !== undefined && holdsBefore(src, timeEnd, e, guess.key) && readsAs(src, e, timeEnd + guess.key.byteLength, guess, readFor, floatsAsWritten)) return (last = guess)
   // As jsonl-shapes.ts finds the end of a line's measurement and tags.
   const fieldsAt = src.text.indexOf(FIELDS_AT, timeEnd)
   if (fieldsAt < 0 || fieldsAt + FIELDS_AT.length > e) return undefined
   const candidates = byteShapesOf(src.view, timeEnd, fieldsAt)
   if (candidates === undefined) return undefined
   for (const shape of candidates) {
-    if (shape.key.byteLength !== fieldsAt - timeEnd || !holdsBytes(src.view, timeEnd, shape.key) || !readsAs(src, e, fieldsAt, shape, readFor)) continue
+    if (shape.key.byteLength !== fieldsAt - timeEnd || !holdsBytes(src.view, timeEnd, shape.key) || !readsAs(src, e, fieldsAt, shape, readFor, floatsAsWritten)) continue
     if (last !== undefined) last.next = shape
     return (last = shape)
   }

@@ -44,9 +44,9 @@ export interface ByteShape {
  * [s, e) of `b` (also as `view` and the latin1 `text`) against the shape; when
  * it matches, writes its line protocol and a newline to `out` at `o` (the
  * caller made sure there is room) and returns where it ends; -1 when it does
- * not match.
+ * not match; `floatsAsWritten` as for matchShape().
  */
-export type ShapeTranscoder = (b: Uint8Array, view: DataView, text: string, s: number, e: number, out: DataView, o: number) => number
+export type ShapeTranscoder = (b: Uint8Array, view: DataView, text: string, s: number, e: number, out: DataView, o: number, floatsAsWritten: boolean) => number
 
 /**
  * A matcher for one shape (jsonl-bytes-to-record-code.ts): when line [s, e) of

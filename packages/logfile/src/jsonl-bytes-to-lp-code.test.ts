@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { checkEdgeTimes, checkOneCharacterEdits, checkRandomEdits, inChunk, TAKEN_TIMES, TEMPLATES, type EditCheck } from '../test/fixtures/byte-code-lines.js'
+import { checkEdgeTimes, checkOneCharacterEdits, checkRandomEdits, EVERY_TYPE, inChunk, TAKEN_TIMES, TEMPLATES, type EditCheck } from '../test/fixtures/byte-code-lines.js'
 import { viewOf } from './byte-view.js'
 import { matchShape, timeEnd } from './jsonl-byte-match.js'
 import type { ByteShape, ShapeTranscoder } from './jsonl-byte-shapes.js'
@@ -7,6 +7,7 @@ import { compileShapeTranscoder } from './jsonl-bytes-to-lp-code.js'
 import { transcodeJsonlBytes } from './jsonl-bytes-to-lp.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { jsonlLineToLineProtocol } from './jsonl-to-lp.js'
+import { decodeLineProtocol } from './lp-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
 
 /** Teaches the byte path the shape of each line (the decoder remembers it, the string transcoder checks it). */
@@ -15,10 +16,10 @@ function teach(lines: readonly string[]): void {
 }
 
 /** The byte shape the general matcher finds for `line`, or undefined. */
-function shapeOf(line: string): ByteShape | undefined {
+function shapeOf(line: string, floatsAsWritten = false): ByteShape | undefined {
   const { src, s, e } = inChunk(line)
   const end = timeEnd(src, s, e)
-  return end < 0 ? undefined : matchShape(src, e, end, 'lineProtocol')
+  return end < 0 ? undefined : matchShape(src, e, end, 'lineProtocol', floatsAsWritten)
 }
 
 const out = Buffer.alloc(1 << 16)
@@ -26,29 +27,33 @@ const outView = viewOf(out)
 const codes = new Map<ByteShape, ShapeTranscoder>()
 
 /** What the compiled transcoder of `shape` makes of `line`: its line protocol with the newline, or -1. */
-function compiled(shape: ByteShape, line: string): string | number {
+function compiled(shape: ByteShape, line: string, floatsAsWritten = false): string | number {
   let code = codes.get(shape)
   if (code === undefined) codes.set(shape, (code = compileShapeTranscoder(shape)!))
   const { src, s, e } = inChunk(line)
-  const end = code(src.bytes, src.view, src.text, s, e, outView, 5)
+  const end = code(src.bytes, src.view, src.text, s, e, outView, 5, floatsAsWritten)
   return end < 0 ? end : out.toString('latin1', 5, end)
 }
 
 /**
  * What the compiled transcoder of `shape` must make of `line`: what the
  * general byte path writes when the general matcher finds `shape` for it
- * (checked against decodeJsonl + encodeLineProtocol), else -1.
+ * (checked against decodeJsonl + encodeLineProtocol; with floatsAsWritten,
+ * where the text differs, its line protocol must decode to the line's record),
+ * else -1.
  */
-function expected(shape: ByteShape, line: string): string | number {
-  if (shapeOf(line) !== shape) return -1
+function expected(shape: ByteShape, line: string, floatsAsWritten = false): string | number {
+  if (shapeOf(line, floatsAsWritten) !== shape) return -1
   const saved = shape.lpCode
   shape.lpCode = null // the general way
   try {
     const { src, s, e } = inChunk(line)
-    const end = transcodeJsonlBytes(src, s, e, outView, 5, undefined)
+    const end = transcodeJsonlBytes(src, s, e, outView, 5, undefined, floatsAsWritten)
     expect(end, line).toBeGreaterThan(0)
     const written = out.toString('latin1', 5, end)
-    expect(written).toBe(`${encodeLineProtocol(decodeJsonl(line))}\n`)
+    const encoded = `${encodeLineProtocol(decodeJsonl(line))}\n`
+    if (floatsAsWritten && written !== encoded) expect(decodeLineProtocol(written.slice(0, -1)), line).toEqual(decodeJsonl(line))
+    else expect(written).toBe(encoded)
     return written
   } finally {
     shape.lpCode = saved
@@ -139,6 +144,50 @@ describe('compileShapeTranscoder', () => {
       expect(out.toString('latin1', 0, end)).toBe('compiled_use,a=b c=7i,v=2.5 42\n')
     }
     expect(typeof shape.lpCode).toBe('function')
+  })
+
+  describe('with floatsAsWritten', () => {
+    /** As check, with the option: the counts of lines taken with it, and of those only with it (a float not written as JS prints it). */
+    const counts = { taken: 0, onlyAsWritten: 0 }
+    const checkAsWritten: EditCheck = (template, line) => {
+      const shape = shapeOf(template)!
+      const want = expected(shape, line, true)
+      expect(compiled(shape, line, true), line).toBe(want)
+      if (want !== -1) {
+        counts.taken++
+        if (expected(shape, line) === -1) counts.onlyAsWritten++
+      }
+      return want !== -1
+    }
+
+    it('copies floats as written where they are finite JSON numbers, and nothing else changes', () => {
+      const line = EVERY_TYPE.replace('"v":1.5', '"v":1.50').replace('e-8}', 'E-8}')
+      const shape = shapeOf(EVERY_TYPE)!
+      expect(compiled(shape, line)).toBe(-1)
+      expect(compiled(shape, line, true)).toBe(`${encodeLineProtocol(decodeJsonl(EVERY_TYPE)).replace('v=1.5', 'v=1.50').replace('e-8 ', 'E-8 ')}\n`)
+      expect(compiled(shape, line, true)).toBe(expected(shape, line, true))
+      for (const [text, taken] of [['-0.0', true], ['1E5', true], ['1e-400', true], ['9.99e299', true], ['1e300', false], ['1e999', false], ['01.5', false], ['1.', false], ['.5', false], ['1e', false], ['1e+', false], ['--1', false]] as const) {
+        const edited = EVERY_TYPE.replace('"v":1.5', `"v":${text}`)
+        expect(compiled(shape, edited, true) !== -1, text).toBe(taken)
+        expect(compiled(shape, edited, true), text).toBe(expected(shape, edited, true))
+      }
+      // -0.0 keeps its sign, as the record does (JS prints -0 as 0).
+      expect(compiled(shape, EVERY_TYPE.replace('"v":1.5', '"v":-0.0'), true)).toContain(',v=-0.0,')
+    })
+
+    it('takes a line exactly when the general matcher does with the option, and writes the same, for every one-character edit', () => {
+      counts.taken = counts.onlyAsWritten = 0
+      const { taken, refused } = checkOneCharacterEdits(checkAsWritten)
+      expect(taken).toBeGreaterThan(500)
+      expect(refused).toBeGreaterThan(20_000)
+      expect(counts.onlyAsWritten).toBeGreaterThan(50)
+    })
+
+    it('takes a line exactly when the general matcher does with the option, on 20000 lines with random edits', () => {
+      counts.taken = counts.onlyAsWritten = 0
+      expect(checkRandomEdits(78, 20_000, checkAsWritten).taken).toBeGreaterThan(500)
+      expect(counts.onlyAsWritten).toBeGreaterThan(20)
+    })
   })
 
   it('leaves the general way to transcode every line where code generation is off', () => {

@@ -1,8 +1,9 @@
 // A byte transcoder for one JSONL shape: the matching statements of
 // jsonl-byte-code.ts, then the line protocol written from the shape's constant
 // parts and the values read. It takes exactly the lines matchShape()
-// (jsonl-byte-match.ts) matches for `lineProtocol` and writes the same bytes
-// as transcodeJsonlBytes() does for them; for any other line it returns -1 and
+// (jsonl-byte-match.ts) matches for `lineProtocol` (with the same
+// floatsAsWritten) and writes the same bytes as transcodeJsonlBytes() does for
+// them; for any other line it returns -1 and
 // the general way decides. Its code is shared by the shapes of its layout
 // (value types and field order).
 import { copyBytes } from './byte-view.js'
@@ -48,5 +49,5 @@ export function compileShapeTranscoder(shape: ByteShape): ShapeTranscoder | unde
     'return o',
   ]
   const parts: [string, Part][] = [...match, ['HEAD', head], ...keys.map((key, j): [string, Part] => [`K${j}`, key])]
-  return makeForShape<ShapeTranscoder>('transcodeShape', 'b, view, text, s, e, out, o', body, HELPERS, parts)
+  return makeForShape<ShapeTranscoder>('transcodeShape', 'b, view, text, s, e, out, o, floatsAsWritten', body, HELPERS, parts)
 }

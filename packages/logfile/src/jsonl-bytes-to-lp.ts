@@ -59,16 +59,18 @@ const hasRoom = (lp: ByteLp, types: readonly unknown[], s: number, e: number, ou
 /**
  * Writes the line [s, e) of `src` (no newline) as line protocol and a newline
  * to `out` at `o`; returns where the output ends, or FALLBACK, FILTERED,
- * NO_ROOM or NOT_BEFORE.
+ * NO_ROOM or NOT_BEFORE. With `floatsAsWritten` (the reader option), a float
+ * that is a finite JSON number is copied as it is written (isFloatAsWritten()),
+ * not only one written as JS prints it.
  */
-export function transcodeJsonlBytes(src: ByteText, s: number, e: number, out: DataView, o: number, filter: ByteFilter | undefined): number {
+export function transcodeJsonlBytes(src: ByteText, s: number, e: number, out: DataView, o: number, filter: ByteFilter | undefined, floatsAsWritten = false): number {
   const b = src.bytes
   const timeStart = s + TIME_START.byteLength
   // The shape matchShape() would try first, by its compiled transcoder: it checks the whole line (the time too) and writes it as it goes.
   const guess = guessedShape()
   const code = guess?.lpCode
   if (code != null && hasRoom(guess!.lp!, guess!.types, s, e, out, o)) {
-    const end = code(b, src.view, src.text, s, e, out, o)
+    const end = code(b, src.view, src.text, s, e, out, o, floatsAsWritten)
     if (end >= 0) {
       matchedShape(guess!)
       if (filter === undefined) return end
@@ -80,7 +82,7 @@ export function transcodeJsonlBytes(src: ByteText, s: number, e: number, out: Da
   const timeEnd = timeEndOf(src, s, e)
   if (timeEnd < 0) return FALLBACK
   // Every shape's key starts with `","measurement":"`: matching one checks that too.
-  const shape = matchShape(src, e, timeEnd, 'lineProtocol')
+  const shape = matchShape(src, e, timeEnd, 'lineProtocol', floatsAsWritten)
   const lp = shape?.lp
   if (lp === undefined) return FALLBACK
   if (filter !== undefined) {

@@ -5,7 +5,9 @@ import zlib from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { mixedJsonlLines, writeMixedFile } from '../test/fixtures/mixed-jsonl-lines.js'
 import { stationRecords, T } from '../test/fixtures/station-records.js'
+import { decodeJsonl } from './jsonl-decode.js'
 import { encodeJsonl } from './jsonl-encode.js'
+import { decodeLineProtocol } from './lp-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import { readLogs } from './read-logs.js'
 import type { BadLine, ReadOptions } from './read-types.js'
@@ -136,6 +138,28 @@ describe('readyRun', () => {
     const alone = await readAll(rotated, {}, true)
     expect(alone.inRuns / alone.points.length).toBeGreaterThan(0.9)
     expect(alone.points.map((p) => path.basename(p.file)).filter((f, i, all) => f !== all[i - 1])).toEqual(['r1.jsonl', 'r2.jsonl', 'r3.jsonl'])
+  })
+
+  it('with floatsAsWritten, copies floats as the file writes them: the same records, and the runs go on', async () => {
+    // Floats as JS prints them, and as other writers do: trailing zeros, an upper-case exponent, -0.0.
+    const floats = ['21.5', '1.50', '8.414709848078964e-8', '8.414709848078964E-8', '-0.0', '1e+21', '100.0', '-7.568024953079282e-8']
+    const lines = Array.from({ length: 3000 }, (_, i) => `{"time":"${T + BigInt(i)}","measurement":"maser","tags":{"unit":"H${i % 4}"},"fields":{"temp":${floats[i % floats.length]},"n":{"i":"${i}"}}}`)
+    const file = path.join(dir, 'as-written.jsonl')
+    fs.writeFileSync(file, `${lines.join('\n')}\n`)
+    const items = await readAll(file, {}, false)
+    const exact = await readAll(file, {}, true)
+    const asWritten = await readAll(file, { floatsAsWritten: true }, true)
+    expect(asWritten.stats).toEqual(items.stats)
+    expect(asWritten.bad).toEqual([])
+    expect(asWritten.points.map(({ lineProtocol, ...rest }) => rest)).toEqual(items.points.map(({ lineProtocol, ...rest }) => rest))
+    // A line whose text differs from encodeLineProtocol's has the line's record (-0.0 even keeps its sign, which JS prints as 0).
+    const copied = asWritten.points.filter((point, i) => point.lineProtocol !== items.points[i]!.lineProtocol)
+    for (const point of copied) expect(decodeLineProtocol(point.lineProtocol), point.lineProtocol).toEqual(decodeJsonl(lines[point.line - 1]!))
+    expect(new Set(copied.map((point) => /temp=(\S+)/.exec(point.lineProtocol)![1]))).toEqual(new Set(['1.50', '8.414709848078964E-8', '-0.0', '100.0']))
+    // Without the option, each such line is read item by item; with it, nearly all lines come in runs.
+    expect(exact.points).toEqual(items.points)
+    expect(exact.inRuns / exact.points.length).toBeLessThan(0.6)
+    expect(asWritten.inRuns / asWritten.points.length).toBeGreaterThan(0.9)
   })
 
   it('hands out nothing for formats other than JSONL', async () => {

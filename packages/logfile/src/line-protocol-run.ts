@@ -42,7 +42,11 @@ export class RunBuilder {
   private readonly lines = new Int32Array(RUN_POINTS)
   private readonly endOffsets = new Float64Array(RUN_POINTS)
 
-  constructor(private readonly file: string) {}
+  /** @param floatsAsWritten the reader option: floats may be copied as written (see transcodeJsonlBytes). */
+  constructor(
+    private readonly file: string,
+    private readonly floatsAsWritten: boolean,
+  ) {}
 
   /**
    * Builds a run from the lines of `batch` from index `from` on, as long as
@@ -63,7 +67,7 @@ export class RunBuilder {
       if (i < bodyFirst || problems?.has(i) === true || end <= startOffset) break
       const s = bodyStart(batch, i)
       const e = bodyEnd(batch, i, s)
-      const taken = transcodeJsonlBytes(body, s, e, this.outView, this.end, filter)
+      const taken = transcodeJsonlBytes(body, s, e, this.outView, this.end, filter, this.floatsAsWritten)
       if (taken === FILTERED) {
         this.filtered++
         continue

@@ -245,6 +245,35 @@ describe('dry run of JSONL (transcoded straight to line protocol)', () => {
   })
 })
 
+describe('floats written otherwise than JS prints them (a logfile from another writer)', () => {
+  it('reach InfluxDB 1.x and VictoriaMetrics as the same doubles, most of them sent as written', async () => {
+    const dir = tempDir()
+    const texts = (i: number) => [`${i}.50`, `${i}.25E-3`, '-0.0', `${i + 1}e+2`, String(Math.sin(i) * 1e-7).replace('e', 'E'), String(Math.cos(i))]
+    const lines: string[] = []
+    for (let i = 0; i < 500; i++) {
+      for (const [k, text] of texts(i).entries()) lines.push(`{"time":"${1617672549204824064n + BigInt(lines.length) * 1_000_000n}","measurement":"foreign_floats","tags":{"k":"${k}"},"fields":{"v":${text}}}`)
+    }
+    const file = path.join(dir, 'foreign.jsonl')
+    fs.writeFileSync(file, `${lines.join('\n')}\n`)
+    const summary = await replay({ config: testConfig(dir, both()), inputs: file })
+    for (const name of ['local', 'victoria']) expect(summary.servers[name]).toMatchObject({ accepted: lines.length, rejected: 0 })
+    const written = lines.map((line) => /"v":([^}]+)\}/.exec(line)![1]!)
+    // InfluxDB keeps doubles: every value exactly.
+    const body = JSON.parse(await influx.queryText('SELECT "v" FROM "foreign_floats"', { db: 'replay_test' })) as { results: { series: { values: [string, number][] }[] }[] }
+    const stored = body.results[0]!.series[0]!.values.map(([, v]) => v)
+    expect(stored).toHaveLength(lines.length)
+    for (const [i, text] of written.entries()) expect(stored[i] === Number(text), `${text} stored as ${stored[i]}`).toBe(true)
+    // -0.0 sent as written keeps its sign (JS prints -0 as 0): so did all but the first lines of each shape, read before its code was compiled.
+    const signed = stored.filter((v, i) => written[i] === '-0.0' && Object.is(v, -0)).length
+    expect(signed).toBeGreaterThan(480)
+    expect(signed).toBeLessThan(500)
+    // VictoriaMetrics: the same points, each at its ms time (it keeps 12 significant digits).
+    const samples = await vmSamples('foreign_floats_v')
+    expect(samples.map(([t]) => t)).toEqual(lines.map((_, i) => 1617672549204 + i))
+    for (const [i, [, v]] of samples.entries()) expect(Math.abs(v - Number(written[i])), written[i]).toBeLessThanOrEqual(1e-11 * Math.abs(Number(written[i])))
+  })
+})
+
 describe('bad input lines and rejected points', () => {
   it('skips and lists bad lines with file and line, puts rejected points in the errors file, replays the rest', async () => {
     const dir = tempDir()

@@ -105,8 +105,9 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     if (feeds.length > 0 && feeds.every((f) => f.checkpointLine(bad.file) >= bad.line)) return
     badLines.report(bad)
   }
-  // lineProtocol: JSONL lines of a known shape are transcoded without building a record.
-  const reader = readLogs(files, { since, until, lineProtocol: true, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }), onBadLine })
+  // lineProtocol: JSONL lines of a known shape are transcoded without building a record; floatsAsWritten:
+  // a float is sent as the logfile writes it (a server parses it to the same double) without checking it is JS's text.
+  const reader = readLogs(files, { since, until, lineProtocol: true, floatsAsWritten: true, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }), onBadLine })
   let stoppedEarly = false
   let completed = false
   // The items of a chunk already read come from ready() without a promise each; next() is awaited only between chunks.
