@@ -28,7 +28,7 @@ import {
   INTEGER_MARK,
   integerEnd,
   INT64,
-  isFloatAsWritten,
+  floatAsWrittenEnd,
   isJsonNumber,
   QUOTE,
   SPACE,
@@ -85,7 +85,7 @@ export function writesPart(name: string, length: number): string[] {
 }
 
 /** The helpers the matching statements call, by the names they call them. */
-export const MATCH_HELPERS = { PRINTED: isPrintedFloat, AS_WRITTEN: isFloatAsWritten, JSON_NUMBER: isJsonNumber, INTEGER_END: integerEnd, INT64, UINT64, TIMESTAMP }
+export const MATCH_HELPERS = { PRINTED: isPrintedFloat, AS_WRITTEN_END: floatAsWrittenEnd, JSON_NUMBER: isJsonNumber, INTEGER_END: integerEnd, INT64, UINT64, TIMESTAMP }
 
 const ascii = (text: string): number[] => [...text].map((ch) => ch.charCodeAt(0))
 
@@ -129,9 +129,16 @@ function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string):
         'c = b[p]',
         `if (c !== ${MINUS} && (c < ${ZERO} || c > ${NINE})) return ${miss}`,
         `const v${i} = p`,
-        `for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`,
-        // For line protocol the text is copied, so it must be written as JS prints the number, or (floatsAsWritten) be a finite JSON number.
-        readFor === 'lineProtocol' ? `if (!(floatsAsWritten && AS_WRITTEN(b, v${i}, p)) && !PRINTED(text, v${i}, p)) return ${miss}` : `if (!JSON_NUMBER(b, v${i}, p)) return ${miss}`,
+        // For line protocol the text is copied, so it must be written as JS prints the number, or (floatsAsWritten) be a finite JSON number:
+        // found in one pass where it is one (AS_WRITTEN_END), else the value ends at the next , or }.
+        ...(readFor === 'lineProtocol'
+          ? [
+              `const x${i} = floatsAsWritten ? AS_WRITTEN_END(b, p, e) : -1`,
+              `if (x${i} >= 0) p = x${i}`,
+              `else { for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`,
+              `if (!PRINTED(text, v${i}, p)) return ${miss} }`,
+            ]
+          : [`for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`, `if (!JSON_NUMBER(b, v${i}, p)) return ${miss}`]),
         `const w${i} = p`,
         `const m${i} = 0`,
       ]

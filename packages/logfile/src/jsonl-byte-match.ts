@@ -98,44 +98,45 @@ function digitsEnd(b: Uint8Array, i: number, e: number): number {
   return i
 }
 
-/** jsonNumberScale() of bytes that are not one JSON number. */
-const NOT_A_NUMBER = Number.POSITIVE_INFINITY
-/** The largest scale isFloatAsWritten() takes: a magnitude below 10^300 is finite (doubles reach 1.8e308). */
+/** The largest scale a float copied as written may have: a magnitude below 10^300 is finite (doubles reach 1.8e308). */
 const AS_WRITTEN_SCALE = 300
 
+/** Set by jsonNumberEnd(): the digits before the point plus the exponent, so that the number's magnitude is below 10 to that power. */
+let scale = 0
+
 /**
- * When bytes [from, end) are one JSON number (as JSON_NUMBER in jsonl-shapes.ts
- * matches it), its scale: the digits before the point plus the exponent, so
- * that its magnitude is below 10 to that power; NOT_A_NUMBER when they are not
- * one.
+ * The end of the JSON number (as JSON_NUMBER in jsonl-shapes.ts matches one)
+ * that starts at `from`, read no further than `e`, setting `scale`; -1 when
+ * none starts there. It ends where the next byte cannot continue it.
  */
-function jsonNumberScale(b: Uint8Array, from: number, end: number): number {
+function jsonNumberEnd(b: Uint8Array, from: number, e: number): number {
   let i = b[from] === MINUS ? from + 1 : from
   const first = i
-  i = digitsEnd(b, i, end)
-  if (i === first || (b[first] === ZERO && i > first + 1)) return NOT_A_NUMBER
-  let scale = i - first
-  if (i < end && b[i] === POINT) {
+  i = digitsEnd(b, i, e)
+  if (i === first || (b[first] === ZERO && i > first + 1)) return -1
+  let digits = i - first
+  if (i < e && b[i] === POINT) {
     const fraction = ++i
-    i = digitsEnd(b, i, end)
-    if (i === fraction) return NOT_A_NUMBER
+    i = digitsEnd(b, i, e)
+    if (i === fraction) return -1
   }
-  if (i < end && (b[i]! | 0x20) === LOWER_E) {
+  if (i < e && (b[i]! | 0x20) === LOWER_E) {
     i++
-    const sign = i < end && b[i] === MINUS ? -1 : 1
-    if (i < end && (b[i] === PLUS || b[i] === MINUS)) i++
+    const sign = i < e && b[i] === MINUS ? -1 : 1
+    if (i < e && (b[i] === PLUS || b[i] === MINUS)) i++
     const exponentFrom = i
     let exponent = 0
     // (Capped: any exponent of ten digits or more is beyond the scales that matter.)
-    for (; i < end && b[i]! >= ZERO && b[i]! <= NINE; i++) if (exponent < 1e9) exponent = exponent * 10 + b[i]! - ZERO
-    if (i === exponentFrom) return NOT_A_NUMBER
-    scale += sign * exponent
+    for (; i < e && b[i]! >= ZERO && b[i]! <= NINE; i++) if (exponent < 1e9) exponent = exponent * 10 + b[i]! - ZERO
+    if (i === exponentFrom) return -1
+    digits += sign * exponent
   }
-  return i === end ? scale : NOT_A_NUMBER
+  scale = digits
+  return i
 }
 
 /** Bytes [from, end) are one JSON number (as JSON_NUMBER in jsonl-shapes.ts matches it). */
-export const isJsonNumber = (b: Uint8Array, from: number, end: number): boolean => jsonNumberScale(b, from, end) !== NOT_A_NUMBER
+export const isJsonNumber = (b: Uint8Array, from: number, end: number): boolean => jsonNumberEnd(b, from, end) === end
 
 /**
  * Bytes [from, end) are one JSON number whose value is certainly finite, so
@@ -143,7 +144,18 @@ export const isJsonNumber = (b: Uint8Array, from: number, end: number): boolean 
  * floatsAsWritten): `1.50`, `1E5` or `-0.0` give a server the double that
  * Number() gives, though JS prints them `1.5`, `100000` and `0`.
  */
-export const isFloatAsWritten = (b: Uint8Array, from: number, end: number): boolean => jsonNumberScale(b, from, end) <= AS_WRITTEN_SCALE
+export const isFloatAsWritten = (b: Uint8Array, from: number, end: number): boolean => jsonNumberEnd(b, from, end) === end && scale <= AS_WRITTEN_SCALE
+
+/**
+ * For a float value at `from` of a line ending at `e`: where it ends when it
+ * is one that isFloatAsWritten() takes and is followed by the end of the
+ * object or the line (`,`, `}` or `e`); -1 when it is not. The same as
+ * finding the `,` or `}` after it and asking isFloatAsWritten(), in one pass.
+ */
+export function floatAsWrittenEnd(b: Uint8Array, from: number, e: number): number {
+  const end = jsonNumberEnd(b, from, e)
+  return end >= 0 && scale <= AS_WRITTEN_SCALE && (end === e || b[end] === COMMA || b[end] === CLOSE) ? end : -1
+}
 
 /**
  * Reads value i of type `type` at `at` (moving `at` past it); false when the
