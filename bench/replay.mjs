@@ -50,7 +50,8 @@ async function childRead(input, mode) {
   let bytes = 0
   if (mode === 'records') for await (const item of readLogs(input)) bytes += encodeLineProtocol(item.record).length
   else {
-    // As replay reads: runs of points transcoded from the bytes read where there are (their bytes, no string), items elsewhere.
+    // As replay reads: runs of points transcoded from the bytes read where there are (their bytes, no string), each
+    // chunk read without taking an item from it (nextChunk), items elsewhere.
     const items = readLogs(input, { lineProtocol: true, floatsAsWritten: true })[Symbol.asyncIterator]()
     for (;;) {
       const run = items.readyRun()
@@ -59,6 +60,7 @@ async function childRead(input, mode) {
         continue
       }
       let item = items.ready()
+      if (item === undefined && (await items.nextChunk())) continue
       if (item === undefined) {
         const next = await items.next()
         if (next.done === true) break

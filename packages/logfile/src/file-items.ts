@@ -123,6 +123,25 @@ export class FileItems implements ReadItemIterator {
     return runs.count === 0 ? undefined : runs.run()
   }
 
+  /**
+   * When the chunk at hand is used up (ready() gives undefined), reads the next
+   * one without taking an item from it, so that its first points can come from
+   * readyRun() too; true when it did. False when next() must go on instead: at
+   * the end, after an error (which next() reports), or while a read is under way.
+   */
+  nextChunk(): Promise<boolean> {
+    if (this.reading !== undefined || this.failure !== undefined || this.done || (this.batch !== undefined && this.index < this.batch.ends.length)) return Promise.resolve(false)
+    const reading = this.readBatch()
+      .catch((error: unknown) => {
+        if (LogReadError.isInstance(error)) throw error
+        this.failure = { error }
+        return false
+      })
+      .finally(() => (this.reading = undefined))
+    this.reading = reading
+    return reading
+  }
+
   async return(): Promise<IteratorResult<ReadItem>> {
     this.failure = undefined
     this.finish()
@@ -132,33 +151,41 @@ export class FileItems implements ReadItemIterator {
 
   private async nextBatch(): Promise<IteratorResult<ReadItem>> {
     try {
-      for (;;) {
-        if (this.done) return { value: undefined, done: true }
-        if (this.batches === undefined) {
-          const format = this.options.format ?? formatFromPath(this.file)
-          if (format === undefined) throw new LogReadError(`cannot tell the format of ${this.file} from its extension (.jsonl, .csv, .lp, optionally .gz); pass options.format`, this.file)
-          this.decoder = lineDecoder(format)
-          this.transcode = format === 'jsonl' && this.options.lineProtocol === true
-          this.recordsFromBytes = format === 'jsonl' && !this.transcode
-          this.stats.files++
-          this.batches = batchesOf(this.file, this.options.maxLineBytes)
-        }
-        const next = await this.batches.next()
-        if (next.done === true) {
-          this.finish()
-          return { value: undefined, done: true }
-        }
-        this.batch = next.value
-        this.index = 0
-        const item = this.take(next.value)
+      while (await this.readBatch()) {
+        const item = this.take(this.batch!)
         if (item !== undefined) return { value: item, done: false }
       }
+      return { value: undefined, done: true }
     } catch (error) {
-      if (LogReadError.isInstance(error)) {
-        this.finish()
-        throw error
-      }
+      if (LogReadError.isInstance(error)) throw error
       return this.stopped(error)
+    }
+  }
+
+  /** Reads the next batch (opening the file first); false at the end. A LogReadError (the file cannot be read at all) ends the reading. */
+  private async readBatch(): Promise<boolean> {
+    try {
+      if (this.done) return false
+      if (this.batches === undefined) {
+        const format = this.options.format ?? formatFromPath(this.file)
+        if (format === undefined) throw new LogReadError(`cannot tell the format of ${this.file} from its extension (.jsonl, .csv, .lp, optionally .gz); pass options.format`, this.file)
+        this.decoder = lineDecoder(format)
+        this.transcode = format === 'jsonl' && this.options.lineProtocol === true
+        this.recordsFromBytes = format === 'jsonl' && !this.transcode
+        this.stats.files++
+        this.batches = batchesOf(this.file, this.options.maxLineBytes)
+      }
+      const next = await this.batches.next()
+      if (next.done === true) {
+        this.finish()
+        return false
+      }
+      this.batch = next.value
+      this.index = 0
+      return true
+    } catch (error) {
+      if (LogReadError.isInstance(error)) this.finish()
+      throw error
     }
   }
 

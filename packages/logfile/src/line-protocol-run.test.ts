@@ -22,8 +22,12 @@ interface Point {
   lineProtocol: string
 }
 
-/** Reads with lineProtocol, item by item or taking runs whenever there is one; every point in order. */
-async function readAll(inputs: string | string[], options: ReadOptions, useRuns: boolean) {
+/**
+ * Reads with lineProtocol, item by item or taking runs whenever there is one
+ * (and with nextChunk, reading each chunk without taking an item from it);
+ * every point in order.
+ */
+async function readAll(inputs: string | string[], options: ReadOptions, useRuns: boolean, useNextChunk = useRuns) {
   const bad: BadLine[] = []
   const reader = readLogs(inputs, { ...options, lineProtocol: true, onBadLine: (b) => bad.push(b) })
   const items = reader[Symbol.asyncIterator]()
@@ -44,6 +48,7 @@ async function readAll(inputs: string | string[], options: ReadOptions, useRuns:
       continue
     }
     let item = items.ready()
+    if (item === undefined && useNextChunk && (await items.nextChunk())) continue
     if (item === undefined) {
       const next = await items.next()
       if (next.done === true) break
@@ -73,7 +78,46 @@ describe('readyRun', () => {
       if ('startOffset' in options) expect(items.points[0]!.line).toBe(701)
       expect(runs.runs).toBeGreaterThan(1)
       expect(runs.inRuns / runs.points.length).toBeGreaterThan(0.8)
+      // Without nextChunk, the same, but the first line of each chunk comes as an item.
+      const runsOnly = await readAll(file, options, true, false)
+      expect(runsOnly.points).toEqual(items.points)
+      expect(runsOnly.bad).toEqual(items.bad)
+      expect(runsOnly.stats).toEqual(items.stats)
     }
+  })
+
+  it('with nextChunk, takes the first lines of chunks in runs too: only lines of shapes not yet checked come as items', async () => {
+    const lines = stationRecords(20_000)
+      .map(encodeJsonl)
+      .filter((line) => /^[\x00-\x7f]*$/.test(line))
+    const file = path.join(dir, 'chunks.jsonl')
+    fs.writeFileSync(file, `${lines.join('\n')}\n`)
+    expect(fs.statSync(file).size).toBeGreaterThan(20 * 64 * 1024)
+    const items = await readAll(file, {}, false)
+    const chunks = await readAll(file, {}, true)
+    const runsOnly = await readAll(file, {}, true, false)
+    expect(chunks.points).toEqual(items.points)
+    expect(runsOnly.points).toEqual(items.points)
+    // A 64 KiB chunk at a time: without nextChunk, at least one item a chunk.
+    expect(runsOnly.points.length - runsOnly.inRuns).toBeGreaterThan(20)
+    expect(chunks.points.length - chunks.inRuns).toBeLessThan(runsOnly.points.length - runsOnly.inRuns - 20)
+  })
+
+  it('nextChunk is false at the end and for several files, and never takes an item', async () => {
+    const file = path.join(dir, 'two.jsonl')
+    fs.writeFileSync(file, `${encodeJsonl(stationRecords(2)[0]!)}\n${encodeJsonl(stationRecords(2)[1]!)}\n`)
+    const items = readLogs(file, { lineProtocol: true })[Symbol.asyncIterator]()
+    expect(await items.nextChunk()).toBe(true)
+    expect(items.ready()?.line).toBe(1)
+    expect(await items.nextChunk()).toBe(false) // the chunk at hand is not used up
+    expect(items.ready()?.line).toBe(2)
+    expect(await items.nextChunk()).toBe(false) // the end
+    expect(await items.next()).toEqual({ value: undefined, done: true })
+    const other = path.join(dir, 'other.jsonl')
+    fs.writeFileSync(other, `${encodeJsonl({ ...stationRecords(1)[0]!, timestamp: T + 10n ** 15n })}\n`)
+    const merged = readLogs([file, other], { lineProtocol: true })[Symbol.asyncIterator]()
+    expect(await merged.nextChunk()).toBe(false)
+    expect((await merged.next()).value?.line).toBe(1)
   })
 
   it('reads a chunk with text beyond ASCII item by item, and gzip files the same as plain ones', async () => {

@@ -78,6 +78,11 @@ export class MergedItems implements ReadItemIterator {
     return { value: cursor.item, done: false }
   }
 
+  /** Several files are read item by item (next()) between runs. */
+  nextChunk(): Promise<boolean> {
+    return Promise.resolve(false)
+  }
+
   ready(): ReadItem | undefined {
     return undefined
   }

@@ -38,7 +38,7 @@ class LogsItems implements ReadItemIterator {
   }
 
   next(): Promise<IteratorResult<ReadItem>> {
-    return this.items === undefined ? this.start() : this.items.next()
+    return this.items === undefined ? this.open().then(() => this.items!.next()) : this.items.next()
   }
 
   ready(): ReadItem | undefined {
@@ -49,19 +49,27 @@ class LogsItems implements ReadItemIterator {
     return this.single?.readyRun() ?? this.several?.readyRun()
   }
 
+  async nextChunk(): Promise<boolean> {
+    if (this.items === undefined) await this.open()
+    return this.single?.nextChunk() ?? false
+  }
+
   async return(): Promise<IteratorResult<ReadItem>> {
     this.closed = true
     await this.items?.return?.()
     return { value: undefined, done: true }
   }
 
-  private async start(): Promise<IteratorResult<ReadItem>> {
-    if (this.closed) return { value: undefined, done: true }
+  /** Lists the files and opens the one, or merges the several. */
+  private async open(): Promise<void> {
+    if (this.closed) {
+      this.items = { next: async () => ({ value: undefined, done: true }) }
+      return
+    }
     const files = await listLogFiles(this.inputs)
     if (this.options.startOffset !== undefined && files.length > 1) throw new LogReadError(`startOffset applies to one file, but ${files.length} files match`, undefined)
     if (files.length === 0) this.items = { next: async () => ({ value: undefined, done: true }) }
     else if (files.length === 1) this.items = this.single = fileItems(files[0]!, this.options, this.stats, this.report)
     else this.items = this.several = new MergedItems(files, this.options, this.stats, this.report)
-    return this.items.next()
   }
 }

@@ -80,6 +80,15 @@ export interface ReadItemIterator extends AsyncIterableIterator<ReadItem> {
    * `next()`. Mixing the three keeps order and counts.
    */
   readyRun(): LineProtocolRun | undefined
+  /**
+   * When the chunk at hand is used up (`ready()` gives undefined), reads the
+   * next one without taking an item from it, so that its first points can come
+   * from `readyRun()` too (`next()` would hand out the first as an item);
+   * resolves true when it did. False when `next()` must go on instead: at the
+   * end, after a read error (which `next()` reports), and always for several
+   * files merged.
+   */
+  nextChunk(): Promise<boolean>
 }
 
 /** Read results as an async iterable, plus counts that grow as it is read. */

@@ -132,6 +132,8 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         continue
       }
       let item = items.ready()
+      // The next chunk read without taking an item from it: its first points come as a run too.
+      if (item === undefined && printer === undefined && feeds.length > 0 && (await items.nextChunk())) continue
       if (item === undefined) {
         const next = await items.next()
         if (next.done === true) {
