@@ -100,7 +100,7 @@ function digitsEnd(b: Uint8Array, i: number, e: number): number {
 
 /**
  * The four bytes of `word` (a 32-bit word read from ASCII text) are all
- * digits: adding 0x46 to a byte sets its top bit from ':' up, subtracting 0x30
+ * digits: adding 0x46 to a byte sets its top bit for ':' and above, subtracting 0x30
  * below '0' (a borrow or carry only spreads from a byte that is not a digit).
  */
 export const fourDigits = (word: number): boolean => (((word + 0x46464646) | (word - 0x30303030)) & 0x80808080) === 0
