@@ -35,9 +35,11 @@ export interface LineSourceOptions {
 const NEWLINE = 10
 /**
  * Bytes read at a time: each read costs far more than its bytes (the stream
- * and the thread pool; 64 KiB reads took 3 times the CPU of 256 KiB ones).
+ * and the thread pool; 64 KiB reads took 3 times the CPU of 256 KiB ones, and
+ * reading a 1 M-line JSONL file to line protocol took about a tenth less CPU
+ * with 1 MiB reads than with 256 KiB ones). The buffer is reused.
  */
-const CHUNK_BYTES = 256 * 1024
+const CHUNK_BYTES = 1024 * 1024
 /**
  * Bytes of whole lines per batch. Lines are slices of the batch's string, so a
  * batch stays in memory as long as any line of it; at 64 KiB that string is an
