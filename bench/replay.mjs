@@ -252,6 +252,9 @@ async function main() {
     const medianRatios = [`${(median(results.raw) / median(results.replay)).toFixed(2)}x the raw limit`]
     if (results.import.length > 0) medianRatios.push(`${(median(results.import) / median(results.replay)).toFixed(2)}x influx -import`)
     console.log(`median of the rounds:     replay ${rate(lines, median(results.replay))}/s, ${medianRatios.join(', ')}`)
+    // Each round's replay against the raw POSTs of the same round, a minute apart: the machine's speed drifts between rounds.
+    const paired = results.raw.map((raw, i) => raw / results.replay[i])
+    console.log(`round by round:           replay / raw of the same round ${paired.map((r) => `${r.toFixed(2)}x`).join(' ')}, median ${median(paired).toFixed(2)}x`)
     console.log(`replay peak RSS:          ${(peakRssKb / 1024).toFixed(0)} MB   (goal < 150 MB)`)
     const reading = await runChild('--child-read', jsonl, 'transcode')
     const viaRecords = await runChild('--child-read', jsonl, 'records')
