@@ -23,6 +23,14 @@ export class LinePrinter {
     return undefined
   }
 
+  /** Prints a run of points (its text ends each line with a newline); returns a promise only when the stream must drain first. */
+  printRun(run: { readonly count: number; readonly text: string }): Promise<void> | undefined {
+    this.printed += run.count
+    this.buffer += run.text
+    if (this.buffer.length >= FLUSH_AT) return this.flush()
+    return undefined
+  }
+
   async flush(): Promise<void> {
     if (this.buffer === '') return
     const text = this.buffer

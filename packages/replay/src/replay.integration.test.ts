@@ -2,6 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { PassThrough } from 'node:stream'
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { decodeJsonl, encodeLineProtocol, formatRfc3339, type InfluxRecord, type LogFormat } from '@eht-influx-client/logfile'
 import { startFaultProxy, startInfluxDB1, startVictoriaMetrics, type FaultProxy, type InfluxDB1Server, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
 import { readErrorsFile } from '@eht-influx-client/writer'
@@ -9,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixtureRecords, prefixed, removeTempDirs, tempDir, testConfig, writeLog } from '../test/support.js'
 import type { ReplayProgress } from './progress.js'
 import { replay } from './replay.js'
+
+const execFileAsync = promisify(execFile)
+const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures')
 
 let influx: InfluxDB1Server
 let vm: VictoriaMetricsServer
@@ -245,14 +251,43 @@ describe('dry run of JSONL (transcoded straight to line protocol)', () => {
   })
 })
 
+/** 3000 JSONL lines of 6 shapes whose floats another writer wrote: `1.50`, `1.25E-3`, `-0.0`, `1e+2`, upper-case exponents. */
+function foreignFloatLines(measurement: string): string[] {
+  const texts = (i: number) => [`${i}.50`, `${i}.25E-3`, '-0.0', `${i + 1}e+2`, String(Math.sin(i) * 1e-7).replace('e', 'E'), String(Math.cos(i))]
+  const lines: string[] = []
+  for (let i = 0; i < 500; i++) {
+    for (const [k, text] of texts(i).entries()) lines.push(`{"time":"${1617672549204824064n + BigInt(lines.length) * 1_000_000n}","measurement":"${measurement}","tags":{"k":"${k}"},"fields":{"v":${text}}}`)
+  }
+  return lines
+}
+
 describe('floats written otherwise than JS prints them (a logfile from another writer)', () => {
+  it('a dry run in a process of its own prints exactly the lines a replay in a process of its own sends', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'foreign.jsonl')
+    fs.writeFileSync(file, `${foreignFloatLines('foreign_floats_dry').join('\n')}\n`)
+    const proxy = await startFaultProxy({ target: influx.url })
+    try {
+      testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1' }])
+      const configFile = path.join(dir, 'config.ini')
+      const child = (...args: string[]) => execFileAsync(process.execPath, [path.join(fixtures, 'replay-child.mjs'), ...args], { maxBuffer: 64 * 1024 * 1024 })
+      const shown = (await child('--dry-run', configFile, file)).stdout.split('\n').filter(Boolean)
+      expect(proxy.stats().requests).toBe(0)
+      const summary = JSON.parse((await child(configFile, file)).stdout) as Record<string, { accepted: number }>
+      expect(summary.local!.accepted).toBe(3000)
+      const sent = proxy.acceptedBodies.flatMap((body) => body.split('\n').filter(Boolean))
+      expect(shown).toHaveLength(3000)
+      expect([...shown].sort()).toEqual([...sent].sort())
+      // Copied as written, but for the first lines of each shape (read before its code was compiled).
+      expect(shown.filter((line) => line.includes(' v=-0.0 ')).length).toBeGreaterThan(480)
+    } finally {
+      await proxy.stop()
+    }
+  })
+
   it('reach InfluxDB 1.x and VictoriaMetrics as the same doubles, most of them sent as written', async () => {
     const dir = tempDir()
-    const texts = (i: number) => [`${i}.50`, `${i}.25E-3`, '-0.0', `${i + 1}e+2`, String(Math.sin(i) * 1e-7).replace('e', 'E'), String(Math.cos(i))]
-    const lines: string[] = []
-    for (let i = 0; i < 500; i++) {
-      for (const [k, text] of texts(i).entries()) lines.push(`{"time":"${1617672549204824064n + BigInt(lines.length) * 1_000_000n}","measurement":"foreign_floats","tags":{"k":"${k}"},"fields":{"v":${text}}}`)
-    }
+    const lines = foreignFloatLines('foreign_floats')
     const file = path.join(dir, 'foreign.jsonl')
     fs.writeFileSync(file, `${lines.join('\n')}\n`)
     const summary = await replay({ config: testConfig(dir, both()), inputs: file })

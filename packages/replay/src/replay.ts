@@ -115,17 +115,23 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   let exhausted = false
   try {
     for (;;) {
-      // Points transcoded straight from the bytes read come as runs: one string for many points.
-      const run = printer === undefined && feeds.length > 0 ? items.readyRun() : undefined
+      // Points transcoded straight from the bytes read come as runs: one string for many points. A dry run
+      // prints them as they would be sent (the same runs, so the same text).
+      const run = printer !== undefined || feeds.length > 0 ? items.readyRun() : undefined
       if (run !== undefined) {
         meter.read(run.file, run.endOffsets[run.count - 1]!, run.count)
+        if (printer !== undefined) {
+          const wait = printer.printRun(run)
+          if (wait !== undefined) await wait
+          meter.sent(run.count)
+        }
         for (const feed of feeds) {
           if (feed.stopped) continue
           const wait = feed.addRun(run)
           if (wait !== undefined) await wait
         }
         meter.tick()
-        if (options.signal?.aborted === true || feeds.every((f) => f.stopped)) {
+        if (options.signal?.aborted === true || (feeds.length > 0 && feeds.every((f) => f.stopped))) {
           stoppedEarly = true
           break
         }
@@ -133,7 +139,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       }
       let item = items.ready()
       // The next chunk read without taking an item from it: its first points come as a run too.
-      if (item === undefined && printer === undefined && feeds.length > 0 && (await items.nextChunk())) continue
+      if (item === undefined && (printer !== undefined || feeds.length > 0) && (await items.nextChunk())) continue
       if (item === undefined) {
         const next = await items.next()
         if (next.done === true) {
