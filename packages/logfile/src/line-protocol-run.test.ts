@@ -118,6 +118,12 @@ describe('readyRun', () => {
     const merged = readLogs([file, other], { lineProtocol: true })[Symbol.asyncIterator]()
     expect(await merged.nextChunk()).toBe(false)
     expect((await merged.next()).value?.line).toBe(1)
+    // Asked at once before the files are listed: listed once, the calls answered in order.
+    const both = readLogs(file, { lineProtocol: true })[Symbol.asyncIterator]()
+    const [read, first, second] = await Promise.all([both.nextChunk(), both.next(), both.next()])
+    expect(read).toBe(true)
+    expect([first.value?.line, second.value?.line]).toEqual([1, 2])
+    expect(await both.next()).toEqual({ value: undefined, done: true })
   })
 
   it('reads a chunk with text beyond ASCII item by item, and gzip files the same as plain ones', async () => {

@@ -25,6 +25,7 @@ class LogsItems implements ReadItemIterator {
   /** Several files' items, merged (item by item, or in runs while one file is open). */
   private several: MergedItems | undefined
   private closed = false
+  private opening: Promise<void> | undefined
 
   constructor(
     private readonly inputs: string | readonly string[],
@@ -60,8 +61,12 @@ class LogsItems implements ReadItemIterator {
     return { value: undefined, done: true }
   }
 
-  /** Lists the files and opens the one, or merges the several. */
-  private async open(): Promise<void> {
+  /** Lists the files and opens the one, or merges the several (once, however many calls wait for it). */
+  private open(): Promise<void> {
+    return (this.opening ??= this.listAndOpen())
+  }
+
+  private async listAndOpen(): Promise<void> {
     if (this.closed) {
       this.items = { next: async () => ({ value: undefined, done: true }) }
       return
