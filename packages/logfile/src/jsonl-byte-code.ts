@@ -13,8 +13,9 @@
 //
 // The compiled function's parameters are b (the bytes read), view (a DataView
 // of them), text (the same as latin1), s and e (the line, without its newline),
-// and for line protocol floatsAsWritten (the reader option of that name); part X is XW (its words) and XR (its last bytes): KEY (the shape's key and
-// the tail before its first value), A<i> (what follows value i); the helpers
+// and for line protocol floatsAsWritten (the reader option of that name); part
+// X is XW (its words) and XR (its last bytes): KEY (the shape's key and the
+// tail before its first value), A<i> (what follows value i); the helpers
 // are those of MATCH_HELPERS. The statements leave `timeStart` and `timeEnd`
 // around the time's digits, value i in [v<i>, w<i>) (a string with its
 // quotes), and its mark in m<i> (a suffix or boolean letter as matchShape()

@@ -146,18 +146,12 @@ function jsonNumberEnd(b: Uint8Array, from: number, e: number): number {
 export const isJsonNumber = (b: Uint8Array, from: number, end: number): boolean => jsonNumberEnd(b, from, end) === end
 
 /**
- * Bytes [from, end) are one JSON number whose value is certainly finite, so
- * that line protocol may carry it as it is written (reader option
- * floatsAsWritten): `1.50`, `1E5` or `-0.0` give a server the double that
- * Number() gives, though JS prints them `1.5`, `100000` and `0`.
- */
-export const isFloatAsWritten = (b: Uint8Array, from: number, end: number): boolean => jsonNumberEnd(b, from, end) === end && scale <= AS_WRITTEN_SCALE
-
-/**
  * For a float value at `from` of a line ending at `e`: where it ends when it
- * is one that isFloatAsWritten() takes and is followed by the end of the
- * object or the line (`,`, `}` or `e`); -1 when it is not. The same as
- * finding the `,` or `}` after it and asking isFloatAsWritten(), in one pass.
+ * is a JSON number whose value is certainly finite, followed by the end of the
+ * object or the line (`,`, `}` or `e`); -1 when it is not. Line protocol may
+ * then carry it as it is written (reader option floatsAsWritten): `1.50`,
+ * `1E5` or `-0.0` give a server the double that Number() gives, though JS
+ * prints them `1.5`, `100000` and `0`.
  */
 export function floatAsWrittenEnd(b: Uint8Array, from: number, e: number): number {
   const end = jsonNumberEnd(b, from, e)
@@ -167,7 +161,8 @@ export function floatAsWrittenEnd(b: Uint8Array, from: number, e: number): numbe
 /**
  * Reads value i of type `type` at `at` (moving `at` past it); false when the
  * string way must read the line. With `floatsAsWritten` (for line protocol), a
- * float is also taken when isFloatAsWritten().
+ * float is also taken where floatAsWrittenEnd() finds its end, as the compiled
+ * code (jsonl-byte-code.ts) takes it.
  */
 function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i: number, readFor: ReadFor, floatsAsWritten: boolean): boolean {
   const b = src.bytes
@@ -175,10 +170,13 @@ function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i
   switch (type) {
     case 'float': {
       if (c !== MINUS && (c < ZERO || c > NINE)) return false
-      let end = at + 1
-      for (let d = b[end]; end < e && d !== COMMA && d !== CLOSE; d = b[++end]);
-      // For line protocol, only a float already written as JS prints it is copied (else the string way prints it again), or one isFloatAsWritten().
-      if (readFor === 'lineProtocol' ? !(floatsAsWritten && isFloatAsWritten(b, at, end)) && !isPrintedFloat(src.text, at, end) : !isJsonNumber(b, at, end)) return false
+      // For line protocol, only a float already written as JS prints it is copied (else the string way prints it again), or (floatsAsWritten) a finite JSON number.
+      let end = floatsAsWritten && readFor === 'lineProtocol' ? floatAsWrittenEnd(b, at, e) : -1
+      if (end < 0) {
+        end = at + 1
+        for (let d = b[end]; end < e && d !== COMMA && d !== CLOSE; d = b[++end]);
+        if (readFor === 'lineProtocol' ? !isPrintedFloat(src.text, at, end) : !isJsonNumber(b, at, end)) return false
+      }
       starts[i] = at
       ends[i] = at = end
       marks[i] = 0

@@ -3,9 +3,8 @@
 // parts and the values read. It takes exactly the lines matchShape()
 // (jsonl-byte-match.ts) matches for `lineProtocol` (with the same
 // floatsAsWritten) and writes the same bytes as transcodeJsonlBytes() does for
-// them; for any other line it returns -1 and
-// the general way decides. Its code is shared by the shapes of its layout
-// (value types and field order).
+// them; for any other line it returns -1 and the general way decides. Its code
+// is shared by the shapes of its layout (value types and field order).
 import { copyBytes } from './byte-view.js'
 import { makeForShape, matchCode, matchParts, MATCH_HELPERS, partOf, writesPart, type Part } from './jsonl-byte-code.js'
 import { NEWLINE, SPACE } from './jsonl-byte-match.js'

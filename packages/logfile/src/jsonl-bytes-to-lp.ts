@@ -60,7 +60,7 @@ const hasRoom = (lp: ByteLp, types: readonly unknown[], s: number, e: number, ou
  * Writes the line [s, e) of `src` (no newline) as line protocol and a newline
  * to `out` at `o`; returns where the output ends, or FALLBACK, FILTERED,
  * NO_ROOM or NOT_BEFORE. With `floatsAsWritten` (the reader option), a float
- * that is a finite JSON number is copied as it is written (isFloatAsWritten()),
+ * that is a finite JSON number is copied as it is written (floatAsWrittenEnd()),
  * not only one written as JS prints it.
  */
 export function transcodeJsonlBytes(src: ByteText, s: number, e: number, out: DataView, o: number, filter: ByteFilter | undefined, floatsAsWritten = false): number {

@@ -113,11 +113,13 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   // The items of a chunk already read come from ready() without a promise each; next() is awaited only between chunks.
   const items = reader[Symbol.asyncIterator]()
   let exhausted = false
+  // Something takes the points: the servers' feeds, or a dry run's printer.
+  const taking = printer !== undefined || feeds.length > 0
   try {
     for (;;) {
       // Points transcoded straight from the bytes read come as runs: one string for many points. A dry run
       // prints them as they would be sent (the same runs, so the same text).
-      const run = printer !== undefined || feeds.length > 0 ? items.readyRun() : undefined
+      const run = taking ? items.readyRun() : undefined
       if (run !== undefined) {
         meter.read(run.file, run.endOffsets[run.count - 1]!, run.count)
         if (printer !== undefined) {
@@ -139,7 +141,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       }
       let item = items.ready()
       // The next chunk read without taking an item from it: its first points come as a run too.
-      if (item === undefined && (printer !== undefined || feeds.length > 0) && (await items.nextChunk())) continue
+      if (item === undefined && taking && (await items.nextChunk())) continue
       if (item === undefined) {
         const next = await items.next()
         if (next.done === true) {
