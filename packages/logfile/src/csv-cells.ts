@@ -1,10 +1,9 @@
+import { QUOTE } from './char-codes.js'
 import { CsvError } from './errors.js'
 
 // RFC 4180 cells. Strict: a bare quote inside an unquoted cell, text after a
 // closing quote, or an unclosed quote is an error (a torn row must never read as
 // a shorter valid one). A quoted cell cannot span lines.
-
-const QUOTE = 0x22
 
 /** Indexes of the cells of the last split row that were a quoted empty string (`""`), which is a value, not an absent one. */
 export const quotedEmptyCells: number[] = []

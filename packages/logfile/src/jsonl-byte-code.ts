@@ -20,10 +20,8 @@
 // around the time's digits, value i in [v<i>, w<i>) (a string with its
 // quotes), and its mark in m<i> (a suffix or boolean letter as matchShape()
 // marks them, a string's ESCAPED); on any mismatch they return `miss`.
+import { BACKSLASH, CLOSE, COMMA, QUOTE, SPACE } from './char-codes.js'
 import {
-  BACKSLASH,
-  CLOSE,
-  COMMA,
   ESCAPED,
   FALSE_MARK,
   INTEGER_MARK,
@@ -32,8 +30,6 @@ import {
   floatAsWrittenEnd,
   fourDigits,
   isJsonNumber,
-  QUOTE,
-  SPACE,
   TIME_START,
   TIMESTAMP,
   TRUE_MARK,

@@ -6,6 +6,7 @@
 // anything else (a new shape, an escape, a value near a limit) the caller goes
 // the string way, which also reports bad lines.
 import { holdsBytes, textView } from './byte-view.js'
+import { BACKSLASH, CLOSE, COMMA, QUOTE, SPACE } from './char-codes.js'
 import { byteShapesOf, type ByteShape } from './jsonl-byte-shapes.js'
 import { decimalLimits, type DecimalLimits } from './decimal-limits.js'
 import { isPrintedFloat } from './printed-float.js'
@@ -37,13 +38,6 @@ const FIELDS_AT = ',"fields":{'
 export const INT64 = decimalLimits(INT64_MIN, INT64_MAX)
 export const UINT64 = decimalLimits(0n, UINT64_MAX)
 export const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
-
-export const QUOTE = 0x22
-export const COMMA = 0x2c
-export const CLOSE = 0x7d
-export const SPACE = 0x20
-export const BACKSLASH = 0x5c
-export const NEWLINE = 0x0a
 
 /** In marks[i]: the suffix of an integer or unsigned value, the letter of a boolean, as line protocol writes them. */
 export const INTEGER_MARK = 0x69

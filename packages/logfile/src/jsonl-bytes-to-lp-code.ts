@@ -7,7 +7,7 @@
 // is shared by the shapes of its layout (value types and field order).
 import { copyBytes } from './byte-view.js'
 import { makeForShape, matchCode, matchParts, MATCH_HELPERS, partOf, writesPart, type Part } from './jsonl-byte-code.js'
-import { NEWLINE, SPACE } from './jsonl-byte-match.js'
+import { NEWLINE, SPACE } from './char-codes.js'
 import type { ByteShape, ShapeTranscoder } from './jsonl-byte-shapes.js'
 import type { FieldType } from './record.js'
 

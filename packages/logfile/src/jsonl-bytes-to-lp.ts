@@ -5,7 +5,8 @@
 // jsonl-byte-match.ts); anything else returns FALLBACK and goes the string way,
 // which reports bad lines.
 import { copyBytes } from './byte-view.js'
-import { ends, guessedShape, marks, matchedShape, matchShape, NEWLINE, SPACE, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
+import { NEWLINE, SPACE } from './char-codes.js'
+import { ends, guessedShape, marks, matchedShape, matchShape, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
 import type { ByteLp } from './jsonl-byte-shapes.js'
 import { compileShapeTranscoder } from './jsonl-bytes-to-lp-code.js'
 import { MINUS } from './number-chars.js'

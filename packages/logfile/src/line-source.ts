@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import { pipeline } from 'node:stream'
 import zlib from 'node:zlib'
 import { viewOf } from './byte-view.js'
+import { NEWLINE } from './char-codes.js'
 import type { ByteText } from './jsonl-byte-match.js'
 
 /**
@@ -32,7 +33,6 @@ export interface LineSourceOptions {
   highWaterMark?: number
 }
 
-const NEWLINE = 10
 /**
  * Bytes read at a time: each read costs far more than its bytes (the stream
  * and the thread pool; 64 KiB reads took 3 times the CPU of 256 KiB ones, and

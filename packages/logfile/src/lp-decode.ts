@@ -1,3 +1,4 @@
+import { BACKSLASH, COMMA, EQUALS, QUOTE, SPACE } from './char-codes.js'
 import { LineProtocolError, RecordError } from './errors.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldValue, type InfluxRecord } from './record.js'
 import type { NameCache } from './name-cache.js'
@@ -12,12 +13,6 @@ const BOOLEANS = new Map<string, boolean>([
 const FLOAT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
 const INTEGER = /^-?\d+$/
 const UNSIGNED = /^\d+$/
-
-const COMMA = 0x2c
-const SPACE = 0x20
-const EQUALS = 0x3d
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
 
 function fail(message: string, index: number, cause?: unknown): never {
   throw new LineProtocolError(message, index + 1, cause === undefined ? undefined : { cause })
