@@ -1,9 +1,13 @@
 import { CsvError, LogfileError } from './errors.js'
 import { splitRow } from './csv-cells.js'
 import { planOf, recordOf, type Plan } from './csv-plan.js'
+import { rowReaderOf, type CsvRowReader } from './csv-row-code.js'
 import { annotationOf, CsvTable } from './csv-table.js'
 import type { InfluxRecord } from './record.js'
 import { checkRecord, keysValid } from './validate-record.js'
+
+/** Rows of a table read the general way before its rows are read by compiled code (a table of a few rows is not worth compiling). */
+const ROWS_BEFORE_COMPILING = 8
 
 /**
  * Reads annotated CSV line by line (the subset described in the README). Keeps
@@ -15,6 +19,10 @@ export class CsvDecoder {
   private plan: Plan | CsvError | undefined
   /** The plan's tag and field keys are its column labels, all valid: records need no key checks (a `_field` column makes keys per row). */
   private keysChecked = false
+  /** The table's compiled row reader (csv-row-code.ts): undefined until ROWS_BEFORE_COMPILING rows were read, null when the table needs the general path. */
+  private rowReader: CsvRowReader | null | undefined
+  /** Data rows of this table read the general way so far. */
+  private rows = 0
 
   /**
    * The record of a data row; undefined for `sep=`, annotation, comment, header
@@ -31,6 +39,15 @@ export class CsvDecoder {
     if (skipData) return undefined
     const plan = this.plan!
     if (plan instanceof CsvError) throw new CsvError(`${plan.message} (table header at line ${this.table.headerLine})`)
+    const reader = this.rowReader
+    if (reader !== undefined) {
+      if (reader !== null) {
+        const fast = reader(text)
+        if (fast !== undefined) return fast
+      }
+    } else if (++this.rows === ROWS_BEFORE_COMPILING) {
+      this.rowReader = rowReaderOf(plan, this.keysChecked, this.separator) ?? null
+    }
     const cells = splitRow(text, this.separator)
     if (cells.length !== plan.width) throw new CsvError(`row has ${cells.length} cells but the header at line ${this.table.headerLine} has ${plan.width}`)
     const record = recordOf(plan, cells)
@@ -76,6 +93,8 @@ export class CsvDecoder {
 
   private planOrError(): Plan | CsvError {
     this.keysChecked = false
+    this.rowReader = undefined
+    this.rows = 0
     let plan: Plan
     try {
       plan = planOf(this.table)

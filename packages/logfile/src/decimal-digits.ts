@@ -65,22 +65,31 @@ export function decimalBigInt(b: Uint8Array, from: number, end: number): bigint 
  * with head < 10^11 and tail < 2^50, whose value fits in 64 bits (at most
  * 2^63 with `negative`).
  */
-function bigintOf(negative: boolean, head: number, tail: number): bigint {
-  // In 16- and 32-bit parts, each sum exact in a double.
-  const headLow = head % TWO_16
-  const upper = ((head - headLow) / TWO_16) * 1e9 // < 2^21 * 10^9 < 2^51, in units of 2^16
-  const upperLow = upper % TWO_16
-  const sum = upperLow * TWO_16 + headLow * 1e9 + tail // < 2^32 + 2^46 + 2^50
-  const low = sum % TWO_32
-  const high = (upper - upperLow) / TWO_16 + (sum - low) / TWO_32
+export function bigintOf(negative: boolean, head: number, tail: number): bigint {
+  // In 16- and 32-bit parts, each sum exact in a double. The parts are split
+  // with Math.floor of a division by a power of two (both exact): `%` on
+  // doubles is a call to fmod in V8's compiled code, several times slower.
+  const headHigh = Math.floor(head / TWO_16)
+  const headLow = head - headHigh * TWO_16
+  const upper = headHigh * 1e9 // < 2^21 * 10^9 < 2^51, in units of 2^16
+  const upperHigh = Math.floor(upper / TWO_16)
+  const sum = (upper - upperHigh * TWO_16) * TWO_16 + headLow * 1e9 + tail // < 2^32 + 2^46 + 2^50
+  const sumHigh = Math.floor(sum / TWO_32)
+  const low = sum - sumHigh * TWO_32
+  const high = upperHigh + sumHigh
   if (!negative) {
     words[LOW] = low
     words[HIGH] = high
     return unsigned[0]!
   }
   // Two's complement of the magnitude (at most 2^63), read as a signed 64-bit integer.
-  words[LOW] = (TWO_32 - low) % TWO_32
-  words[HIGH] = (TWO_32 - high - (low === 0 ? 0 : 1)) % TWO_32
+  if (low === 0) {
+    words[LOW] = 0
+    words[HIGH] = high === 0 ? 0 : TWO_32 - high
+  } else {
+    words[LOW] = TWO_32 - low
+    words[HIGH] = TWO_32 - 1 - high
+  }
   return signed[0]!
 }
 
