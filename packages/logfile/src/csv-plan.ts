@@ -6,11 +6,15 @@ import { parseFieldToken } from './lp-decode.js'
 import type { FieldValue, InfluxRecord } from './record.js'
 import { parseRfc3339 } from './rfc3339.js'
 
-const FLOAT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
+/** A `double` cell (csv-row-code.ts reads the same grammar). */
+export const FLOAT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/
 const LONG = /^[-+]?\d+$/
 const UNSIGNED = /^\+?\d+$/
 const INTEGER_NS = /^-?\d+$/
 const FIELD_TYPES = new Set(['', 'field', 'double', 'long', 'unsignedLong', 'string', 'boolean'])
+/** The first characters of a `boolean` cell, as csv2lp reads them: true, and false. */
+export const BOOLEAN_TRUE = 'tTyY1'
+export const BOOLEAN_FALSE = 'fFnN0'
 const TIME_FORMATS = new Set(['', 'number', 'RFC3339', 'RFC3339Nano'])
 
 export interface Plan {
@@ -83,8 +87,8 @@ function fieldOf(column: CsvColumn, text: string, name: string): FieldValue {
       return { type: 'string', value: text }
     case 'boolean': {
       const first = text[0] ?? ''
-      if ('tTyY1'.includes(first) && first !== '') return { type: 'boolean', value: true }
-      return 'fFnN0'.includes(first) && first !== '' ? { type: 'boolean', value: false } : bad('a boolean')
+      if (BOOLEAN_TRUE.includes(first) && first !== '') return { type: 'boolean', value: true }
+      return BOOLEAN_FALSE.includes(first) && first !== '' ? { type: 'boolean', value: false } : bad('a boolean')
     }
     default: {
       // `field` or no datatype: the text is a line-protocol field value, as csv2lp copies it.

@@ -13,12 +13,13 @@
 // for every row the compiled code takes (csv-row-code.test.ts).
 import type { CsvColumn } from './csv-table.js'
 import type { Plan } from './csv-plan.js'
-import { lit } from './shape-code.js'
+import { lit, orUndefined } from './shape-code.js'
 import { floatOfText, integerOfText } from './number-text.js'
 import type { InfluxRecord } from './record.js'
 import { validNames } from './validate-record.js'
-import { LogfileError, RecordError } from './errors.js'
 import { quotedEmptyCells, splitRow } from './csv-cells.js'
+import { BOOLEAN_FALSE, BOOLEAN_TRUE } from './csv-plan.js'
+import { LONE_SURROGATE } from './name-rules.js'
 
 /** A compiled row reader: the record of a data row, or undefined for the general path to read it. */
 export type CsvRowReader = (text: string) => InfluxRecord | undefined
@@ -53,27 +54,14 @@ export function rolesOf(plan: Plan, keysChecked: boolean): Role[] | undefined {
   return roles
 }
 
-/** The checked, kept copy of a name (measurement or tag value), or undefined when the record rules reject it. */
-function keptName(cache: typeof validNames.measurements, where: 'measurement' | 'tags'): (name: string) => string | undefined {
-  return (name) => {
-    try {
-      return cache.get(name, where)
-    } catch (error) {
-      if (RecordError.isInstance(error)) return undefined
-      throw error
-    }
-  }
-}
-
 /** Measurements a row reader keeps to compare with (others are looked up in the checked names' cache each time). */
 const MAX_MEASUREMENTS = 8
 
-/** A string with a UTF-16 surrogate, and one with a lone surrogate (which a string field cannot hold: it is not valid UTF-8). */
+/** A string with a UTF-16 surrogate: only such a string needs LONE_SURROGATE's closer look. */
 const SURROGATE = /[\uD800-\uDFFF]/
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-/** First characters of a boolean cell, as csv2lp reads them: t T y Y 1 are true, f F n N 0 false. */
-const BOOLEANS: (boolean | undefined)[] = Array.from({ length: 128 }, (_, c) => ('tTyY1'.includes(String.fromCharCode(c)) ? true : 'fFnN0'.includes(String.fromCharCode(c)) ? false : undefined))
+/** A boolean cell's value by the code of its first character, as csv2lp reads it (csv-plan.ts). */
+const BOOLEANS: (boolean | undefined)[] = Array.from({ length: 128 }, (_, c) => (BOOLEAN_TRUE.includes(String.fromCharCode(c)) ? true : BOOLEAN_FALSE.includes(String.fromCharCode(c)) ? false : undefined))
 
 const FIELD_CODE: Record<Extract<Role, { kind: 'field' }>['type'], (x: string) => string[]> = {
   double: (x) => [`${x} = FLOAT(c, a, b)`, `if (${x} !== ${x}) return undefined`],
@@ -144,23 +132,14 @@ export function rowReaderSource(roles: readonly Role[]): string {
   return `const KM = [], SEPCODE = SEP.charCodeAt(0)${slots.length === 0 ? '' : `\nlet ${slots.join(', ')}`}\nreturn function readRow(text) {\n${code.join('\n')}\n}`
 }
 
-/** The cells of a row with quotes, unquoted, or undefined when they are not well formed (the general path names the error). */
-function splitOrUndefined(separator: string): (text: string) => string[] | undefined {
-  return (text) => {
-    try {
-      return splitRow(text, separator)
-    } catch (error) {
-      if (LogfileError.isInstance(error)) return undefined
-      throw error
-    }
-  }
-}
-
 /** The compiled row reader of a table whose cells have these roles; throws where code generation is off. */
 function compileRowReader(roles: readonly Role[], separator: string): CsvRowReader {
   const factory = new Function('SEP', 'SPLIT', 'QUOTED_EMPTY', 'INT', 'FLOAT', 'BOOLEANS', 'SURROGATE', 'LONE_SURROGATE', 'MEASUREMENT', 'MAX_MEASUREMENTS', 'TAG', rowReaderSource(roles))
-  const names = validNames
-  return factory(separator, splitOrUndefined(separator), quotedEmptyCells, integerOfText, floatOfText, BOOLEANS, SURROGATE, LONE_SURROGATE, keptName(names.measurements, 'measurement'), MAX_MEASUREMENTS, keptName(names.tagValues, 'tags')) as CsvRowReader
+  // Where a helper throws (a malformed quoted row, a name the record rules reject), the general path reads the row and names the error.
+  const split = orUndefined((text: string) => splitRow(text, separator))
+  const measurement = orUndefined((name: string) => validNames.measurements.get(name, 'measurement'))
+  const tagValue = orUndefined((value: string) => validNames.tagValues.get(value, 'tags'))
+  return factory(separator, split, quotedEmptyCells, integerOfText, floatOfText, BOOLEANS, SURROGATE, LONE_SURROGATE, measurement, MAX_MEASUREMENTS, tagValue) as CsvRowReader
 }
 
 /** Row readers compiled, by table (separator and roles): files repeat their tables. */

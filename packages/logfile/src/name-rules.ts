@@ -4,7 +4,8 @@ import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type In
 
 // Characters that need a closer look: backslash, C0 controls, surrogates.
 const NEEDS_CHECK = /[\\\x00-\x1f\uD800-\uDFFF]/
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+/** A lone UTF-16 surrogate, which is not valid UTF-8 (string values and names cannot hold one). */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 export type NameKind = 'measurement' | 'tag key' | 'tag value' | 'field key'
 

@@ -91,8 +91,8 @@ export function compileShape<F>(shape: RecordShape, helpers: ShapeHelpers, line:
   return factory(shape.measurement, tagKeys, fieldKeys, TIMESTAMP_MIN, TIMESTAMP_MAX, INT64_MIN, INT64_MAX, UINT64_MAX, helpers.tagText, helpers.stringSlow, helpers.stringText, detached) as F
 }
 
-/** `encode`, returning undefined where it would throw (the compiled code then gives the record to the general path). */
-export function orUndefined<A extends unknown[]>(encode: (...args: A) => string): (...args: A) => string | undefined {
+/** `encode`, returning undefined where it would throw (the compiled code then gives the record, or the row, to the general path). */
+export function orUndefined<A extends unknown[], R>(encode: (...args: A) => R): (...args: A) => R | undefined {
   return (...args) => {
     try {
       return encode(...args)
