@@ -1,4 +1,4 @@
-// Byte compares, copies and hashes four bytes at a time through DataView
+// Byte compares, copies and hashes several bytes at a time through DataView
 // (whose reads TurboFan inlines; typed arrays cannot read unaligned words).
 // For the short pieces of a line the byte transcoder handles, this costs less
 // than a loop per byte, and far less than Buffer.compare/copy (a native call each).
@@ -18,10 +18,20 @@ export function holdsBytes(view: DataView, at: number, part: DataView): boolean 
   return true
 }
 
-/** Copies bytes [from, to) of `source` to `out` at `o`; returns where they end in `out`. */
+/**
+ * Copies bytes [from, to) of `source` to `out` at `o`; returns where they end
+ * in `out`. Eight bytes at a time as a double, then four, then one by one. For
+ * ASCII bytes only (all the byte path handles): eight bytes below 0x80 never
+ * read as a NaN, the one double whose bits a copy need not keep.
+ */
 export function copyBytes(out: DataView, o: number, source: DataView, from: number, to: number): number {
   let i = from
-  for (; i + 4 <= to; i += 4, o += 4) out.setUint32(o, source.getUint32(i))
+  for (; i + 8 <= to; i += 8, o += 8) out.setFloat64(o, source.getFloat64(i, true), true)
+  if (i + 4 <= to) {
+    out.setUint32(o, source.getUint32(i, true), true)
+    i += 4
+    o += 4
+  }
   for (; i < to; i++) out.setUint8(o++, source.getUint8(i))
   return o
 }

@@ -14,9 +14,15 @@
 // The compiled function's parameters are b (the bytes read), view (a DataView
 // of them), text (the same as latin1), s and e (the line, without its newline),
 // and for line protocol floatsAsWritten (the reader option of that name); part
-// X is XW (its words) and XR (its last bytes): KEY (the shape's key and the
-// tail before its first value), A<i> (what follows value i); the helpers
-// are those of MATCH_HELPERS. The statements leave `timeStart` and `timeEnd`
+// X is XD, XW and XR (see Part): KEY (the shape's key and the tail before its
+// first value), A<i> (what follows value i); the helpers are those of
+// MATCH_HELPERS.
+//
+// Bytes are read and written little-endian, as the machine holds them (no byte
+// swaps), and eight at a time as doubles where they can be: compared with `!==`
+// or copied, eight ASCII bytes are a double that is neither a NaN nor a zero
+// (see Part), so the double is equal exactly when the bytes are. Only ASCII
+// lines come here (the reader hands any other chunk to the string way). The statements leave `timeStart` and `timeEnd`
 // around the time's digits, value i in [v<i>, w<i>) (a string with its
 // quotes), and its mark in m<i> (a suffix or boolean letter as matchShape()
 // marks them, a string's ESCAPED); on any mismatch they return `miss`.
@@ -44,11 +50,19 @@ import { isPrintedFloat } from './printed-float.js'
 
 /**
  * A constant part of a shape as the compiled code reads it: its bytes as
- * big-endian words, then the bytes after the last whole word. The code is made
- * for its length and reads the words and bytes by index, as constants.
+ * little-endian doubles (D: eight bytes each), then one little-endian word (W:
+ * four bytes, where four or more are left), then the bytes left (R). The code
+ * is made for its length and reads them by index, as constants.
+ *
+ * Eight ASCII bytes never make a NaN (its exponent bits need a byte of 0xF0 or
+ * more) nor a zero (0 or -0: eight NUL bytes, or seven and 0x80), and a shape's
+ * part holds no NUL (JSON text outside strings has none, and inside one it is
+ * escaped). So `!==` on the doubles tells apart any two different byte strings
+ * whose part is ASCII; a line's bytes that made a NaN would only be a mismatch.
  */
 export interface Part {
-  readonly words: Uint32Array
+  readonly doubles: Float64Array
+  readonly word: Uint32Array
   readonly rest: Uint8Array
   readonly length: number
 }
@@ -56,28 +70,45 @@ export interface Part {
 /** The bytes of `view` as a Part. */
 export function partOf(view: DataView): Part {
   const length = view.byteLength
-  const words = new Uint32Array(length >> 2)
-  for (let k = 0; k < words.length; k++) words[k] = view.getUint32(4 * k)
-  const rest = new Uint8Array(length - 4 * words.length)
-  for (let k = 0; k < rest.length; k++) rest[k] = view.getUint8(4 * words.length + k)
-  return { words, rest, length }
+  const doubles = new Float64Array(length >> 3)
+  for (let k = 0; k < doubles.length; k++) doubles[k] = view.getFloat64(8 * k, true)
+  let at = 8 * doubles.length
+  const word = new Uint32Array(length - at >= 4 ? 1 : 0)
+  if (word.length === 1) {
+    word[0] = view.getUint32(at, true)
+    at += 4
+  }
+  const rest = new Uint8Array(length - at)
+  for (let k = 0; k < rest.length; k++) rest[k] = view.getUint8(at + k)
+  return { doubles, word, rest, length }
 }
+
+/** The pieces of a part of `length` bytes: [offset, kind, index in its array] for each double, the word and each byte left. */
+function piecesOf(length: number): [number, 'D' | 'W' | 'R', number][] {
+  const pieces: [number, 'D' | 'W' | 'R', number][] = []
+  let i = 0
+  for (; i + 8 <= length; i += 8) pieces.push([i, 'D', i >> 3])
+  if (i + 4 <= length) {
+    pieces.push([i, 'W', 0])
+    i += 4
+  }
+  for (let k = 0; i < length; i++, k++) pieces.push([i, 'R', k])
+  return pieces
+}
+
+/** The line's bytes at `p + at` as a piece of `kind` reads them. */
+const READ = { D: (at: number) => `view.getFloat64(p + ${at}, true)`, W: (at: number) => `view.getUint32(p + ${at}, true)`, R: (at: number) => `b[p + ${at}]` }
+const WRITE = { D: 'out.setFloat64', W: 'out.setUint32', R: 'out.setUint8' } as const
 
 /** A condition true when the line does not hold part `name` (of `length` bytes) at `p`. */
 function differsFromPart(name: string, length: number): string {
-  const tests = [`p + ${length} > e`]
-  let i = 0
-  for (; i + 4 <= length; i += 4) tests.push(`view.getUint32(p + ${i}) !== ${name}W[${i >> 2}]`)
-  for (let k = 0; i < length; i++, k++) tests.push(`b[p + ${i}] !== ${name}R[${k}]`)
-  return tests.join(' || ')
+  const tests = piecesOf(length).map(([at, kind, k]) => `${READ[kind](at)} !== ${name}${kind}[${k}]`)
+  return [`p + ${length} > e`, ...tests].join(' || ')
 }
 
 /** Statements that write part `name` (of `length` bytes) to `out` at `o` and move `o` past it. */
 export function writesPart(name: string, length: number): string[] {
-  const code: string[] = []
-  let i = 0
-  for (; i + 4 <= length; i += 4) code.push(`out.setUint32(o + ${i}, ${name}W[${i >> 2}])`)
-  for (let k = 0; i < length; i++, k++) code.push(`out.setUint8(o + ${i}, ${name}R[${k}])`)
+  const code = piecesOf(length).map(([at, kind, k]) => `${WRITE[kind]}(o + ${at}, ${name}${kind}[${k}]${kind === 'R' ? '' : ', true'})`)
   if (length > 0) code.push(`o += ${length}`)
   return code
 }
@@ -87,14 +118,14 @@ export const MATCH_HELPERS = { PRINTED: isPrintedFloat, AS_WRITTEN_END: floatAsW
 
 const ascii = (text: string): number[] => [...text].map((ch) => ch.charCodeAt(0))
 
-/** A big-endian 32-bit word of `bytes` at `i`, as getUint32 reads it. */
-const word = (bytes: number[], i: number): number => ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0
+/** The little-endian 32-bit word of `bytes` at `i`, as getUint32(i, true) reads it. */
+const word = (bytes: number[], i: number): number => ((bytes[i + 3]! << 24) | (bytes[i + 2]! << 16) | (bytes[i + 1]! << 8) | bytes[i]!) >>> 0
 
 /** A condition true when the line does not hold `bytes` (the same for every shape) at `p`. */
 function differs(bytes: number[]): string {
   const tests = [`p + ${bytes.length} > e`]
   let i = 0
-  for (; i + 4 <= bytes.length; i += 4) tests.push(`view.getUint32(p + ${i}) !== ${word(bytes, i)}`)
+  for (; i + 4 <= bytes.length; i += 4) tests.push(`view.getUint32(p + ${i}, true) !== ${word(bytes, i)}`)
   for (; i < bytes.length; i++) tests.push(`b[p + ${i}] !== ${bytes[i]}`)
   return tests.join(' || ')
 }
@@ -108,7 +139,7 @@ function readsTime(miss: string): string[] {
   const longest = TIMESTAMP.max.length
   const first = TIMESTAMP.max.charCodeAt(0)
   // The usual time, 19 digits from 1 to 8 followed by its quote, is checked four digits at a time.
-  const words = [0, 4, 8, 12, longest - 4].map((at) => `DIGITS4(view.getUint32(p + ${at}))`).join(' && ')
+  const words = [0, 4, 8, 12, longest - 4].map((at) => `DIGITS4(view.getUint32(p + ${at}, true))`).join(' && ')
   return [
     `if (${differs(ascii('{"time":"'))}) return ${miss}`,
     `p += ${TIME_START.byteLength}`,
@@ -117,7 +148,7 @@ function readsTime(miss: string): string[] {
     'else {',
     `if (b[p] === ${MINUS}) p++`,
     `for (; p < e; p++) { c = b[p]; if (c < ${ZERO} || c > ${NINE}) break }`,
-    `if (!(b[timeStart] > ${ZERO} && b[timeStart] <= ${NINE} && (p - timeStart < ${longest} || (p - timeStart === ${longest} && b[timeStart] < ${first}))) && INTEGER_END(b, timeStart, e, true, TIMESTAMP) !== p) return ${miss}`,
+    `if (!(b[timeStart] > ${ZERO} && b[timeStart] <= ${NINE} && (p - timeStart < ${longest} || (p - timeStart === ${longest} && b[timeStart] < ${first}))) && INTEGER_END(b, view, timeStart, e, true, TIMESTAMP) !== p) return ${miss}`,
     '}',
     `if (p >= e || b[p] !== ${QUOTE}) return ${miss}`,
     'const timeEnd = p',
@@ -136,12 +167,12 @@ function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string):
         // found in one pass where it is one (AS_WRITTEN_END), else the value ends at the next , or }.
         ...(readFor === 'lineProtocol'
           ? [
-              `const x${i} = floatsAsWritten ? AS_WRITTEN_END(b, p, e) : -1`,
+              `const x${i} = floatsAsWritten ? AS_WRITTEN_END(b, view, p, e) : -1`,
               `if (x${i} >= 0) p = x${i}`,
               `else { for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`,
               `if (!PRINTED(text, v${i}, p)) return ${miss} }`,
             ]
-          : [`for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`, `if (!JSON_NUMBER(b, v${i}, p)) return ${miss}`]),
+          : [`for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`, `if (!JSON_NUMBER(b, view, v${i}, p)) return ${miss}`]),
         `const w${i} = p`,
         `const m${i} = 0`,
       ]
@@ -151,7 +182,7 @@ function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string):
       return [
         `if (${differs(ascii(integer ? '{"i":"' : '{"u":"'))}) return ${miss}`,
         `const v${i} = p + 6`,
-        `const w${i} = INTEGER_END(b, v${i}, e, ${integer}, ${integer ? 'INT64' : 'UINT64'})`,
+        `const w${i} = INTEGER_END(b, view, v${i}, e, ${integer}, ${integer ? 'INT64' : 'UINT64'})`,
         `if (w${i} < 0 || w${i} + 2 > e || b[w${i}] !== ${QUOTE} || b[w${i} + 1] !== ${CLOSE}) return ${miss}`,
         `p = w${i} + 2`,
         `const m${i} = ${integer ? INTEGER_MARK : UNSIGNED_MARK}`,
@@ -161,8 +192,8 @@ function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string):
       return [
         `const v${i} = p`,
         `let m${i} = 0`,
-        `if (p + 4 <= e && view.getUint32(p) === ${word(ascii('true'), 0)}) { m${i} = ${TRUE_MARK}; p += 4 }`,
-        `else if (p + 5 <= e && view.getUint32(p) === ${word(ascii('fals'), 0)} && b[p + 4] === ${LOWER_E}) { m${i} = ${FALSE_MARK}; p += 5 }`,
+        `if (p + 4 <= e && view.getUint32(p, true) === ${word(ascii('true'), 0)}) { m${i} = ${TRUE_MARK}; p += 4 }`,
+        `else if (p + 5 <= e && view.getUint32(p, true) === ${word(ascii('fals'), 0)} && b[p + 4] === ${LOWER_E}) { m${i} = ${FALSE_MARK}; p += 5 }`,
         `else return ${miss}`,
         `const w${i} = p`,
       ]
@@ -216,14 +247,14 @@ const makers = new Map<string, (...parts: unknown[]) => unknown>()
 
 /**
  * The function `name(params)` of `body` made for one shape: `body` sees the
- * helpers (by their names), and the words and bytes of each named part as
- * <name>W and <name>R. Shapes of one layout give the same source, so they
+ * helpers (by their names), and the doubles, word and bytes of each named part
+ * as <name>D, <name>W and <name>R. Shapes of one layout give the same source, so they
  * share one maker, and their functions (made at one place in it) share their
  * compiled code. Undefined when code generation is off (node
  * --disallow-code-generation-from-strings).
  */
 export function makeForShape<T>(name: string, params: string, body: readonly string[], helpers: Readonly<Record<string, unknown>>, parts: readonly [string, Part][]): T | undefined {
-  const partNames = parts.flatMap(([part]) => [`${part}W`, `${part}R`])
+  const partNames = parts.flatMap(([part]) => [`${part}D`, `${part}W`, `${part}R`])
   const source = [`const { ${Object.keys(helpers).join(', ')} } = helpers`, `return function make(${partNames.join(', ')}) {`, `return function ${name}(${params}) {`, ...body, '}', '}'].join('\n')
   let make = makers.get(source)
   if (make === undefined) {
@@ -235,5 +266,5 @@ export function makeForShape<T>(name: string, params: string, body: readonly str
     if (makers.size >= MAX_LAYOUTS) makers.clear()
     makers.set(source, make)
   }
-  return make(...parts.flatMap(([, part]) => [part.words, part.rest])) as T
+  return make(...parts.flatMap(([, part]) => [part.doubles, part.word, part.rest])) as T
 }

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { prng } from '../test/fixtures/random-records.js'
 import { fourDigits } from './jsonl-byte-match.js'
 
-/** The big-endian word of four ASCII bytes, as DataView.getUint32 reads it. */
-const word = (bytes: readonly number[]): number => Buffer.from(bytes).readUInt32BE(0)
+/** The word of four ASCII bytes, as DataView.getUint32 reads it big-endian (the default) or little-endian. */
+const word = (bytes: readonly number[], littleEndian = false): number => (littleEndian ? Buffer.from(bytes).readUInt32LE(0) : Buffer.from(bytes).readUInt32BE(0))
 
 describe('fourDigits', () => {
   it('is true exactly when all four bytes are digits: every ASCII byte at every position', () => {
@@ -12,6 +12,7 @@ describe('fourDigits', () => {
         const bytes = [0x35, 0x30, 0x39, 0x31]
         bytes[at] = byte
         expect(fourDigits(word(bytes)), `${bytes}`).toBe(byte >= 0x30 && byte <= 0x39)
+        expect(fourDigits(word(bytes, true)), `${bytes}, little-endian`).toBe(byte >= 0x30 && byte <= 0x39)
       }
     }
   })
@@ -24,6 +25,7 @@ describe('fourDigits', () => {
       const all = bytes.every((b) => b >= 0x30 && b <= 0x39)
       if (all) digitWords++
       expect(fourDigits(word(bytes)), `${bytes}`).toBe(all)
+      expect(fourDigits(word(bytes, true)), `${bytes}, little-endian`).toBe(all)
     }
     expect(digitWords).toBeGreaterThan(30_000)
   })

@@ -55,11 +55,11 @@ export let ends = new Int32Array(16)
 export let marks = new Uint8Array(16)
 let at = 0
 
-/** As integerEnd() in jsonl-to-lp.ts, on bytes [from, e). */
-export function integerEnd(b: Uint8Array, from: number, e: number, signed: boolean, limits: DecimalLimits): number {
+/** As integerEnd() in jsonl-to-lp.ts, on bytes [from, e) (`view`: the same bytes). */
+export function integerEnd(b: Uint8Array, view: DataView, from: number, e: number, signed: boolean, limits: DecimalLimits): number {
   let start = from
   if (signed && b[start] === MINUS) start++
-  const end = digitsEnd(b, start, e)
+  const end = digitsEnd(b, view, start, e)
   const digits = end - start
   if (digits === 0 || (digits > 1 && b[start] === ZERO) || (start > from && digits === 1 && b[start] === ZERO)) return -1
   const limit = start > from ? limits.min : limits.max
@@ -79,25 +79,27 @@ export function integerEnd(b: Uint8Array, from: number, e: number, signed: boole
  */
 export function timeEnd(src: ByteText, s: number, e: number): number {
   if (!holdsBefore(src, s, e, TIME_START)) return -1
-  const end = integerEnd(src.bytes, s + TIME_START.byteLength, e, true, TIMESTAMP)
+  const end = integerEnd(src.bytes, src.view, s + TIME_START.byteLength, e, true, TIMESTAMP)
   return end < 0 || src.bytes[end] !== QUOTE ? -1 : end
 }
 
 /** `part` is at `from` and ends by `e`. */
 const holdsBefore = (src: ByteText, from: number, e: number, part: DataView): boolean => from + part.byteLength <= e && holdsBytes(src.view, from, part)
 
-/** Digits from `i` on; where they end. */
-function digitsEnd(b: Uint8Array, i: number, e: number): number {
+/**
+ * The four bytes of `word` (a 32-bit word read from ASCII text, in either byte
+ * order) are all digits: adding 0x46 to a byte sets its top bit for ':' and
+ * above, subtracting 0x30 below '0' (a borrow or carry only spreads from a byte
+ * that is not a digit).
+ */
+export const fourDigits = (word: number): boolean => (((word + 0x46464646) | (word - 0x30303030)) & 0x80808080) === 0
+
+/** Digits of `b` (`view`: the same bytes) from `i` on, four at a time while they last; where they end. */
+function digitsEnd(b: Uint8Array, view: DataView, i: number, e: number): number {
+  while (i + 4 <= e && fourDigits(view.getUint32(i, true))) i += 4
   while (i < e && b[i]! >= ZERO && b[i]! <= NINE) i++
   return i
 }
-
-/**
- * The four bytes of `word` (a 32-bit word read from ASCII text) are all
- * digits: adding 0x46 to a byte sets its top bit for ':' and above, subtracting 0x30
- * below '0' (a borrow or carry only spreads from a byte that is not a digit).
- */
-export const fourDigits = (word: number): boolean => (((word + 0x46464646) | (word - 0x30303030)) & 0x80808080) === 0
 
 /** The largest scale a float copied as written may have: a magnitude below 10^300 is finite (doubles reach 1.8e308). */
 const AS_WRITTEN_SCALE = 300
@@ -110,15 +112,15 @@ let scale = 0
  * that starts at `from`, read no further than `e`, setting `scale`; -1 when
  * none starts there. It ends where the next byte cannot continue it.
  */
-function jsonNumberEnd(b: Uint8Array, from: number, e: number): number {
+function jsonNumberEnd(b: Uint8Array, view: DataView, from: number, e: number): number {
   let i = b[from] === MINUS ? from + 1 : from
   const first = i
-  i = digitsEnd(b, i, e)
+  i = digitsEnd(b, view, i, e)
   if (i === first || (b[first] === ZERO && i > first + 1)) return -1
   let digits = i - first
   if (i < e && b[i] === POINT) {
     const fraction = ++i
-    i = digitsEnd(b, i, e)
+    i = digitsEnd(b, view, i, e)
     if (i === fraction) return -1
   }
   if (i < e && (b[i]! | 0x20) === LOWER_E) {
@@ -137,7 +139,7 @@ function jsonNumberEnd(b: Uint8Array, from: number, e: number): number {
 }
 
 /** Bytes [from, end) are one JSON number (as JSON_NUMBER in jsonl-shapes.ts matches it). */
-export const isJsonNumber = (b: Uint8Array, from: number, end: number): boolean => jsonNumberEnd(b, from, end) === end
+export const isJsonNumber = (b: Uint8Array, view: DataView, from: number, end: number): boolean => jsonNumberEnd(b, view, from, end) === end
 
 /**
  * For a float value at `from` of a line ending at `e`: where it ends when it
@@ -147,8 +149,8 @@ export const isJsonNumber = (b: Uint8Array, from: number, end: number): boolean 
  * `1E5` or `-0.0` give a server the double that Number() gives, though JS
  * prints them `1.5`, `100000` and `0`.
  */
-export function floatAsWrittenEnd(b: Uint8Array, from: number, e: number): number {
-  const end = jsonNumberEnd(b, from, e)
+export function floatAsWrittenEnd(b: Uint8Array, view: DataView, from: number, e: number): number {
+  const end = jsonNumberEnd(b, view, from, e)
   return end >= 0 && scale <= AS_WRITTEN_SCALE && (end === e || b[end] === COMMA || b[end] === CLOSE) ? end : -1
 }
 
@@ -165,11 +167,11 @@ function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i
     case 'float': {
       if (c !== MINUS && (c < ZERO || c > NINE)) return false
       // For line protocol, only a float already written as JS prints it is copied (else the string way prints it again), or (floatsAsWritten) a finite JSON number.
-      let end = floatsAsWritten && readFor === 'lineProtocol' ? floatAsWrittenEnd(b, at, e) : -1
+      let end = floatsAsWritten && readFor === 'lineProtocol' ? floatAsWrittenEnd(b, src.view, at, e) : -1
       if (end < 0) {
         end = at + 1
         for (let d = b[end]; end < e && d !== COMMA && d !== CLOSE; d = b[++end]);
-        if (readFor === 'lineProtocol' ? !isPrintedFloat(src.text, at, end) : !isJsonNumber(b, at, end)) return false
+        if (readFor === 'lineProtocol' ? !isPrintedFloat(src.text, at, end) : !isJsonNumber(b, src.view, at, end)) return false
       }
       starts[i] = at
       ends[i] = at = end
@@ -180,7 +182,7 @@ function readValue(src: ByteText, e: number, type: ByteShape['types'][number], i
     case 'unsigned': {
       const integer = type === 'integer'
       if (!holdsBefore(src, at, e, integer ? INTEGER_OPEN : UNSIGNED_OPEN)) return false
-      const end = integerEnd(b, at + 6, e, integer, integer ? INT64 : UINT64)
+      const end = integerEnd(b, src.view, at + 6, e, integer, integer ? INT64 : UINT64)
       if (end < 0 || end + 2 > e || b[end] !== QUOTE || b[end + 1] !== CLOSE) return false
       starts[i] = at + 6
       ends[i] = end
