@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { clock, lines, point, readBack, writerSandbox } from '../test/fixtures/writer-helpers.js'
 import { LogWriterClosedError, LogWriterOptionsError, RecordError } from './errors.js'
 import { openLogWriter } from './log-writer.js'
@@ -138,6 +138,25 @@ describe('fsync modes', () => {
     const settled = w.stats.syncs
     await new Promise((r) => setTimeout(r, 100))
     expect(w.stats.syncs).toBe(settled) // nothing new to sync
+  })
+
+  it('interval: without flushIntervalMs, syncs every second, as the config default flush_interval', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    const w = await openLogWriter({ path: path.join(box.dir, 'Kp.jsonl'), format: 'jsonl', rotate: { kind: 'none' }, fsync: 'interval' })
+    try {
+      await w.append([point(1n)])
+      const before = w.stats.syncs
+      await vi.advanceTimersByTimeAsync(999)
+      await new Promise((r) => setTimeout(r, 50))
+      expect(w.stats.syncs).toBe(before)
+      await vi.advanceTimersByTimeAsync(1)
+      const deadline = Date.now() + 5000
+      while (w.stats.syncs === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+      expect(w.stats.syncs).toBe(before + 1)
+    } finally {
+      await w.close()
+      vi.useRealTimers()
+    }
   })
 })
 

@@ -4,7 +4,7 @@ import { chunkEncoder, type ChunkEncoder } from './formats.js'
 import { LogTarget, type LogWriterStats } from './log-target.js'
 import type { InfluxRecord } from './record.js'
 import { endsTorn, TORN_MARKER } from './torn-line.js'
-import { checkWriterOptions, type LogWriterOptions } from './writer-options.js'
+import { checkWriterOptions, DEFAULT_FLUSH_INTERVAL_MS, type LogWriterOptions } from './writer-options.js'
 
 export interface LogWriter {
   /** Encodes and appends whole lines with one write() (O_APPEND); resolves once written (and fdatasync'ed with fsync = always). Rejects with `RecordError` (nothing written) when a record is invalid. */
@@ -53,7 +53,7 @@ class FileLogWriter implements LogWriter {
     if (this.options.fsync !== 'interval') return
     this.timer = setInterval(() => {
       if (this.target.dirty) this.enqueue(() => this.target.syncIfDirty()).catch((error: unknown) => (this.backgroundError ??= error))
-    }, this.options.flushIntervalMs)
+    }, this.options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS)
     this.timer.unref()
   }
 

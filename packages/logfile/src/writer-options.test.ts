@@ -11,6 +11,11 @@ describe('checkWriterOptions', () => {
     expect(() => checkWriterOptions({ ...good, path: 'station.log', rotate: { kind: 'size', maxBytes: 1 }, fsync: 'never', flushIntervalMs: 0 })).not.toThrow()
   })
 
+  it.each(['always', 'interval', 'never'] as const)('accepts options without flushIntervalMs (fsync %s)', (fsync) => {
+    const { flushIntervalMs: _left, ...options } = good
+    expect(() => checkWriterOptions({ ...options, fsync })).not.toThrow()
+  })
+
   it.each([
     [{ path: '' }, 'path', 'must be a non-empty file path'],
     [{ format: 'json' }, 'format', 'must be one of jsonl, csv, lp, got "json"'],

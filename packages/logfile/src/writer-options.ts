@@ -14,12 +14,16 @@ export interface LogWriterOptions {
   rotate: RotateOption
   /** `always`: each append is fdatasync'ed before it resolves; `interval`: every `flushIntervalMs`; `never`: only on flush()/close(). */
   fsync: FsyncMode
-  flushIntervalMs: number
+  /** How often `fsync: 'interval'` syncs, in milliseconds (default 1000, as the config's `flush_interval`); unused by the other modes. */
+  flushIntervalMs?: number
   /** Gzip each file once the writer has rotated away from it (`name.jsonl` -> `name.jsonl.gz`). */
   compressRotated?: boolean
   /** The clock used for rotation (for tests); default `() => new Date()`. */
   now?: () => Date
 }
+
+/** `flushIntervalMs` when it is left out: one second, the config's default `flush_interval`. */
+export const DEFAULT_FLUSH_INTERVAL_MS = 1000
 
 const REQUIRED: Readonly<Record<string, readonly string[]>> = { daily: ['Y', 'm', 'd'], hourly: ['Y', 'm', 'd', 'H'] }
 
@@ -43,8 +47,8 @@ export function checkWriterOptions(options: LogWriterOptions): Set<string> {
   if (missing.length > 0) fail('path', `must contain ${missing.map((d) => `%${d}`).join(', ')} for ${rotate.kind} rotation, or the file name would never change (got ${JSON.stringify(pattern)})`)
   if (rotate.kind === 'size' && (!Number.isSafeInteger(rotate.maxBytes) || rotate.maxBytes <= 0)) fail('rotate.maxBytes', `must be a positive integer of bytes, got ${String(rotate.maxBytes)}`)
   if (!['always', 'interval', 'never'].includes(fsync)) fail('fsync', `must be always, interval or never, got ${JSON.stringify(fsync)}`)
-  if (typeof flushIntervalMs !== 'number' || !Number.isFinite(flushIntervalMs) || flushIntervalMs < 0) fail('flushIntervalMs', `must be a finite number of milliseconds >= 0, got ${String(flushIntervalMs)}`)
-  if (fsync === 'interval' && flushIntervalMs <= 0) fail('flushIntervalMs', 'must be above 0 when fsync is interval')
+  if (flushIntervalMs !== undefined && (typeof flushIntervalMs !== 'number' || !Number.isFinite(flushIntervalMs) || flushIntervalMs < 0)) fail('flushIntervalMs', `must be a finite number of milliseconds >= 0, got ${String(flushIntervalMs)}`)
+  if (fsync === 'interval' && flushIntervalMs !== undefined && flushIntervalMs <= 0) fail('flushIntervalMs', 'must be above 0 when fsync is interval')
   if (compressRotated !== undefined && typeof compressRotated !== 'boolean') fail('compressRotated', `must be a boolean, got ${typeof compressRotated}`)
   if (now !== undefined && typeof now !== 'function') fail('now', `must be a function returning a Date, got ${typeof now}`)
   return directives
