@@ -94,17 +94,24 @@ export function floatOfText(text: string, from: number, end: number): number {
     } else if (c === POINT && point < 0) point = i
     else break
   }
-  const scale = point < 0 ? 0 : end - point - 1
-  if (i === end && digits > 0 && value < TWO_53 && scale < POWERS.length) {
-    value /= POWERS[scale]!
-    return first === MINUS ? -value : value
+  if (i === end && digits > 0) {
+    const scale = point < 0 ? 0 : end - point - 1
+    if (value < TWO_53 && scale < POWERS.length) {
+      value /= POWERS[scale]!
+      return first === MINUS ? -value : value
+    }
+    // A sign, digits and at most one point, as the loop found: text that FLOAT matches and
+    // Number() reads, only too long for one division (such as the 17 digits of many floats).
+    return finite(Number(text.slice(from, end)))
   }
   return parsedFloat(text, from, end)
 }
 
+/** `value`, or NaN for an infinity (a text of more than 308 digits before the point). */
+const finite = (value: number): number => (value - value === 0 ? value : Number.NaN)
+
 /** floatOfText() for any other text: the general path's check of a `double` cell (csv-plan.ts), then Number(). */
 function parsedFloat(text: string, from: number, end: number): number {
   const cell = text.slice(from, end)
-  const value = FLOAT.test(cell) ? Number(cell) : Number.NaN
-  return value - value === 0 ? value : Number.NaN
+  return FLOAT.test(cell) ? finite(Number(cell)) : Number.NaN
 }
