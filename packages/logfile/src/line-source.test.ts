@@ -137,6 +137,27 @@ describe('lineBatches', () => {
     expect(count).toBeGreaterThan(2 * Math.ceil(content.length / (1024 * 1024)))
   })
 
+  it.skipIf(process.platform !== 'linux')('stops early while the next chunk is read ahead, and closes the file', async () => {
+    const file = write('early.txt', 'line\n'.repeat(1000))
+    const descriptors = () =>
+      fs.readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`) === file
+        } catch {
+          return false // a descriptor closed meanwhile
+        }
+      }).length
+    let batches = 0
+    for await (const batch of lineBatches(file, { highWaterMark: 64 })) {
+      expect(lineText(batch, 0)).toBe('line')
+      if (++batches === 3) break
+    }
+    // The file is closed once the read under way ends.
+    const deadline = Date.now() + 5000
+    while (descriptors() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(descriptors()).toBe(0)
+  })
+
   it('throws the open error of a missing file', async () => {
     await expect(linesOf(path.join(dir, 'missing.txt'))).rejects.toMatchObject({ code: 'ENOENT', syscall: 'open' })
   })

@@ -37,7 +37,7 @@ export interface LineSourceOptions {
  * Bytes read at a time: each read costs far more than its bytes (the stream
  * and the thread pool; 64 KiB reads took 3 times the CPU of 256 KiB ones, and
  * reading a 1 M-line JSONL file to line protocol took about a tenth less CPU
- * with 1 MiB reads than with 256 KiB ones). The buffer is reused.
+ * with 1 MiB reads than with 256 KiB ones). The buffers are reused.
  */
 const CHUNK_BYTES = 1024 * 1024
 /**
@@ -67,7 +67,7 @@ export function bodyEnd(batch: LineBatch, i: number, start: number): number {
   return e > start && batch.body!.bytes[e - 1] === 13 ? e - 1 : e
 }
 
-/** The bytes of a file in chunks; `reused`: a chunk is overwritten by the next read (copy what must outlive it). */
+/** The bytes of a file in chunks; `reused`: a chunk's buffer is read into again later (copy what must outlive the chunk). */
 interface ChunkSource {
   chunks: AsyncIterable<Buffer>
   reused: boolean
@@ -76,9 +76,10 @@ interface ChunkSource {
 
 /**
  * Opens a file as chunks of bytes; throws the open error (e.g. ENOENT) right
- * away. A plain file is read into one buffer, over and over (no buffer per
- * read for the garbage collector: at 176 MB a replay, they added up to tens of
- * MB of memory); a `.gz` file is gunzipped as a stream.
+ * away. A plain file is read into two buffers in turn, over and over (no
+ * buffer per read for the garbage collector: at 176 MB a replay, they added up
+ * to tens of MB of memory), the next chunk read ahead while the one handed out
+ * is used; a `.gz` file is gunzipped as a stream.
  */
 async function openChunks(file: string, size: number): Promise<ChunkSource> {
   const handle = await fs.promises.open(file, 'r')
@@ -87,12 +88,25 @@ async function openChunks(file: string, size: number): Promise<ChunkSource> {
     pipeline(handle.createReadStream({ highWaterMark: size }), gunzip, () => {})
     return { chunks: gunzip, reused: false, close: () => gunzip.destroy() }
   }
-  const buffer = Buffer.allocUnsafe(size)
+  const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)]
+  const readInto = (buffer: Buffer) => {
+    const reading = handle.read(buffer, 0, size, null)
+    // Read ahead, it may be left unawaited when the reader stops early: its error then goes nowhere.
+    reading.catch(() => undefined)
+    return reading
+  }
   async function* chunks(): AsyncGenerator<Buffer> {
+    let next = 0
+    let reading = readInto(buffers[next]!)
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, size, null)
+      const { bytesRead } = await reading
       if (bytesRead === 0) return
-      yield buffer.subarray(0, bytesRead)
+      const chunk = buffers[next]!.subarray(0, bytesRead)
+      // The other buffer's chunk was handed out before this one, and the generator is
+      // only asked for this one once every line of that one is taken: it is free.
+      next = 1 - next
+      reading = readInto(buffers[next]!)
+      yield chunk
     }
   }
   return { chunks: chunks(), reused: true, close: () => void handle.close().catch(() => undefined) }
