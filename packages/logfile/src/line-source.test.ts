@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { lineBatches, lineText, type LineSourceOptions } from './line-source.js'
 
 let dir: string
@@ -156,6 +156,39 @@ describe('lineBatches', () => {
     const deadline = Date.now() + 5000
     while (descriptors() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
     expect(descriptors()).toBe(0)
+  })
+
+  it('reads one chunk for the first lines, and from the second chunk on reads the next one ahead', async () => {
+    const file = write('ahead.txt', 'line\n'.repeat(100)) // 500 bytes: 10 chunks of 50, each of whole lines (a batch each)
+    const open = fs.promises.open
+    const reads: number[] = []
+    const spy = vi.spyOn(fs.promises, 'open').mockImplementation(async (...args: Parameters<typeof open>) => {
+      const handle = await open(...args)
+      const read = handle.read.bind(handle) as (...a: unknown[]) => Promise<unknown>
+      ;(handle as unknown as { read: typeof read }).read = (...a: unknown[]) => {
+        reads.push(Date.now())
+        return read(...a)
+      }
+      return handle
+    })
+    try {
+      // The first batch only: one read.
+      for await (const batch of lineBatches(file, { highWaterMark: 50 })) {
+        expect(lineText(batch, 0)).toBe('line')
+        break
+      }
+      expect(reads.length).toBe(1)
+      // Three chunks taken: the first two read one after the other, then one read ahead of each.
+      reads.length = 0
+      let batches = 0
+      for await (const batch of lineBatches(file, { highWaterMark: 50 })) {
+        expect(batch.ends.length).toBe(10)
+        if (++batches === 3) break
+      }
+      expect(reads.length).toBe(4)
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   it('throws the open error of a missing file', async () => {

@@ -97,15 +97,17 @@ async function openChunks(file: string, size: number): Promise<ChunkSource> {
   }
   async function* chunks(): AsyncGenerator<Buffer> {
     let next = 0
-    let reading = readInto(buffers[next]!)
-    for (;;) {
-      const { bytesRead } = await reading
+    let reading: ReturnType<typeof readInto> | undefined
+    for (let n = 0; ; n++) {
+      const { bytesRead } = await (reading ?? readInto(buffers[next]!))
       if (bytesRead === 0) return
       const chunk = buffers[next]!.subarray(0, bytesRead)
       // The other buffer's chunk was handed out before this one, and the generator is
-      // only asked for this one once every line of that one is taken: it is free.
+      // only asked for this one once every line of that one is taken: it is free. Not
+      // after the first chunk: a reader that wants only a file's first lines (readLogs
+      // finding where each file starts) reads one chunk of it, not two.
       next = 1 - next
-      reading = readInto(buffers[next]!)
+      reading = n > 0 ? readInto(buffers[next]!) : undefined
       yield chunk
     }
   }
