@@ -18,14 +18,16 @@
 // first value), A<i> (what follows value i); the helpers are those of
 // MATCH_HELPERS.
 //
-// Bytes are read and written little-endian, as the machine holds them (no byte
+// The statements leave `timeStart` and `timeEnd` around the time's digits,
+// value i in [v<i>, w<i>) (a string with its quotes), and its mark in m<i> (a
+// suffix or boolean letter as matchShape() marks them, a string's ESCAPED); on
+// any mismatch they return `miss`.
+//
+// Bytes are read and written little-endian, as x86 and ARM hold them (no byte
 // swaps), and eight at a time as doubles where they can be: compared with `!==`
 // or copied, eight ASCII bytes are a double that is neither a NaN nor a zero
-// (see Part), so the double is equal exactly when the bytes are. Only ASCII
-// lines come here (the reader hands any other chunk to the string way). The statements leave `timeStart` and `timeEnd`
-// around the time's digits, value i in [v<i>, w<i>) (a string with its
-// quotes), and its mark in m<i> (a suffix or boolean letter as matchShape()
-// marks them, a string's ESCAPED); on any mismatch they return `miss`.
+// (see Part), so the doubles are equal exactly when the bytes are. Only ASCII
+// lines come here (the reader hands any other chunk to the string way).
 import { BACKSLASH, CLOSE, COMMA, QUOTE, SPACE } from './char-codes.js'
 import {
   ESCAPED,
