@@ -28,6 +28,7 @@
 // or copied, eight ASCII bytes are a double that is neither a NaN nor a zero
 // (see Part), so the doubles are equal exactly when the bytes are. Only ASCII
 // lines come here (the reader hands any other chunk to the string way).
+import { textView } from './byte-view.js'
 import { BACKSLASH, CLOSE, COMMA, QUOTE, SPACE } from './char-codes.js'
 import {
   ESCAPED,
@@ -102,10 +103,20 @@ function piecesOf(length: number): [number, 'D' | 'W' | 'R', number][] {
 const READ = { D: (at: number) => `view.getFloat64(p + ${at}, true)`, W: (at: number) => `view.getUint32(p + ${at}, true)`, R: (at: number) => `b[p + ${at}]` }
 const WRITE = { D: 'out.setFloat64', W: 'out.setUint32', R: 'out.setUint8' } as const
 
-/** A condition true when the line does not hold part `name` (of `length` bytes) at `p`. */
-function differsFromPart(name: string, length: number): string {
-  const tests = piecesOf(length).map(([at, kind, k]) => `${READ[kind](at)} !== ${name}${kind}[${k}]`)
+/** A condition true when the line does not hold, at `p`, the `length` bytes whose pieces `valueOf` gives. */
+function differsAt(length: number, valueOf: (kind: 'D' | 'W' | 'R', k: number) => string): string {
+  const tests = piecesOf(length).map(([at, kind, k]) => `${READ[kind](at)} !== ${valueOf(kind, k)}`)
   return [`p + ${length} > e`, ...tests].join(' || ')
+}
+
+/** A condition true when the line does not hold part `name` (of `length` bytes) at `p`. */
+const differsFromPart = (name: string, length: number): string => differsAt(length, (kind, k) => `${name}${kind}[${k}]`)
+
+/** A condition true when the line does not hold `text` (ASCII, the same for every shape) at `p`: its pieces as literals. */
+function differs(text: string): string {
+  const { doubles, word, rest } = partOf(textView(text))
+  const pieces = { D: doubles, W: word, R: rest }
+  return differsAt(text.length, (kind, k) => String(pieces[kind][k]))
 }
 
 /** Statements that write part `name` (of `length` bytes) to `out` at `o` and move `o` past it. */
@@ -118,19 +129,8 @@ export function writesPart(name: string, length: number): string[] {
 /** The helpers the matching statements call, by the names they call them. */
 export const MATCH_HELPERS = { PRINTED: isPrintedFloat, AS_WRITTEN_END: floatAsWrittenEnd, JSON_NUMBER: isJsonNumber, DIGITS4: fourDigits, INTEGER_END: integerEnd, INT64, UINT64, TIMESTAMP }
 
-const ascii = (text: string): number[] => [...text].map((ch) => ch.charCodeAt(0))
-
-/** The little-endian 32-bit word of `bytes` at `i`, as getUint32(i, true) reads it. */
-const word = (bytes: number[], i: number): number => ((bytes[i + 3]! << 24) | (bytes[i + 2]! << 16) | (bytes[i + 1]! << 8) | bytes[i]!) >>> 0
-
-/** A condition true when the line does not hold `bytes` (the same for every shape) at `p`. */
-function differs(bytes: number[]): string {
-  const tests = [`p + ${bytes.length} > e`]
-  let i = 0
-  for (; i + 4 <= bytes.length; i += 4) tests.push(`view.getUint32(p + ${i}, true) !== ${word(bytes, i)}`)
-  for (; i < bytes.length; i++) tests.push(`b[p + ${i}] !== ${bytes[i]}`)
-  return tests.join(' || ')
-}
+/** The little-endian 32-bit word of the four ASCII characters `text`, as getUint32(p, true) reads them. */
+const word = (text: string): number => textView(text).getUint32(0, true)
 
 /**
  * Statements that find the time as timeEnd() in jsonl-byte-match.ts does: most
@@ -143,7 +143,7 @@ function readsTime(miss: string): string[] {
   // The usual time, 19 digits from 1 to 8 followed by its quote, is checked four digits at a time.
   const words = [0, 4, 8, 12, longest - 4].map((at) => `DIGITS4(view.getUint32(p + ${at}, true))`).join(' && ')
   return [
-    `if (${differs(ascii('{"time":"'))}) return ${miss}`,
+    `if (${differs('{"time":"')}) return ${miss}`,
     `p += ${TIME_START.byteLength}`,
     'const timeStart = p',
     `if (p + ${longest + 1} <= e && b[p + ${longest}] === ${QUOTE} && b[p] > ${ZERO} && b[p] < ${first} && ${words}) p += ${longest}`,
@@ -182,7 +182,7 @@ function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string):
     case 'unsigned': {
       const integer = type === 'integer'
       return [
-        `if (${differs(ascii(integer ? '{"i":"' : '{"u":"'))}) return ${miss}`,
+        `if (${differs(integer ? '{"i":"' : '{"u":"')}) return ${miss}`,
         `const v${i} = p + 6`,
         `const w${i} = INTEGER_END(b, view, v${i}, e, ${integer}, ${integer ? 'INT64' : 'UINT64'})`,
         `if (w${i} < 0 || w${i} + 2 > e || b[w${i}] !== ${QUOTE} || b[w${i} + 1] !== ${CLOSE}) return ${miss}`,
@@ -194,8 +194,8 @@ function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string):
       return [
         `const v${i} = p`,
         `let m${i} = 0`,
-        `if (p + 4 <= e && view.getUint32(p, true) === ${word(ascii('true'), 0)}) { m${i} = ${TRUE_MARK}; p += 4 }`,
-        `else if (p + 5 <= e && view.getUint32(p, true) === ${word(ascii('fals'), 0)} && b[p + 4] === ${LOWER_E}) { m${i} = ${FALSE_MARK}; p += 5 }`,
+        `if (p + 4 <= e && view.getUint32(p, true) === ${word('true')}) { m${i} = ${TRUE_MARK}; p += 4 }`,
+        `else if (p + 5 <= e && view.getUint32(p, true) === ${word('fals')} && b[p + 4] === ${LOWER_E}) { m${i} = ${FALSE_MARK}; p += 5 }`,
         `else return ${miss}`,
         `const w${i} = p`,
       ]
