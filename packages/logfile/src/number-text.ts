@@ -25,7 +25,7 @@ const LIMITS = {
   time: { digits: 19, head: 9223372036, tail: 854775806, negativeTail: 854775806, min: TIMESTAMP_MIN, max: TIMESTAMP_MAX },
 } as const
 
-/** The value of the digits [from, end) of `text` (at most 15: exact), or -1 when one is not a digit. */
+/** The value of the digits [from, end) of `text` (exact for at most 15), or -1 when one is not a digit. */
 function digitsOf(text: string, from: number, end: number): number {
   let value = 0
   for (let i = from; i < end; i++) {
@@ -59,11 +59,9 @@ export function integerOfText(text: string, from: number, end: number, kind: Int
     if (count === limit.digits && (head > limit.head || (head === limit.head && tail > (negative ? limit.negativeTail : limit.tail)))) return undefined
     return bigintOf(negative, head, tail)
   }
-  // More digits than the largest value has: leading zeros, or out of range. Rare, so BigInt() it is.
-  for (let i = start; i < end; i++) {
-    const d = text.charCodeAt(i) - ZERO
-    if (d < 0 || d > 9) return undefined
-  }
+  // More digits than the largest value has: leading zeros, or out of range. Rare, so BigInt() it is,
+  // once the digits are checked (their inexact sum does not matter).
+  if (digitsOf(text, start, end) < 0) return undefined
   const value = BigInt(text.slice(from, end))
   return value >= limit.min && value <= limit.max ? value : undefined
 }
