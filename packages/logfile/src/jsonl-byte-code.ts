@@ -12,8 +12,10 @@
 // keep changing has thousands of shapes but few layouts.
 //
 // The compiled function's parameters are b (the bytes read), view (a DataView
-// of them), text (the same as latin1), s and e (the line, without its newline),
-// and for line protocol floatsAsWritten (the reader option of that name); part
+// of them), the same as latin1 text (for records `text`; for line protocol
+// `src`, whose text is only read where a float must be checked as text, so
+// that the text is not made for nothing: AsciiBytes), s and e (the line,
+// without its newline), and for line protocol floatsAsWritten; part
 // X is XD, XW and XR (see Part): KEY (the shape's key and the tail before its
 // first value), A<i> (what follows value i); the helpers are those of
 // MATCH_HELPERS.
@@ -172,7 +174,7 @@ function readsValue(type: FieldType, i: number, readFor: ReadFor, miss: string):
               `const x${i} = floatsAsWritten ? AS_WRITTEN_END(b, view, p, e) : -1`,
               `if (x${i} >= 0) p = x${i}`,
               `else { for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`,
-              `if (!PRINTED(text, v${i}, p)) return ${miss} }`,
+              `if (!PRINTED(src.text, v${i}, p)) return ${miss} }`,
             ]
           : [`for (p++; p < e; p++) { c = b[p]; if (c === ${COMMA} || c === ${CLOSE}) break }`, `if (!JSON_NUMBER(b, view, v${i}, p)) return ${miss}`]),
         `const w${i} = p`,

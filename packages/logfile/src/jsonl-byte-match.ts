@@ -13,11 +13,14 @@ import { isPrintedFloat } from './printed-float.js'
 import { LOWER_E, MINUS, NINE, PLUS, POINT, ZERO } from './number-chars.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX } from './record.js'
 
-/** Lines to read: the same ASCII characters as bytes, as a view of them, and as a latin1 string. */
+/**
+ * Lines to read: the same ASCII characters as bytes, as a view of them, and as
+ * a latin1 string (which may be made only when read: AsciiBytes).
+ */
 export interface ByteText {
-  bytes: Uint8Array
-  view: DataView
-  text: string
+  readonly bytes: Uint8Array
+  readonly view: DataView
+  readonly text: string
 }
 
 /**
@@ -34,7 +37,7 @@ export const ESCAPED = 1
 export const TIME_START = textView('{"time":"')
 const INTEGER_OPEN = textView('{"i":"')
 const UNSIGNED_OPEN = textView('{"u":"')
-const FIELDS_AT = ',"fields":{'
+const FIELDS_AT = Buffer.from(',"fields":{', 'latin1')
 export const INT64 = decimalLimits(INT64_MIN, INT64_MAX)
 export const UINT64 = decimalLimits(0n, UINT64_MAX)
 export const TIMESTAMP = decimalLimits(TIMESTAMP_MIN, TIMESTAMP_MAX)
@@ -267,7 +270,8 @@ export function matchShape(src: ByteText, e: number, timeEnd: number, readFor: R
   // (The tail that readsAs() compares first starts with `,"fields":{`.)
   if (guess !== undefined && holdsBefore(src, timeEnd, e, guess.key) && readsAs(src, e, timeEnd + guess.key.byteLength, guess, readFor, floatsAsWritten)) return (last = guess)
   // As jsonl-shapes.ts finds the end of a line's measurement and tags.
-  const fieldsAt = src.text.indexOf(FIELDS_AT, timeEnd)
+  // (On the bytes, so that the text is not made: Buffer's indexOf, which takes any Uint8Array.)
+  const fieldsAt = Buffer.prototype.indexOf.call(src.bytes, FIELDS_AT, timeEnd)
   if (fieldsAt < 0 || fieldsAt + FIELDS_AT.length > e) return undefined
   const candidates = byteShapesOf(src.view, timeEnd, fieldsAt)
   if (candidates === undefined) return undefined

@@ -5,6 +5,7 @@
 // has also checked a line of it against the general decoder and encoder. Only
 // shapes whose text is all ASCII are kept (the byte path reads ASCII chunks only).
 import { hashBytes, holdsBytes, textView } from './byte-view.js'
+import type { ByteText } from './jsonl-byte-match.js'
 import type { FieldType } from './record.js'
 import type { Shape } from './jsonl-shapes.js'
 import type { RecordBuilder } from './jsonl-record-builder.js'
@@ -41,12 +42,13 @@ export interface ByteShape {
 
 /**
  * A transcoder compiled for one shape (jsonl-bytes-to-lp-code.ts): checks line
- * [s, e) of `b` (also as `view` and the latin1 `text`) against the shape; when
+ * [s, e) of `b` (also as `view`, and `src.text` only when a float must be
+ * checked as text, so the text is not made for nothing) against the shape; when
  * it matches, writes its line protocol and a newline to `out` at `o` (the
  * caller made sure there is room) and returns where it ends; -1 when it does
  * not match; `floatsAsWritten` as for matchShape().
  */
-export type ShapeTranscoder = (b: Uint8Array, view: DataView, text: string, s: number, e: number, out: DataView, o: number, floatsAsWritten: boolean) => number
+export type ShapeTranscoder = (b: Uint8Array, view: DataView, src: ByteText, s: number, e: number, out: DataView, o: number, floatsAsWritten: boolean) => number
 
 /**
  * A matcher for one shape (jsonl-bytes-to-record-code.ts): when line [s, e) of

@@ -31,7 +31,7 @@ function compiled(shape: ByteShape, line: string, floatsAsWritten = false): stri
   let code = codes.get(shape)
   if (code === undefined) codes.set(shape, (code = compileShapeTranscoder(shape)!))
   const { src, s, e } = inChunk(line)
-  const end = code(src.bytes, src.view, src.text, s, e, outView, 5, floatsAsWritten)
+  const end = code(src.bytes, src.view, src, s, e, outView, 5, floatsAsWritten)
   return end < 0 ? end : out.toString('latin1', 5, end)
 }
 

@@ -48,5 +48,5 @@ export function compileShapeTranscoder(shape: ByteShape): ShapeTranscoder | unde
     'return o',
   ]
   const parts: [string, Part][] = [...match, ['HEAD', head], ...keys.map((key, j): [string, Part] => [`K${j}`, key])]
-  return makeForShape<ShapeTranscoder>('transcodeShape', 'b, view, text, s, e, out, o, floatsAsWritten', body, HELPERS, parts)
+  return makeForShape<ShapeTranscoder>('transcodeShape', 'b, view, src, s, e, out, o, floatsAsWritten', body, HELPERS, parts)
 }

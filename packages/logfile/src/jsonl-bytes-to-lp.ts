@@ -5,7 +5,7 @@
 // jsonl-byte-match.ts); anything else returns FALLBACK and goes the string way,
 // which reports bad lines.
 import { copyBytes } from './byte-view.js'
-import { NEWLINE, SPACE } from './char-codes.js'
+import { NEWLINE, QUOTE, SPACE } from './char-codes.js'
 import { ends, guessedShape, marks, matchedShape, matchShape, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
 import type { ByteLp } from './jsonl-byte-shapes.js'
 import { compileShapeTranscoder } from './jsonl-bytes-to-lp-code.js'
@@ -71,11 +71,11 @@ export function transcodeJsonlBytes(src: ByteText, s: number, e: number, out: Da
   const guess = guessedShape()
   const code = guess?.lpCode
   if (code != null && hasRoom(guess!.lp!, guess!.types, s, e, out, o)) {
-    const end = code(b, src.view, src.text, s, e, out, o, floatsAsWritten)
+    const end = code(b, src.view, src, s, e, out, o, floatsAsWritten)
     if (end >= 0) {
       matchedShape(guess!)
       if (filter === undefined) return end
-      const verdict = filtered(filter, guess!.measurement, b, timeStart, src.text.indexOf('"', timeStart))
+      const verdict = filtered(filter, guess!.measurement, b, timeStart, b.indexOf(QUOTE, timeStart))
       return verdict === 0 ? end : verdict
     }
   }

@@ -2,9 +2,11 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { mixedJsonlLines, writeMixedFile } from '../test/fixtures/mixed-jsonl-lines.js'
+import { prng } from '../test/fixtures/random-records.js'
 import { stationRecords, T } from '../test/fixtures/station-records.js'
+import { AsciiBytes } from './ascii-bytes.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeJsonl } from './jsonl-encode.js'
 import { decodeLineProtocol } from './lp-decode.js'
@@ -210,6 +212,45 @@ describe('readyRun', () => {
     expect(exact.points).toEqual(items.points)
     expect(exact.inRuns / exact.points.length).toBeLessThan(0.6)
     expect(asWritten.inRuns / asWritten.points.length).toBeGreaterThan(0.9)
+  })
+
+  it('in runs with floatsAsWritten, works on the bytes alone: once the shapes are known, the text of no chunk is made, filters and all', async () => {
+    // Shapes interleaved at random (the guess of the next shape often fails, so the shapes are looked up), several chunks.
+    const random = prng(11)
+    const floats = ['21.5', '1.50', '-8.414709848078964e-8', '1E+21', '0', '-0.0']
+    const lines = Array.from({ length: 20_000 }, (_, i) => {
+      const unit = Math.floor(random() * 5)
+      const value = floats[Math.floor(random() * floats.length)]
+      return unit === 4
+        ? `{"time":"${T + BigInt(i)}","measurement":"log","tags":{},"fields":{"text":"pump ${i} ok","on":${i % 2 === 0}}}`
+        : `{"time":"${T + BigInt(i)}","measurement":"maser","tags":{"unit":"H${unit}"},"fields":{"temp":${value},"n":{"i":"${i}"},"u":{"u":"${i}"}}}`
+    })
+    const file = path.join(dir, 'bytes-alone.jsonl')
+    fs.writeFileSync(file, `${lines.join('\n')}\n`)
+    expect(fs.statSync(file).size).toBeGreaterThan(2 * 1024 * 1024)
+    const since = T + 3000n
+    const until = T + 17_000n
+    const expected = lines.slice(3000, 17_000).map((line) => decodeJsonl(line))
+    const textMade = vi.spyOn(AsciiBytes.prototype, 'text', 'get')
+    try {
+      await readAll(file, { floatsAsWritten: true }, true) // the first line of each shape goes the string way, which reads its text
+      expect(textMade).toHaveBeenCalled()
+      textMade.mockClear()
+      const again = await readAll(file, { floatsAsWritten: true, since, until }, true)
+      expect(textMade).not.toHaveBeenCalled()
+      expect(again.bad).toEqual([])
+      expect(again.inRuns).toBe(expected.length)
+      expect(again.points.map((point) => decodeLineProtocol(point.lineProtocol))).toEqual(expected)
+      // A line the byte path leaves to the string way (a string with an escape) is read from the text.
+      const quoted = `{"time":"${T + 5n}","measurement":"log","tags":{},"fields":{"text":"say \\"hi\\"","on":true}}`
+      fs.appendFileSync(file, `${quoted}\n`)
+      textMade.mockClear()
+      const escaped = await readAll(file, { floatsAsWritten: true }, true)
+      expect(textMade).toHaveBeenCalled()
+      expect(escaped.points.at(-1)!.lineProtocol).toBe(encodeLineProtocol(decodeJsonl(quoted)))
+    } finally {
+      textMade.mockRestore()
+    }
   })
 
   it('hands out nothing for formats other than JSONL', async () => {

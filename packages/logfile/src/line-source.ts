@@ -2,7 +2,7 @@ import { isAscii } from 'node:buffer'
 import fs from 'node:fs'
 import { pipeline } from 'node:stream'
 import zlib from 'node:zlib'
-import { viewOf } from './byte-view.js'
+import { AsciiBytes } from './ascii-bytes.js'
 import { NEWLINE } from './char-codes.js'
 import type { ByteText } from './jsonl-byte-match.js'
 
@@ -121,11 +121,11 @@ function stripCr(text: string): string {
 /** Splits whole lines of `body` (which ends with `\n`), whose first byte is at file offset `offset`. */
 function splitBody(body: Buffer, offset: number, batch: LineBatch): void {
   if (isAscii(body)) {
-    const text = body.toString('latin1')
-    batch.body = { bytes: body, view: viewOf(body), text }
+    // Its text is made only if a reader asks for it; the line ends are found on the bytes.
+    batch.body = new AsciiBytes(body)
     batch.bodyFirst = batch.ends.length
     batch.bodyOffset = offset
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) batch.ends.push(offset + nl + 1)
+    for (let nl = body.indexOf(NEWLINE); nl >= 0; nl = body.indexOf(NEWLINE, nl + 1)) batch.ends.push(offset + nl + 1)
     return
   }
   let start = 0
