@@ -20,9 +20,4 @@ export class AsciiBytes implements ByteText {
   get text(): string {
     return (this.made ??= this.bytes.toString('latin1'))
   }
-
-  /** Whether the text was made (for tests: the byte path must not need it). */
-  get textMade(): boolean {
-    return this.made !== undefined
-  }
 }
