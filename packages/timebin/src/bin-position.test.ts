@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ulpsAway } from '../test/ulp.js'
-import { BOUNDARY_ULPS, binPosition, hasExactBinIndex, interiorMargin } from './bin-position.js'
+import { BOUNDARY_ULPS, binPosition, exactInverse, hasExactBinIndex, interiorMargin } from './bin-position.js'
 
 const WIDTHS = [0.1, 0.25, 1 / 3, 1, 7, 30, 1e-3]
 /** Bin indices near 0, far below it, and around today's epoch for each width. */
@@ -112,5 +112,43 @@ describe('interiorMargin', () => {
         expect(margin).toBeGreaterThan(Math.abs(ulpsAway(end, 3) - end))
       }
     }
+  })
+})
+
+describe('exactInverse', () => {
+  it('is 1 / width for every power of two whose inverse is a finite double, and NaN for the others', () => {
+    let exact = 0
+    for (let k = -1074; k <= 1023; k++) {
+      const width = 2 ** k
+      const inverse = exactInverse(width)
+      if (k < -1023) expect(inverse, `2^${k}`).toBeNaN() // 2^1024 and beyond are not finite doubles
+      else {
+        expect(inverse, `2^${k}`).toBe(2 ** -k)
+        expect(1 / inverse, `2^${k}`).toBe(width)
+        exact++
+      }
+    }
+    expect(exact).toBe(2047)
+  })
+
+  it('is NaN for a width that is not a power of two, however close to one', () => {
+    for (const width of [3, 0.1, 1 / 3, 1.5, 7, 30, 1e-3, 1e-9, 1 + Number.EPSILON, 1 - Number.EPSILON / 2, 2 ** 40 * (1 + Number.EPSILON), 2 ** -1030 * 3, Number.MAX_VALUE, 5e-324 * 3]) {
+      expect(exactInverse(width), String(width)).toBeNaN()
+    }
+  })
+
+  it('gives x / width to the last bit, where multiplying by a rounded 1 / width would not', () => {
+    let seed = 12345
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
+    for (let k = -60; k <= 60; k++) {
+      const width = 2 ** k
+      for (let i = 0; i < 200; i++) {
+        const x = (random() - 0.5) * 10 ** Math.floor(random() * 30 - 15)
+        expect(x * exactInverse(width)).toBe(x / width)
+      }
+    }
+    // The same test fails for 3, the reason the inverse is only taken where it is exact.
+    const misses = Array.from({ length: 1000 }, () => random() * 1e6).filter((x) => x * (1 / 3) !== x / 3)
+    expect(misses.length).toBeGreaterThan(100)
   })
 })

@@ -79,3 +79,14 @@ export function interiorMargin(start: number, end: number): number {
   // The sum is at least the largest magnitude, and cheaper than Math.max.
   return (Math.abs(start) + Math.abs(end) + MIN_NORMAL) * INTERIOR_TOLERANCE
 }
+
+/**
+ * 1 / binWidth when binWidth is a power of two whose inverse is a finite
+ * double (2^-1023 to 2^1023), else NaN. Only then is the inverse exact, so
+ * that `x * exactInverse(w)` is `x / w` to the last bit, for every x.
+ */
+export function exactInverse(binWidth: number): number {
+  const exponent = Math.round(Math.log2(binWidth))
+  const inverse = 2 ** -exponent
+  return 2 ** exponent === binWidth && Number.isFinite(inverse) && inverse > 0 ? inverse : Number.NaN
+}

@@ -173,6 +173,27 @@ describe('point()', () => {
   })
 })
 
+describe('a finished bin\'s value', () => {
+  it('is (value held * seconds) / binWidth to the last bit, for widths that are powers of two (multiplied by the exact inverse) and others (divided)', () => {
+    let seed = 777
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
+    for (const width of [1, 0.5, 0.25, 2, 1024, 2 ** -20, 3, 0.1, 1 / 3, 7, 30, 1e-3]) {
+      for (let i = 0; i < 300; i++) {
+        const k = Math.floor((random() - 0.5) * 2e6)
+        const t0 = (k + 0.1 + 0.8 * random()) * width
+        const t1 = (k + 1.1 + 0.8 * random()) * width
+        const [v0, v1] = [(random() - 0.5) * 1e3, random() * 10]
+        const tb = new TimeBin(width)
+        tb.point(t0, v0)
+        tb.point(t1, v1)
+        const start = k * width
+        const offset = t0 - start
+        expect(tb.getTuples(), `width ${width}, t0 ${t0}, t1 ${t1}`).toEqual([[start, (v0 * offset + v1 * (width - offset)) / width]])
+      }
+    }
+  })
+})
+
 describe('getTuples()', () => {
   it('returns the finished bins oldest first and forgets them', () => {
     const tb = new TimeBin(1)

@@ -1,5 +1,5 @@
 import { binIndexRangeError, checkBinWidth, earlierTimeError, pointArgumentError } from './arguments.js'
-import { binPosition, hasExactBinIndex, interiorMargin } from './bin-position.js'
+import { binPosition, exactInverse, hasExactBinIndex, interiorMargin } from './bin-position.js'
 
 /** A finished bin: `[binStart, value]`, where `binStart = k * binWidth`. */
 export type BinTuple = [binStart: number, value: number]
@@ -55,20 +55,27 @@ export class TimeBin {
   private _nextFrom = Number.NaN
   private _nextUntil = Number.NaN
   /**
-   * Finished bins not yet taken: how many, the first as numbers (most often it
-   * is the only one, and its tuple is made when it is taken), and all of them
-   * as tuples once there are two or more.
+   * Finished bins not yet taken: the first as numbers (most often it is the
+   * only one, and its tuple is made when it is taken; _firstStart is NaN when
+   * there is none), and all of them as tuples once there are two or more
+   * (_finished is NONE until then).
    */
-  private _finishedCount = 0
   private _firstStart = Number.NaN
   private _firstValue = Number.NaN
   private _finished: BinTuple[] = NONE
+  /**
+   * 1 / binWidth where it is exact (binWidth a power of two), else NaN: then
+   * `x * _inverse` is `x / binWidth` to the last bit (both are the exact
+   * quotient, rounded once), and a multiplication costs less than a division.
+   */
+  private readonly _inverse: number = Number.NaN
   /** Calls to point() so far, so that an error can say which call was bad. */
   private _calls = 0
 
   /** @param binWidth bin width in seconds: a positive, finite number (default 1). */
   constructor(binWidth = 1.0) {
     this.binWidth = checkBinWidth(binWidth)
+    this._inverse = exactInverse(this.binWidth)
   }
 
   /**
@@ -111,12 +118,15 @@ export class TimeBin {
 
   /** Returns the finished bins as `[binStart, value]`, oldest first, and forgets them. */
   getTuples(): BinTuple[] {
-    const count = this._finishedCount
-    if (count === 0) return []
-    this._finishedCount = 0
-    if (count === 1) return [[this._firstStart, this._firstValue]]
     const finished = this._finished
+    if (finished === NONE) {
+      const start = this._firstStart
+      if (Number.isNaN(start)) return []
+      this._firstStart = Number.NaN
+      return [[start, this._firstValue]]
+    }
     this._finished = NONE
+    this._firstStart = Number.NaN
     return finished
   }
 
@@ -192,17 +202,19 @@ export class TimeBin {
   /** Finishes the open bin, `value` covering the rest of it. */
   private _finishOpenBin(value: number): void {
     const width = this.binWidth
-    this._finish(this._start, (this._valueSeconds + value * (width - this._offset)) / width)
+    const inverse = this._inverse
+    const valueSeconds = this._valueSeconds + value * (width - this._offset)
+    this._finish(this._start, inverse > 0 ? valueSeconds * inverse : valueSeconds / width)
   }
 
   /** Adds a finished bin to those getTuples() will return. */
   private _finish(start: number, value: number): void {
-    const count = this._finishedCount++
-    if (count === 0) {
+    const first = this._firstStart
+    if (Number.isNaN(first)) {
       this._firstStart = start
       this._firstValue = value
-    } else if (count === 1) {
-      this._finished = [[this._firstStart, this._firstValue], [start, value]]
+    } else if (this._finished === NONE) {
+      this._finished = [[first, this._firstValue], [start, value]]
     } else {
       this._finished.push([start, value])
     }
@@ -242,7 +254,7 @@ export class TimeBin {
   }
 }
 
-/** Stands for "no tuples yet" in TimeBin's _finished; never handed out, never changed. */
+/** Stands for "fewer than two tuples" in TimeBin's _finished; never handed out, never changed. */
 const NONE: BinTuple[] = []
 
 /**
