@@ -12,9 +12,9 @@
 // keep changing has thousands of shapes but few layouts.
 //
 // The compiled function's parameters are b (the bytes read), view (a DataView
-// of them), the same as latin1 text (for records `text`; for line protocol
-// `src`, whose text is only read where a float must be checked as text, so
-// that the text is not made for nothing: AsciiBytes), s and e (the line,
+// of them), their latin1 text (for records `text`; for line protocol `src`, the
+// ByteText itself, whose text is read only where a float must be checked as
+// text, so that it is not made for nothing: AsciiBytes), s and e (the line,
 // without its newline), and for line protocol floatsAsWritten; part
 // X is XD, XW and XR (see Part): KEY (the shape's key and the tail before its
 // first value), A<i> (what follows value i); the helpers are those of

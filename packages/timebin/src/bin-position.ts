@@ -88,5 +88,5 @@ export function interiorMargin(start: number, end: number): number {
 export function exactInverse(binWidth: number): number {
   const exponent = Math.round(Math.log2(binWidth))
   const inverse = 2 ** -exponent
-  return 2 ** exponent === binWidth && Number.isFinite(inverse) && inverse > 0 ? inverse : Number.NaN
+  return 2 ** exponent === binWidth && Number.isFinite(inverse) ? inverse : Number.NaN
 }
