@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../test/seeded-random.js'
 import { ulpsAway } from '../test/ulp.js'
 import { BOUNDARY_ULPS, binPosition, exactInverse, hasExactBinIndex, interiorMargin } from './bin-position.js'
 
@@ -138,8 +139,7 @@ describe('exactInverse', () => {
   })
 
   it('gives x / width to the last bit, where multiplying by a rounded 1 / width would not', () => {
-    let seed = 12345
-    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
+    const random = seededRandom(12345)
     for (let k = -60; k <= 60; k++) {
       const width = 2 ** k
       for (let i = 0; i < 200; i++) {

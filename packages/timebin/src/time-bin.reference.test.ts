@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { referenceBins } from '../test/reference-bins.js'
+import { seededRandom } from '../test/seeded-random.js'
 import { TimeBin } from './time-bin.js'
-
-/** A small seeded generator (mulberry32), so every run sees the same streams. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * A stream of points: mostly several per bin, sometimes a gap of several bins,
  * sometimes an equal time, values of either sign.
  */
 function stream(seed: number, start: number, width: number, count: number): [number, number][] {
-  const next = random(seed)
+  const next = seededRandom(seed)
   const points: [number, number][] = []
   let t = start
   for (let i = 0; i < count; i++) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { seededRandom } from '../test/seeded-random.js'
 import { TimeBin } from './time-bin.js'
 
 // Times and values here are sums of powers of two, so every expected number
@@ -175,8 +176,7 @@ describe('point()', () => {
 
 describe('a finished bin\'s value', () => {
   it('is (value held * seconds) / binWidth to the last bit, for widths that are powers of two (multiplied by the exact inverse) and others (divided)', () => {
-    let seed = 777
-    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647
+    const random = seededRandom(777)
     for (const width of [1, 0.5, 0.25, 2, 1024, 2 ** -20, 3, 0.1, 1 / 3, 7, 30, 1e-3]) {
       for (let i = 0; i < 300; i++) {
         const k = Math.floor((random() - 0.5) * 2e6)
