@@ -44,6 +44,15 @@ function runOf(from: number, to: number): LineProtocolRun {
   return { file: part[0]!.file, text, bytes: Buffer.from(text, 'latin1'), count: part.length, textEnds, lines: Int32Array.from(part.map((p) => p.line)), endOffsets: Float64Array.from(part.map((p) => p.endOffset)) }
 }
 
+/** A run's text and bytes for other lines of the same lengths' count (textEnds recomputed). */
+function textOf(lines: string[]): Pick<LineProtocolRun, 'text' | 'bytes' | 'textEnds' | 'count'> {
+  const textEnds = new Int32Array(64)
+  let end = -1
+  lines.forEach((lp, i) => (textEnds[i] = end += lp.length + 1))
+  const text = lines.map((lp) => `${lp}\n`).join('')
+  return { text, bytes: Buffer.from(text, 'latin1'), textEnds, count: lines.length }
+}
+
 async function feedOf(limits: FeedLimits, skipUpTo?: number) {
   const dir = tempDir()
   const store = await CheckpointStore.open(dir, { server }, true)
@@ -101,6 +110,55 @@ describe('ServerFeed.addRun', () => {
     expect(chunks.map((c) => c.count)).toEqual([1217])
     expect(Buffer.byteLength(chunks[0]!.text)).toBeGreaterThan(64 * 1024)
     expect(chunks[0]!.text.split('\n')).toEqual(sent)
+  })
+
+  it('reuses the buffer of a chunk only after its outcome is in: bytes the delivery holds never change', async () => {
+    // A delivery that settles each chunk only once two newer ones have come (and the rest at the end),
+    // checking at that moment that the chunk's bytes are still those it was given.
+    interface Held { body: Buffer; copy: Buffer; settled: boolean; settle: () => void }
+    const held: Held[] = []
+    const given: string[] = []
+    const changed: number[] = []
+    const buffers = new Set<ArrayBufferLike>()
+    const settle = (chunk: Held, index: number) => {
+      if (chunk.settled) return
+      chunk.settled = true
+      if (!chunk.body.equals(chunk.copy)) changed.push(index)
+      chunk.settle()
+    }
+    const delivery = {
+      enqueue(lines: JoinedLines): Promise<Record<string, ServerOutcome>> {
+        const body = lines.body as Buffer
+        buffers.add(body.buffer)
+        given.push(body.toString('latin1'))
+        return new Promise((resolve) => {
+          held.push({ body, copy: Buffer.from(body), settled: false, settle: () => resolve({ local: { accepted: lines.count, spooled: 0, rejected: 0, dropped: 0, reasons: [] } }) })
+          if (held.length > 2) settle(held[held.length - 3]!, held.length - 3)
+        })
+      },
+      flush: () => {
+        held.forEach((chunk, i) => settle(chunk, i))
+        return Promise.resolve()
+      },
+    } as unknown as Delivery
+    const store = await CheckpointStore.open(tempDir(), { server }, true)
+    const feed = new ServerFeed('local', delivery, store, { lines: 5, bytes: 1e9, windowLines: 20, batchSize: 5 }, undefined, () => {})
+    const sent: string[] = []
+    for (let n = 0; n < 40; n++) {
+      for (const p of points) sent.push(p.lp.replace(/ (\d+)$/, ` $1${n}`))
+      // (Files of their own: the checkpoint moves on as chunks settle.)
+      const wait = feed.addRun({ ...runOf(0, 30), ...textOf(sent.slice(-47, -17)), file: `/logs/a${n}.jsonl` })
+      if (wait !== undefined) await wait
+      const rest = feed.addRun({ ...runOf(30, 47), ...textOf(sent.slice(-17)), file: `/logs/b${n}.jsonl` })
+      if (rest !== undefined) await rest
+    }
+    await feed.finish()
+    expect(changed).toEqual([])
+    expect(given.join('\n')).toBe(sent.join('\n'))
+    expect(feed.summary.accepted).toBe(40 * 47)
+    // Far fewer buffers than chunks: the settled ones were used again.
+    expect(held.length).toBe(Math.ceil((40 * 47) / 5))
+    expect(buffers.size).toBeLessThanOrEqual(10)
   })
 
   it('writes the checkpoint after every second settled chunk, and once half a second after a chunk that settles alone', async () => {

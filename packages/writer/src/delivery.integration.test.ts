@@ -1,7 +1,9 @@
+import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '@eht-influx-client/config'
 import { startFaultProxy, startInfluxDB1, startVictoriaMetrics, type FaultProxy, type InfluxDB1Server, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
 import { listSpool, openDelivery } from './delivery.js'
+import { readErrorsFile } from './errors-file.js'
 import { InvalidInputError, ProfileGuardError, WriterConfigError } from './errors.js'
 import { CaptureSink, configText, makeConfig, tempDir } from '../test/helpers.js'
 import { records } from '../test/records.js'
@@ -66,6 +68,37 @@ describe('openDelivery (the path replay uses)', () => {
       expect(await influx.countPoints(measurement)).toBe(400)
       expect(await vm.countSamples(`{__name__="${measurement}_value"}`)).toBe(400)
     }
+  })
+
+  it('enqueue(lines, true): once it resolves, the delivery is done with the bytes (replay reuses them): spooled and rejected points keep their text', async () => {
+    const { JoinedLines } = await import('../src/index.js')
+    const config = makeConfig(tempDir(), { servers: [{ name: 'local', url: proxy.url, api: 'v1' }], retry: { max_retries: '1', min_delay: '20ms', max_retry_time: '1s' } })
+    const delivery = await openDelivery(config, { drainSpool: false, stderr: new CaptureSink() })
+    const buffer = Buffer.alloc(64 * 1024)
+    // Each chunk in the same buffer, overwritten as soon as the outcome is in (as the caller's next chunk would).
+    const enqueueIn = async (lines: string[]) => {
+      const used = buffer.write(lines.join('\n'))
+      const outcome = await delivery.enqueue(JoinedLines.fromBytes(buffer.subarray(0, used), lines.length), true)
+      buffer.fill('#')
+      return outcome.local
+    }
+    const at = (second: number, i: number) => 1617672549000000000n + BigInt(second) * 1_000_000_000n + BigInt(i)
+    await influx.write(`reused,station=Kp value=1i ${at(0, 0)}`)
+    // Points 3 and 7 are floats where InfluxDB has integers: rejected (400); the others accepted.
+    const mixed = Array.from({ length: 10 }, (_, i) => `reused,station=Kp value=${i === 3 || i === 7 ? `${i}.5` : `${i}i`} ${at(1, i)}`)
+    const down = Array.from({ length: 10 }, (_, i) => `reused,station=Kp value=${i}i ${at(2, i)}`)
+    try {
+      expect(await enqueueIn(mixed)).toMatchObject({ accepted: 8, rejected: 2 })
+      proxy.setScript({ kind: 'status', status: 503 })
+      expect(await enqueueIn(down)).toMatchObject({ accepted: 0, spooled: 10 })
+    } finally {
+      proxy.setScript({ kind: 'pass' })
+      await delivery.close()
+    }
+    expect((await readErrorsFile(config.errors.errorsFile)).map((r) => r.line)).toEqual([mixed[3], mixed[7]])
+    const spooled = await listSpool(config, { servers: ['local'] })
+    expect(spooled.map((f) => fs.readFileSync(f.file, 'utf8')).join('')).toBe(`${down.join('\n')}\n`)
+    expect(await influx.countPoints('reused')).toBe(9)
   })
 
   it('sends only to the servers named, and names an unknown one', async () => {

@@ -108,7 +108,8 @@ export class Delivery {
    * server, never waiting for a server. Resolves once the lines are queued in
    * memory (or, beyond a server's max_buffer_lines, written to its spool);
    * with `track`, once every server accepted, rejected or spooled them, with
-   * what became of them at each.
+   * what became of them at each. Then the delivery is done with `lines`: the
+   * bytes of `JoinedLines.fromBytes()` may be reused (replay does).
    */
   enqueue(lines: readonly string[] | JoinedLines, track: true): Promise<Record<string, ServerOutcome>>
   enqueue(lines: readonly string[] | JoinedLines, track?: boolean): Promise<Record<string, ServerOutcome> | undefined>

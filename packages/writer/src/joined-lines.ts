@@ -53,7 +53,8 @@ export class JoinedLines {
    * `bytes` (UTF-8) holding `count` lines joined by `\n`, with no newline at the
    * end: sent as they are, and turned into text only where a line must be read
    * (a rejected point, a partly delivered batch, the spool). The bytes are kept,
-   * not copied: do not change them afterwards.
+   * not copied: do not change them until the delivery is done with them (once
+   * `Delivery.enqueue(lines, true)` has resolved; without `track`, never).
    */
   static fromBytes(bytes: Uint8Array, count: number): JoinedLines {
     if (count === 0) return JoinedLines.EMPTY
