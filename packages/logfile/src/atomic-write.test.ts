@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import os from 'node:os'
 import { writeFileAtomic } from './atomic-write.js'
 
@@ -40,6 +40,30 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(file, '{"offset":42}\n', { temp })
     expect(fs.readFileSync(file, 'utf8')).toBe('{"offset":42}\n')
     expect(fs.readdirSync(dir)).toEqual(['spool.lp.progress'])
+  })
+
+  it('fsyncs the file and its directory, and neither with sync: false (the replace itself the same)', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'state.json')
+    // FileHandle is not exported: its prototype, from a handle.
+    const probe = await fs.promises.open(path.join(dir, 'probe'), 'w')
+    const prototype = Object.getPrototypeOf(probe) as { sync(): Promise<void> }
+    await probe.close()
+    fs.rmSync(path.join(dir, 'probe'))
+    const syncs = vi.spyOn(prototype, 'sync')
+    try {
+      await writeFileAtomic(file, 'durable')
+      expect(syncs).toHaveBeenCalledTimes(2)
+      syncs.mockClear()
+      await writeFileAtomic(file, 'not synced', { sync: false })
+      expect(syncs).toHaveBeenCalledTimes(0)
+      await writeFileAtomic(file, 'synced again', { sync: true })
+      expect(syncs).toHaveBeenCalledTimes(2)
+    } finally {
+      syncs.mockRestore()
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('synced again')
+    expect(fs.readdirSync(dir)).toEqual(['state.json'])
   })
 
   it('lets concurrent writers each leave a whole file, never a mix', async () => {

@@ -24,23 +24,32 @@ export interface AtomicWriteOptions {
    * of a crash by their names.
    */
   temp?: string
+  /**
+   * Default `true`: fsync the file before the rename and the directory after
+   * it, so that the new content survives a power cut. `false` leaves both to
+   * the kernel: the replace is still atomic for readers and for a crash of the
+   * process (`kill -9`), but a power cut may leave the old content, or on some
+   * file systems an empty or partly written file.
+   */
+  sync?: boolean
 }
 
 /**
  * Replaces `file` with `text` so that a reader (or a crash at any moment) sees
  * either the old content or the new one, never a mix: write a temporary file
- * beside it, fsync it, rename it over `file`, fsync the directory. Creates the
- * directory when missing. A failed directory fsync is an error, except where
- * the file system cannot fsync a directory at all.
+ * beside it, fsync it, rename it over `file`, fsync the directory (no fsync
+ * with `sync: false`). Creates the directory when missing. A failed directory
+ * fsync is an error, except where the file system cannot fsync a directory at all.
  */
 export async function writeFileAtomic(file: string, text: string, options: AtomicWriteOptions = {}): Promise<void> {
+  const sync = options.sync !== false
   const dir = path.dirname(file)
   await fs.promises.mkdir(dir, { recursive: true })
   const temp = options.temp ?? path.join(dir, `.${path.basename(file)}.${process.pid}.${sequence++}.tmp`)
   const handle = await fs.promises.open(temp, 'w', 0o644)
   try {
     await handle.writeFile(text, 'utf8')
-    await handle.sync()
+    if (sync) await handle.sync()
   } finally {
     await handle.close()
   }
@@ -50,5 +59,5 @@ export async function writeFileAtomic(file: string, text: string, options: Atomi
     await fs.promises.rm(temp, { force: true })
     throw error
   }
-  await syncDir(dir)
+  if (sync) await syncDir(dir)
 }

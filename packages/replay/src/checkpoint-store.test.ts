@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { removeTempDirs, tempDir } from '../test/support.js'
 import { CheckpointError } from './errors.js'
-import { checkpointDir, checkpointFile, CheckpointStore, type CheckpointScope } from './checkpoint-store.js'
+import { checkpointDir, checkpointFile, CheckpointStore, type CheckpointScope, type FileCheckpoint } from './checkpoint-store.js'
 
 afterEach(removeTempDirs)
 const server = { name: 'cloud/main', url: 'http://127.0.0.1:8086', api: 'v1' as const, org: 'eht', bucket: 'eht_test' }
@@ -65,9 +65,77 @@ describe('CheckpointStore', () => {
       saves.push(store.save())
     }
     await Promise.all(saves)
-    const saved = JSON.parse(fs.readFileSync(store.file, 'utf8')) as { files: Record<string, unknown>; server: string; bucket: string }
+    // The first write is durable, the one folded after it goes to the recent file (within a second).
+    const saved = JSON.parse(fs.readFileSync(store.recentFile, 'utf8')) as { files: Record<string, unknown>; server: string; bucket: string }
     expect(saved.files['/f.lp']).toEqual({ offset: 500, line: 50 })
     expect(saved.server).toBe('cloud/main')
+    expect(JSON.parse(fs.readFileSync(store.file, 'utf8')).files['/f.lp']).toEqual({ offset: 10, line: 1 })
+  })
+
+  it('writes the checkpoint file (durably) at first, at most once a second after that and at the end; the writes between go to the recent file, which counts on reload', async () => {
+    const dir = tempDir()
+    const store = await CheckpointStore.open(dir, scope, true)
+    expect(path.basename(store.recentFile)).toBe(path.basename(store.file).replace(/\.json$/, '.recent.json'))
+    const onDisk = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, FileCheckpoint> }).files['/f.lp']
+    const reloaded = async () => (await CheckpointStore.open(dir, scope, true)).get('/f.lp')
+    let now = Date.now()
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now)
+    try {
+      store.advance('/f.lp', { offset: 10, line: 1 })
+      await store.save()
+      expect(onDisk(store.file)).toEqual({ offset: 10, line: 1 })
+      expect(fs.existsSync(store.recentFile)).toBe(false)
+      for (const i of [2, 3]) {
+        now += 400
+        store.advance('/f.lp', { offset: i * 10, line: i })
+        await store.save()
+        expect([onDisk(store.file), onDisk(store.recentFile), await reloaded()]).toEqual([{ offset: 10, line: 1 }, { offset: i * 10, line: i }, { offset: i * 10, line: i }])
+      }
+      // A second after the last durable write: durable again, and the recent file goes.
+      now += 200
+      store.advance('/f.lp', { offset: 40, line: 4 })
+      await store.save()
+      expect([onDisk(store.file), fs.existsSync(store.recentFile), await reloaded()]).toEqual([{ offset: 40, line: 4 }, false, { offset: 40, line: 4 }])
+      now += 10
+      store.advance('/f.lp', { offset: 50, line: 5 })
+      await store.save()
+      expect([onDisk(store.file), onDisk(store.recentFile)]).toEqual([{ offset: 40, line: 4 }, { offset: 50, line: 5 }])
+      // The end of a replay: durable at once, even with nothing new to write.
+      await store.save(true)
+      expect([onDisk(store.file), fs.existsSync(store.recentFile), await reloaded()]).toEqual([{ offset: 50, line: 5 }, false, { offset: 50, line: 5 }])
+    } finally {
+      clock.mockRestore()
+    }
+  })
+
+  it('passes over a recent file that does not parse (a power cut during its write), removes one without a checkpoint file, and removes both with resume false', async () => {
+    const dir = tempDir()
+    const store = await CheckpointStore.open(dir, scope, true)
+    store.advance('/f.lp', { offset: 10, line: 1 })
+    store.advance('/g.lp', { offset: 70, line: 7 })
+    await store.save()
+    store.advance('/f.lp', { offset: 20, line: 2 })
+    store.advance('/h.lp', { offset: 5, line: 1 })
+    await store.save()
+    // The recent file counts where it is further on, file by file.
+    fs.writeFileSync(store.file, JSON.stringify({ version: 1, files: { '/f.lp': { offset: 10, line: 1 }, '/g.lp': { offset: 90, line: 9 } } }))
+    const merged = await CheckpointStore.open(dir, scope, true)
+    expect([merged.get('/f.lp'), merged.get('/g.lp'), merged.get('/h.lp')]).toEqual([{ offset: 20, line: 2 }, { offset: 90, line: 9 }, { offset: 5, line: 1 }])
+    for (const torn of ['', '\0'.repeat(40), '{"version":1,"files":{"/f.lp":{"off']) {
+      fs.writeFileSync(store.recentFile, torn)
+      const reopened = await CheckpointStore.open(dir, scope, true)
+      expect([reopened.get('/f.lp'), reopened.get('/h.lp')]).toEqual([{ offset: 10, line: 1 }, undefined])
+    }
+    fs.rmSync(store.file)
+    fs.writeFileSync(store.recentFile, JSON.stringify({ version: 1, files: { '/f.lp': { offset: 20, line: 2 } } }))
+    const over = await CheckpointStore.open(dir, scope, true)
+    expect([over.get('/f.lp'), fs.existsSync(store.recentFile)]).toEqual([undefined, false])
+    await store.save(true)
+    store.advance('/f.lp', { offset: 30, line: 3 })
+    await store.save()
+    expect([fs.existsSync(store.file), fs.existsSync(store.recentFile)]).toEqual([true, true])
+    const fresh = await CheckpointStore.open(dir, scope, false)
+    expect([fresh.get('/f.lp'), fs.existsSync(store.file), fs.existsSync(store.recentFile)]).toEqual([undefined, false, false])
   })
 
   it('names the file when it is not a checkpoint', async () => {

@@ -44,8 +44,38 @@ export function checkpointFile(dir: string, scope: CheckpointScope): string {
   return path.join(dir, `${server.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${hash}.json`)
 }
 
+/**
+ * Where the checkpoint of `file` is written between its durable writes (see
+ * DURABLE_INTERVAL_MS): `<server>-<hash>.recent.json`, beside it.
+ */
+export function recentFileOf(file: string): string {
+  return `${file.replace(/\.json$/, '')}.recent.json`
+}
+
+/**
+ * The checkpoint file is rewritten with fsync (a durable write) at most this
+ * often, and at the end of a replay; writes in between go to the recent file
+ * without fsync. Both are atomic replaces, so after a `kill -9` the next
+ * replay starts from the latest write, as before; only a power cut can take
+ * it back to the last durable write, about a second earlier (those points
+ * are sent again; InfluxDB stores an identical point once). An fsync per
+ * write (about 100 per 1 M points) took 8% of a replay's CPU and 14% of its
+ * time against a server that answers at once (medians of 8 alternated runs).
+ */
+export const DURABLE_INTERVAL_MS = 1000
+
 /** A rotated file compressed since the last run keeps its checkpoint. */
 const keyOf = (file: string) => (file.endsWith('.gz') ? file.slice(0, -3) : file)
+
+/** A checkpoint file's text; undefined when there is none. */
+async function readCheckpoint(file: string): Promise<string | undefined> {
+  try {
+    return await fs.promises.readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new CheckpointError(`cannot read checkpoint file ${file}: ${(error as Error).message}`, file, { cause: error })
+  }
+}
 
 function parse(text: string, file: string): Map<string, FileCheckpoint> {
   let content: Partial<CheckpointFileContent>
@@ -76,28 +106,54 @@ function parse(text: string, file: string): Map<string, FileCheckpoint> {
 export class CheckpointStore {
   private saving: Promise<void> | undefined
   private dirty = false
+  /** A durable write is asked for (save(true)) and not yet made. */
+  private durableWanted = false
+  /** The recent file holds moves the checkpoint file does not. */
+  private behind = false
+  /** When the last durable write ended; the first write of a store is durable. */
+  private lastDurable = Number.NEGATIVE_INFINITY
+  /** See recentFileOf(). */
+  readonly recentFile: string
 
   private constructor(
     readonly file: string,
     private readonly scope: CheckpointScope,
     private readonly files: Map<string, FileCheckpoint>,
-  ) {}
+  ) {
+    this.recentFile = recentFileOf(file)
+  }
 
-  /** Loads the checkpoint of `scope` from `dir` (with `resume` false: starts empty and removes the old file). */
+  /**
+   * Loads the checkpoint of `scope` from `dir` (with `resume` false: starts
+   * empty and removes the old files). Where the recent file is further on, its
+   * checkpoints count; a recent file that does not parse (a power cut during
+   * its write) is passed over, and one without a checkpoint file beside it
+   * (deleted to start over) is removed.
+   */
   static async open(dir: string, scope: CheckpointScope, resume: boolean): Promise<CheckpointStore> {
     const file = checkpointFile(dir, scope)
+    const recent = recentFileOf(file)
     if (!resume) {
-      await fs.promises.rm(file, { force: true })
+      await Promise.all([fs.promises.rm(file, { force: true }), fs.promises.rm(recent, { force: true })])
       return new CheckpointStore(file, scope, new Map())
     }
-    let text: string
-    try {
-      text = await fs.promises.readFile(file, 'utf8')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new CheckpointStore(file, scope, new Map())
-      throw new CheckpointError(`cannot read checkpoint file ${file}: ${(error as Error).message}`, file, { cause: error })
+    const text = await readCheckpoint(file)
+    if (text === undefined) {
+      await fs.promises.rm(recent, { force: true })
+      return new CheckpointStore(file, scope, new Map())
     }
-    return new CheckpointStore(file, scope, parse(text, file))
+    const files = parse(text, file)
+    const recentText = await readCheckpoint(recent)
+    let later: Map<string, FileCheckpoint> | undefined
+    try {
+      later = recentText === undefined ? undefined : parse(recentText, recent)
+    } catch {
+      later = undefined
+    }
+    for (const [name, checkpoint] of later ?? []) {
+      if ((files.get(name)?.offset ?? -1) < checkpoint.offset) files.set(name, checkpoint)
+    }
+    return new CheckpointStore(file, scope, files)
   }
 
   get(file: string): FileCheckpoint | undefined {
@@ -113,20 +169,27 @@ export class CheckpointStore {
     this.dirty = true
   }
 
-  /** Writes the current state; calls made while a write runs are folded into one more write. */
-  save(): Promise<void> {
+  /**
+   * Writes the current state; calls made while a write runs are folded into
+   * one more write. The write is durable (the checkpoint file, fsync'ed) when
+   * `durable` is true (the end of a replay) or the last durable write is
+   * DURABLE_INTERVAL_MS old; otherwise it goes to the recent file, no fsync.
+   */
+  save(durable = false): Promise<void> {
+    if (durable) this.durableWanted = true
     if (this.saving !== undefined) return this.saving
     this.saving = (async () => {
       try {
-        while (this.dirty) {
+        while (this.dirty || (this.durableWanted && this.behind)) {
           this.dirty = false
           try {
-            await this.write()
+            await this.write(this.durableWanted || Date.now() - this.lastDurable >= DURABLE_INTERVAL_MS)
           } catch (error) {
             this.dirty = true
             throw error
           }
         }
+        this.durableWanted = false
       } finally {
         this.saving = undefined
       }
@@ -134,7 +197,7 @@ export class CheckpointStore {
     return this.saving
   }
 
-  private async write(): Promise<void> {
+  private async write(durable: boolean): Promise<void> {
     const { server, since, until, measurements } = this.scope
     const content: CheckpointFileContent = {
       version: 1,
@@ -146,10 +209,21 @@ export class CheckpointStore {
       updated: new Date().toISOString(),
       files: Object.fromEntries(this.files),
     }
+    const text = `${JSON.stringify(content, null, 1)}\n`
+    const file = durable ? this.file : this.recentFile
     try {
-      await writeFileAtomic(this.file, `${JSON.stringify(content, null, 1)}\n`)
+      if (!durable) {
+        await writeFileAtomic(file, text, { sync: false })
+        this.behind = true
+        return
+      }
+      await writeFileAtomic(file, text)
+      this.lastDurable = Date.now()
+      // The recent file is behind the checkpoint file now: it goes, so that deleting the checkpoint file starts over.
+      if (this.behind) await fs.promises.rm(this.recentFile, { force: true })
+      this.behind = false
     } catch (error) {
-      throw new CheckpointError(`cannot write checkpoint file ${this.file}: ${(error as Error).message}`, this.file, { cause: error })
+      throw new CheckpointError(`cannot write checkpoint file ${file}: ${(error as Error).message}`, file, { cause: error })
     }
   }
 }

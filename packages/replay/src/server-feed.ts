@@ -219,7 +219,7 @@ export class ServerFeed {
     this.inflight.length = 0
     this.spares.length = 0
     this.stopSaveTimer()
-    await this.store.save()
+    await this.store.save(true)
   }
 
   private async handOver(): Promise<void> {
