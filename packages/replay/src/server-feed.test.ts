@@ -112,13 +112,14 @@ describe('ServerFeed.addRun', () => {
     expect(chunks[0]!.text.split('\n')).toEqual(sent)
   })
 
-  it('reuses the buffer of a chunk only after its outcome is in: bytes the delivery holds never change', async () => {
+  it('reuses the memory of a chunk only after its outcome is in, each chunk the whole of its memory: bytes the delivery holds never change', async () => {
     // A delivery that settles each chunk only once two newer ones have come (and the rest at the end),
     // checking at that moment that the chunk's bytes are still those it was given.
     interface Held { body: Buffer; copy: Buffer; settled: boolean; settle: () => void }
     const held: Held[] = []
     const given: string[] = []
     const changed: number[] = []
+    const notWhole: number[] = []
     const buffers = new Set<ArrayBufferLike>()
     const settle = (chunk: Held, index: number) => {
       if (chunk.settled) return
@@ -129,6 +130,8 @@ describe('ServerFeed.addRun', () => {
     const delivery = {
       enqueue(lines: JoinedLines): Promise<Record<string, ServerOutcome>> {
         const body = lines.body as Buffer
+        // Each chunk the whole of its memory, so that the request needs no copy of it.
+        if (body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength) notWhole.push(held.length)
         buffers.add(body.buffer)
         given.push(body.toString('latin1'))
         return new Promise((resolve) => {
@@ -154,11 +157,26 @@ describe('ServerFeed.addRun', () => {
     }
     await feed.finish()
     expect(changed).toEqual([])
+    expect(notWhole).toEqual([])
     expect(given.join('\n')).toBe(sent.join('\n'))
     expect(feed.summary.accepted).toBe(40 * 47)
     // Far fewer buffers than chunks: the settled ones were used again.
     expect(held.length).toBe(Math.ceil((40 * 47) / 5))
     expect(buffers.size).toBeLessThanOrEqual(10)
+  })
+
+  it('carries a line longer than its memory can grow in place (moved to larger memory), and the chunks around it', async () => {
+    const limits = { lines: 3, bytes: 1000, windowLines: 30, batchSize: 3 }
+    const { feed, chunks } = await feedOf(limits)
+    const sent = Array.from({ length: 12 }, (_, i) => `m,s=${i} v="${(i === 4 ? 'long ' : '').repeat(i === 4 ? 400_000 : 1)}${i}" ${i}`)
+    for (const [i, lp] of sent.entries()) {
+      const wait = feed.add(lp, '/logs/long.jsonl', i + 1, i + 1)
+      if (wait !== undefined) await wait
+    }
+    await feed.finish()
+    expect(Buffer.byteLength(sent[4]!)).toBeGreaterThan(4 * 1000 + 1024 * 1024)
+    expect(chunks.map((c) => c.count)).toEqual([3, 2, 3, 3, 1])
+    expect(chunks.map((c) => c.text).join('\n')).toBe(sent.join('\n'))
   })
 
   it('writes the checkpoint after every second settled chunk, and once half a second after a chunk that settles alone', async () => {

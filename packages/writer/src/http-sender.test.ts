@@ -1,7 +1,10 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { HttpError } from '@influxdata/influxdb-client'
 import type { ServerConfig } from '@eht-influx-client/config'
-import { classify, writePath } from './http-sender.js'
+import { classify, createHttpSender, writePath } from './http-sender.js'
+import { makeConfig, tempDir } from '../test/helpers.js'
 
 const server = (api: 'v1' | 'v2', bucket: string) => ({ api, bucket, org: 'eht org' }) as ServerConfig
 
@@ -45,5 +48,42 @@ describe('classify', () => {
       expect(outcome.kind === 'retry' && outcome.message).toContain('set ca_file')
     }
     expect(classify(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), false, 1000)).toMatchObject({ message: expect.not.stringContaining('ca_file') })
+  })
+})
+
+describe('createHttpSender: the body goes out byte for byte, whatever holds it', () => {
+  it('a string, a Buffer that is the whole of its ArrayBuffer (sent without a copy), part of a larger one, and one cut from resizable memory', async () => {
+    const received: { bytes: Buffer; length: string | undefined }[] = []
+    const server = http.createServer((req, res) => {
+      const parts: Buffer[] = []
+      req.on('data', (part: Buffer) => parts.push(part))
+      req.on('end', () => {
+        received.push({ bytes: Buffer.concat(parts), length: req.headers['content-length'] })
+        res.statusCode = 204
+        res.end()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const config = makeConfig(tempDir(), { servers: [{ name: 'local', url, api: 'v1', keys: { gzip: 'false' } }] })
+    const sender = createHttpSender(config.servers[0]!)
+    try {
+      const text = Array.from({ length: 300 }, (_, i) => `m,s=é v=${i}i ${1617672549000000000n + BigInt(i)}`).join('\n')
+      const whole = Buffer.from(text) // (over 4 KiB: an ArrayBuffer of its own)
+      const larger = Buffer.from(`#${text}#`)
+      const part = larger.subarray(1, larger.length - 1)
+      const memory = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void })(whole.length + 100, { maxByteLength: 1 << 20 })
+      Buffer.from(memory).fill(0x23)
+      whole.copy(Buffer.from(memory))
+      memory.resize(whole.length)
+      const cut = Buffer.from(memory)
+      expect([whole.byteLength === whole.buffer.byteLength, part.byteLength === part.buffer.byteLength, cut.byteLength === cut.buffer.byteLength]).toEqual([true, false, true])
+      for (const body of [text, whole, part, cut]) expect(await sender.send(body)).toEqual({ kind: 'ok' })
+      expect(received.map((r) => r.bytes.equals(whole))).toEqual([true, true, true, true])
+      expect(received.map((r) => r.length)).toEqual(Array(4).fill(String(whole.length)))
+    } finally {
+      sender.close()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
