@@ -16,6 +16,12 @@
 //
 // Goals (issue 7): replay >= 0.8x the raw limit, faster than influx -import,
 // peak RSS under 150 MB. Temporary files go under os.tmpdir() and are removed.
+//
+// It also gives the CPU time of each side (influxd's from /proc, the raw POSTs'
+// client, the replay) and the ratio those allow: when influxd and its client
+// keep every CPU busy, as on a small VM, a run takes about (influxd + client
+// CPU) / CPUs, so the replay, which reads and transcodes the logfile as well,
+// can reach at most (influxd + raw client) / (influxd + replay) of the raw rate.
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
@@ -170,6 +176,20 @@ function runChild(...args) {
   })
 }
 
+/** Clock ticks per second, the unit of /proc's CPU times. */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100
+
+/** CPU seconds process `pid` has used (utime + stime in /proc/<pid>/stat), or NaN where /proc cannot tell. */
+function cpuSecondsOf(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+  } catch {
+    return Number.NaN
+  }
+}
+
 const rate = (n, s) => Math.round(n / s).toLocaleString('en-US')
 
 async function main() {
@@ -201,7 +221,8 @@ async function main() {
     const importFile = path.join(dir, 'import.txt')
     const configFile = path.join(dir, 'config.ini')
 
-    const results = { raw: [], import: [], replay: [], cpu: [] }
+    const results = { raw: [], import: [], replay: [], cpu: [], rawClientCpu: [], influxdRawCpu: [], influxdReplayCpu: [] }
+    const influxdCpu = () => cpuSecondsOf(server.process.pid)
     let peakRssKb = 0
     const databases = []
     for (let round = 1; round <= rounds; round++) {
@@ -211,7 +232,12 @@ async function main() {
         await query(server.url, `CREATE DATABASE ${db(what)}`)
         databases.push(db(what))
       }
+      let influxdBefore = influxdCpu()
+      const clientBefore = process.cpuUsage()
       results.raw.push(await rawPosts(server.url, db('raw'), bodies, 4))
+      const client = process.cpuUsage(clientBefore)
+      results.rawClientCpu.push((client.user + client.system) / 1e6)
+      results.influxdRawCpu.push(influxdCpu() - influxdBefore)
       if (influx !== undefined) {
         fs.writeFileSync(importFile, `# DML\n# CONTEXT-DATABASE: ${db('import')}\n`)
         fs.appendFileSync(importFile, fs.readFileSync(lp))
@@ -224,7 +250,9 @@ async function main() {
         configFile,
         ['[client]', 'profile = test', '[server.local]', `url = ${server.url}`, 'api = v1', `bucket = ${db('replay')}`, 'gzip = false', '[spool]', 'dir = spool', '[errors]', 'errors_file = errors.jsonl', ''].join('\n'),
       )
+      influxdBefore = influxdCpu()
       const replayed = await runChild('--child', configFile, jsonl)
+      results.influxdReplayCpu.push(influxdCpu() - influxdBefore)
       if (replayed.summary.accepted !== lines) throw new Error(`the replay reports ${replayed.summary.accepted} accepted of ${lines}: ${JSON.stringify(replayed.summary)}`)
       results.replay.push(replayed.seconds)
       results.cpu.push(replayed.cpuSeconds)
@@ -255,6 +283,12 @@ async function main() {
     // Each round's replay against the raw POSTs of the same round, a minute apart: the machine's speed drifts between rounds.
     const paired = results.raw.map((raw, i) => raw / results.replay[i])
     console.log(`round by round:           replay / raw of the same round ${paired.map((r) => `${r.toFixed(2)}x`).join(' ')}, median ${median(paired).toFixed(2)}x`)
+    const m = (list) => median(list).toFixed(2)
+    if (!Number.isNaN(median(results.influxdRawCpu))) {
+      const allowed = (median(results.influxdRawCpu) + median(results.rawClientCpu)) / (median(results.influxdReplayCpu) + median(results.cpu))
+      console.log(`CPU time, medians:        raw: influxd ${m(results.influxdRawCpu)} s + client ${m(results.rawClientCpu)} s; replay: influxd ${m(results.influxdReplayCpu)} s + replay ${m(results.cpu)} s`)
+      console.log(`                          (${os.cpus().length} CPUs) where these keep every CPU busy, the replay can reach ${allowed.toFixed(2)}x the raw limit`)
+    }
     console.log(`replay peak RSS:          ${(peakRssKb / 1024).toFixed(0)} MB   (goal < 150 MB)`)
     const reading = await runChild('--child-read', jsonl, 'transcode')
     const viaRecords = await runChild('--child-read', jsonl, 'records')
