@@ -1,7 +1,8 @@
 // Benchmark of @eht-influx-client/logfile: encode + append and read, per format,
 // each next to a baseline measured in the same run (pre-encoded lines appended
 // with fs; the same file's lines only counted), with the goals of issue #5 beside
-// the figures. Each case runs LOGFILE_BENCH_RUNS times (default 3); the machine
+// the figures, and the least time V8's String() takes to print the records'
+// numbers (a floor for any encoder in JS). Each case runs LOGFILE_BENCH_RUNS times (default 3); the machine
 // may be shared, so compare ratios, and look at the spread. Run after `pnpm build`:
 //   node bench/logfile.mjs            1,000,000 records per format
 //   LOGFILE_BENCH_RECORDS=20000 node bench/logfile.mjs    (or: node bench/logfile.mjs 20000)
@@ -53,6 +54,23 @@ async function rawAppend(file, buffers, count) {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   await handle.close()
   return count / seconds
+}
+
+/**
+ * A floor for any encoder in JS that prints numbers with V8's own String(): the
+ * time to turn every timestamp and every float, integer and unsigned field of
+ * the same records into text, and nothing else (no line, no bytes, no checks).
+ */
+const numbers = pool.map((r) => [r.timestamp, ...Object.values(r.fields).flatMap((f) => (f.type === 'string' || f.type === 'boolean' ? [] : [f.value]))])
+function numbersToText(count) {
+  let chars = 0
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < count; i++) {
+    const values = numbers[i % POOL]
+    for (let j = 0; j < values.length; j++) chars += String(values[j]).length
+  }
+  if (chars === 0) throw new Error('no number printed')
+  return count / (Number(process.hrtime.bigint() - start) / 1e9)
 }
 
 async function ourAppend(file, format, count, batchSize) {
@@ -127,6 +145,7 @@ console.log('format  run  encode+append rec/s   raw fs append rec/s   ratio (goa
 const summary = {}
 try {
   for (let run = 1; run <= RUNS; run++) {
+    const conversions = numbersToText(RECORDS)
     for (const format of ['jsonl', 'csv', 'lp']) {
       const raw = await rawAppend(path.join(dir, `raw.${format}`), preEncoded(format), RECORDS)
       const file = path.join(dir, `ours.${format}`)
@@ -141,7 +160,8 @@ try {
       const met = (rate) => (rate >= READ_GOAL ? 'met' : 'not met')
       const goal = format === 'lp' ? '(none for LP)' : `>= 1 M: ${met(readRate)} / ${met(readyRate)}`
       console.log(`${format.padEnd(6)}  ${run}   ${fmt(ours)}          ${fmt(raw)}         ${(ours / raw).toFixed(2)} ${ours / raw >= APPEND_GOAL ? 'met    ' : 'not met'}     | ${fmt(readRate)}          ${fmt(readyRate)}      ${fmt(scan.lines / scan.seconds)}              ${goal}`)
-      const entry = (summary[format] ??= { ratio: [], append: [], raw: [], read: [], ready: [], scan: [], parse: [] })
+      const entry = (summary[format] ??= { ratio: [], append: [], raw: [], read: [], ready: [], scan: [], parse: [], conversions: [] })
+      entry.conversions.push(raw / conversions)
       entry.ratio.push(ours / raw)
       entry.append.push(ours)
       entry.raw.push(raw)
@@ -156,6 +176,8 @@ try {
   console.log(`\nsummary, median (min to max) of ${RUNS} runs; load average now: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
   for (const [format, e] of Object.entries(summary)) {
     console.log(`${format.padEnd(6)} encode+append ${spread(e.append, mrec)} rec/s, raw ${spread(e.raw, mrec)} lines/s, ratio ${spread(e.ratio, (r) => r.toFixed(2))} (goal >= ${APPEND_GOAL.toFixed(2)})`)
+    const floor = [...e.conversions].sort((a, b) => a - b)[Math.floor(e.conversions.length / 2)]
+    console.log(`${''.padEnd(6)} V8's String() of these records' timestamps and numeric fields alone (no line, no bytes, no checks): ${spread(e.conversions, (r) => r.toFixed(2))}x the raw append's time, so an encoder that prints numbers with it reaches at most ${(1 / (1 + floor)).toFixed(2)} (median)`)
     console.log(`${''.padEnd(6)} read ${spread(e.read, mrec)} rec/s with for await, ${spread(e.ready, mrec)} rec/s with the ready() loop (goal ${format === 'lp' ? 'none' : '>= 1.00 M'}), raw line split ${spread(e.scan, mrec)} lines/s${e.parse.length > 0 ? `, JSON.parse alone (no checks, no records) ${spread(e.parse, mrec)} lines/s` : ''}`)
   }
   const singles = Math.max(BATCH, Math.floor(RECORDS / 10))
