@@ -133,11 +133,11 @@ async function ourReadReady(file) {
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US').padStart(11)
 const mrec = (n) => `${(n / 1e6).toFixed(2)} M`
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 /** "median (min to max)" of numbers, with `show` for each. */
 const spread = (values, show) => {
   const sorted = [...values].sort((a, b) => a - b)
-  const median = sorted[Math.floor(sorted.length / 2)]
-  return sorted.length === 1 ? show(median) : `${show(median)} (${show(sorted[0])} to ${show(sorted.at(-1))})`
+  return sorted.length === 1 ? show(median(sorted)) : `${show(median(sorted))} (${show(sorted[0])} to ${show(sorted.at(-1))})`
 }
 console.log(`logfile benchmark: ${RECORDS.toLocaleString('en-US')} records per format, appended in batches of ${BATCH}, fsync never (one fdatasync at the end), ${RUNS} runs per case; files in ${dir}`)
 console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`)
@@ -176,8 +176,7 @@ try {
   console.log(`\nsummary, median (min to max) of ${RUNS} runs; load average now: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
   for (const [format, e] of Object.entries(summary)) {
     console.log(`${format.padEnd(6)} encode+append ${spread(e.append, mrec)} rec/s, raw ${spread(e.raw, mrec)} lines/s, ratio ${spread(e.ratio, (r) => r.toFixed(2))} (goal >= ${APPEND_GOAL.toFixed(2)})`)
-    const floor = [...e.conversions].sort((a, b) => a - b)[Math.floor(e.conversions.length / 2)]
-    console.log(`${''.padEnd(6)} V8's String() of these records' timestamps and numeric fields alone (no line, no bytes, no checks): ${spread(e.conversions, (r) => r.toFixed(2))}x the raw append's time, so an encoder that prints numbers with it reaches at most ${(1 / (1 + floor)).toFixed(2)} (median)`)
+    console.log(`${''.padEnd(6)} V8's String() of these records' timestamps and numeric fields alone (no line, no bytes, no checks): ${spread(e.conversions, (r) => r.toFixed(2))}x the raw append's time, so an encoder that prints numbers with it reaches at most ${(1 / (1 + median(e.conversions))).toFixed(2)} (median)`)
     console.log(`${''.padEnd(6)} read ${spread(e.read, mrec)} rec/s with for await, ${spread(e.ready, mrec)} rec/s with the ready() loop (goal ${format === 'lp' ? 'none' : '>= 1.00 M'}), raw line split ${spread(e.scan, mrec)} lines/s${e.parse.length > 0 ? `, JSON.parse alone (no checks, no records) ${spread(e.parse, mrec)} lines/s` : ''}`)
   }
   const singles = Math.max(BATCH, Math.floor(RECORDS / 10))

@@ -176,15 +176,16 @@ function runChild(...args) {
   })
 }
 
-/** Clock ticks per second, the unit of /proc's CPU times. */
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100
+/** Clock ticks per second, the unit of /proc's CPU times: asked once, by the parent only (the children never read /proc). */
+let clockTicks
+const ticksPerSecond = () => (clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100)
 
 /** CPU seconds process `pid` has used (utime + stime in /proc/<pid>/stat), or NaN where /proc cannot tell. */
 function cpuSecondsOf(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond()
   } catch {
     return Number.NaN
   }
