@@ -10,6 +10,19 @@ export function withCounter(file: string, n: number): string {
 }
 
 /**
+ * `a/b.jsonl` -> `a/b.0.jsonl` (and `a/b.jsonl.gz` -> `a/b.0.jsonl.gz`): what to sort a
+ * logfile name by, numerically, so that the name itself (counter 0, the oldest) comes
+ * before its numbered successors `a/b.1.jsonl`, `a/b.2.jsonl`... (plain sorting puts the
+ * digits before the extension's letters).
+ */
+export function counterSortKey(file: string): string {
+  const gz = file.endsWith('.gz') ? 3 : 0
+  const plain = file.slice(0, file.length - gz)
+  const ext = path.extname(plain)
+  return `${plain.slice(0, plain.length - ext.length)}.0${file.slice(plain.length - ext.length)}`
+}
+
+/**
  * The file name a writer uses at a given time: the pattern formatted at the start
  * of the current day (daily) or hour (hourly), at the time itself (size: the
  * pattern's own fields change the name), or once (none). All processes format

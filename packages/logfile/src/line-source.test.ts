@@ -105,6 +105,23 @@ describe('lineBatches', () => {
     expect(lines[3]!.text).toBe(long)
   })
 
+  it('marks lines that are not valid UTF-8, whatever the chunk size; valid characters split across chunks are fine', async () => {
+    const content = Buffer.concat([Buffer.from('ok ☃\n'), Buffer.from([0x61, 0xff, 0x62, 0x0a]), Buffer.from('🔭 fine\r\n'), Buffer.from([0xe2, 0x98, 0x0a]), Buffer.from('last\n')])
+    const file = write('utf8.txt', content)
+    for (const highWaterMark of [1, 2, 5, 1024]) {
+      const lines = await linesOf(file, { highWaterMark })
+      expect(lines.map((l) => [l.line, l.problem])).toEqual([
+        [1, undefined],
+        [2, 'not valid UTF-8'],
+        [3, undefined],
+        [4, 'not valid UTF-8'],
+        [5, undefined],
+      ])
+      expect(lines.map((l) => l.end)).toEqual([7, 11, 22, 25, 30])
+      expect(lines[2]!.text).toBe('🔭 fine')
+    }
+  })
+
   it('reports a line longer than maxLineBytes once, skips it without holding it in memory, and goes on', async () => {
     const long = 'x'.repeat(100)
     const lines = await linesOf(write('long.txt', `short\n${long}\nafter\n`), { maxLineBytes: 20, highWaterMark: 8 })
@@ -113,6 +130,26 @@ describe('lineBatches', () => {
       { line: 2, text: '', end: 107, problem: 'line is longer than 20 bytes; skipped' },
       { line: 3, text: 'after', end: 113 },
     ])
+  })
+
+  it('reports lines longer than maxLineBytes that fit in one chunk, or end in the chunk after, and takes a line of exactly maxLineBytes', async () => {
+    const content = `short\n${'x'.repeat(21)}\n${'y'.repeat(20)}\n${'é'.repeat(11)}\nz\n${'w'.repeat(30)}\n`
+    const file = write('long-inside.txt', content)
+    for (const highWaterMark of [16, 25, 40, 1024]) {
+      const lines = await linesOf(file, { maxLineBytes: 20, highWaterMark })
+      expect(
+        lines.map((l) => [l.line, l.end, l.problem]),
+        `highWaterMark ${highWaterMark}`,
+      ).toEqual([
+        [1, 6, undefined],
+        [2, 28, 'line is longer than 20 bytes; skipped'],
+        [3, 49, undefined],
+        [4, 72, 'line is longer than 20 bytes; skipped'],
+        [5, 74, undefined],
+        [6, 105, 'line is longer than 20 bytes; skipped'],
+      ])
+      expect(lines[2]!.text).toBe('y'.repeat(20))
+    }
   })
 
   it('splits what is read into batches of about 64 KiB of whole lines, a longer line alone', async () => {

@@ -1,4 +1,4 @@
-import { isAscii } from 'node:buffer'
+import { isAscii, isUtf8 } from 'node:buffer'
 import fs from 'node:fs'
 import { pipeline } from 'node:stream'
 import zlib from 'node:zlib'
@@ -48,6 +48,7 @@ const CHUNK_BYTES = 1024 * 1024
  */
 const BATCH_BYTES = 64 * 1024
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
+const NOT_UTF8 = 'not valid UTF-8'
 
 /** The text of line `i` of `batch` (without `\n` or `\r\n`). */
 export function lineText(batch: LineBatch, i: number): string {
@@ -128,11 +129,23 @@ function splitBody(body: Buffer, offset: number, batch: LineBatch): void {
     for (let nl = body.indexOf(NEWLINE); nl >= 0; nl = body.indexOf(NEWLINE, nl + 1)) batch.ends.push(offset + nl + 1)
     return
   }
+  // Decoding would turn bytes that are not UTF-8 into U+FFFD and read a wrong name or value:
+  // such lines are reported. Which ones is looked for only when the chunk is not valid.
+  const valid = isUtf8(body)
   let start = 0
   for (let nl = body.indexOf(NEWLINE); nl >= 0; nl = body.indexOf(NEWLINE, start)) {
+    if (!valid && !isUtf8(body.subarray(start, nl))) (batch.problems ??= new Map()).set(batch.ends.length, NOT_UTF8)
     batch.texts.push(stripCr(body.toString('utf8', start, nl)))
     batch.ends.push(offset + nl + 1)
     start = nl + 1
+  }
+}
+
+/** Marks the lines of `batch` from `first` on (the first starting at file offset `start`) longer than `max` bytes. */
+function markLongLines(batch: LineBatch, first: number, start: number, max: number): void {
+  const { ends } = batch
+  for (let i = first; i < ends.length; i++) {
+    if (ends[i]! - (i === first ? start : ends[i - 1]!) - 1 > max) (batch.problems ??= new Map()).set(i, `line is longer than ${max} bytes; skipped`)
   }
 }
 
@@ -196,6 +209,9 @@ export async function* lineBatches(file: string, options: LineSourceOptions = {}
           buf = buf.subarray(nl + 1)
         }
         const end = buf.lastIndexOf(NEWLINE)
+        // Only a piece longer than maxLineBytes can hold a line that is: with the default,
+        // above the chunk size, only a line carried over into this chunk is looked at.
+        const mayBeLong = buf.length > maxLineBytes
         // The whole lines of what was read, as batches of about BATCH_BYTES each.
         for (let from = 0; from <= end; ) {
           let to = end + 1
@@ -203,7 +219,9 @@ export async function* lineBatches(file: string, options: LineSourceOptions = {}
             const last = buf.lastIndexOf(NEWLINE, from + BATCH_BYTES - 1)
             to = last >= from ? last + 1 : buf.indexOf(NEWLINE, from + BATCH_BYTES) + 1
           }
+          const firstNew = batch.ends.length
           splitBody(buf.subarray(from, to), offset, batch)
+          if (mayBeLong) markLongLines(batch, firstNew, offset, maxLineBytes)
           offset += to - from
           from = to
           if (from <= end) {

@@ -22,20 +22,48 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 const rel = (files: string[]) => files.map((f) => path.relative(dir, f))
 
 describe('listLogFiles', () => {
-  it('lists a directory recursively: logfile extensions only, natural order, a .gz dropped when its plain file is there', async () => {
-    expect(rel(await listLogFiles(dir))).toEqual(['2024/01/Pv.csv', '2024/02/Pv.lp.gz', 'Kp.1.jsonl.gz', 'Kp.2.jsonl', 'Kp.10.jsonl', 'Kp.jsonl'])
+  it('lists a directory recursively: logfile extensions only, natural order (a name before its numbered successors), a .gz dropped when its plain file is there', async () => {
+    expect(rel(await listLogFiles(dir))).toEqual(['2024/01/Pv.csv', '2024/02/Pv.lp.gz', 'Kp.jsonl', 'Kp.1.jsonl.gz', 'Kp.2.jsonl', 'Kp.10.jsonl'])
   })
 
   it('expands globs and merges several inputs without duplicates, as absolute paths', async () => {
     const files = await listLogFiles([path.join(dir, 'Kp*.jsonl*'), path.join(dir, '**/Pv.*'), path.join(dir, 'Kp.jsonl')])
     expect(files.every((f) => path.isAbsolute(f))).toBe(true)
-    expect(rel(files)).toEqual(['2024/01/Pv.csv', '2024/02/Pv.lp.gz', 'Kp.1.jsonl.gz', 'Kp.2.jsonl', 'Kp.10.jsonl', 'Kp.jsonl'])
+    expect(rel(files)).toEqual(['2024/01/Pv.csv', '2024/02/Pv.lp.gz', 'Kp.jsonl', 'Kp.1.jsonl.gz', 'Kp.2.jsonl', 'Kp.10.jsonl'])
+  })
+
+  it('puts a name (counter 0) before its numbered successors, plain or .gz, also when the name holds a date', async () => {
+    const names = ['Kp-20240102.jsonl', 'Kp-20240101.2.jsonl', 'Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp.20240101.1.lp', 'Kp.20240101.lp', 'Kp.20240102.lp', 'Kp.lp.gz', 'Kp.1.lp']
+    touch(...names.map((n) => `counted/${n}`))
+    expect(rel(await listLogFiles(path.join(dir, 'counted'))).map((f) => path.basename(f))).toEqual([
+      'Kp-20240101.jsonl.gz',
+      'Kp-20240101.1.jsonl.gz',
+      'Kp-20240101.2.jsonl',
+      'Kp-20240102.jsonl',
+      'Kp.lp.gz',
+      'Kp.1.lp',
+      'Kp.20240101.lp',
+      'Kp.20240101.1.lp',
+      'Kp.20240102.lp',
+    ])
+    fs.rmSync(path.join(dir, 'counted'), { recursive: true })
   })
 
   it('keeps a file named explicitly whatever its extension; a glob may match nothing', async () => {
     expect(rel(await listLogFiles(path.join(dir, 'other/station.log')))).toEqual(['other/station.log'])
     expect(await listLogFiles(path.join(dir, 'nothing-*.jsonl'))).toEqual([])
     expect(await listLogFiles(path.join(dir, 'missing-dir/*.jsonl'))).toEqual([])
+  })
+
+  it('takes a path that exists as it is, even with glob characters in it', async () => {
+    touch('run[1]/Kp.jsonl', 'run[1]/notes.txt', 'run1/Kp.jsonl', 'a?b*/Pv.csv')
+    expect(rel(await listLogFiles(path.join(dir, 'run[1]')))).toEqual(['run[1]/Kp.jsonl'])
+    expect(rel(await listLogFiles(path.join(dir, 'run[1]/Kp.jsonl')))).toEqual(['run[1]/Kp.jsonl'])
+    expect(rel(await listLogFiles(path.join(dir, 'a?b*')))).toEqual(['a?b*/Pv.csv'])
+    expect(rel(await listLogFiles(path.join(dir, 'run[1]/notes.txt')))).toEqual(['run[1]/notes.txt'])
+    // A path that does not exist is still a glob: `run[1]` matches run1.
+    expect(rel(await listLogFiles(path.join(dir, 'run[1]/*.jsonl')))).toEqual(['run1/Kp.jsonl'])
+    for (const name of ['run[1]', 'run1', 'a?b*']) fs.rmSync(path.join(dir, name), { recursive: true })
   })
 
   it('fails with LogReadError naming a missing file or directory', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { LogReadError } from './errors.js'
+import { counterSortKey } from './file-naming.js'
 import { formatFromPath } from './formats.js'
 import { globToRegExp, isGlob, splitGlob } from './glob.js'
 
@@ -27,23 +28,26 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
   return out
 }
 
-async function expand(input: string): Promise<string[]> {
-  if (isGlob(input)) {
-    const { base, rest } = splitGlob(input.split(path.sep).join('/'))
-    if ((await statOrUndefined(base))?.isDirectory() !== true) return []
-    const pattern = globToRegExp(rest)
-    return (await walk(base)).filter((rel) => pattern.test(rel)).map((rel) => path.join(base, rel))
-  }
+/** The files of one input, and whether it named a file itself (kept whatever its extension). */
+async function expand(input: string): Promise<{ files: string[]; explicit: boolean }> {
+  // A path that exists is taken as it is, even with glob characters in it (a directory `run[1]`).
   const stat = await statOrUndefined(input)
+  if (stat === undefined && isGlob(input)) {
+    const { base, rest } = splitGlob(input.split(path.sep).join('/'))
+    if ((await statOrUndefined(base))?.isDirectory() !== true) return { files: [], explicit: false }
+    const pattern = globToRegExp(rest)
+    return { files: (await walk(base)).filter((rel) => pattern.test(rel)).map((rel) => path.join(base, rel)), explicit: false }
+  }
   if (stat === undefined) throw new LogReadError(`no such file or directory: ${input}`, input)
-  if (stat.isDirectory()) return (await walk(input)).map((rel) => path.join(input, rel))
-  return [input]
+  if (stat.isDirectory()) return { files: (await walk(input)).map((rel) => path.join(input, rel)), explicit: false }
+  return { files: [input], explicit: stat.isFile() }
 }
 
 /**
  * The logfiles named by files, directories (searched recursively) and globs
- * (`*`, `?`, `**`, `[...]`), as absolute paths, without duplicates, in natural
- * order (`x.2.jsonl` before `x.10.jsonl`). Directories and globs yield only
+ * (`*`, `?`, `**`, `[...]`; a path that exists is never read as a glob), as absolute paths, without duplicates, in natural
+ * order (`x.2.jsonl` before `x.10.jsonl`), a name before its numbered successors (`x.jsonl`,
+ * `x.1.jsonl`: readers keep this order for records of equal time). Directories and globs yield only
  * files with a logfile extension (`.jsonl`, `.csv`, `.lp`, optionally `.gz`); a
  * `.gz` is left out when its plain file is there too (a compression that was
  * interrupted). A missing file or directory is a `LogReadError`; a glob may match nothing.
@@ -52,10 +56,14 @@ export async function listLogFiles(inputs: string | readonly string[]): Promise<
   const list = typeof inputs === 'string' ? [inputs] : inputs
   const found = new Set<string>()
   for (const input of list) {
-    const explicit = !isGlob(input) && (await statOrUndefined(input))?.isFile() === true
-    for (const file of await expand(input)) {
+    const { files, explicit } = await expand(input)
+    for (const file of files) {
       if (explicit || formatFromPath(file) !== undefined) found.add(path.resolve(file))
     }
   }
-  return [...found].filter((file) => !(file.endsWith('.gz') && found.has(file.slice(0, -3)))).sort(collator.compare)
+  return [...found]
+    .filter((file) => !(file.endsWith('.gz') && found.has(file.slice(0, -3))))
+    .map((file) => ({ file, key: counterSortKey(file) }))
+    .sort((a, b) => collator.compare(a.key, b.key) || collator.compare(a.file, b.file))
+    .map(({ file }) => file)
 }

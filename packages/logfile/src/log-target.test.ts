@@ -80,4 +80,44 @@ describe('rotation', () => {
     expect(w.stats.compressed).toBe(1)
     expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
   })
+
+  it('compressRotated, clock stepped back across midnight: the compressed day is not reopened; a numbered file takes the records', async () => {
+    const time = clock('2024-01-01T23:59:59Z')
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' }, compressRotated: true, now: time.now })
+    await w.append([point(1n), point(2n)])
+    time.set('2024-01-02T00:00:00.300Z')
+    await w.append([point(3n)])
+    await w.flush() // day 1 is compressed now
+    time.set('2024-01-01T23:59:59.600Z')
+    await w.append([point(4n)])
+    expect(w.currentPath).toBe(path.join(box.dir, 'Kp-20240101.1.jsonl'))
+    time.set('2024-01-02T00:00:00.100Z')
+    await w.append([point(5n)]) // day 2's compression may still run: it is waited for, then day 2 goes on in a numbered file
+    await w.close()
+    expect(listed()).toEqual(['Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp-20240102.1.jsonl', 'Kp-20240102.jsonl.gz'])
+    expect(w.stats.compressed).toBe(3)
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n])
+  })
+
+  it('compressRotated, two processes whose clocks differ: the one behind does not recreate the file the other compressed', async () => {
+    const a = clock('2024-01-01T23:59:59Z')
+    const b = clock('2024-01-01T23:59:59Z')
+    const options = { path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' } as const, compressRotated: true }
+    const wa = await writer({ ...options, now: a.now })
+    const wb = await writer({ ...options, now: b.now })
+    await wa.append([point(1n)])
+    await wb.append([point(2n)])
+    a.set('2024-01-02T00:00:00.100Z')
+    await wa.append([point(3n)])
+    await wa.flush() // A compressed day 1 under B
+    b.set('2024-01-01T23:59:59.950Z')
+    await wb.append([point(4n)])
+    expect(wb.currentPath).toBe(path.join(box.dir, 'Kp-20240101.1.jsonl'))
+    b.set('2024-01-02T00:00:00.200Z')
+    await wb.append([point(5n)])
+    await wa.close()
+    await wb.close()
+    expect(listed()).toEqual(['Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp-20240102.jsonl'])
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n])
+  })
 })

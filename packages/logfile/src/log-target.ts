@@ -19,11 +19,13 @@ export interface LogWriterStats {
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
+/** The size of `file`, or undefined when there is none (also below a non-directory: opening it says why). */
 async function fileSize(file: string): Promise<number | undefined> {
   try {
     return (await fs.promises.stat(file)).size
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
     throw error
   }
 }
@@ -37,7 +39,8 @@ export class LogTarget {
   dirty = false
   /** Called once per switch to another file (the writer resets what depends on the file). */
   onSwitch: () => void = () => {}
-  private readonly compressions = new Set<Promise<void>>()
+  /** Compressions started and not yet done, by the file compressed. */
+  private readonly compressions = new Map<string, Promise<void>>()
 
   constructor(
     private readonly options: LogWriterOptions,
@@ -48,7 +51,12 @@ export class LogTarget {
   /**
    * Switches to the file for `base`. With size rotation: the last numbered file
    * from `from` on (whoever wrote it), unless `need` more bytes would take it past
-   * maxBytes; then the next number.
+   * maxBytes; then the next number. Otherwise the name itself, or, when it has
+   * been compressed already (its `.gz` exists, the plain file does not: the clock
+   * went back to a period rotated away from), the first numbered name from `from`
+   * on that has not been: a new plain file beside the `.gz` would hide it from
+   * readers (they take it for an interrupted compression) and could never be
+   * compressed.
    */
   async select(base: string, from: number, reopen = false, need = 0): Promise<void> {
     const rotate = this.options.rotate
@@ -61,6 +69,13 @@ export class LogTarget {
       const size = last >= from ? await fileSize(withCounter(base, last)) : undefined
       counter = size !== undefined && (size === 0 || size + need <= rotate.maxBytes) ? last : next
       file = withCounter(base, counter)
+    } else {
+      for (;; counter++) {
+        file = withCounter(base, counter)
+        // Our own compression of it may still run (the clock went back right after rotating): appending now could be lost.
+        await this.compressions.get(file)
+        if ((await fileSize(file)) !== undefined || (await fileSize(`${file}.gz`)) === undefined) break
+      }
     }
     if (file === this.path && !reopen) return
     let handle: FileHandle
@@ -78,7 +93,8 @@ export class LogTarget {
     this.base = base
     this.counter = counter
     this.onSwitch()
-    if (old !== undefined && old !== file) {
+    // With `reopen` the old file was compressed and removed by another process: nothing to rotate away from.
+    if (old !== undefined && old !== file && !reopen) {
       this.stats.rotations++
       if (this.options.compressRotated === true) this.compress(old)
     }
@@ -125,7 +141,7 @@ export class LogTarget {
 
   /** Waits for the compressions started so far. */
   async settled(): Promise<void> {
-    await Promise.all([...this.compressions])
+    await Promise.all([...this.compressions.values()])
   }
 
   private compress(file: string): void {
@@ -133,7 +149,9 @@ export class LogTarget {
       () => void this.stats.compressed++,
       (error: unknown) => this.onBackgroundError(LogfileError.isInstance(error) ? error : new LogWriteError(`cannot compress ${file}: ${describe(error)}`, file, { cause: error })),
     )
-    this.compressions.add(job)
-    void job.finally(() => this.compressions.delete(job))
+    this.compressions.set(file, job)
+    void job.finally(() => {
+      if (this.compressions.get(file) === job) this.compressions.delete(file)
+    })
   }
 }

@@ -59,6 +59,10 @@ describe('decodeLineProtocol', () => {
     expect(decodeLineProtocol(`m b=${word} 1`).fields.b).toEqual({ type: 'boolean', value: false })
   })
 
+  it('reads string values with characters beyond the BMP (surrogate pairs) and control characters other than newline', () => {
+    expect(decodeLineProtocol('m f="🔭 a\tb\\" ☃" 1').fields.f).toEqual({ type: 'string', value: '🔭 a\tb" ☃' })
+  })
+
   it('keeps the timestamp exact above 2^53 and accepts CRLF and repeated spaces', () => {
     const record = decodeLineProtocol('pps,station=Kp  offset=1i   1617672549204824064\r')
     expect(record.timestamp).toBe(1617672549204824064n)
@@ -87,6 +91,10 @@ describe('decodeLineProtocol', () => {
     ['m v=1 9223372036854775807', 7, "outside InfluxDB's range"],
     ['# a comment', 1, 'comment line'],
     ['m,t=a\\\\b v=1 1', 5, 'backslash before "\\\\"'],
+    ['m f="a\nb" 1', 5, 'string field "f" contains a newline'],
+    ['m g=1,f="x\\"\n" 1', 9, 'string field "f" contains a newline'],
+    ['m f="a\uD800b" 1', 5, 'string field "f" contains a lone UTF-16 surrogate'],
+    ['m f="\uDFFF" 1', 5, 'string field "f" contains a lone UTF-16 surrogate'],
   ])('rejects %j at column %i: %s', (line, column, reason) => {
     const thrown = thrownBy(() => decodeLineProtocol(line))
     expect(LineProtocolError.isInstance(thrown), String(thrown)).toBe(true)

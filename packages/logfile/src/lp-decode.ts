@@ -1,8 +1,9 @@
-import { BACKSLASH, COMMA, EQUALS, QUOTE, SPACE } from './char-codes.js'
+import { BACKSLASH, COMMA, EQUALS, NEWLINE, QUOTE, SPACE } from './char-codes.js'
 import { LineProtocolError, RecordError } from './errors.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldValue, type InfluxRecord } from './record.js'
 import type { NameCache } from './name-cache.js'
 import { rememberSeries, seriesOf } from './lp-decode-cache.js'
+import { checkField } from './name-rules.js'
 import { validNames } from './validate-record.js'
 
 // A Map, not an object: a token such as `constructor` or `toString` must not find Object.prototype's.
@@ -48,10 +49,14 @@ function scanName(line: string, start: number, end: number, stopOnEquals: boolea
   return out + line.slice(from, i)
 }
 
+// Whether the last string scanned holds a newline or a surrogate: then the record rules look closer.
+let suspect = false
+
 /** Scans a quoted string field value starting at its opening quote. */
 function scanString(line: string, start: number, end: number): string {
   let out = ''
   let from = start + 1
+  suspect = false
   for (let i = start + 1; i < end; i++) {
     const c = line.charCodeAt(i)
     if (c === BACKSLASH) {
@@ -64,7 +69,7 @@ function scanString(line: string, start: number, end: number): string {
     } else if (c === QUOTE) {
       pos = i + 1
       return out + line.slice(from, i)
-    }
+    } else if (c === NEWLINE || (c & 0xf800) === 0xd800) suspect = true
   }
   return fail('string value has no closing double quote', start)
 }
@@ -73,6 +78,16 @@ function scanString(line: string, start: number, end: number): string {
 function checkAt(names: NameCache, name: string, where: 'measurement' | 'tags' | 'fields', key: string, index: number): void {
   try {
     names.get(name, where, key)
+  } catch (error) {
+    if (RecordError.isInstance(error)) fail(error.message, index, error)
+    throw error
+  }
+}
+
+/** Checks a string field value by the record rules; a bad one fails at `index`. */
+function checkStringAt(key: string, value: FieldValue, index: number): void {
+  try {
+    checkField(key, value)
   } catch (error) {
     if (RecordError.isInstance(error)) fail(error.message, index, error)
     throw error
@@ -129,6 +144,8 @@ function parseFields(line: string, end: number, fields: Record<string, FieldValu
     let value: FieldValue
     if (line.charCodeAt(valueStart) === QUOTE) {
       value = { type: 'string', value: scanString(line, valueStart, end) }
+      // A newline or a lone surrogate: a value no logfile or server can carry (as decodeJsonl rejects it).
+      if (suspect) checkStringAt(key, value, valueStart)
     } else {
       while (pos < end && line.charCodeAt(pos) !== COMMA && line.charCodeAt(pos) !== SPACE) pos++
       if (pos === valueStart) fail(`field ${JSON.stringify(key)} has no value`, valueStart)

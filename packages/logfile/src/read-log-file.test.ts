@@ -118,6 +118,87 @@ describe.each(['jsonl', 'csv', 'lp'] as const)('readLogFile (%s)', (format) => {
     expect(fast.viaReady).toBeGreaterThan(40) // most items came without a promise
   })
 
+  it('reports a line that is not valid UTF-8 (file, line, reason), reads the rest, plain and .gz, item by item and in runs', async () => {
+    // Bytes that a decoder would turn into U+FFFD: read, they would give another series name.
+    const line = (r: InfluxRecord) => Buffer.from(encode(format, [r]).trimEnd().split('\n').at(-1)!)
+    const broken = (r: InfluxRecord, bytes: number[]) => {
+      const b = line(r)
+      const at = b.indexOf('ZZZ')
+      return Buffer.concat([b.subarray(0, at), Buffer.from(bytes), b.subarray(at + 3)])
+    }
+    const lines: Buffer[] = []
+    for (let i = 1; i <= 3000; i++) lines.push(line(m('a', BigInt(i))))
+    lines.splice(1500, 0, broken(m('ZZZ', 5000n), [0xff, 0xfe])) // line 1501: not UTF-8 at all
+    lines.splice(2500, 0, line(m('größe', 5001n))) // line 2501: valid UTF-8, read
+    lines.splice(2600, 0, broken(m('ZZZ', 5002n), [0x61, 0xed, 0xa0, 0x80])) // line 2601: a UTF-16 surrogate as UTF-8
+    lines.push(broken(m('ZZZ', 5003n), [0xc3])) // line 3004: a character cut short, the last line
+    const head = format === 'csv' ? Buffer.from(encode(format, [m('a', 0n)])) : Buffer.alloc(0)
+    const headLines = format === 'csv' ? 3 : 0
+    const content = Buffer.concat([head, ...lines.flatMap((l) => [l, Buffer.from('\n')])])
+    const plain = path.join(dir, `utf8.${format}`)
+    fs.writeFileSync(plain, content)
+    fs.writeFileSync(`${plain}.gz`, zlib.gzipSync(content))
+    for (const file of [plain, `${plain}.gz`]) {
+      const { items, bad } = await readAll(file)
+      expect(bad.map((b) => [b.file, b.line, b.reason])).toEqual([1501, 2601, 3004].map((n) => [file, n + headLines, 'not valid UTF-8']))
+      expect(items).toHaveLength(3001 + (format === 'csv' ? 1 : 0))
+      expect(items.filter((i) => i.record.measurement !== 'a').map((i) => [i.line, i.record.measurement])).toEqual([[2501 + headLines, 'größe']])
+    }
+    // The reading loop of replay (lineProtocol, readyRun) reports the same lines and sends the rest.
+    const bad: number[] = []
+    const points: string[] = []
+    let fromRuns = 0
+    const items = readLogFile(plain, { lineProtocol: true, floatsAsWritten: true, onBadLine: (b) => bad.push(b.line) })[Symbol.asyncIterator]()
+    for (;;) {
+      const run = items.readyRun()
+      if (run !== undefined) {
+        points.push(...run.text.split('\n').slice(0, -1))
+        fromRuns += run.count
+        continue
+      }
+      let item = items.ready()
+      if (item === undefined && (await items.nextChunk())) continue
+      item ??= (await items.next()).value
+      if (item === undefined) break
+      points.push(item.lineProtocol!)
+    }
+    expect(bad).toEqual([1501, 2601, 3004].map((n) => n + headLines))
+    expect(points).toHaveLength(3001 + (format === 'csv' ? 1 : 0))
+    expect(points.filter((p) => !p.startsWith('a,'))).toEqual([expect.stringMatching(/^größe,station=Kp v=1 5001$/)])
+    if (format === 'jsonl') expect(fromRuns).toBeGreaterThan(500) // the chunks of ASCII bytes only
+  })
+
+  it('reports lines longer than maxLineBytes that fit in one read, also of a shape read before, item by item and in runs', async () => {
+    const s = (t: bigint, length: number): InfluxRecord => ({ measurement: 'a', tags: { station: 'Kp' }, fields: { s: { type: 'string', value: 'x'.repeat(length) } }, timestamp: t })
+    const records = Array.from({ length: 400 }, (_, i) => s(BigInt(i + 1), i === 100 || i === 300 ? 5000 : 10))
+    const file = path.join(dir, `maxline.${format}`)
+    fs.writeFileSync(file, encode(format, records))
+    const headLines = format === 'csv' ? 2 : 0
+    const expectedBad = [101, 301].map((n) => n + headLines)
+    const { items, bad } = await readAll(file, { maxLineBytes: 1000 })
+    expect(bad.map((b) => [b.line, b.reason])).toEqual(expectedBad.map((n) => [n, 'line is longer than 1000 bytes; skipped']))
+    expect(items.map((i) => i.record.timestamp)).toEqual(records.filter((r) => r.fields.s!.value !== 'x'.repeat(5000)).map((r) => r.timestamp))
+    const seen: number[] = []
+    let points = 0
+    const it = readLogFile(file, { maxLineBytes: 1000, lineProtocol: true, floatsAsWritten: true, onBadLine: (b) => seen.push(b.line) })[Symbol.asyncIterator]()
+    for (;;) {
+      const run = it.readyRun()
+      if (run !== undefined) {
+        points += run.count
+        continue
+      }
+      let item = it.ready()
+      if (item === undefined && (await it.nextChunk())) continue
+      item ??= (await it.next()).value
+      if (item === undefined) break
+      points++
+    }
+    expect(seen).toEqual(expectedBad)
+    expect(points).toBe(398)
+    // The default (16 MiB) takes them.
+    expect((await readAll(file)).items).toHaveLength(400)
+  })
+
   it('reports a torn line (the writer marked it) with file and line, counts it and reads on', async () => {
     const file = path.join(dir, `torn.${format}`)
     const whole = encode(format, [m('a', 1n)])

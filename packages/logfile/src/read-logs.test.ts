@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CsvEncoder } from './csv-encoder.js'
 import { LogReadError } from './errors.js'
 import { encodeJsonl } from './jsonl-encode.js'
+import { openLogWriter } from './log-writer.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import type { BadLine } from './read-types.js'
 import { readLogs } from './read-logs.js'
@@ -41,6 +42,21 @@ describe('readLogs', () => {
     expect(out[0]!.file).toBe('Kp-b.jsonl')
     expect(out[150]!.file).toBe('Kp-a.jsonl.gz')
     expect(stats).toMatchObject({ files: 4, records: 400, badLines: 0 })
+  })
+
+  it('keeps append order for records of equal time on both sides of a size rotation (Kp.jsonl, then Kp.1.jsonl)', async () => {
+    const sub = path.join(dir, 'size-ties')
+    const w = await openLogWriter({ path: path.join(sub, 'Kp.jsonl'), format: 'jsonl', rotate: { kind: 'size', maxBytes: 200 }, fsync: 'never' })
+    // Times 1000, 1001, 1001, 1002, 1002, 1003: two records a file, each tie split across two files.
+    const seq = (n: number): InfluxRecord => ({ measurement: 'pps', tags: {}, fields: { seq: { type: 'integer', value: BigInt(n) } }, timestamp: BigInt(1000 + Math.floor(n / 2)) })
+    for (let n = 1; n <= 6; n++) await w.append([seq(n)])
+    await w.close()
+    expect(fs.readdirSync(sub).sort()).toEqual(['Kp.1.jsonl', 'Kp.2.jsonl', 'Kp.jsonl'])
+    fs.writeFileSync(path.join(sub, 'Kp.1.jsonl.gz'), zlib.gzipSync(fs.readFileSync(path.join(sub, 'Kp.1.jsonl'))))
+    fs.rmSync(path.join(sub, 'Kp.1.jsonl'))
+    const got: string[] = []
+    for await (const item of readLogs(sub)) got.push(`${item.record.fields.seq!.value}@${path.basename(item.file)}`)
+    expect(got).toEqual(['1@Kp.jsonl', '2@Kp.jsonl', '3@Kp.1.jsonl.gz', '4@Kp.1.jsonl.gz', '5@Kp.2.jsonl', '6@Kp.2.jsonl'])
   })
 
   it('merges files that overlap in time by timestamp (two stations interleaved)', async () => {

@@ -35,7 +35,7 @@ export interface ReadOptions {
   startOffset?: number
   /** Called for each bad line, which is then skipped; default: the first 20 go to stderr (console.warn). */
   onBadLine?: (bad: BadLine) => void
-  /** Longer lines are reported and skipped (default 16 MiB), so memory stays bounded. */
+  /** Lines of more bytes than this (the newline not counted) are reported and skipped, so memory stays bounded (default 16 MiB). */
   maxLineBytes?: number
   /**
    * Items also carry `lineProtocol`. JSONL lines of a shape seen before are
