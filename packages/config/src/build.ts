@@ -82,6 +82,10 @@ export function buildConfig(raw: RawConfig, source: string | undefined, ctx: Bui
     flushIntervalMs: l.duration('flush_interval'),
     compressRotated: l.boolean('compress'),
   }
+  // The logfile syncs every flush_interval only with fsync = interval (the default); there 0 would be a busy loop.
+  if (logfile.fsync === 'interval' && logfile.flushIntervalMs === 0) {
+    throw invalidValue(ctx.locations, 'logfile', 'flush_interval', l.text('flush_interval'), 'a duration above 0 such as 1s, as fsync = interval syncs the logfile every flush_interval (or set fsync = always or never)')
+  }
   const pathProblem = logfilePathProblem(logfile.path, logfile.format, logfile.rotate)
   if (pathProblem !== undefined) throw invalidValue(ctx.locations, 'logfile', pathProblem.key, l.text(pathProblem.key), pathProblem.expected)
   return {

@@ -10,6 +10,7 @@ export interface KeySpec {
   readonly example?: string
   /** Allowed values of a `words` key. */
   readonly words?: readonly string[]
+  /** Smallest value of a number, or of a duration in milliseconds (`min: 1`: above 0). */
   readonly min?: number
   readonly max?: number
   /** For server keys that belong to one api only. */
@@ -33,7 +34,7 @@ export const FIXED_SECTIONS: Readonly<Record<FixedSection, readonly KeySpec[]>> 
     { key: 'format', kind: 'words', words: ['jsonl', 'csv', 'lp'], default: 'jsonl', doc: 'jsonl | csv | lp (line protocol)' },
     { key: 'rotate', kind: 'rotate', default: 'daily', doc: 'none | hourly | daily | a size such as 100MB' },
     { key: 'fsync', kind: 'words', words: ['always', 'interval', 'never'], default: 'interval', doc: 'always (every write) | interval (every flush_interval) | never (left to the OS)' },
-    { key: 'flush_interval', kind: 'duration', default: '1s', doc: 'how often buffered lines reach the file (and fsync = interval syncs)' },
+    { key: 'flush_interval', kind: 'duration', default: '1s', doc: 'how often buffered lines reach the file (and fsync = interval syncs); above 0 with fsync = interval' },
     { key: 'compress', kind: 'boolean', default: 'false', doc: 'gzip each rotated file' },
   ],
   retry: [
@@ -66,7 +67,7 @@ export const SERVER_KEYS: readonly KeySpec[] = [
   { key: 'password_env', kind: 'env-name', api: 'v1', example: 'EHT_INFLUX_LOCAL_PASSWORD', doc: 'v1: environment variable holding the password (or password_file, or password)' },
   { key: 'password_file', kind: 'path', api: 'v1', example: '/etc/eht-influx-client/local.password', doc: 'v1: file holding the password' },
   { key: 'password', kind: 'secret', api: 'v1', example: 'paste-password-here', doc: 'v1: the password itself (then keep this file chmod 600)' },
-  { key: 'timeout', kind: 'duration', default: '10s', doc: 'per HTTP request' },
+  { key: 'timeout', kind: 'duration', min: 1, default: '10s', doc: 'per HTTP request' },
   { key: 'enabled', kind: 'boolean', default: 'true', doc: 'false keeps the section but sends nothing to this server' },
   { key: 'batch_size', kind: 'integer', min: 1, default: '5000', doc: 'most lines in one write request' },
   { key: 'batch_bytes', kind: 'size', default: '1MB', doc: 'most bytes in one write request' },

@@ -45,6 +45,14 @@ describe('loadConfig with a path', () => {
     await expectConfigErrorAsync(load('$NO_SUCH_DIR/x.ini'), ConfigFileNotFoundError, {}, 'names $NO_SUCH_DIR, which is not set')
   })
 
+  it('reads the path given even when $EHT_INFLUX_CONFIG names an unset variable (the path given comes first)', async () => {
+    const file = write(path.join(cwd, 'ok.ini'), 'Ok')
+    const config = await load('ok.ini', { EHT_INFLUX_CONFIG: '$UNSET_DIR/x.ini' })
+    expect([config.source, config.client.station]).toEqual([file, 'Ok'])
+    // Still listed, unusable, when the path given is missing.
+    await expectConfigErrorAsync(load('missing.ini', { EHT_INFLUX_CONFIG: '$UNSET_DIR/x.ini' }), ConfigFileNotFoundError, { file: path.join(cwd, 'missing.ini') }, 'given as missing.ini', '$EHT_INFLUX_CONFIG=$UNSET_DIR/x.ini (unusable: EHT_INFLUX_CONFIG, the configuration path $UNSET_DIR/x.ini names $UNSET_DIR, which is not set)')
+  })
+
   it('reports a file that exists but cannot be read', async () => {
     fs.mkdirSync(path.join(cwd, 'dir.ini'))
     await expectConfigErrorAsync(load('dir.ini'), ConfigFileUnreadableError, { file: path.join(cwd, 'dir.ini') }, 'it is a directory')
@@ -61,6 +69,11 @@ describe('loadConfig without a path: the search order', () => {
   it('fails when $EHT_INFLUX_CONFIG names a missing file, rather than silently reading another', async () => {
     write(path.join(cwd, 'influx_config.ini'), 'Cwd')
     await expectConfigErrorAsync(load(undefined, { EHT_INFLUX_CONFIG: '/no/such.ini' }), ConfigFileNotFoundError, { file: '/no/such.ini' }, 'given as $EHT_INFLUX_CONFIG=/no/such.ini', `${path.join(cwd, 'influx_config.ini')} (exists)`)
+  })
+
+  it('says the path came from $EHT_INFLUX_CONFIG when a variable it names is unset, rather than reading another', async () => {
+    write(path.join(cwd, 'influx_config.ini'), 'Cwd')
+    await expectConfigErrorAsync(load(undefined, { EHT_INFLUX_CONFIG: '$UNSET_DIR/x.ini' }), ConfigFileNotFoundError, {}, 'EHT_INFLUX_CONFIG, the configuration path $UNSET_DIR/x.ini names $UNSET_DIR, which is not set')
   })
 
   it('then ./influx_config.ini, then ~/.config/eht-influx-client/config.ini', async () => {

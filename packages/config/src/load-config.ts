@@ -13,26 +13,38 @@ interface Candidate {
   /** As the user would write it: `$EHT_INFLUX_CONFIG`, `./influx_config.ini`... */
   label: string
   path: string | undefined
+  /** Why `path` is undefined although the variable is set (it names an unset variable). */
+  problem?: ConfigFileNotFoundError
 }
 
-/** `~` and `$VAR` / `${VAR}` expanded, then made absolute against `cwd`. */
-function expandPath(given: string, env: NodeJS.ProcessEnv, cwd: string): string {
+/** `~` and `$VAR` / `${VAR}` expanded, then made absolute against `cwd`. `origin`: where `given` came from, for the message. */
+function expandPath(given: string, env: NodeJS.ProcessEnv, cwd: string, origin = 'the configuration path'): string {
   const home = env.HOME ?? os.homedir()
   const tilde = given === '~' || given.startsWith('~/') ? home + given.slice(1) : given
   const expanded = tilde.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_, braced?: string, bare?: string) => {
     const name = (braced ?? bare)!
     const value = env[name]
-    if (value === undefined) throw new ConfigFileNotFoundError(`the configuration path ${given} names $${name}, which is not set`)
+    if (value === undefined) throw new ConfigFileNotFoundError(`${origin} ${given} names $${name}, which is not set`)
     return value
   })
   return path.resolve(cwd, expanded)
 }
 
+/** $EHT_INFLUX_CONFIG expanded; a variable it names that is unset is kept as `problem`, thrown only when this file is the one to read. */
+function fromEnvironment(env: NodeJS.ProcessEnv, cwd: string): Candidate {
+  const given = env.EHT_INFLUX_CONFIG
+  if (given === undefined || given === '') return { label: '$EHT_INFLUX_CONFIG', path: undefined }
+  try {
+    return { label: '$EHT_INFLUX_CONFIG', path: expandPath(given, env, cwd, 'EHT_INFLUX_CONFIG, the configuration path') }
+  } catch (problem) {
+    return { label: `$EHT_INFLUX_CONFIG=${given} (unusable: ${(problem as Error).message})`, path: undefined, problem: problem as ConfigFileNotFoundError }
+  }
+}
+
 /** The search order without a path, each expanded. */
 function searchOrder(env: NodeJS.ProcessEnv, cwd: string): Candidate[] {
-  const fromEnv = env.EHT_INFLUX_CONFIG
   return [
-    { label: '$EHT_INFLUX_CONFIG', path: fromEnv === undefined || fromEnv === '' ? undefined : expandPath(fromEnv, env, cwd) },
+    fromEnvironment(env, cwd),
     { label: './influx_config.ini', path: path.resolve(cwd, 'influx_config.ini') },
     { label: '~/.config/eht-influx-client/config.ini', path: expandPath('~/.config/eht-influx-client/config.ini', env, cwd) },
     { label: '/etc/eht-influx-client/config.ini', path: '/etc/eht-influx-client/config.ini' },
@@ -45,7 +57,7 @@ async function isFile(file: string): Promise<boolean> {
 
 async function describe(candidates: Candidate[]): Promise<string> {
   const parts = await Promise.all(
-    candidates.map(async (c) => (c.path === undefined ? `${c.label} (not set)` : `${c.path}${(await isFile(c.path)) ? ' (exists)' : ''}`)),
+    candidates.map(async (c) => (c.path === undefined ? (c.problem === undefined ? `${c.label} (not set)` : c.label) : `${c.path}${(await isFile(c.path)) ? ' (exists)' : ''}`)),
   )
   return parts.join(', ')
 }
@@ -82,7 +94,9 @@ export async function loadConfig(configPath?: string, options: ConfigOptions = {
   const order = searchOrder(env, cwd)
   let file: string | undefined
   let given: string | undefined
+  // A path given wins: $EHT_INFLUX_CONFIG is then not read, so a variable it names may be unset.
   if (configPath !== undefined) [file, given] = [expandPath(configPath, env, cwd), configPath]
+  else if (order[0]!.problem !== undefined) throw order[0]!.problem
   else if (order[0]!.path !== undefined) [file, given] = [order[0]!.path, `$EHT_INFLUX_CONFIG=${env.EHT_INFLUX_CONFIG}`]
   else {
     for (const c of order.slice(1)) {

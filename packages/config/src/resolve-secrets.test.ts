@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import util from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ConflictingKeysError, SecretUnavailableError } from './errors.js'
+import { ConflictingKeysError, InvalidValueError, SecretUnavailableError } from './errors.js'
 import { parseConfig } from './parse-config.js'
 import { expectConfigError } from '../test/expect-config-error.js'
 
@@ -59,6 +59,21 @@ describe('a secret that cannot be had', () => {
     }
     // A file name with a . or / is a path, and is named as before.
     expectConfigError(() => parse(v2('token_file = nope.token')), SecretUnavailableError, { key: 'token_file' }, path.join(dir, 'nope.token'))
+  })
+
+  it('rejects a token an HTTP header cannot carry, from any source, naming the key and never the token', () => {
+    fs.writeFileSync(path.join(dir, 'crlf.token'), 'abc\rdef\n', { mode: 0o600 })
+    const literal = expectConfigError(() => parse(v2('token = “abcSecret”')), InvalidValueError, { file, line: 5, section: 'server.local', key: 'token' }, 'character 1 of the token is a non-ASCII character', 'value not shown')
+    const fromEnv = expectConfigError(() => parse(v2('token_env = LOCAL_TOKEN'), { LOCAL_TOKEN: 'abcSecret\u0007' }), InvalidValueError, { line: 5, section: 'server.local', key: 'token_env' }, 'character 10 of the token in environment variable LOCAL_TOKEN is a control character')
+    const fromFile = expectConfigError(() => parse(v2('token_file = crlf.token')), InvalidValueError, { line: 5, section: 'server.local', key: 'token_file' }, 'character 4 of the token read from the token file is a control character')
+    const latin1 = expectConfigError(() => parse(v2('token = abc«Secret»')), InvalidValueError, { line: 5, key: 'token' }, 'character 4 of the token is a non-ASCII character')
+    for (const error of [literal, fromEnv, fromFile, latin1]) {
+      expect(`${error.message} ${error.problem} ${JSON.stringify(error)}`).not.toMatch(/Secret|abc|def/)
+      expect(error.cause).toBeUndefined()
+    }
+    // Printable ASCII (the characters of real tokens) and any password (sent base64-encoded) are taken.
+    expect(parse(v2('token = "abc;def #1== ~!@$%^&*()"')).servers[0]!.token!.reveal()).toBe('abc;def #1== ~!@$%^&*()')
+    expect(parse(v1('password = pässwörd“1”')).servers[0]!.password!.reveal()).toBe('pässwörd“1”')
   })
 
   it('is not looked for on a disabled server', () => {

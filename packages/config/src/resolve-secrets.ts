@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { ConflictingKeysError, SecretUnavailableError } from './errors.js'
+import { ConflictingKeysError, InvalidValueError, SecretUnavailableError } from './errors.js'
 import { SECRET_SOURCES } from './keys.js'
 import type { Locations } from './locations.js'
 import { Secret } from './secret.js'
@@ -35,10 +35,37 @@ function readSecretFile(path: string, what: string, fail: (problem: string, caus
 }
 
 /**
+ * Why a token cannot go into the `Authorization: Token ...` header, or undefined when it can. Node
+ * refuses to send a header holding a control character or a character above U+00FF (a request
+ * would crash), and one between U+0080 and U+00FF would be sent as a Latin-1 byte no server
+ * expects: only printable ASCII is taken. Says what and where, never the character itself.
+ */
+function tokenCharacterProblem(value: string, label = 'the token'): string | undefined {
+  const at = value.search(/[^\x20-\x7e]/)
+  if (at < 0) return undefined
+  const code = value.codePointAt(at)!
+  const kind = code < 0x20 || code === 0x7f ? 'a control character (a tab, newline or other invisible character)' : 'a non-ASCII character (perhaps a typographic quote such as “ ” ‘ ’, a non-breaking space or an accented letter)'
+  return `character ${at + 1} of ${label} is ${kind}: a token is sent in an HTTP header and may hold only printable ASCII (value not shown)`
+}
+
+/**
  * The server's `token` or `password`, from exactly one of `<what>`, `<what>_env`, `<what>_file`.
- * Messages name the variable or file, never the secret.
+ * Messages name the variable or file, never the secret. A token must be printable ASCII (it is sent
+ * as a header as it is); a password may hold any character (it is sent base64-encoded).
  */
 export function resolveSecret(what: keyof typeof SECRET_SOURCES, server: Record<string, string>, section: string, ctx: SecretContext): Secret | undefined {
+  const [, envKey, fileKey] = SECRET_SOURCES[what]
+  const source = SECRET_SOURCES[what].find((k) => server[k] !== undefined)
+  const secret = readSecret(what, server, section, ctx)
+  if (secret !== undefined && what === 'token') {
+    const label = source === envKey ? `the token in environment variable ${server[envKey]}` : source === fileKey ? 'the token read from the token file' : 'the token'
+    const problem = tokenCharacterProblem(secret.reveal(), label)
+    if (problem !== undefined) throw new InvalidValueError(problem, ctx.locations.at(section, source))
+  }
+  return secret
+}
+
+function readSecret(what: keyof typeof SECRET_SOURCES, server: Record<string, string>, section: string, ctx: SecretContext): Secret | undefined {
   const [literal, envKey, fileKey] = SECRET_SOURCES[what]
   const set = SECRET_SOURCES[what].filter((k) => server[k] !== undefined)
   if (set.length > 1) throw new ConflictingKeysError(`set only one of ${set.join(', ')} (the ${what} has one source)`, ctx.locations.at(section, set[1]))

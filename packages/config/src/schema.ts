@@ -9,7 +9,7 @@ const SIZE_BODY = SIZE_PATTERN.slice(1, -1)
 export function expectedOf(spec: KeySpec): string {
   switch (spec.kind) {
     case 'words': return `one of: ${spec.words!.join(', ')}`
-    case 'duration': return DURATION_EXPECTED
+    case 'duration': return spec.min === undefined || spec.min <= 0 ? DURATION_EXPECTED : DURATION_EXPECTED.replace('a duration:', `a duration ${spec.min === 1 ? 'above 0' : `of at least ${spec.min} ms`}:`)
     case 'size': return SIZE_EXPECTED
     case 'boolean': return 'true or false (also yes/no, on/off, 1/0)'
     case 'integer': return `a whole number, at least ${spec.min ?? 0}`
@@ -42,6 +42,8 @@ function valueSchema(spec: KeySpec): Record<string, unknown> {
     description: `${spec.doc}. Expected: ${expectedOf(spec)}.`,
     ...(spec.words === undefined ? {} : { enum: [...spec.words] }),
     ...(pattern === undefined ? { minLength: 1 } : { pattern }),
+    // A duration that must be above 0 (timeout): a zero in any unit is refused.
+    ...(spec.kind === 'duration' && spec.min !== undefined && spec.min > 0 ? { not: { pattern: '^0+(\\.0+)? ?(ms|s|m|h|d)?$' } } : {}),
     ...(spec.default === undefined ? {} : { default: spec.default }),
   }
 }

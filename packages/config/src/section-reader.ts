@@ -33,7 +33,10 @@ export class SectionReader {
   }
 
   duration(key: string): number {
-    return tryParseDuration(this.text(key)) ?? this.invalid(key)
+    const value = tryParseDuration(this.text(key)) ?? this.invalid(key)
+    // e.g. timeout = 0: every request would time out at once
+    const min = specOf(this.section, key)?.min
+    return min !== undefined && value < min ? this.invalid(key) : value
   }
 
   size(key: string): number {

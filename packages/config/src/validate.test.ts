@@ -1,3 +1,4 @@
+import util from 'node:util'
 import { describe, expect, it } from 'vitest'
 import { InvalidValueError, MissingValueError, UnknownKeyError, UnknownSectionError } from './errors.js'
 import { parseConfig } from './parse-config.js'
@@ -43,6 +44,8 @@ describe('bad values say what was expected', () => {
     ['[retry]\njitter = 1.5', 'retry', 'jitter', 'expected a number from 0 to 1'],
     ['[retry]\nexponential_base = 0.5', 'retry', 'exponential_base', 'expected a number, at least 1'],
     ['[retry]\nmin_delay = 1m\nmax_delay = 30s', 'retry', 'max_delay', 'no shorter than min_delay (1m)'],
+    ['[logfile]\nflush_interval = 0', 'logfile', 'flush_interval', '"0" is not valid; expected a duration above 0 such as 1s, as fsync = interval syncs'],
+    ['[logfile]\nfsync = interval\nflush_interval = 0ms', 'logfile', 'flush_interval', 'expected a duration above 0'],
   ])('%j', (text, section, key, phrase) => {
     expectConfigError(parse(`${text}\n`), InvalidValueError, { file: FILE, line: text.split('\n').length, section, key }, phrase)
   })
@@ -51,6 +54,8 @@ describe('bad values say what was expected', () => {
     ['url = 127.0.0.1:8086', 'url', 'expected an http:// or https:// URL'],
     ['url = http://', 'url', 'expected an http:// or https:// URL'],
     ['timeout = fast', 'timeout', 'expected a duration'],
+    ['timeout = 0', 'timeout', '"0" is not valid; expected a duration above 0'],
+    ['timeout = 0s', 'timeout', '"0s" is not valid; expected a duration above 0'],
     ['batch_size = 0', 'batch_size', 'expected a whole number, at least 1'],
     ['enabled = enabled', 'enabled', 'expected true or false'],
     ['api = v3', 'api', 'expected one of: v2, v1'],
@@ -68,6 +73,22 @@ describe('bad values say what was expected', () => {
       const e = expectConfigError(parse(`[client]\nbucket = b_test\n[server.a]\nurl = ${url}\n`), InvalidValueError, { line: 4, key: 'url' }, '***@cloud.example.org')
       expect(e.message).not.toContain('hunter2')
       expect(e.message).not.toContain('hun/ter2')
+    }
+  })
+
+  it('takes any timeout above 0, and flush_interval = 0 where the logfile does not use it (fsync = always or never)', () => {
+    expect(server('timeout = 1ms')().servers[0]!.timeoutMs).toBe(1)
+    expect(parse('[logfile]\nfsync = never\nflush_interval = 0\n')().logfile).toMatchObject({ fsync: 'never', flushIntervalMs: 0 })
+    expect(parse('[logfile]\nfsync = always\nflush_interval = 0\n')().logfile).toMatchObject({ fsync: 'always', flushIntervalMs: 0 })
+  })
+
+  it('never echoes a token or password pasted into token_env / password_env, from the file or the environment', () => {
+    const pasted = 'SuperSecret-Token=='
+    const inFile = expectConfigError(server(`token_env = ${pasted}`), InvalidValueError, { file: FILE, line: 5, section: 'server.local', key: 'token_env' }, 'is not the name of an environment variable', 'value not shown', 'use token_file or token')
+    const v1 = expectConfigError(parse(`[client]\nbucket = eht_test\n[server.db]\nurl = http://a\napi = v1\nusername = eht\npassword_env = ${pasted}\n`), InvalidValueError, { line: 7, section: 'server.db', key: 'password_env' }, 'value not shown', 'use password_file or password')
+    const fromEnv = expectConfigError(() => parseConfig('[client]\nbucket = eht_test\n', FILE, { env: { EHT_INFLUX_SERVER_LOCAL_URL: 'http://a', EHT_INFLUX_SERVER_LOCAL_TOKEN_ENV: pasted } }), InvalidValueError, { variable: 'EHT_INFLUX_SERVER_LOCAL_TOKEN_ENV', section: 'server.local', key: 'token_env' }, 'value not shown')
+    for (const error of [inFile, v1, fromEnv]) {
+      expect(`${error.message} ${error.problem} ${JSON.stringify(error)} ${util.inspect(error, { depth: 10 })}`).not.toContain('SuperSecret')
     }
   })
 

@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { ConfigError, InvalidValueError, MissingValueError, UnknownKeyError, UnknownSectionError } from './errors.js'
-import { FIXED_SECTIONS, keysOf, specOf } from './keys.js'
+import { FIXED_SECTIONS, SECRET_SOURCES, keysOf, specOf } from './keys.js'
 import type { KeySpec } from './keys.js'
 import { byPosition } from './locations.js'
 import { maskUserinfo } from './redact-url.js'
@@ -17,12 +17,27 @@ function validator(): ValidateFunction {
   return compiled
 }
 
+/** `token` for token, token_env and token_file; `password` likewise; undefined for other keys. */
+function secretOf(section: string, key: string): keyof typeof SECRET_SOURCES | undefined {
+  if (!section.startsWith('server.')) return undefined
+  return (Object.keys(SECRET_SOURCES) as (keyof typeof SECRET_SOURCES)[]).find((what) => (SECRET_SOURCES[what] as readonly string[]).includes(key))
+}
+
 /** The error for a value that is not what its key takes; a token or password is never echoed. */
 export function invalidValue(locations: Locations, section: string, key: string, value: string, expected?: string): InvalidValueError {
   const spec = specOf(section, key)
-  // Never echo a secret, nor the user:password@ of a URL.
-  const shown = spec?.kind === 'secret' ? 'this value' : JSON.stringify(spec?.kind === 'url' ? maskUserinfo(value) : value)
-  return new InvalidValueError(`${shown} is not valid; expected ${expected ?? (spec === undefined ? 'a value' : expectedOf(spec))}`, locations.at(section, key))
+  const what = secretOf(section, key)
+  const wanted = expected ?? (spec === undefined ? 'a value' : expectedOf(spec))
+  if (what !== undefined) {
+    // Never echo any source of a secret: a token pasted into token_env (or token_file) is the secret itself.
+    const [literal, envKey, fileKey] = SECRET_SOURCES[what]
+    const why = key === literal ? `value not shown: it is the ${what}` : `value not shown: it may be the ${what} itself; if so, use ${key === envKey ? fileKey : envKey} or ${literal} instead`
+    const problem = spec?.kind === 'env-name' && expected === undefined ? 'is not the name of an environment variable, which holds only letters, digits and _' : `is not valid; expected ${wanted}`
+    return new InvalidValueError(`the value ${problem} (${why})`, locations.at(section, key))
+  }
+  // Never echo the user:password@ of a URL.
+  const shown = JSON.stringify(spec?.kind === 'url' ? maskUserinfo(value) : value)
+  return new InvalidValueError(`${shown} is not valid; expected ${wanted}`, locations.at(section, key))
 }
 
 function sectionsHolding(key: string): string[] {
