@@ -55,3 +55,9 @@ export function binIndexRangeError(t: number, binWidth: number, call: number): R
     `TimeBin.point(t, value), call #${call}: t=${t} is too far from 0 for binWidth=${binWidth}: its bin index ${t / binWidth} is beyond Number.MAX_SAFE_INTEGER, so bin starts could not be exact`,
   )
 }
+
+export function binStartRangeError(t: number, binWidth: number, index: number, call: number): RangeError {
+  return new RangeError(
+    `TimeBin.point(t, value), call #${call}: t=${t} is too far from 0 for binWidth=${binWidth}: its bin starts at ${index} * ${binWidth}, beyond the largest number (Number.MAX_VALUE), so the bin start cannot be represented`,
+  )
+}

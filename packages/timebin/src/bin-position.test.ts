@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { seededRandom } from '../test/seeded-random.js'
 import { ulpsAway } from '../test/ulp.js'
-import { BOUNDARY_ULPS, binPosition, exactInverse, hasExactBinIndex, interiorMargin } from './bin-position.js'
+import { BOUNDARY_ULPS, binPosition, exactInverse, hasExactBinIndex, hasFiniteBinStart, interiorMargin } from './bin-position.js'
 
 const WIDTHS = [0.1, 0.25, 1 / 3, 1, 7, 30, 1e-3]
 /** Bin indices near 0, far below it, and around today's epoch for each width. */
@@ -49,6 +49,15 @@ describe('binPosition', () => {
     expect(atMinusZero.offset).toBe(0)
   })
 
+  it('keeps a time in its bin when the bin\'s end overflows to Infinity (huge widths)', () => {
+    expect((1 + 1) * 1e308).toBe(Number.POSITIVE_INFINITY)
+    expect(binPosition(1.5e308, 1e308)).toEqual({ index: 1, offset: 0.5e308 })
+    expect(binPosition(Number.MAX_VALUE, 1e308)).toEqual({ index: 1, offset: Number.MAX_VALUE - 1e308 })
+    expect(binPosition(1e308, 1e308)).toEqual({ index: 1, offset: 0 })
+    expect(binPosition(Number.MAX_VALUE, Number.MAX_VALUE)).toEqual({ index: 1, offset: 0 })
+    expect(binPosition(Number.MAX_VALUE / 2 + 1e292, Number.MAX_VALUE)).toEqual({ index: 0, offset: Number.MAX_VALUE / 2 + 1e292 })
+  })
+
   it('gives the offset from the bin start for times inside a bin, also below 0', () => {
     expect(binPosition(10.25, 1)).toEqual({ index: 10, offset: 0.25 })
     expect(binPosition(-2.5, 1)).toEqual({ index: -3, offset: 0.5 })
@@ -65,6 +74,15 @@ describe('hasExactBinIndex', () => {
     expect(hasExactBinIndex(2 ** 53, 1)).toBe(false)
     expect(hasExactBinIndex(1.7e9, 1e-9)).toBe(false)
     expect(hasExactBinIndex(-1e300, 1)).toBe(false)
+  })
+})
+
+describe('hasFiniteBinStart', () => {
+  it('fails only where the bin start overflows, below -Number.MAX_VALUE', () => {
+    expect(hasFiniteBinStart(1, 1e308)).toBe(true)
+    expect(hasFiniteBinStart(-1, 1e308)).toBe(true)
+    expect(hasFiniteBinStart(binPosition(-1.5e308, 1e308).index, 1e308)).toBe(false)
+    expect(hasFiniteBinStart(-(2 ** 52), 1)).toBe(true)
   })
 })
 
@@ -100,6 +118,17 @@ describe('interiorMargin', () => {
         // (Beyond the largest double, the bounds are infinite or NaN, and no time passes either.)
         expect(start + margin < end - margin, `k=${k} width=${width}`).toBe(false)
       }
+    }
+  })
+
+  it('lets no time through for a bin whose end (or |start| + |end|) overflows to Infinity', () => {
+    for (const [start, end] of [
+      [1e308, Number.POSITIVE_INFINITY],
+      [0.9e308, 1.8e308 - 1e292],
+      [Number.NEGATIVE_INFINITY, -1e308],
+    ]) {
+      const margin = interiorMargin(start!, end!)
+      for (const t of [-Number.MAX_VALUE, -1e308, 0, 1e308, 1.5e308, Number.MAX_VALUE]) expect(t > start! + margin && t < end! - margin, `[${start}, ${end}) t=${t}`).toBe(false)
     }
   })
 

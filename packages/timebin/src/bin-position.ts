@@ -32,7 +32,9 @@ export function hasExactBinIndex(t: number, binWidth: number): boolean {
 /**
  * The bin a time falls in, and how far into it. A time on a boundary, up to
  * the rounding {@link BOUNDARY_ULPS} allows, belongs to the bin it starts, with
- * offset 0. Call it only where {@link hasExactBinIndex} holds.
+ * offset 0. Call it only where {@link hasExactBinIndex} holds; the bin start
+ * `index * binWidth` may still overflow to -Infinity (a huge width, a time
+ * below -binWidth), which the caller must check (see {@link hasFiniteBinStart}).
  */
 export function binPosition(t: number, binWidth: number): BinPosition {
   // `+ 0` turns the index -0 (from t = -0) into 0, so no bin start is ever -0.
@@ -43,7 +45,9 @@ export function binPosition(t: number, binWidth: number): BinPosition {
     offset = 0
   } else {
     const end = (index + 1) * binWidth
-    if (end - t <= TOLERANCE * Math.abs(end)) {
+    // An end beyond the largest double (Infinity, with a huge width) is no boundary a finite t can be on:
+    // without the check, `Infinity <= TOLERANCE * Infinity` would move t into a bin starting at Infinity.
+    if (end - t <= TOLERANCE * Math.abs(end) && end !== Number.POSITIVE_INFINITY) {
       index += 1
       offset = 0
     } else if (offset > binWidth) {
@@ -51,6 +55,15 @@ export function binPosition(t: number, binWidth: number): BinPosition {
     }
   }
   return { index, offset }
+}
+
+/**
+ * Whether the start of the bin {@link binPosition} gives, `index * binWidth`,
+ * is a finite number: not so for a time in a bin that starts below
+ * -Number.MAX_VALUE (possible only with a width above about 9e307).
+ */
+export function hasFiniteBinStart(index: number, binWidth: number): boolean {
+  return Number.isFinite(index * binWidth)
 }
 
 /** 2^-1022, the smallest normal double: below it, rounding errors are absolute (up to half of Number.MIN_VALUE). */
@@ -74,6 +87,11 @@ const INTERIOR_TOLERANCE = 8 * Number.EPSILON
  * index of about 2^47 (`1 / (32 * Number.EPSILON)`) it leaves no room in
  * the bin: there, far below `Number.MAX_SAFE_INTEGER`, every time goes the
  * careful way ({@link hasExactBinIndex}, then {@link binPosition}).
+ *
+ * Where a bin end overflows to Infinity (widths above about 9e307), or
+ * `|start| + |end|` does, the margin is Infinity: then `start + margin` is
+ * Infinity or NaN and `end - margin` -Infinity or NaN, so the bounds let no
+ * time through, and every time of such a bin goes the careful way too.
  */
 export function interiorMargin(start: number, end: number): number {
   // The sum is at least the largest magnitude, and cheaper than Math.max.

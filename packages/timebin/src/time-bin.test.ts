@@ -162,6 +162,33 @@ describe('point()', () => {
     expect(tiny.getTuples()).toEqual([[0, 5]]) // 4 * 0.5 + 6 * 0.5, the first span being next to nothing
   })
 
+  it('keeps a point in its bin when the bin ends beyond the largest double (a huge width)', () => {
+    // Bin 1 is [1e308, 2e308): its end overflows to Infinity, but 1.5e308 and Number.MAX_VALUE lie in it.
+    const tb = new TimeBin(1e308)
+    tb.point(0.5e308, 1)
+    tb.point(1.5e308, 0.5)
+    expect(tb.getTuples()).toEqual([[0, 0.75]]) // 1 * 0.5 + 0.5 * 0.5 (the rest of bin 0)
+    expect(tb.openBin).toEqual({ start: 1e308, value: 0.25, covered: 0.5e308 })
+    tb.point(Number.MAX_VALUE, 0.5)
+    expect(tb.getTuples()).toEqual([])
+    const open = tb.openBin!
+    expect(open.start).toBe(1e308)
+    expect(open.covered).toBe(Number.MAX_VALUE - 1e308)
+    expect(open.value).toBeCloseTo((0.5 * (Number.MAX_VALUE - 1e308)) / 1e308, 14)
+    const [[start, value]] = tb.flush() as [[number, number]]
+    expect(start).toBe(1e308)
+    expect(value).toBeCloseTo(0.5, 14)
+  })
+
+  it('rejects a time whose bin would start below -Number.MAX_VALUE, and keeps the bins of the others', () => {
+    const tb = new TimeBin(1e308)
+    expect(() => tb.point(-1.5e308, 1)).toThrow(/call #1: t=-1\.5e\+308 is too far from 0 for binWidth=1e\+308: its bin starts at -2 \* 1e\+308, beyond the largest number/)
+    expect(tb.openBin).toBeUndefined()
+    tb.point(-1e308, 0.5)
+    tb.point(-0.5e308, 0.5)
+    expect(tb.openBin).toEqual({ start: -1e308, value: 0.25, covered: 0.5e308 })
+  })
+
   it('leaves the instance unchanged when it rejects a point', () => {
     const tb = new TimeBin(1)
     tb.point(5.5, 2)

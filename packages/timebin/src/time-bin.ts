@@ -1,5 +1,5 @@
-import { binIndexRangeError, checkBinWidth, earlierTimeError, pointArgumentError } from './arguments.js'
-import { binPosition, exactInverse, hasExactBinIndex, interiorMargin } from './bin-position.js'
+import { binIndexRangeError, binStartRangeError, checkBinWidth, earlierTimeError, pointArgumentError } from './arguments.js'
+import { binPosition, exactInverse, hasExactBinIndex, hasFiniteBinStart, interiorMargin } from './bin-position.js'
 
 /** A finished bin: `[binStart, value]`, where `binStart = k * binWidth`. */
 export type BinTuple = [binStart: number, value: number]
@@ -86,8 +86,9 @@ export class TimeBin {
    *
    * @throws {TypeError} when `t` or `value` is not a number.
    * @throws {RangeError} when `t` or `value` is not finite, when `t` is earlier
-   *   than the previous point's time, or when `t / binWidth` is beyond
-   *   `Number.MAX_SAFE_INTEGER`. The instance is unchanged after an error.
+   *   than the previous point's time, when `t / binWidth` is beyond
+   *   `Number.MAX_SAFE_INTEGER`, or when the start of `t`'s bin is beyond
+   *   -Number.MAX_VALUE (huge widths only). The instance is unchanged after an error.
    */
   point(t: number, value: number): void {
     this._calls++
@@ -164,6 +165,7 @@ export class TimeBin {
     const width = this.binWidth
     if (!hasExactBinIndex(t, width)) throw binIndexRangeError(t, width, call)
     const { index, offset } = binPosition(t, width)
+    if (!hasFiniteBinStart(index, width)) throw binStartRangeError(t, width, index, call)
     if (Number.isNaN(lastT)) {
       this._open(index, t, offset, value)
     } else if (index === this._index) {
