@@ -25,7 +25,9 @@ export interface BatchResult {
   unsent: number
   /** Why some lines are unsent. */
   reason: string | undefined
-  /** 401/403/404...: the server refuses us, not the points. */
+  /** 401/403/404... (or credentials no request can carry): the server refuses us, not the points. */
+  refused: boolean
+  /** The HTTP status of that refusal, if a server gave one. */
   refusedStatus: number | undefined
 }
 
@@ -60,7 +62,7 @@ async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: Joi
  */
 export async function deliverBatch(sender: HttpSender, policy: RetryPolicy, batch: readonly string[] | JoinedLines, stopper: Stopper, hooks: BatchHooks = {}): Promise<BatchResult> {
   const lines = JoinedLines.from(batch)
-  const result: BatchResult = { status: new Uint8Array(lines.count), accepted: 0, rejected: [], unsent: 0, reason: undefined, refusedStatus: undefined }
+  const result: BatchResult = { status: new Uint8Array(lines.count), accepted: 0, rejected: [], unsent: 0, reason: undefined, refused: false, refusedStatus: undefined }
   const giveUp = (from: number, to: number) => {
     result.status.fill(UNSENT, from, to)
     result.unsent += to - from
@@ -89,6 +91,7 @@ export async function deliverBatch(sender: HttpSender, policy: RetryPolicy, batc
         }
         break
       case 'refused':
+        result.refused = true
         result.refusedStatus = final.status
         result.reason = final.message
         giveUp(from, to)

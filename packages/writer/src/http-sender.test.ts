@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { HttpError } from '@influxdata/influxdb-client'
 import type { ServerConfig } from '@eht-influx-client/config'
-import { classify, createHttpSender, writePath } from './http-sender.js'
+import { classify, createHttpSender, serverMessage, writePath } from './http-sender.js'
 import { makeConfig, tempDir } from '../test/helpers.js'
 
 const server = (api: 'v1' | 'v2', bucket: string) => ({ api, bucket, org: 'eht org' }) as ServerConfig
@@ -85,5 +85,44 @@ describe('createHttpSender: the body goes out byte for byte, whatever holds it',
       sender.close()
       await new Promise((resolve) => server.close(resolve))
     }
+  })
+})
+
+describe('createHttpSender: a server that echoes the token', () => {
+  it('never leaks part of it, wherever the 500-character cut of its message falls', async () => {
+    const token = 'tok-0123456789abcdefghijklmnopqrstuvwxyz'
+    let pad = 0
+    const server = http.createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        res.statusCode = 400
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify({ message: `${'x'.repeat(pad)} rejected ${token} ${'y'.repeat(600)}` }))
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const config = makeConfig(tempDir(), { servers: [{ name: 'cloud', url, api: 'v2', keys: { token, gzip: 'false' } }] })
+    const sender = createHttpSender(config.servers[0]!)
+    try {
+      // The token starts at pad + 10; cuts through it (the message keeps 497 characters) and around it.
+      for (pad of [400, 460, 470, 480, 484, 486, 490, 500]) {
+        const outcome = await sender.send('m v=1 1')
+        expect(outcome.kind).toBe('bad-points')
+        const message = outcome.kind === 'bad-points' ? outcome.message : ''
+        expect(message.length).toBeLessThanOrEqual(530)
+        for (let n = 3; n <= token.length; n++) expect(message, `pad ${pad}: part of the token (${n} characters)`).not.toContain(token.slice(0, n))
+      }
+    } finally {
+      sender.close()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  it('serverMessage scrubs before it cuts', () => {
+    const secret = 'abcdefghijklmnopqrstuvwxyz0123456789'
+    const error = new HttpError(401, 'Unauthorized', `${'x'.repeat(480)}${secret}`)
+    const message = serverMessage(error, [secret])
+    expect(message).toBe(`HTTP 401 Unauthorized: ${'x'.repeat(480)}***`)
   })
 })

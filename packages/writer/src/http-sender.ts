@@ -18,8 +18,12 @@ export type SendOutcome =
   | { kind: 'too-large'; message: string; status: number }
   /** 400/422: some points of the batch are bad. */
   | { kind: 'bad-points'; message: string; status: number }
-  /** 401/403/404 and other 4xx: the server refuses us; points must be kept. */
-  | { kind: 'refused'; message: string; status: number }
+  /**
+   * 401/403/404 and other 4xx: the server refuses us; points must be kept. No
+   * status when the request could not even be made (credentials that an HTTP
+   * header cannot carry).
+   */
+  | { kind: 'refused'; message: string; status?: number }
 
 export interface HttpSender {
   /** POSTs line protocol (lines joined by \n); never throws. */
@@ -63,8 +67,15 @@ function makeAgent(server: ServerConfig): http.Agent {
   return new https.Agent({ keepAlive: true, ...(ca === undefined ? {} : { ca: [...rootCertificates, ca] }) })
 }
 
-/** The server's explanation from an error body: JSON `message` / `error`, else the text. */
-export function serverMessage(error: HttpError): string {
+/** The longest the server's explanation is kept in a message. */
+const MESSAGE_MAX = 500
+
+/**
+ * The server's explanation from an error body: JSON `message` / `error`, else
+ * the text; `secrets` (which a server may echo) are replaced by `***` before
+ * the text is cut, so a cut never leaves part of one behind.
+ */
+export function serverMessage(error: HttpError, secrets: readonly string[] = []): string {
   const body = error.body ?? ''
   let text = body
   try {
@@ -74,15 +85,32 @@ export function serverMessage(error: HttpError): string {
   } catch {
     // plain text
   }
-  text = text.trim().replace(/\s+/g, ' ')
-  if (text.length > 500) text = `${text.slice(0, 497)}...`
+  text = scrubSecrets(text.trim().replace(/\s+/g, ' '), secrets)
+  if (text.length > MESSAGE_MAX) text = `${withoutSecretStart(text.slice(0, MESSAGE_MAX - 3), secrets)}...`
   return `HTTP ${error.statusCode}${error.statusMessage ? ` ${error.statusMessage}` : ''}${text ? `: ${text}` : ''}`
 }
 
-export function classify(error: unknown, timedOut: boolean, timeoutMs: number): SendOutcome {
+/**
+ * `text` without a trailing beginning of a secret (3 characters or more): what
+ * remains of a secret the cut went through, if the text still held one.
+ */
+function withoutSecretStart(text: string, secrets: readonly string[]): string {
+  let cut = text.length
+  for (const secret of secrets) {
+    for (let n = Math.min(secret.length, text.length); n >= 3; n--) {
+      if (text.endsWith(secret.slice(0, n))) {
+        cut = Math.min(cut, text.length - n)
+        break
+      }
+    }
+  }
+  return text.slice(0, cut)
+}
+
+export function classify(error: unknown, timedOut: boolean, timeoutMs: number, secrets: readonly string[] = []): SendOutcome {
   if (error instanceof HttpError) {
     const status = error.statusCode
-    const message = serverMessage(error)
+    const message = serverMessage(error, secrets)
     if (status === 429 || status >= 500) {
       const after = retryAfterMs(error.headers?.['retry-after'])
       return after === undefined ? { kind: 'retry', message, status } : { kind: 'retry', message, status, retryAfterMs: after }
@@ -97,6 +125,24 @@ export function classify(error: unknown, timedOut: boolean, timeoutMs: number): 
   const code = typeof e?.code === 'string' && !text.includes(e.code) ? `${e.code}: ` : ''
   const tls = typeof e?.code === 'string' && TLS_VERIFY_CODES.test(e.code) ? `; ${TLS_HINT}` : ''
   return { kind: 'retry', message: `network error: ${code}${text}${tls}` }
+}
+
+/**
+ * What a request that threw before it was sent comes to. Node refuses a header
+ * value with a character outside Latin-1 or a control character (a token pasted
+ * with typographic quotes or a zero-width space): the server is never asked, and
+ * asking again cannot help, so the points are kept (refused) rather than retried.
+ * The value is never named.
+ */
+export function unsendable(error: unknown, label: string, timeoutMs: number): SendOutcome {
+  const code = (error as { code?: unknown })?.code
+  if (code === 'ERR_INVALID_CHAR' || code === 'ERR_INVALID_HTTP_TOKEN') {
+    return {
+      kind: 'refused',
+      message: `${label}: not sent: the token/credentials in its section contain characters an HTTP header cannot carry (only printable ASCII is safe; look for typographic quotes, a zero-width space or a line break pasted with the token)`,
+    }
+  }
+  return classify(error, false, timeoutMs)
 }
 
 /** Node's codes for a server certificate that failed verification. */
@@ -151,11 +197,17 @@ export function createHttpSender(server: ServerConfig): HttpSender {
           // an ArrayBuffer. So a body that is the whole of its ArrayBuffer (as replay's chunks are) goes as that
           // ArrayBuffer, with no copy; nothing changes the bytes before the outcome is in.
           const whole = typeof payload !== 'string' && payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength
-          transport.send(path, (whole ? payload.buffer : payload) as string, { method: 'POST', headers: gzipped ? gzipHeaders : headers, signal: controller.signal }, {
-            next() {},
-            error: (error) => finish(classify(error, timedOut, server.timeoutMs)),
-            complete: () => finish({ kind: 'ok' }),
-          })
+          try {
+            transport.send(path, (whole ? payload.buffer : payload) as string, { method: 'POST', headers: gzipped ? gzipHeaders : headers, signal: controller.signal }, {
+              next() {},
+              error: (error) => finish(classify(error, timedOut, server.timeoutMs, secrets)),
+              complete: () => finish({ kind: 'ok' }),
+            })
+          } catch (error) {
+            // Thrown before anything was sent (Node checks the headers first): an outcome like any other,
+            // never a rejection (after gzip it would be an unhandled one, which ends the process).
+            finish(unsendable(error, label, server.timeoutMs))
+          }
         }
         if (level === undefined) post(body, false)
         else

@@ -24,6 +24,8 @@ export function advanceLines(text: string, pos: number, k: number): number {
 export class JoinedLines {
   private split: readonly string[] | undefined
   private joined: string | undefined
+  /** The text's UTF-8 bytes, once made (see utf8()). */
+  private made: Buffer | undefined
 
   private constructor(
     text: string | undefined,
@@ -74,9 +76,18 @@ export class JoinedLines {
     return this.joined
   }
 
-  /** What a request carries: the bytes the lines came as, or else their text. */
+  /**
+   * The lines as UTF-8 bytes: those they came as, or made from the text once
+   * (what a request carries: made here, the transport does not make them again,
+   * and every server's batch of the same call shares them).
+   */
+  utf8(): Buffer {
+    return this.encoded ?? (this.made ??= Buffer.from(this.text))
+  }
+
+  /** What a request carries: the bytes the lines came as (or made by utf8()), or else their text. */
   get body(): string | Buffer {
-    return this.encoded ?? this.text
+    return this.encoded ?? this.made ?? this.text
   }
 
   /** Size as the queue counts it: UTF-16 units plus one newline per line (close to bytes for line protocol). */

@@ -29,6 +29,26 @@ describe('LineQueue', () => {
     expect([q.headKind(), q.lines, q.bytes]).toEqual(['empty', 0, 0])
   })
 
+  it('keeps a batch within maxBytes of UTF-8 beyond ASCII (up to 3 bytes a character), giving the rest back in order with its tickets', () => {
+    const q = new LineQueue()
+    const calls = [0, 1, 2, 3].map((c) => Array.from({ length: 10 }, (_, i) => `m,s=${c % 2 === 0 ? '€€€€€€' : 'éé'} v=${c}${i}`))
+    const tickets = calls.map((lines) => new Ticket(lines.length))
+    calls.forEach((lines, c) => q.push(JoinedLines.of(lines), tickets[c]))
+    const maxBytes = 200
+    const sent: string[] = []
+    const owned = new Map<Ticket | undefined, number>()
+    while (q.headKind() === 'lines') {
+      const [batch, spans] = q.take(1000, maxBytes)
+      expect(Buffer.byteLength(batch.body) + 1).toBeLessThanOrEqual(maxBytes)
+      expect(spans.reduce((n, [, count]) => n + count, 0)).toBe(batch.count)
+      for (const [ticket, count] of spans) owned.set(ticket, (owned.get(ticket) ?? 0) + count)
+      sent.push(...batch.lines())
+    }
+    expect(sent).toEqual(calls.flat())
+    expect(tickets.map((t) => owned.get(t))).toEqual([10, 10, 10, 10])
+    expect([q.lines, q.bytes]).toEqual([0, 0])
+  })
+
   it('always takes at least one line, however long', () => {
     const q = new LineQueue()
     q.push(JoinedLines.of(['x'.repeat(100), 'y']), undefined)
@@ -61,7 +81,7 @@ describe('LineQueue', () => {
     expect([q.headKind(), q.lines, q.bytes]).toEqual(['empty', 0, 0])
   })
 
-  it('hands a call that came as bytes over as those bytes when it fills a batch alone, and as text when it shares or is cut', () => {
+  it('hands a call that came as bytes over as those bytes when it fills a batch alone, and as text (made into UTF-8 once) when it shares or is cut', () => {
     const q = new LineQueue()
     const bytes = Buffer.from('b0\nb1\nb2')
     const whole = JoinedLines.fromBytes(bytes, 3)
@@ -72,10 +92,10 @@ describe('LineQueue', () => {
     q.push(JoinedLines.of(['t0']), undefined)
     q.push(JoinedLines.fromBytes(Buffer.from('b0\nb1\nb2'), 3), undefined)
     const [shared] = q.take(10, 100)
-    expect([shared.body, shared.count]).toEqual(['t0\nb0\nb1\nb2', 4])
+    expect([shared.text, shared.count, shared.body]).toEqual(['t0\nb0\nb1\nb2', 4, Buffer.from('t0\nb0\nb1\nb2')])
     q.push(JoinedLines.fromBytes(Buffer.from('b0\nb1\nb2'), 3), undefined)
-    expect(q.take(2, 100)[0].body).toBe('b0\nb1')
-    expect(q.take(2, 100)[0].body).toBe('b2')
+    expect(q.take(2, 100)[0].text).toBe('b0\nb1')
+    expect(q.take(2, 100)[0].text).toBe('b2')
     expect([q.headKind(), q.lines, q.bytes]).toEqual(['empty', 0, 0])
   })
 
@@ -88,7 +108,7 @@ describe('LineQueue', () => {
         [a, 2],
         [b, 2],
       ],
-      { status, accepted: 2, rejected: [{ index: 1, status: 400, message: 'bad' }], unsent: 1, reason: 'down', refusedStatus: undefined },
+      { status, accepted: 2, rejected: [{ index: 1, status: 400, message: 'bad' }], unsent: 1, reason: 'down', refused: false, refusedStatus: undefined },
     )
     expect(await a.done).toMatchObject({ accepted: 1, rejected: 1, reasons: ['bad'] })
     expect(

@@ -18,7 +18,7 @@ export class LineQueue {
   private head = 0
   /** Lines waiting. */
   lines = 0
-  /** Their size (UTF-16 units + newlines: close to bytes for line protocol). */
+  /** Their size (UTF-16 units + newlines: bytes for ASCII; take() makes a batch fit in UTF-8 bytes). */
   bytes = 0
   /** When the oldest waiting line arrived (ms). */
   since = 0
@@ -54,10 +54,51 @@ export class LineQueue {
   }
 
   /**
-   * Up to `maxLines` lines and `maxBytes` (one line alone may be larger) from
-   * the head, stopping at a flush marker.
+   * Up to `maxLines` lines and `maxBytes` bytes of UTF-8 (one line alone may be
+   * larger) from the head, stopping at a flush marker.
    */
   take(maxLines: number, maxBytes: number): [JoinedLines, Span[]] {
+    const [batch, spans] = this.takeUnits(maxLines, maxBytes)
+    return this.fitBytes(batch, spans, maxBytes)
+  }
+
+  /**
+   * The batch within `maxBytes` as UTF-8 (the queue counts UTF-16 units: the
+   * same for ASCII, but a character beyond it takes up to 3 bytes). The bytes
+   * are made here once, as the request needs them anyway; lines past the limit
+   * go back to the head of the queue, in order, with their calls' tickets.
+   */
+  private fitBytes(batch: JoinedLines, spans: Span[], maxBytes: number): [JoinedLines, Span[]] {
+    const bytes = batch.utf8()
+    if (bytes.length + 1 <= maxBytes || batch.count === 1) return [batch, spans]
+    // The lines whose newline-terminated bytes fit (at least one: a longer line goes alone).
+    const last = bytes.lastIndexOf(0x0a, maxBytes - 1)
+    let keep = 0
+    for (let at = bytes.indexOf(0x0a); at >= 0 && at <= last; at = bytes.indexOf(0x0a, at + 1)) keep++
+    keep = Math.max(1, keep)
+    const lines = batch.lines()
+    const kept: Span[] = []
+    const back: Entry[] = []
+    let i = 0
+    for (const [ticket, count] of spans) {
+      const mine = Math.max(0, Math.min(count, keep - i))
+      if (mine > 0) kept.push([ticket, mine])
+      if (mine < count) back.push({ chunk: JoinedLines.of(lines.slice(i + mine, i + count)), line: 0, pos: 0, ticket })
+      i += count
+    }
+    this.entries.splice(this.head, 0, ...back)
+    for (const entry of back) {
+      const { chunk } = entry as { chunk: JoinedLines }
+      this.lines += chunk.count
+      this.bytes += chunk.size
+    }
+    // They were part of a batch due now: they go next, without waiting for the flush interval.
+    this.since = 0
+    return [JoinedLines.of(lines.slice(0, keep)), kept]
+  }
+
+  /** take() counting UTF-16 units (plus a newline a line): bytes for ASCII. */
+  private takeUnits(maxLines: number, maxBytes: number): [JoinedLines, Span[]] {
     const parts: (string | JoinedLines)[] = []
     const spans: Span[] = []
     let count = 0

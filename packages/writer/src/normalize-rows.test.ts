@@ -154,8 +154,8 @@ describe('normalizeRows: messages name the caller’s column, not internal names
     expect(error.column).toBe('')
   })
 
-  it('a newline in a string field names the column once, not the probe’s field "f"', () => {
+  it('a newline in a string field names that field, not the probe’s field "f"', () => {
     const error = failure([{ station: 'Kp', note: 'first\nsecond', timestamp: T }])
-    expect(error.message).toBe('row 0, column "note": string value contains a newline, which line protocol does not support in field values')
+    expect(error.message).toBe('row 0, column "note": string field "note" contains a newline, which line protocol does not support in field values')
   })
 })

@@ -150,8 +150,14 @@ export class Outbox {
 
   private async process(lines: JoinedLines, spans: Span[]): Promise<void> {
     if (this.down !== undefined) return this.spoolLines(lines, `${describeServer(this.ctx.server)} is down (${this.down})`, spans)
-    const result = await deliverBatch(this.ctx.sender, this.ctx.policy, lines, this.hurry, retryHooks(this.ctx))
     const { stats, hub, server } = this.ctx
+    let result: BatchResult
+    try {
+      result = await deliverBatch(this.ctx.sender, this.ctx.policy, lines, this.hurry, retryHooks(this.ctx))
+    } catch (error) {
+      // Should never happen; if it does, the points are kept and their calls answered, not left hanging.
+      result = this.internalError(error, lines.count)
+    }
     stats.delivered += result.accepted
     if (result.accepted > 0) hub.delivered({ server: server.name, points: result.accepted, fromSpool: false })
     await recordRejected(this.ctx, result.rejected.length === 0 ? [] : lines.lines(), result)
@@ -167,11 +173,24 @@ export class Outbox {
     const { server, hub } = this.ctx
     const label = describeServer(server)
     const error =
-      result.refusedStatus !== undefined
-        ? new ServerRefusedError(`${label} refused the write (${reason}); check the token/credentials and the bucket; points are kept in the spool`, server.name, result.refusedStatus)
+      result.refused
+        ? new ServerRefusedError(
+            result.refusedStatus === undefined
+              ? `${reason}; points are kept in the spool`
+              : `${label} refused the write (${reason}); check the token/credentials and the bucket; points are kept in the spool`,
+            server.name,
+            result.refusedStatus,
+          )
         : new DeliveryFailedError(`${label}: ${reason}; points are kept in the spool and sent when it answers again`, server.name)
     hub.error({ server: server.name, points: result.unsent, reason, error })
     if (this.drained) this.down ??= reason
+  }
+
+  /** A batch whose sending threw: every line unsent (so reported, spooled, and its tickets settled). */
+  private internalError(error: unknown, count: number): BatchResult {
+    const reason = `internal error while sending ${count} points (a bug: please report it): ${(error as Error)?.message ?? String(error)}`
+    const status = new Uint8Array(count).fill(UNSENT)
+    return { status, accepted: 0, rejected: [], unsent: count, reason, refused: false, refusedStatus: undefined }
   }
 
   /** Should never happen: reported loudly rather than lost in an unhandled rejection. */

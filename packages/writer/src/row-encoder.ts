@@ -112,8 +112,10 @@ export class RowEncoder {
     try {
       return fieldText(value, column.declared, record === undefined ? undefined : (typed: FieldValue) => (record.fields[column.name] = typed))
     } catch (error) {
-      if (error instanceof FieldProblem || RecordError.isInstance(error)) throw invalid('row', index, column.name, (error as Error).message, error)
-      throw error
+      if (!(error instanceof FieldProblem || RecordError.isInstance(error))) throw error
+      // The value's check does not know the field's name: name it (the row's string column).
+      const message = (error as Error).message.replace(/^string value\b/, `string field ${JSON.stringify(column.name)}`)
+      throw invalid('row', index, column.name, message, error)
     }
   }
 

@@ -1,7 +1,11 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EHTInfluxDBClient } from './client.js'
+import { SpoolFullError } from './errors.js'
 import type { ErrorEvent } from './events.js'
+import { SpoolBudget } from './spool-budget.js'
+import { listServerSpool, ServerSpool } from './spool.js'
 import { CaptureSink, closedPort, makeConfig, readAll, rows, tempDir } from '../test/helpers.js'
 
 describe('[spool] max_size reached', () => {
@@ -25,5 +29,30 @@ describe('[spool] max_size reached', () => {
     expect(stderr.text).toContain('ERROR spool is full')
     expect(client.stats().down).toMatchObject({ written: 200, dropped: 200, spooled: 0 })
     expect(await readAll(path.join(dir, 'log'))).toHaveLength(200)
+  })
+})
+
+describe('a spool budget whose files another drainer delivered', () => {
+  const lines = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `m,s=Kp v=${1000 + from + i} ${1617672549204824064n + BigInt(from + i)}`)
+
+  it('counts the spool folder again before it says "full" (at most once a second), so nothing is dropped while the disk is empty', async () => {
+    const dir = tempDir()
+    const line = Buffer.byteLength(`${lines(1)[0]}\n`)
+    const budget = await SpoolBudget.measure(dir, 10 * line)
+    const spool = new ServerSpool('local', dir, budget)
+    await spool.append(lines(10))
+    await spool.seal()
+    await expect(spool.append(lines(1, 10))).rejects.toThrow(SpoolFullError)
+    // Another process (a second client, `spool drain`) delivers the file and deletes it.
+    for (const f of await listServerSpool(dir, 'local')) fs.rmSync(f.file)
+    // Counted again only once a second: right after a count (the one at open), still full.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    await spool.append(lines(4, 11))
+    expect(budget.usedBytes).toBe(4 * line)
+    await spool.append(lines(6, 15))
+    await expect(spool.append(lines(1, 21))).rejects.toThrow(SpoolFullError)
+    await spool.seal()
+    const files = await listServerSpool(dir, 'local')
+    expect(files.reduce((sum, f) => sum + f.bytes, 0)).toBe(10 * line)
   })
 })

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ownIdentity, startTimeOf } from './process-identity.js'
 import { removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
 import { tempDir } from '../test/helpers.js'
 
@@ -40,6 +41,21 @@ describe('SpoolClaim', () => {
     expect(claim).toBeDefined()
     expect(fs.readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} `))
     await claim!.release()
+  })
+
+  it.runIf(fs.existsSync('/proc/self/stat'))('takes over a lock whose pid is now another live process (start time or boot id differ), and writes its own identity', async () => {
+    const file = spoolFile(tempDir())
+    const { boot, start } = ownIdentity()
+    const parentStart = startTimeOf(process.ppid)!
+    fs.writeFileSync(`${file}.lock`, `${process.ppid} alive ${boot} ${parentStart}\n`)
+    expect(await SpoolClaim.take(file)).toBeUndefined()
+    for (const lock of [`${process.ppid} reused ${boot} ${Number(parentStart) + 1}\n`, `${process.ppid} before-reboot 00000000-0000-4000-8000-000000000000 ${parentStart}\n`, `${process.pid} earlier-run ${boot} ${Number(start) + 1}\n`]) {
+      fs.writeFileSync(`${file}.lock`, lock)
+      const claim = await SpoolClaim.take(file)
+      expect(claim, lock).toBeDefined()
+      expect(fs.readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f-]{36} ${boot} ${start}\n$`))
+      await claim!.release()
+    }
   })
 
   it('treats an empty lock as being written when fresh, as left by a crash when old', async () => {

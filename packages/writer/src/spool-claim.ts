@@ -2,24 +2,14 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { writeFileAtomic } from '@eht-influx-client/logfile'
+import { formatIdentity, identityAlive, ownIdentity, parseIdentity, type ProcessIdentity } from './process-identity.js'
 
 /** Claims held by drainers of this process: lock file -> token (a second drainer here must not take them). */
 const held = new Map<string, string>()
 
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 const code = (error: unknown) => (error as NodeJS.ErrnoException).code
 
-interface LockOwner {
-  pid: number
+interface LockOwner extends ProcessIdentity {
   token: string
   text: string
   /** Age of the lock file (ms). */
@@ -35,16 +25,36 @@ async function readLock(lock: string): Promise<LockOwner | undefined> {
   const text = await fs.promises.readFile(lock, 'utf8').catch(ifThere)
   const stat = await fs.promises.stat(lock).catch(ifThere)
   if (text === undefined || stat === undefined) return undefined
-  const [pid, token] = text.trim().split(' ')
-  return { pid: Number(pid), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
+  // `pid token boot start`; locks of older versions hold `pid token` only.
+  const [pid, token, boot, start] = text.trim().split(' ')
+  return { ...parseIdentity(Number(pid), boot, start), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
 }
 
 /** True when the lock was left by a drainer that is gone (its process ended, or it was of this process and let go). */
 function stale(owner: LockOwner, lock: string): boolean {
   // Empty or torn: being written (where links are not supported), or left by a crash long ago.
   if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > 10_000
+  // Our pid: held only if a drainer of this process holds it (a lock of an earlier process with our pid is stale).
   if (owner.pid === process.pid) return held.get(lock) !== owner.token
-  return !alive(owner.pid)
+  return !identityAlive(owner)
+}
+
+/** What a lock file holds: `pid token boot start` (the boot id and start time tell a reused pid from its first owner). */
+function lockText(token: string): string {
+  const [pid, boot, start] = formatIdentity(ownIdentity()).split(' ')
+  return `${pid} ${token} ${boot} ${start}\n`
+}
+
+/**
+ * Who holds the lock of `file`, for a message: undefined when nobody (or the
+ * holder is gone). `unsure`: the lock has only a pid (an older version wrote
+ * it), which another process may have now.
+ */
+export async function lockHolder(file: string): Promise<{ pid: number; ours: boolean; unsure: boolean } | undefined> {
+  const lock = `${file}.lock`
+  const owner = await readLock(lock).catch(() => undefined)
+  if (owner === undefined || stale(owner, lock)) return undefined
+  return { pid: owner.pid, ours: owner.pid === process.pid, unsure: owner.start === undefined && owner.boot === undefined }
 }
 
 /**
@@ -113,7 +123,7 @@ export class SpoolClaim {
     const lock = `${file}.lock`
     const token = randomUUID()
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await createLock(lock, `${process.pid} ${token}\n`)) {
+      if (await createLock(lock, lockText(token))) {
         held.set(lock, token)
         const size = await fs.promises.stat(file).then((s) => s.size, () => undefined)
         if (size === undefined) {

@@ -6,7 +6,7 @@ import { ServerRefusedError, SpoolDrainError, SpoolLineError } from './errors.js
 import type { Outbox } from './outbox.js'
 import { recordRejected, retryHooks, type ServerContext } from './server-context.js'
 import { sleep, type Stopper } from './sleep.js'
-import { removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
+import { lockHolder, removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
 import { listServerSpool } from './spool.js'
 
 /** What one drain pass over a server's spool did. */
@@ -22,6 +22,8 @@ export interface DrainOutcome {
   badLines: number
   /** Why the pass stopped early (server not answering, closing); undefined when it got through. */
   failed: string | undefined
+  /** Files left because another drainer that is alive holds them, each with who it is (absent when none). */
+  held?: string[]
 }
 
 /**
@@ -130,6 +132,7 @@ export class SpoolDrainer {
       const claim = await SpoolClaim.take(file)
       if (claim === undefined) {
         if (!fs.existsSync(file)) outcome.remainingFiles--
+        else await this.noteHeld(file, outcome)
         continue
       }
       try {
@@ -143,6 +146,17 @@ export class SpoolDrainer {
       outcome.remainingFiles--
     }
     return outcome
+  }
+
+  /** Says who holds a file this pass left, so a lock nobody will let go of does not go unnoticed. */
+  private async noteHeld(file: string, outcome: DrainOutcome): Promise<void> {
+    const holder = await lockHolder(file)
+    if (holder === undefined) return
+    const who = holder.ours ? 'another drainer of this process' : `process ${holder.pid}`
+    const hint = holder.unsure
+      ? `; its lock ${file}.lock records the pid only (an older version wrote it): if process ${holder.pid} is not a drainer of this spool (the pid was reused after a crash or reboot), delete that lock file`
+      : ''
+    ;(outcome.held ??= []).push(`spool file ${file} is being drained by ${who}; left to it${hint}`)
   }
 
   private async drainFile(file: string, outcome: DrainOutcome, claim: SpoolClaim): Promise<boolean> {
@@ -207,8 +221,11 @@ export class SpoolDrainer {
     }
     if (result.unsent === 0) return true
     outcome.failed = result.reason ?? 'not delivered'
-    if (result.refusedStatus !== undefined) {
-      const message = `server "${server.name}" refused the spooled points (${outcome.failed}); check the token/credentials and the bucket; they stay in the spool`
+    if (result.refused) {
+      const message =
+        result.refusedStatus === undefined
+          ? `spooled points of server "${server.name}" not sent (${outcome.failed}); they stay in the spool`
+          : `server "${server.name}" refused the spooled points (${outcome.failed}); check the token/credentials and the bucket; they stay in the spool`
       hub.error({ server: server.name, points: result.unsent, reason: outcome.failed, error: new ServerRefusedError(message, server.name, result.refusedStatus) })
     }
     return false

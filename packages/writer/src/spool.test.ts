@@ -5,6 +5,7 @@ import { readLogs } from '@eht-influx-client/logfile'
 import { SpoolFullError } from './errors.js'
 import { SpoolBudget } from './spool-budget.js'
 import { JoinedLines } from './joined-lines.js'
+import { ownIdentity, startTimeOf } from './process-identity.js'
 import { listServerSpool, serverSpoolDir, ServerSpool } from './spool.js'
 import { tempDir } from '../test/helpers.js'
 
@@ -77,12 +78,55 @@ describe('ServerSpool', () => {
     const folder = serverSpoolDir(dir, 'local')
     fs.mkdirSync(folder, { recursive: true })
     const dead = path.join(folder, 'spool-20210406T012909204Z-999999999-0.lp.open')
-    const live = path.join(folder, `spool-20210406T012909204Z-${process.pid}-77.lp.open`)
+    const live = path.join(folder, `spool-20210406T012909204Z-${process.ppid}-77.lp.open`)
     fs.writeFileSync(dead, `${lines(1)[0]}\n`)
     fs.writeFileSync(live, `${lines(1)[0]}\n`)
     await new ServerSpool('local', dir, new SpoolBudget(1e9, 0)).recoverStale()
     expect((await listServerSpool(dir, 'local')).map((f) => path.basename(f.file))).toEqual(['spool-20210406T012909204Z-999999999-0.lp'])
     expect(fs.existsSync(live)).toBe(true)
+  })
+
+  it('seals a file left open by an earlier process with our pid (a container restarted as the same pid), never one this process writes', async () => {
+    const dir = tempDir()
+    const folder = serverSpoolDir(dir, 'local')
+    fs.mkdirSync(folder, { recursive: true })
+    const earlier = path.join(folder, `spool-20210406T012909204Z-${process.pid}-0.lp.open`)
+    fs.writeFileSync(earlier, `${lines(1)[0]}\n`)
+    const writing = new ServerSpool('local', dir, new SpoolBudget(1e9, 0))
+    await writing.append(lines(2))
+    // Another client of this process opens the same spool: its own file and the writer's are told apart.
+    await new ServerSpool('local', dir, new SpoolBudget(1e9, 0)).recoverStale()
+    expect((await listServerSpool(dir, 'local')).map((f) => path.basename(f.file))).toEqual([path.basename(earlier).slice(0, -'.open'.length)])
+    expect(fs.readdirSync(folder).filter((f) => f.endsWith('.lp.open'))).toHaveLength(1)
+    await writing.seal()
+    expect(fs.readdirSync(folder).filter((f) => !f.endsWith('.lp'))).toEqual([])
+  })
+
+  it.runIf(fs.existsSync('/proc/self/stat'))('tells a live process from an earlier one with the same pid by its start time and boot id', async () => {
+    const dir = tempDir()
+    const folder = serverSpoolDir(dir, 'local')
+    fs.mkdirSync(folder, { recursive: true })
+    const { boot } = ownIdentity()
+    const start = startTimeOf(process.ppid)!
+    const owners = {
+      same: `${process.ppid} ${boot} ${start}`,
+      restarted: `${process.ppid} ${boot} ${Number(start) + 1}`,
+      rebooted: `${process.ppid} 00000000-0000-4000-8000-000000000000 ${start}`,
+    }
+    for (const [i, owner] of Object.values(owners).entries()) {
+      const file = path.join(folder, `spool-20210406T012909204Z-${process.ppid}-${i}.lp.open`)
+      fs.writeFileSync(file, `${lines(1, i)[0]}\n`)
+      fs.writeFileSync(`${file}.owner`, `${owner}\n`)
+    }
+    // An owner file whose `.open` file was sealed by a writer that died before removing it.
+    fs.writeFileSync(path.join(folder, 'spool-20210406T012909204Z-999999999-9.lp.open.owner'), '999999999 - -\n')
+    await new ServerSpool('local', dir, new SpoolBudget(1e9, 0)).recoverStale()
+    expect(fs.readdirSync(folder).sort()).toEqual([
+      `spool-20210406T012909204Z-${process.ppid}-0.lp.open`,
+      `spool-20210406T012909204Z-${process.ppid}-0.lp.open.owner`,
+      `spool-20210406T012909204Z-${process.ppid}-1.lp`,
+      `spool-20210406T012909204Z-${process.ppid}-2.lp`,
+    ])
   })
 
   it('keeps server folders apart and makes odd names safe', () => {

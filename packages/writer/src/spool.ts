@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { SpoolFullError } from './errors.js'
 import { JoinedLines } from './joined-lines.js'
+import { formatIdentity, identityAlive, ownIdentity, parseIdentity } from './process-identity.js'
 import type { SpoolBudget } from './spool-budget.js'
 
 /** A spooled file waiting for delivery (line protocol, one point a line, readable by `readLogs`). */
@@ -14,19 +15,27 @@ export interface SpoolFile {
 const OPEN_SUFFIX = '.open'
 const SEALED = /^spool-[0-9TZ]+-\d+-\d+\.lp$/
 const OPEN = /^spool-[0-9TZ]+-(\d+)-\d+\.lp\.open$/
+const OWNED = /^spool-[0-9TZ]+-(\d+)-\d+\.lp\.open\.owner$/
 
 /** The folder of one server inside `[spool] dir` (the name made safe for a file system). */
 export function serverSpoolDir(spoolDir: string, server: string): string {
   return path.join(spoolDir, server.replace(/[^A-Za-z0-9._-]/g, '_'))
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
+/** Beside a `.open` file while it is written: its writer's identity (`pid boot start`), so a reused pid is not taken for it. */
+const OWNER_SUFFIX = '.owner'
+
+/** `.open` files this process created (and has not sealed): another file with our pid is a previous run's. */
+const ownOpen = new Set<string>()
+
+/** True while the writer of the `.open` file `file` (whose name holds `pid`) may still be writing it. */
+async function writerAlive(file: string, pid: number): Promise<boolean> {
+  if (ownOpen.has(file)) return true
+  const text = await fs.promises.readFile(`${file}${OWNER_SUFFIX}`, 'utf8').catch(() => undefined)
+  const [ownerPid, boot, start] = (text ?? '').trim().split(' ')
+  if (text !== undefined && Number(ownerPid) === pid) return identityAlive(parseIdentity(pid, boot, start))
+  // An older version's file (the pid only): one of our pid that this process did not create is a previous run's.
+  return pid !== process.pid && identityAlive({ pid })
 }
 
 /** Sealed spool files of one server, oldest first. */
@@ -75,14 +84,25 @@ export class ServerSpool {
     this.dir = serverSpoolDir(spoolDir, server)
   }
 
-  /** Seals `.open` files left by processes that are gone (a crash): they become drainable. */
+  /**
+   * Seals `.open` files left by processes that are gone (a crash), also when
+   * their pid is in use again: they become drainable.
+   */
   async recoverStale(): Promise<void> {
     const names = await fs.promises.readdir(this.dir).catch(() => [] as string[])
+    const present = new Set(names)
     for (const name of names) {
       const match = OPEN.exec(name)
-      if (match === null || alive(Number(match[1]))) continue
       const file = path.join(this.dir, name)
-      await fs.promises.rename(file, file.slice(0, -OPEN_SUFFIX.length)).catch(() => undefined)
+      if (match !== null && !(await writerAlive(file, Number(match[1])))) {
+        await fs.promises.rename(file, file.slice(0, -OPEN_SUFFIX.length)).catch(() => undefined)
+        await fs.promises.rm(`${file}${OWNER_SUFFIX}`, { force: true })
+      }
+      // An owner file whose `.open` file is gone (a crash between sealing and removing it).
+      const owned = OWNED.exec(name)
+      if (owned !== null && !present.has(name.slice(0, -OWNER_SUFFIX.length)) && !(await writerAlive(file.slice(0, -OWNER_SUFFIX.length), Number(owned[1])))) {
+        await fs.promises.rm(file, { force: true })
+      }
     }
   }
 
@@ -98,7 +118,8 @@ export class ServerSpool {
       if (typeof body === 'string') chunk.write(body)
       else body.copy(chunk)
       chunk[length] = 0x0a
-      if (!this.budget.reserve(chunk.length)) {
+      // (A second, awaited check only when the budget looks spent: the appends that fit pay nothing more.)
+      if (!this.budget.reserve(chunk.length) && !(await this.budget.reserveOrRecount(chunk.length))) {
         throw new SpoolFullError(
           `spool is full ([spool] max_size ${this.budget.maxBytes} bytes, ${this.budget.usedBytes} used): ${joined.count} points for server "${this.server}" are only in the logfile; replay them from there once the server is back`,
           this.server,
@@ -110,14 +131,18 @@ export class ServerSpool {
           const stamp = new Date().toISOString().replace(/[-:.]/g, '')
           const file = path.join(this.dir, `spool-${stamp}-${process.pid}-${sequence++}.lp${OPEN_SUFFIX}`)
           await fs.promises.mkdir(this.dir, { recursive: true })
+          // Who writes it, before it exists (a file without one is judged by its pid alone).
+          await fs.promises.writeFile(`${file}${OWNER_SUFFIX}`, `${formatIdentity(ownIdentity())}\n`)
           this.writer = await fs.promises.open(file, 'a')
           this.openPath = file
+          ownOpen.add(file)
         }
         before = (await this.writer.stat()).size
         await writeAll(this.writer, chunk)
         await this.writer.datasync()
+        this.budget.written(chunk.length)
       } catch (error) {
-        this.budget.release(chunk.length)
+        this.budget.release(chunk.length, true)
         // A write that failed half way is cut back off, so the spool never holds part of
         // a batch that was reported as kept only in the logfile (replaying the logfile
         // would otherwise send those points twice); later points go to a new file.
@@ -141,6 +166,8 @@ export class ServerSpool {
     if (writer === undefined || open === undefined) return
     await writer.close()
     await fs.promises.rename(open, open.slice(0, -OPEN_SUFFIX.length))
+    ownOpen.delete(open)
+    await fs.promises.rm(`${open}${OWNER_SUFFIX}`, { force: true })
   }
 
   /** Deletes a drained file and gives its bytes back to the budget. */
