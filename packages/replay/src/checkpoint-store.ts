@@ -9,6 +9,7 @@ import { CheckpointError } from './errors.js'
 export interface FileCheckpoint {
   /** Byte offset in the (decompressed) file. */
   offset: number
+  /** The last line done: the line ending at `offset`, or a later bad line (reported, and not again). */
   line: number
 }
 
@@ -161,11 +162,14 @@ export class CheckpointStore {
     return this.files.get(keyOf(file))
   }
 
-  /** Moves a file's checkpoint forward (never back); `save()` writes it. */
+  /**
+   * Moves a file's checkpoint forward (never back); `save()` writes it. The
+   * same offset with a later line passes bad lines after the last point.
+   */
   advance(file: string, checkpoint: FileCheckpoint): void {
     const key = keyOf(file)
     const old = this.files.get(key)
-    if (old !== undefined && old.offset >= checkpoint.offset) return
+    if (old !== undefined && (old.offset > checkpoint.offset || (old.offset === checkpoint.offset && old.line >= checkpoint.line))) return
     this.files.set(key, checkpoint)
     this.dirty = true
   }

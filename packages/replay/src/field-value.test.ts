@@ -21,10 +21,14 @@ describe('fieldValue', () => {
 })
 
 describe('numericType', () => {
-  it('follows the declared type, and float when nothing is declared', () => {
+  it('follows the declared type', () => {
     expect(numericType(['integer'], '5')).toBe('integer')
     expect(numericType(['float'], '5')).toBe('float')
-    expect(numericType(undefined, '5')).toBe('float')
+  })
+
+  it('refuses to guess when nothing is declared, naming where the types came from', () => {
+    expect(() => numericType(undefined, '5', 'SHOW FIELD KEYS')).toThrow('SHOW FIELD KEYS gives no type for this field, so its value 5 cannot be told integer or float')
+    expect(() => numericType([], '5.5')).toThrow('the server gives no type for this field')
   })
 
   it('tells whole numbers from fractions when a field has several types', () => {

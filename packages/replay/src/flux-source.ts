@@ -3,10 +3,11 @@ import type { ServerConfig } from '@eht-influx-client/config'
 import { parseRfc3339, type FieldType, type InfluxRecord } from '@eht-influx-client/logfile'
 import { throwIfAborted, untilAborted } from './abort.js'
 import { ExportDataError, ExportQueryError, ReplayAbortError } from './errors.js'
+import { untilIdle } from './export-idle-timeout.js'
 import type { ExportSource } from './export-source.js'
 import { fieldValue } from './field-value.js'
 import { fluxWindowQuery } from './flux.js'
-import { scrubServerSecrets, serverAgent, serverLabel } from './server-http.js'
+import { bodyFailure, scrubServerSecrets, serverAgent, serverLabel } from './server-http.js'
 
 /** Annotated-CSV data types of `_value` and the field types they hold. */
 const VALUE_TYPES: Readonly<Record<string, FieldType>> = { double: 'float', long: 'integer', unsignedLong: 'unsigned', string: 'string', boolean: 'boolean' }
@@ -65,12 +66,18 @@ export class FluxSource implements ExportSource {
     this.queries++
     const query = fluxWindowQuery(this.server.bucket, measurements, from, to)
     const points = new Map<string, InfluxRecord>()
+    const timeoutMs = this.server.timeoutMs
+    let rows = 0
     try {
-      for await (const { values, tableMeta } of untilAborted(this.api.iterateRows(query), signal, 'the export')) {
+      const answer = untilIdle(this.api.iterateRows(query), timeoutMs, () => new Error(`no answer within the timeout of ${timeoutMs} ms`))
+      for await (const { values, tableMeta } of untilAborted(answer, signal, 'the export')) {
         const l = this.layout(tableMeta)
         const cell = (i: number) => (values[i] === '' ? (l.defaults[i] ?? '') : values[i]!)
+        rows++
         const raw = cell(l.value)
-        if (raw === '') continue
+        // An empty cell is null (no value) for the other types; a raw from() row exists only for a stored
+        // value, and annotated CSV cannot tell "" from null in a string column (influxdata/flux#634): "".
+        if (raw === '' && l.type !== 'string') continue
         const measurement = cell(l.measurement)
         const field = cell(l.field)
         const tags: Record<string, string> = {}
@@ -96,8 +103,9 @@ export class FluxSource implements ExportSource {
       if (ExportDataError.isInstance(error) || ReplayAbortError.isInstance(error)) throw error
       const status = (error as { statusCode?: unknown }).statusCode
       const body = (error as { body?: unknown }).body
-      const detail = typeof body === 'string' && body !== '' ? body.trim() : (error as Error).message
-      const message = `${this.label} could not run the Flux query (${query.replace(/\n\s*/g, ' ')}): ${scrubServerSecrets(detail, this.server)}`
+      const detail = typeof body === 'string' && body !== '' ? body.trim() : bodyFailure(error)
+      const failed = rows > 0 ? 'stopped answering the Flux query part way' : 'could not run the Flux query'
+      const message = `${this.label} ${failed} (${query.replace(/\n\s*/g, ' ')}): ${scrubServerSecrets(detail, this.server)}`
       throw new ExportQueryError(message, this.server.name, typeof status === 'number' ? status : undefined, { cause: error })
     }
     return [...points.values()]

@@ -26,6 +26,12 @@ afterAll(async () => {
   removeTempDirs()
 })
 
+/** Writes line protocol into retention policy `rp` of the test database. */
+async function writeTo(rp: string, lines: string): Promise<void> {
+  const res = await fetch(`${influx.url}/write?${new URLSearchParams({ db: 'export_test', rp, precision: 'ns' })}`, { method: 'POST', body: lines })
+  expect(res.status).toBe(204)
+}
+
 function exportConfig(dir: string, bucket = 'export_test') {
   return testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1', bucket }])
 }
@@ -94,6 +100,23 @@ describe('exportToLogfile from InfluxDB 1.x', () => {
     const output = path.join(dir, 'rp.lp')
     const summary = await exportToLogfile({ config: exportConfig(dir, 'export_test/autogen'), server: 'local', since: SINCE, until: UNTIL, output })
     expect(summary.points).toBe(station.length)
+  })
+
+  it('reads a bucket whose retention policy is not the default with that policy\'s field types', async () => {
+    // SHOW FIELD KEYS without FROM answers for the default policy only, where `typed.n` is a float.
+    const rp = 'other "rp"'
+    await influx.queryText(`CREATE RETENTION POLICY "other \\"rp\\"" ON "export_test" DURATION INF REPLICATION 1`, { method: 'POST' })
+    const dir = tempDir()
+    const bucket = `export_test/${rp}`
+    const config = testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1', bucket }])
+    const summary = await replay({ config, inputs: path.join(fixtures, 'station.lp') })
+    expect(summary.servers.local!.accepted).toBe(station.length)
+    await writeTo(rp, 'typed,station=Kp n=5i,flag=true 1617672552000000000')
+    await influx.write('typed,station=Kp n=5.5,flag="x" 1617672552000000000')
+    const output = path.join(dir, 'rp-types.lp')
+    const exported = await exportToLogfile({ config, server: 'local', since: SINCE, until: UNTIL, output })
+    expect(exported.points).toBe(station.length + 1)
+    expect(fs.readFileSync(output, 'utf8')).toBe(`${fs.readFileSync(path.join(fixtures, 'station.lp'), 'utf8')}typed,station=Kp flag=T,n=5i 1617672552000000000\n`)
   })
 
   it('names the server and the query when the server refuses it, and never overwrites a file', async () => {

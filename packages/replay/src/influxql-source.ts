@@ -1,12 +1,12 @@
 import type { ServerConfig } from '@eht-influx-client/config'
 import type { FieldType, FieldValue, InfluxRecord } from '@eht-influx-client/logfile'
 import { throwIfAborted, untilAborted } from './abort.js'
-import { ExportDataError, ExportQueryError } from './errors.js'
+import { ExportDataError, ExportQueryError, ReplayError } from './errors.js'
 import { isNumberText, parseJsonExact } from './exact-json.js'
 import type { ExportSource } from './export-source.js'
 import { fieldValue, numericType } from './field-value.js'
-import { databaseOf, selectWindow } from './influxql.js'
-import { bodyText, httpGet, responseLines, scrubServerSecrets, serverAgent, serverLabel, v1AuthHeaders } from './server-http.js'
+import { databaseOf, selectWindow, showFieldKeys } from './influxql.js'
+import { bodyFailure, bodyText, httpGet, responseLines, scrubServerSecrets, serverAgent, serverLabel, v1AuthHeaders } from './server-http.js'
 
 interface Series {
   name: string
@@ -51,19 +51,29 @@ export class InfluxQLSource implements ExportSource {
     res.setEncoding('utf8')
     try {
       if (res.statusCode !== 200) {
-        const text = await bodyText(res)
+        const text = await bodyText(res).catch((error: unknown) => {
+          throwIfAborted(signal, 'the export')
+          throw new ExportQueryError(`${this.label} answered HTTP ${res.statusCode} to the query ${q}, then stopped part way: ${bodyFailure(error)}`, this.server.name, res.statusCode, { cause: error })
+        })
         throw new ExportQueryError(`${this.label} answered HTTP ${res.statusCode} to the query ${q}: ${scrubServerSecrets(text.trim(), this.server)}`, this.server.name, res.statusCode)
       }
-      for await (const line of untilAborted(responseLines(res), signal, 'the export')) {
-        let chunk: Chunk
-        try {
-          chunk = parseJsonExact(line) as Chunk
-        } catch (error) {
-          throw new ExportDataError(`${this.label} sent an answer to ${q} that is not JSON: ${line.slice(0, 200)}`, this.server.name, { cause: error })
+      try {
+        for await (const line of untilAborted(responseLines(res), signal, 'the export')) {
+          let chunk: Chunk
+          try {
+            chunk = parseJsonExact(line) as Chunk
+          } catch (error) {
+            throw new ExportDataError(`${this.label} sent an answer to ${q} that is not JSON: ${line.slice(0, 200)}`, this.server.name, { cause: error })
+          }
+          const error = chunk.error ?? chunk.results?.find((r) => r.error !== undefined)?.error
+          if (error !== undefined) throw new ExportQueryError(`${this.label} could not run the query ${q}: ${scrubServerSecrets(error, this.server)}`, this.server.name, res.statusCode)
+          for (const result of chunk.results ?? []) yield* result.series ?? []
         }
-        const error = chunk.error ?? chunk.results?.find((r) => r.error !== undefined)?.error
-        if (error !== undefined) throw new ExportQueryError(`${this.label} could not run the query ${q}: ${scrubServerSecrets(error, this.server)}`, this.server.name, res.statusCode)
-        for (const result of chunk.results ?? []) yield* result.series ?? []
+      } catch (error) {
+        // Errors of our own pass; any other comes from the body stream: the connection closed or stalled mid-answer.
+        if (ReplayError.isInstance(error)) throw error
+        throwIfAborted(signal, 'the export')
+        throw new ExportQueryError(`${this.label} stopped answering the query ${q} part way: ${bodyFailure(error)}`, this.server.name, res.statusCode, { cause: error })
       }
     } finally {
       res.destroy()
@@ -77,11 +87,11 @@ export class InfluxQLSource implements ExportSource {
     return names.sort()
   }
 
-  /** Field types per measurement from SHOW FIELD KEYS (a field may have several, one per shard). */
+  /** Field types per measurement of the bucket's retention policy, from SHOW FIELD KEYS (a field may have several, one per shard). */
   private async types(signal?: AbortSignal): Promise<Map<string, Map<string, FieldType[]>>> {
     if (this.fieldTypes !== undefined) return this.fieldTypes
     const all = new Map<string, Map<string, FieldType[]>>()
-    for await (const series of this.query('SHOW FIELD KEYS', signal)) {
+    for await (const series of this.query(showFieldKeys(this.server.bucket), signal)) {
       const fields = all.get(series.name) ?? new Map<string, FieldType[]>()
       for (const [key, type] of series.values as [string, string][]) {
         if (!FIELD_TYPES.includes(type)) throw new ExportDataError(`${this.label}: field "${key}" of measurement "${series.name}" has the unknown type ${JSON.stringify(type)}`, this.server.name)
@@ -95,11 +105,19 @@ export class InfluxQLSource implements ExportSource {
 
   async read(measurements: readonly string[] | undefined, from: bigint, to: bigint, cap: number, signal?: AbortSignal): Promise<InfluxRecord[] | undefined> {
     const names = measurements ?? (this.names ??= await this.measurements(signal))
-    const types = await this.types(signal)
+    let types = await this.types(signal)
+    let reread = false
     const records: InfluxRecord[] = []
     for (const measurement of names) {
-      const fieldTypes = types.get(measurement) ?? new Map<string, FieldType[]>()
+      let fieldTypes = types.get(measurement) ?? new Map<string, FieldType[]>()
       for await (const series of this.query(selectWindow(this.server.bucket, measurement, from, to), signal)) {
+        if (!reread && series.columns.some((key, c) => c > 0 && !fieldTypes.has(key))) {
+          // A field written after the types were read (the database is live): read them again, at most once a window.
+          reread = true
+          this.fieldTypes = undefined
+          types = await this.types(signal)
+          fieldTypes = types.get(measurement) ?? new Map<string, FieldType[]>()
+        }
         this.addSeries(series, fieldTypes, records)
         if (records.length > cap) return undefined
       }
@@ -124,7 +142,7 @@ export class InfluxQLSource implements ExportSource {
         try {
           if (typeof value === 'boolean') fields[key] = { type: 'boolean', value }
           else if (typeof value === 'string') fields[key] = { type: 'string', value }
-          else if (isNumberText(value)) fields[key] = fieldValue(numericType(fieldTypes.get(key), value.$n), value.$n)
+          else if (isNumberText(value)) fields[key] = fieldValue(numericType(fieldTypes.get(key), value.$n, showFieldKeys(this.server.bucket)), value.$n)
           else throw new Error(`unexpected value ${JSON.stringify(value)}`)
         } catch (error) {
           throw new ExportDataError(`${this.label}: measurement "${series.name}", field "${key}" at ${time.$n}: ${(error as Error).message}`, this.server.name, { cause: error })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { databaseOf, measurementSource, quoteIdentifier, selectWindow } from './influxql.js'
+import { databaseOf, measurementSource, quoteIdentifier, selectWindow, showFieldKeys } from './influxql.js'
 
 describe('quoteIdentifier', () => {
   it('escapes quotes and backslashes so that a name cannot end the quoting', () => {
@@ -14,6 +14,13 @@ describe('the v1 query text', () => {
     expect(measurementSource('eht_test/autogen', 'pps')).toBe('"autogen"."pps"')
     expect(measurementSource('eht_test', 'pps')).toBe('"pps"')
     expect(databaseOf('eht_test/autogen')).toBe('eht_test')
+  })
+
+  it('asks for the field types of the bucket\'s retention policy, its name quoted', () => {
+    expect(showFieldKeys('eht_test')).toBe('SHOW FIELD KEYS')
+    expect(showFieldKeys('eht_test/')).toBe('SHOW FIELD KEYS')
+    expect(showFieldKeys('eht_test/one_year')).toBe('SHOW FIELD KEYS FROM "one_year"./.*/')
+    expect(showFieldKeys('eht_test/a"; DROP DATABASE "x')).toBe('SHOW FIELD KEYS FROM "a\\"; DROP DATABASE \\"x"./.*/')
   })
 
   it('selects a window with integer ns bounds, tags grouped', () => {

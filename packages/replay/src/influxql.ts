@@ -10,6 +10,19 @@ export function measurementSource(bucket: string, measurement: string): string {
   return rp === undefined || rp === '' ? quoteIdentifier(measurement) : `${quoteIdentifier(rp)}.${quoteIdentifier(measurement)}`
 }
 
+/**
+ * The field keys and types of every measurement of the bucket's retention
+ * policy. A bare `SHOW FIELD KEYS` answers for the database's default
+ * retention policy only (InfluxDB 1.x), so a `db/rp` bucket names its policy,
+ * with the regular expression that matches every measurement (no measurement
+ * name enters the query).
+ */
+export function showFieldKeys(bucket: string): string {
+  const slash = bucket.indexOf('/')
+  const rp = slash < 0 ? '' : bucket.slice(slash + 1)
+  return rp === '' ? 'SHOW FIELD KEYS' : `SHOW FIELD KEYS FROM ${quoteIdentifier(rp)}./.*/`
+}
+
 /** The database of a v1 bucket (`db` or `db/rp`). */
 export function databaseOf(bucket: string): string {
   const slash = bucket.indexOf('/')

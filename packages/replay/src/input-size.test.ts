@@ -18,4 +18,18 @@ describe('inputBytes', () => {
     expect(fs.statSync(gz).size).toBeLessThan(text.length)
     expect(await inputBytes([plain, gz, path.join(dir, 'gone.lp')])).toBe(80 + text.length)
   })
+
+  it('does not trust the last 4 bytes of a truncated .gz (compressed data, not a trailer)', async () => {
+    const cut = path.join(dir, 'cut.lp.gz')
+    fs.writeFileSync(cut, zlib.gzipSync('m v=1i 1000\nm v=2i 2000\nm v=3i 3000\n').subarray(0, 25))
+    expect(await inputBytes([cut])).toBe(25)
+    const notGzip = path.join(dir, 'plain-named.lp.gz')
+    fs.writeFileSync(notGzip, `m v=1i 1\n${'\xff'.repeat(30)}`)
+    expect(await inputBytes([notGzip])).toBe(fs.statSync(notGzip).size)
+    // A tiny file compresses to more bytes than it holds: its trailer is still right.
+    const tiny = path.join(dir, 'tiny.lp.gz')
+    fs.writeFileSync(tiny, zlib.gzipSync('m v=1i 1\n'))
+    expect(fs.statSync(tiny).size).toBeGreaterThan(9)
+    expect(await inputBytes([tiny])).toBe(9)
+  })
 })

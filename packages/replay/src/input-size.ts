@@ -1,28 +1,48 @@
 import fs from 'node:fs'
 
-/** The decompressed size of a gzip file from its trailer (ISIZE: the size modulo 2^32), at least its compressed size. */
+/**
+ * Deflate expands at most about 1032:1, so a gzip trailer claiming more is not
+ * a trailer (a truncated file ends in compressed data: 25 bytes of a cut
+ * .gz once claimed 2 986 724 088 bytes).
+ */
+const MAX_GZIP_RATIO = 1032
+
+/**
+ * The decompressed size of a gzip file from its trailer (ISIZE: the size
+ * modulo 2^32), at least its compressed size; the compressed size when the
+ * file does not start like gzip or the trailer cannot be right.
+ */
 async function gzipSize(file: string, compressed: number): Promise<number> {
   if (compressed < 18) return compressed
   const handle = await fs.promises.open(file, 'r')
   try {
+    const head = Buffer.alloc(2)
     const trailer = Buffer.alloc(4)
+    await handle.read(head, 0, 2, 0)
     await handle.read(trailer, 0, 4, compressed - 4)
+    if (head[0] !== 0x1f || head[1] !== 0x8b) return compressed
     let size = trailer.readUInt32LE(0)
-    // Files above 4 GiB wrap around; a text log compresses at least about 2:1, never below its compressed size.
-    while (size < compressed) size += 2 ** 32
-    return size
+    // Files above 4 GiB wrap around. Gzip adds at most its 18 bytes of header and trailer and 5 bytes per
+    // stored block of at most 64 KiB: a smaller size than that leaves can only be a wrapped one.
+    const least = compressed - 18 - 5 * Math.ceil(compressed / 16384)
+    while (size < least) size += 2 ** 32
+    return size > compressed * MAX_GZIP_RATIO ? compressed : size
   } finally {
     await handle.close()
   }
 }
 
-/** Total bytes to read from `files` (decompressed sizes for .gz); a file that vanished counts 0. */
-export async function inputBytes(files: readonly string[]): Promise<number> {
-  let total = 0
+/** Bytes to read from each of `files` (decompressed sizes for .gz, estimated from the trailer); a file that vanished counts 0. */
+export async function inputSizes(files: readonly string[]): Promise<number[]> {
+  const sizes: number[] = []
   for (const file of files) {
     const stat = await fs.promises.stat(file).catch(() => undefined)
-    if (stat === undefined) continue
-    total += file.endsWith('.gz') ? await gzipSize(file, stat.size) : stat.size
+    sizes.push(stat === undefined ? 0 : file.endsWith('.gz') ? await gzipSize(file, stat.size) : stat.size)
   }
-  return total
+  return sizes
+}
+
+/** Total bytes to read from `files` (see inputSizes). */
+export async function inputBytes(files: readonly string[]): Promise<number> {
+  return (await inputSizes(files)).reduce((a, b) => a + b, 0)
 }

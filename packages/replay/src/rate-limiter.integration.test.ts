@@ -34,9 +34,9 @@ function measuredRate(key: 'lines' | 'bytes'): number {
   return amount / ((last.at - first.at) / 1000)
 }
 
-function input(dir: string, measurement: string, count: number): string {
+function input(dir: string, measurement: string, count: number, note = 'padding to make the line longer'): string {
   const file = path.join(dir, `${measurement}.lp`)
-  const lines = Array.from({ length: count }, (_, i) => `${measurement},station=Kp value=${i}i,note="padding to make the line longer" ${1617672549204824064n + BigInt(i) * 1000n}`)
+  const lines = Array.from({ length: count }, (_, i) => `${measurement},station=Kp value=${i}i,note="${note}" ${1617672549204824064n + BigInt(i) * 1000n}`)
   fs.writeFileSync(file, `${lines.join('\n')}\n`)
   return file
 }
@@ -60,5 +60,15 @@ describe('rateLimit', () => {
     expect(measuredRate('bytes')).toBeGreaterThan(54_000)
     expect(measuredRate('bytes')).toBeLessThan(66_000)
     expect(await influx.countPoints('bps')).toBe(3000)
+  })
+
+  it('counts bytes as UTF-8 (what goes on the wire): text beyond ASCII stays within 10% too', async () => {
+    const dir = tempDir()
+    arrivals = []
+    // 3 bytes of UTF-8 per character: counted as UTF-16 units, twice the limit went out.
+    const summary = await replay({ config: testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1', extra: ['gzip = false'] }]), inputs: input(dir, 'bps_cjk', 1500, '日本語の観測所'.repeat(4)), rateLimit: { bytesPerSecond: 60_000 } })
+    expect(summary.servers.local!.accepted).toBe(1500)
+    expect(measuredRate('bytes')).toBeGreaterThan(54_000)
+    expect(measuredRate('bytes')).toBeLessThan(66_000)
   })
 })

@@ -298,10 +298,12 @@ describe('floats written otherwise than JS prints them (a logfile from another w
     const stored = body.results[0]!.series[0]!.values.map(([, v]) => v)
     expect(stored).toHaveLength(lines.length)
     for (const [i, text] of written.entries()) expect(stored[i] === Number(text), `${text} stored as ${stored[i]}`).toBe(true)
-    // -0.0 sent as written keeps its sign (JS prints -0 as 0): so did all but the first lines of each shape, read before its code was compiled.
+    // -0.0 sent as written keeps its sign (JS prints -0 as 0): so did all but the first lines of each shape, read before its code
+    // was compiled. Each server has a reader of its own, and the code is compiled once per process: when the other server's reader
+    // met a shape first, this one takes all its lines as written.
     const signed = stored.filter((v, i) => written[i] === '-0.0' && Object.is(v, -0)).length
     expect(signed).toBeGreaterThan(480)
-    expect(signed).toBeLessThan(500)
+    expect(signed).toBeLessThanOrEqual(500)
     // VictoriaMetrics: the same points, each at its ms time (it keeps 12 significant digits).
     const samples = await vmSamples('foreign_floats_v')
     expect(samples.map(([t]) => t)).toEqual(lines.map((_, i) => 1617672549204 + i))
@@ -338,5 +340,44 @@ describe('bad input lines and rejected points', () => {
     const again = await replay({ config, inputs: file })
     expect(again.badLines).toBe(0)
     expect((await readErrorsFile(config.errors.errorsFile)).length).toBe(entries.length)
+  })
+
+  it('lists bad lines after the last point of a file once, not again on every later replay', async () => {
+    const dir = tempDir()
+    const good = prefixed(station, 'badend_').slice(0, 4).map(encodeLineProtocol)
+    const file = path.join(dir, 'tail.lp')
+    fs.writeFileSync(file, ['broken at the start', ...good, 'broken at the end', 'also broken', ''].join('\n'))
+    const config = testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1' }])
+    const first = await replay({ config, inputs: file })
+    expect(first).toMatchObject({ read: 4, badLines: 3 })
+    const listed = async () => (await readErrorsFile(config.errors.errorsFile)).map((e) => (e as unknown as { lineNumber: number }).lineNumber)
+    expect(await listed()).toEqual([1, 6, 7])
+    for (let run = 0; run < 2; run++) {
+      const again = await replay({ config, inputs: file })
+      expect(again.badLines).toBe(0)
+      expect(again.servers.local).toMatchObject({ alreadyDone: 4, sent: 0 })
+    }
+    expect(await listed()).toEqual([1, 6, 7])
+    // Points appended after the bad lines are still sent, and a new bad line at the end is listed once.
+    fs.appendFileSync(file, `${encodeLineProtocol({ ...station[0]!, measurement: 'badend_more' })}\nbroken again\n`)
+    const more = await replay({ config, inputs: file })
+    expect(more).toMatchObject({ read: 5, badLines: 1 })
+    expect(more.servers.local).toMatchObject({ alreadyDone: 4, accepted: 1 })
+    expect(await listed()).toEqual([1, 6, 7, 9])
+    expect((await replay({ config, inputs: file })).badLines).toBe(0)
+  })
+
+  it('lists each bad line once when two servers read the input (each with its reader)', async () => {
+    const dir = tempDir()
+    const good = prefixed(station, 'badtwo_').slice(0, 6).map(encodeLineProtocol)
+    const file = path.join(dir, 'two.lp')
+    fs.writeFileSync(file, [good[0], 'broken one', ...good.slice(1), 'broken two', ''].join('\n'))
+    const config = testConfig(dir, both())
+    const seen: number[] = []
+    const summary = await replay({ config, inputs: file, onBadLine: (bad) => seen.push(bad.line) })
+    expect(seen).toEqual([2, 8])
+    expect(summary).toMatchObject({ read: 6, filtered: 0, badLines: 2 })
+    for (const name of ['local', 'victoria']) expect(summary.servers[name]).toMatchObject({ accepted: 6 })
+    expect((await replay({ config, inputs: file })).badLines).toBe(0)
   })
 })

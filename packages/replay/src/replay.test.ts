@@ -1,8 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { removeTempDirs, tempDir, testConfig } from '../test/support.js'
 import { ReplayOptionsError } from './errors.js'
+import type { ReplayProgress } from './progress.js'
 import { replay, type ReplayOptions } from './replay.js'
 
 afterAll(removeTempDirs)
@@ -37,5 +39,52 @@ describe('replay options', () => {
     const summary = await replay({ config, inputs: path.join(dir, '*.jsonl') })
     expect(summary).toMatchObject({ files: 0, read: 0, warnings: [expect.stringContaining('no logfile matches')] })
     expect(summary.servers.local).toMatchObject({ sent: 0, accepted: 0 })
+  })
+})
+
+/** A stream that takes everything at once. */
+const sink = { write: () => true, once: () => undefined }
+
+describe('replay progress', () => {
+  it('keeps calling back while a long stretch is filtered out, and gives no time left in the first second', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'long.lp')
+    const count = 600_000
+    const t0 = 1617672549000000000n
+    let text = ''
+    for (let i = 0; i < count; i++) text += `m,f=0 v=${i}i ${t0 + BigInt(i) * 1000n}\n`
+    fs.writeFileSync(file, text)
+    const calls: ReplayProgress[] = []
+    // Only the first 1% is selected: the rest is read and left out.
+    const summary = await replay({ config, inputs: file, dryRun: true, output: sink, until: t0 + BigInt(count / 100) * 1000n, onProgress: (p) => calls.push(p) })
+    expect(summary).toMatchObject({ read: count / 100, filtered: count - count / 100, bytes: text.length })
+    const during = calls.filter((p) => !p.done)
+    // The timer calls back every 250 ms (a loaded machine may skip a few), not only after a selected point.
+    expect(during.length).toBeGreaterThanOrEqual(Math.floor(summary.durationMs / 250) - 3)
+    // After the selected points, while the rest is read and left out.
+    expect(during.filter((p) => p.pointsRead === count / 100).length).toBeGreaterThanOrEqual(2)
+    expect(during.some((p) => p.pointsFiltered > 0)).toBe(true)
+    for (const p of calls.filter((c) => c.elapsedMs < 1000 && !c.done)) expect(p.etaSeconds).toBeUndefined()
+    expect(calls.at(-1)).toMatchObject({ done: true, etaSeconds: 0, bytesRead: text.length, bytesTotal: text.length, pointsFiltered: count - count / 100 })
+  })
+})
+
+describe('replay summary bytes', () => {
+  it('are the bytes read: a truncated .gz counts what it gave, not its trailer; whole files count whole, bad lines included', async () => {
+    const dir = tempDir()
+    const lines = 'm v=1i 1000\nm v=2i 2000\nm v=3i 3000\n'
+    const cut = path.join(dir, 'cut.lp.gz')
+    fs.writeFileSync(cut, zlib.gzipSync(lines).subarray(0, 25))
+    const calls: ReplayProgress[] = []
+    const truncated = await replay({ config, inputs: cut, dryRun: true, output: sink, onProgress: (p) => calls.push(p) })
+    expect(truncated.bytes).toBeLessThanOrEqual(lines.length)
+    expect(calls.at(-1)!.bytesTotal).toBeLessThanOrEqual(lines.length)
+
+    const whole = path.join(dir, 'whole.lp.gz')
+    fs.writeFileSync(whole, zlib.gzipSync(`${lines}not a line\n`))
+    const plain = path.join(dir, 'plain.lp')
+    fs.writeFileSync(plain, `${lines}not a line either\n`)
+    const both = await replay({ config, inputs: [whole, plain], dryRun: true, output: sink })
+    expect(both).toMatchObject({ read: 6, badLines: 2, bytes: lines.length + 11 + lines.length + 18 })
   })
 })

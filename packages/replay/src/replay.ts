@@ -1,13 +1,14 @@
 import type { EHTConfig } from '@eht-influx-client/config'
-import { encodeLineProtocol, listLogFiles, readLogs, type BadLine, type LogFormat } from '@eht-influx-client/logfile'
+import { listLogFiles, type BadLine, type LogFormat } from '@eht-influx-client/logfile'
 import type { LineSink } from '@eht-influx-client/writer'
 import { BadLineLog } from './bad-line-log.js'
 import { LinePrinter, type OutputStream } from './dry-run-output.js'
 import { ReplayOptionsError } from './errors.js'
-import { inputBytes } from './input-size.js'
+import { inputSizes } from './input-size.js'
 import { openFeeds } from './open-feeds.js'
 import { ProgressMeter, type ReplayProgress } from './progress.js'
 import { RateLimiter, type RateLimit } from './rate-limiter.js'
+import { ReadPipeline } from './read-pipeline.js'
 import { chooseServers } from './server-choice.js'
 import type { ServerFeed, ServerSummary } from './server-feed.js'
 import { checkRange, toNs, type TimeBound } from './time-bound.js'
@@ -82,118 +83,82 @@ function checkOptions(options: ReplayOptions): void {
 /**
  * Re-sends logged points to every enabled server (or the named ones) through
  * the writer's delivery path, in the files' time order, resuming from the
- * per-server checkpoints beside the spool. See the README for the details.
+ * per-server checkpoints beside the spool. Each server gets a reader of its
+ * own (see ReadPipeline): a dead server never holds up another. See the
+ * README for the details.
  */
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const started = Date.now()
   checkOptions(options)
-  const { config, dryRun = false } = options
+  const { config, dryRun = false, signal } = options
   const since = toNs(options.since, 'since')
   const until = toNs(options.until, 'until')
   checkRange(since, until)
   const servers = dryRun && options.servers === undefined ? [] : chooseServers(config, options.servers)
   const files = await listLogFiles(options.inputs)
   const warnings = files.length === 0 ? [`no logfile matches ${JSON.stringify(options.inputs)}`] : []
-  const meter = new ProgressMeter(await inputBytes(files), options.onProgress)
+  const sizes = await inputSizes(files)
+  const meter = new ProgressMeter(sizes.reduce((a, b) => a + b, 0), options.onProgress)
   const { feeds, close } = dryRun
     ? { feeds: [] as ServerFeed[], close: async () => {} }
     : await openFeeds({ config, servers, since, until, measurements: options.measurements, resume: options.resume !== false, rateLimit: options.rateLimit, stderr: options.stderr, onAccepted: (n) => meter.sent(n) })
   const badLines = new BadLineLog(config.errors, options.stderr, options.onBadLine)
   const printer = dryRun ? new LinePrinter(options.output ?? process.stdout) : undefined
-  // A bad line every server's checkpoint is past was reported by an earlier run.
-  const onBadLine = (bad: BadLine) => {
+  /** Per file: bad lines reported so far in this run. */
+  const reported = new Map<string, number>()
+  /** Files whose reading stopped at broken data (a truncated .gz): read only up to their last point. */
+  const readStopped = new Set<string>()
+  // Every reader meets the same bad lines of a file in the same order: the first to meet one reports it.
+  const onBadLine = (bad: BadLine, seenInFile: number) => {
+    if (seenInFile <= (reported.get(bad.file) ?? 0)) return
+    reported.set(bad.file, seenInFile)
+    if (bad.reason.startsWith('reading stopped')) readStopped.add(bad.file)
+    // A bad line every server's checkpoint is past was reported by an earlier run.
     if (feeds.length > 0 && feeds.every((f) => f.checkpointLine(bad.file) >= bad.line)) return
     badLines.report(bad)
   }
-  // lineProtocol: JSONL lines of a known shape are transcoded without building a record; floatsAsWritten:
-  // a float is sent as the logfile writes it (a server parses it to the same double) without checking it is JS's text.
-  const reader = readLogs(files, { since, until, lineProtocol: true, floatsAsWritten: true, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }), onBadLine })
-  let stoppedEarly = false
+  let failure: { error: unknown } | undefined
+  const stopping = () => signal?.aborted === true || failure !== undefined
+  const abortFeeds = () => {
+    for (const feed of feeds) feed.abort()
+  }
+  const read = { since, until, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }) }
+  // One pipeline per server; a dry run (or a replay to no server) reads once.
+  const pipelines = (feeds.length > 0 ? feeds : [undefined]).map((feed) => new ReadPipeline({ files, read, onBadLine, feed, printer, meter, stopping }))
   let completed = false
-  // The items of a chunk already read come from ready() without a promise each; next() is awaited only between chunks.
-  const items = reader[Symbol.asyncIterator]()
-  let exhausted = false
-  // Something takes the points: the servers' feeds, or a dry run's printer.
-  const taking = printer !== undefined || feeds.length > 0
+  signal?.addEventListener('abort', abortFeeds, { once: true })
+  if (signal?.aborted === true) abortFeeds()
+  meter.start()
   try {
-    for (;;) {
-      // Points transcoded straight from the bytes read come as runs: one string for many points. A dry run
-      // prints them as they would be sent (the same runs, so the same text).
-      const run = taking ? items.readyRun() : undefined
-      if (run !== undefined) {
-        meter.read(run.file, run.endOffsets[run.count - 1]!, run.count)
-        if (printer !== undefined) {
-          const wait = printer.printRun(run)
-          if (wait !== undefined) await wait
-          meter.sent(run.count)
-        }
-        for (const feed of feeds) {
-          if (feed.stopped) continue
-          const wait = feed.addRun(run)
-          if (wait !== undefined) await wait
-        }
-        meter.tick()
-        if (options.signal?.aborted === true || (feeds.length > 0 && feeds.every((f) => f.stopped))) {
-          stoppedEarly = true
-          break
-        }
-        continue
-      }
-      let item = items.ready()
-      // The next chunk read without taking an item from it: its first points come as a run too.
-      if (item === undefined && taking && (await items.nextChunk())) continue
-      if (item === undefined) {
-        const next = await items.next()
-        if (next.done === true) {
-          exhausted = true
-          break
-        }
-        item = next.value
-      }
-      meter.read(item.file, item.endOffset)
-      let line: string | undefined
-      if (printer !== undefined) {
-        const wait = printer.print((line = item.lineProtocol ?? encodeLineProtocol(item.record)))
-        if (wait !== undefined) await wait
-        meter.sent(1)
-      }
-      let taken = false
-      for (const feed of feeds) {
-        if (feed.stopped || feed.skips(item.file, item.endOffset)) continue
-        line ??= item.lineProtocol ?? encodeLineProtocol(item.record)
-        taken = true
-        const wait = feed.add(line, item.file, item.endOffset, item.line)
-        if (wait !== undefined) await wait
-      }
-      meter.tick()
-      // No server took this point: perhaps because every one has stopped taking points.
-      if (options.signal?.aborted === true || (!taken && feeds.length > 0 && feeds.every((f) => f.stopped))) {
-        stoppedEarly = true
-        break
-      }
-    }
-    // As a for-await loop does when left early: the reader closes its file.
-    if (!exhausted) {
-      exhausted = true
-      await items.return?.()
-    }
-    await printer?.flush()
-    for (const feed of feeds) await feed.finish()
+    await Promise.all(
+      pipelines.map((pipeline) =>
+        pipeline.run().catch((error: unknown) => {
+          // The others stop promptly too, and the first failure is thrown once they have.
+          failure ??= { error }
+          abortFeeds()
+        }),
+      ),
+    )
+    if (failure !== undefined) throw failure.error
     completed = true
   } finally {
-    if (!exhausted) await items.return?.().catch(() => undefined)
+    signal?.removeEventListener('abort', abortFeeds)
+    meter.halt()
     await close()
-    const failure = await badLines.close()
-    if (failure !== undefined) warnings.push(failure)
+    const failed = await badLines.close()
+    if (failed !== undefined) warnings.push(failed)
   }
-  if (completed) stoppedEarly ||= feeds.some((f) => f.stopped)
-  if (stoppedEarly) meter.stop()
-  else meter.finish()
+  const stoppedEarly = pipelines.some((p) => p.stoppedEarly) || (completed && feeds.some((f) => f.stopped))
+  // A reader that read everything read each file whole (a file cut short by broken data: up to its last point).
+  if (pipelines.some((p) => p.exhausted)) meter.finish(files.reduce((sum, file, i) => sum + (readStopped.has(file) ? meter.offsetOf(file) : Math.max(sizes[i]!, meter.offsetOf(file))), 0))
+  else meter.stop()
+  // The furthest reader's counts (each reader counts the same points).
+  const stats = pipelines.map((p) => p.stats!).reduce((a, b) => (b.records + b.filtered > a.records + a.filtered ? b : a))
   return {
     files: files.length,
     bytes: meter.bytesRead,
-    read: reader.stats.records,
-    filtered: reader.stats.filtered,
+    read: stats.records,
+    filtered: stats.filtered,
     badLines: badLines.count,
     dryRun,
     printed: printer?.printed ?? 0,
@@ -203,4 +168,3 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     warnings,
   }
 }
-

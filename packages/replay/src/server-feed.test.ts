@@ -112,6 +112,22 @@ describe('ServerFeed.addRun', () => {
     expect(chunks[0]!.text.split('\n')).toEqual(sent)
   })
 
+  it('cuts chunks by their UTF-8 bytes (what goes on the wire), not by UTF-16 units', async () => {
+    const limits = { lines: 1000, bytes: 1000, windowLines: 1000, batchSize: 1000 }
+    const { feed, chunks } = await feedOf(limits)
+    const line = (i: number) => `m,t=${'観測所'.repeat(10)} v=${i}i ${i}` // 90 bytes of tag value in 30 units
+    for (let i = 0; i < 100; i++) {
+      const wait = feed.add(line(i), '/logs/cjk.lp', 100 * (i + 1), i + 1)
+      if (wait !== undefined) await wait
+    }
+    await feed.finish()
+    const size = Buffer.byteLength(`${line(10)}\n`)
+    expect(chunks.map((c) => c.count).reduce((a, b) => a + b)).toBe(100)
+    // A chunk ends with the line that reaches the limit: at most one line beyond it.
+    for (const chunk of chunks.slice(0, -1)) expect(Buffer.byteLength(`${chunk.text}\n`)).toBeLessThan(1000 + size)
+    expect(chunks.length).toBeGreaterThanOrEqual(Math.floor((100 * size) / (1000 + size)))
+  })
+
   it('reuses the memory of a chunk only after its outcome is in, each chunk the whole of its memory: bytes the delivery holds never change', async () => {
     // A delivery that settles each chunk only once two newer ones have come (and the rest at the end),
     // checking at that moment that the chunk's bytes are still those it was given.

@@ -106,7 +106,7 @@ export class ServerFeed {
   /** Memory of chunks that settled, for the next chunks (see SPARE_CHUNKS). */
   private readonly spares: ChunkMemory[] = []
   private count = 0
-  /** The chunk's size as the limits count it (UTF-16 units and newlines). */
+  /** The chunk's size in UTF-8 bytes, newlines included (as the limits and the rate limit count it). */
   private bytes = 0
   private marks = new Map<string, FileCheckpoint>()
   private readonly inflight: InFlight[] = []
@@ -116,6 +116,10 @@ export class ServerFeed {
   private lastFile: string | undefined
   private lastOffset = 0
   private lastLine = 0
+  /** Per file, where the last point handed over ends (noted per chunk, not per point). */
+  private readonly handed = new Map<string, FileCheckpoint>()
+  /** signal / Ctrl-C: nothing more is handed over, retries are cut short. */
+  private aborting = false
   private cachedFile: string | undefined
   private cachedOffset = -1
   /** Chunks that moved the checkpoint, and how many of them are known to be on disk. */
@@ -178,10 +182,12 @@ export class ServerFeed {
   add(line: string, file: string, endOffset: number, lineNumber: number): Promise<void> | undefined {
     // UTF-8 takes at most 3 bytes per UTF-16 unit; a long line is measured instead.
     this.room((line.length <= 4096 ? 3 * line.length : Buffer.byteLength(line)) + 1)
-    this.used += this.chunk.write(line, this.used, 'utf8')
+    // The bytes written are the line's UTF-8 size: limits count what goes on the wire (not UTF-16 units, half of it for CJK text).
+    const written = this.chunk.write(line, this.used, 'utf8')
+    this.used += written
     this.chunk[this.used++] = NEWLINE
     this.count++
-    this.bytes += line.length + 1
+    this.bytes += written + 1
     this.reached(file, endOffset, lineNumber)
     if (this.count >= this.limits.lines || this.bytes >= this.limits.bytes) return this.handOver()
     return undefined
@@ -236,10 +242,39 @@ export class ServerFeed {
     if (this.lastFile !== undefined) this.marks.set(this.lastFile, { offset: this.lastOffset, line: this.lastLine })
   }
 
+  /**
+   * A bad line of `file` (reported, so never to be reported again): once the
+   * points before it are done, the checkpoint's line moves past it, its
+   * offset stays at the last point. Without this a bad line after a file's
+   * last point was reported again by every later replay.
+   */
+  passBadLine(file: string, lineNumber: number): void {
+    if (file !== this.lastFile) {
+      this.noteLast()
+      const at = this.marks.get(file) ?? this.handed.get(file) ?? this.store.get(file) ?? { offset: 0, line: 0 }
+      this.lastFile = file
+      this.lastOffset = at.offset
+      this.lastLine = at.line
+    }
+    if (lineNumber > this.lastLine) this.lastLine = lineNumber
+  }
+
+  /**
+   * Stops feeding at once (signal, Ctrl-C): nothing more is handed over (the
+   * points not handed over are not checkpointed: the next replay sends them),
+   * and the retries of what was handed over are cut short: what the server
+   * does not take at the next attempt goes to the spool (drainSpool).
+   */
+  abort(): void {
+    if (this.aborting) return
+    this.aborting = true
+    this.delivery.flush({ hurry: true }).catch(() => undefined)
+  }
+
   /** Hands over the last chunk, pushes everything out and waits until all of it settled and the checkpoint is saved. */
   async finish(): Promise<void> {
-    if (!this.stopped) await this.handOver()
-    await this.delivery.flush()
+    if (!this.stopped && !this.aborting) await this.handOver()
+    await this.delivery.flush({ hurry: this.aborting })
     await this.chain
     this.inflight.length = 0
     this.spares.length = 0
@@ -258,7 +293,14 @@ export class ServerFeed {
     this.count = 0
     this.marks = new Map()
     this.bytes = 0
-    if (lines === 0) return
+    if (lines === 0) {
+      // Only bad lines since the last chunk: the checkpoint passes them once the chunks before have settled.
+      if (marks.size > 0 && !this.aborting) this.chain = this.chain.then(() => {
+          this.moveOver(marks)
+        })
+      return
+    }
+    for (const [file, checkpoint] of marks) this.handed.set(file, checkpoint)
     // The chunk goes out in its memory, cut to its size (without the last newline), so that the request
     // needs no copy of it; the next chunk gets memory of its own, sized for a chunk like this one.
     const memory = this.memory
@@ -273,7 +315,7 @@ export class ServerFeed {
     }
     if (this.saveFailure !== undefined) throw this.saveFailure
     if (this.moved - this.saved >= MAX_UNSAVED_CHUNKS) await this.save()
-    if (this.stopped) return
+    if (this.stopped || this.aborting) return
     await this.limiter?.take(lines, bytes)
     // Lines from logfile hold no newline (its encoder and transcoder make one line per point): sent as they are, unchecked.
     const outcome = this.delivery.enqueue(JoinedLines.fromBytes(body, lines), true).then((byServer) => byServer[this.name])
@@ -341,6 +383,11 @@ export class ServerFeed {
     if (outcome.spooled > 0 || outcome.dropped > 0) {
       s.stopped ??= `${outcome.reasons[0] ?? 'the server did not take the points'}; ${outcome.spooled} points spooled, ${outcome.dropped} dropped; the rest of the input was not sent to this server`
     }
+    return this.moveOver(marks)
+  }
+
+  /** Moves the checkpoint over a settled chunk's marks, unless a dropped point froze it; true when it moved. */
+  private moveOver(marks: Map<string, FileCheckpoint>): boolean {
     if (this.frozen) return false
     for (const [file, checkpoint] of marks) this.store.advance(file, checkpoint)
     return true

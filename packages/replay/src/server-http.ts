@@ -45,14 +45,32 @@ export function v1AuthHeaders(server: ServerConfig): Record<string, string> {
   return {}
 }
 
-/** GET `url`; resolves with the response once its headers arrived. No answer within `timeoutMs` (between packets) rejects. */
+/**
+ * GET `url`; resolves with the response once its headers arrived. No answer
+ * within `timeoutMs` (between packets) rejects; once the headers are in, the
+ * body stream fails with that same timeout error instead (not a bare "aborted").
+ */
 export function httpGet(url: URL, headers: Record<string, string>, agent: http.Agent, timeoutMs: number, signal?: AbortSignal): Promise<http.IncomingMessage> {
   const get = url.protocol === 'https:' ? https.get : http.get
   return new Promise((resolve, reject) => {
-    const req = get(url, { headers, agent, ...(signal === undefined ? {} : { signal }) }, resolve)
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within the timeout of ${timeoutMs} ms`)))
+    let response: http.IncomingMessage | undefined
+    const req = get(url, { headers, agent, ...(signal === undefined ? {} : { signal }) }, (res) => {
+      response = res
+      resolve(res)
+    })
+    req.setTimeout(timeoutMs, () => {
+      const error = new Error(`no answer within the timeout of ${timeoutMs} ms`)
+      response?.destroy(error)
+      req.destroy(error)
+    })
     req.on('error', reject)
   })
+}
+
+/** Why a response body stream failed, in words: Node (and influxdb-client) say only "aborted" when the connection closed mid-body. */
+export function bodyFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message === 'aborted' || message === 'Response aborted' ? 'the connection closed before the answer was complete' : message
 }
 
 /** The lines of a response body (without the newline), as they arrive. */
