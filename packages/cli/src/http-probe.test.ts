@@ -45,6 +45,16 @@ describe('httpProbe', () => {
     await expect(probe).rejects.toThrow('no answer within 0.3 s')
   })
 
+  it('a header Node refuses to send (a token with a typographic quote) is a ProbeFailure naming the header, never its value', async () => {
+    const before = seen.length
+    const probe = httpProbe(new URL('/ping', base), { method: 'GET', headers: { authorization: 'Token “s3cret-tok”' }, timeoutMs: 5000 })
+    await expect(probe).rejects.toBeInstanceOf(ProbeFailure)
+    const error = (await probe.catch((e: unknown) => e)) as ProbeFailure
+    expect(error.message).toBe('the request could not be sent: the authorization header holds a character HTTP cannot carry (check the token or password for typographic quotes such as “ ”, non-ASCII letters or control characters)')
+    expect(error.message).not.toContain('s3cret')
+    expect(seen.length).toBe(before)
+  })
+
   it('says "connection refused" for a port nobody listens on', async () => {
     const port = await freePort()
     await expect(httpProbe(new URL(`http://127.0.0.1:${port}/ping`), { method: 'GET', timeoutMs: 5000 })).rejects.toThrow(/connection refused/)

@@ -35,14 +35,22 @@ export function httpProbe(url: URL, request: ProbeRequest): Promise<ProbeRespons
   const started = performance.now()
   const client = url.protocol === 'https:' ? https : http
   return new Promise((resolve, reject) => {
-    const req = client.request(url, {
-      method: request.method,
-      headers: { 'user-agent': 'eht-influx-client check', ...request.headers, ...(request.body === undefined ? {} : { 'content-length': Buffer.byteLength(request.body) }) },
-      // `ca` replaces Node's trusted roots: keep them and add the server's own
-      ca: request.ca === undefined ? undefined : [...tls.rootCertificates, request.ca.toString('utf8')],
-      agent: false,
-      signal: request.signal,
-    })
+    let req: http.ClientRequest
+    try {
+      req = client.request(url, {
+        method: request.method,
+        headers: { 'user-agent': 'eht-influx-client check', ...request.headers, ...(request.body === undefined ? {} : { 'content-length': Buffer.byteLength(request.body) }) },
+        // `ca` replaces Node's trusted roots: keep them and add the server's own
+        ca: request.ca === undefined ? undefined : [...tls.rootCertificates, request.ca.toString('utf8')],
+        agent: false,
+        signal: request.signal,
+      })
+    } catch (error) {
+      // Node refuses some requests before sending anything (a header value it cannot carry, such
+      // as a token with a typographic quote): a failed step, not an unexpected failure.
+      reject(new ProbeFailure(`the request could not be sent: ${describeRequestError(error as Error)}`, { cause: error }))
+      return
+    }
     const timer = setTimeout(() => req.destroy(new ProbeFailure(`no answer within ${formatSeconds(request.timeoutMs)}`)), request.timeoutMs)
     req.on('error', (error) => {
       clearTimeout(timer)
@@ -67,6 +75,20 @@ export function httpProbe(url: URL, request: ProbeRequest): Promise<ProbeRespons
     })
     req.end(request.body)
   })
+}
+
+/** Why Node refused to build the request; never the header's value (it may be the token). */
+function describeRequestError(error: Error): string {
+  const code = (error as { code?: unknown }).code
+  const header = /\["?([^"\]]+)"?\]|"([^"]+)"/.exec(error.message)
+  const name = header?.[1] ?? header?.[2]
+  if (code === 'ERR_INVALID_CHAR' && name !== undefined) {
+    const hint = name.toLowerCase() === 'authorization' ? ' (check the token or password for typographic quotes such as “ ”, non-ASCII letters or control characters)' : ''
+    return `the ${name} header holds a character HTTP cannot carry${hint}`
+  }
+  // A header value may be echoed in these messages: only the code then.
+  if (typeof code === 'string' && /HEADER|INVALID_CHAR|HTTP_TOKEN/.test(code)) return `invalid header (${code})`
+  return typeof code === 'string' ? `${error.message} (${code})` : error.message
 }
 
 function formatSeconds(ms: number): string {

@@ -50,11 +50,38 @@ describe('openLineInput', () => {
     ])
   })
 
-  it('a missing file is an InputError naming it; a corrupt gzip one says after which line', async () => {
+  it('a missing file is an InputError naming it; a corrupt gzip one names it (and after which line, once lines were read)', async () => {
     await expect(openLineInput(path.join(dir, 'missing.lp'), Readable.from([]))).rejects.toThrow(InputError)
     const bad = path.join(dir, 'bad.lp.gz')
     fs.writeFileSync(bad, Buffer.concat([zlib.gzipSync('m v=1\n'.repeat(1000)).subarray(0, 200), Buffer.from('garbage')]))
     const input = await openLineInput(bad, Readable.from([]))
-    await expect(all(input)).rejects.toThrow(new RegExp(`cannot read ${bad.replace(/[.]/g, '\\.')} after line \\d+`))
+    await expect(all(input)).rejects.toThrow(new RegExp(`cannot read ${bad.replace(/[.]/g, '\\.')}( after line \\d+)?: .*not a complete gzip file`))
+  })
+
+  it('an empty, non-gzip or truncated .gz failing before the first read is an InputError naming the file, not an unhandled error', async () => {
+    const unhandled: unknown[] = []
+    const onUncaught = (error: unknown) => unhandled.push(error)
+    process.on('uncaughtException', onUncaught)
+    try {
+      const cases: [string, Buffer][] = [
+        ['empty.lp.gz', Buffer.alloc(0)],
+        ['notgz.lp.gz', Buffer.from('not gzip\n')],
+        ['short.lp.gz', zlib.gzipSync('m v=1\n').subarray(0, 8)],
+      ]
+      for (const [name, bytes] of cases) {
+        const file = path.join(dir, name)
+        fs.writeFileSync(file, bytes)
+        const input = await openLineInput(file, Readable.from([]))
+        // The caller opens the config and the writer before it reads: the gunzip error comes first.
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        const error = await all(input).then(() => undefined, (e: unknown) => e)
+        expect(error, name).toBeInstanceOf(InputError)
+        expect((error as InputError).message).toContain(`cannot read ${file}`)
+        expect((error as InputError).exitCode).toBe(2)
+      }
+    } finally {
+      process.off('uncaughtException', onUncaught)
+    }
+    expect(unhandled).toEqual([])
   })
 })

@@ -26,16 +26,26 @@ export interface LineInput {
  */
 export async function openLineInput(file: string | undefined, stdin: Readable): Promise<LineInput> {
   let stream: Readable = stdin
+  let raw: Readable | undefined
   if (file !== undefined) {
     const handle = await fs.promises.open(file, 'r').catch((error: Error) => {
       throw new InputError(`cannot read ${file}: ${error.message}`, { cause: error })
     })
-    const raw = handle.createReadStream()
-    stream = file.toLowerCase().endsWith('.gz') ? raw.pipe(zlib.createGunzip()) : raw
-    raw.on('error', (error) => stream.destroy(error))
+    const source = handle.createReadStream()
+    raw = source
+    stream = file.toLowerCase().endsWith('.gz') ? source.pipe(zlib.createGunzip()) : source
+    source.on('error', (error) => stream.destroy(error))
   }
   stream.setEncoding('utf8')
   const name = file ?? 'stdin'
+  // The iterator listens for 'error' only from its first next(): until then a gunzip error (an
+  // empty, non-gzip or truncated .gz) would be an unhandled 'error' event and crash the process.
+  // Kept here and thrown by batches() as an InputError naming the file.
+  let failure: Error | undefined
+  stream.on('error', (error) => {
+    failure ??= error
+    raw?.destroy() // pipe() leaves the file open when the gunzip fails
+  })
   // Taken at once: a chunk read before the first next() is then kept, not lost.
   const chunks = (stream as AsyncIterable<string>)[Symbol.asyncIterator]()
   async function* batches(): AsyncGenerator<LineBatch> {
@@ -50,8 +60,11 @@ export async function openLineInput(file: string | undefined, stdin: Readable): 
         yield { first: line, texts: texts.map(withoutCr) }
         line += texts.length
       }
+      // An iterator started after the stream failed may end without throwing.
+      if (failure !== undefined) throw failure
     } catch (error) {
-      throw new InputError(`cannot read ${name} after line ${line - 1}: ${(error as Error).message}`, { cause: error })
+      const where = line === 1 ? '' : ` after line ${line - 1}`
+      throw new InputError(`cannot read ${name}${where}: ${(error as Error).message}${gzipHint(name, error)}`, { cause: error })
     }
     if (line === 1 && carry.charCodeAt(0) === 0xfeff) carry = carry.slice(1)
     if (carry !== '') yield { first: line, texts: [withoutCr(carry)] }
@@ -60,7 +73,10 @@ export async function openLineInput(file: string | undefined, stdin: Readable): 
     name,
     batches: batches(),
     close() {
-      if (stream !== stdin) stream.destroy()
+      if (stream !== stdin) {
+        stream.destroy()
+        raw?.destroy()
+      }
       else stream.pause()
     },
   }
@@ -68,4 +84,10 @@ export async function openLineInput(file: string | undefined, stdin: Readable): 
 
 function withoutCr(text: string): string {
   return text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text
+}
+
+/** zlib's words (`incorrect header check`, `unexpected end of file`) do not say the file is meant to be gzip. */
+function gzipHint(name: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code
+  return name.toLowerCase().endsWith('.gz') && typeof code === 'string' && code.startsWith('Z_') ? ' (not a complete gzip file)' : ''
 }

@@ -59,6 +59,13 @@ describe('usage errors exit 2 with a helpful message', () => {
     expect(run.stderr).toContain('Usage: eht-influx-client')
   })
 
+  it('no command with --json: one JSON usage error saying a command is missing', async () => {
+    const run = await runCli(['--json'])
+    expect(run.code).toBe(2)
+    expect(parseJsonOutput(run)).toEqual({ command: null, ok: false, exitCode: 2, error: { name: 'UsageError', code: 'commander.help', message: expect.stringMatching(/^no command given; name one of: print-config, check, write, .*convert \(the help is on stderr\)$/) } })
+    expect(run.stderr).toContain('Usage: eht-influx-client')
+  })
+
   it('a bad --profile value, --quiet with --verbose, a missing -o', async () => {
     const profile = await runCli(['check', '--profile', 'staging'])
     expect([profile.code, profile.stderr]).toEqual([2, expect.stringContaining("'staging' is invalid")])

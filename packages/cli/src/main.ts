@@ -76,7 +76,9 @@ function reportError(error: unknown, output: Output, command: string | undefined
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0
     // `help <command>`: the help was asked for (exit code 0); the same code with 1 is help shown for a usage error.
     if (error.code === 'commander.help' && error.exitCode === 0) return 0
-    output.writeJson({ command: command ?? null, ok: false, exitCode: 2, error: { name: 'UsageError', code: error.code, message: error.message.replace(/^error: /, '') } })
+    // No command given: commander showed the help on stderr, and its message is only "(outputHelp)".
+    const message = error.code === 'commander.help' ? `no command given; name one of: ${COMMANDS.map((c) => c.name).join(', ')} (the help is on stderr)` : error.message.replace(/^error: /, '')
+    output.writeJson({ command: command ?? null, ok: false, exitCode: 2, error: { name: 'UsageError', code: error.code, message } })
     return 2
   }
   if (CliError.isInstance(error)) {

@@ -46,8 +46,8 @@ export async function checkServer(server: ServerConfig, signal?: AbortSignal): P
     }
   }
   const headers = authHeaders(server)
-  const timeoutMs = server.timeoutMs > 0 ? server.timeoutMs : 10_000
-  const probe: Probe = (method, path, search) => httpProbe(endpoint(server.url, path, search), { method, headers, body: method === 'POST' ? '' : undefined, timeoutMs, ca, signal })
+  // Exactly the configured timeout, as `write` uses it (the config takes only timeouts above 0).
+  const probe: Probe = (method, path, search) => httpProbe(endpoint(server.url, path, search), { method, headers, body: method === 'POST' ? '' : undefined, timeoutMs: server.timeoutMs, ca, signal })
   const steps = server.api === 'v1' ? [pingV1, databaseV1, writeV1] : [pingV2, bucketV2, writeV2]
   for (const step of steps) {
     const result = await step(probe, server, report)

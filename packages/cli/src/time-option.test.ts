@@ -24,6 +24,13 @@ describe('parseTimeOption (--since / --until)', () => {
     expect(() => parseTimeOption('yesterday', '--since', now, libs)).toThrow(UsageError)
     expect(() => parseTimeOption('yesterday', '--since', now, libs)).toThrow(/--since "yesterday" is not a time; expected an RFC 3339 time .* a duration ago \(30m, 6h, 7d\)/)
   })
+
+
+  it('a date that does not exist: a usage error naming the option and why, not an unexpected failure', () => {
+    expect(() => parseTimeOption('2025-13-01', '--since', now, libs)).toThrow(UsageError)
+    expect(() => parseTimeOption('2025-13-01', '--since', now, libs)).toThrow(/^--since "2025-13-01" is not a date: month 13 is not 1 to 12; expected an RFC 3339 time/)
+    expect(() => parseTimeOption('2025-02-30', '--until', now, libs)).toThrow(/^--until "2025-02-30" is not a date: day 30 does not exist in 2025-02; expected/)
+  })
 })
 
 describe('parseTimeRange', () => {

@@ -13,7 +13,15 @@ const EXPECTED = 'an RFC 3339 time (2025-04-06T01:09:09Z, or with .204824064 and
 export function parseTimeOption(text: string, option: string, nowMs: number, libs: { logfile: Logfile; config: Config }): bigint {
   const value = text.trim()
   if (/^-?\d+$/.test(value)) return BigInt(value)
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return libs.logfile.parseRfc3339(`${value}T00:00:00Z`)
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    try {
+      return libs.logfile.parseRfc3339(`${value}T00:00:00Z`)
+    } catch (error) {
+      // "month 13 is not 1 to 12 in RFC 3339 time "2025-13-01T00:00:00Z"": the time part is ours, not the user's
+      const reason = (error as Error).message.replace(/ in RFC 3339 time ".*"$/, '')
+      throw new UsageError(`${option} ${JSON.stringify(text)} is not a date: ${reason}; expected ${EXPECTED}`, { cause: error })
+    }
+  }
   if (/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/.test(value)) {
     try {
       return (BigInt(nowMs) - BigInt(libs.config.parseDuration(value))) * 1_000_000n

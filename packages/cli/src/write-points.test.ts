@@ -5,7 +5,8 @@ import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { defaultConfig } from '@eht-influx-client/config'
+import { defaultConfig, parseConfig } from '@eht-influx-client/config'
+import { freePort } from '@eht-influx-client/test-support'
 import * as logfile from '@eht-influx-client/logfile'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BadLineReport } from './bad-lines.js'
@@ -64,20 +65,20 @@ function quietOutput(): Output {
   return new Output({ stdout: stream, stderr: stream }, { quiet: true, verbose: false, json: false })
 }
 
-function setUp(input: LineInput, interrupt: Interrupt = fakeInterrupt()) {
+function setUp(input: LineInput, interrupt: Interrupt = fakeInterrupt(), options: { configText?: string; sync?: boolean; stderr?: string[] } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-cli-write-points-'))
   dirs.push(dir)
   const output = quietOutput()
   const writing = writePoints({
-    config: defaultConfig({ cwd: dir }),
+    config: options.configText === undefined ? defaultConfig({ cwd: dir }) : parseConfig(options.configText, path.join(dir, 'config.ini'), { env: {} }),
     input,
     decoder: pointDecoder(logfile, 'lp', { measurement: undefined, tags: {} }),
-    sync: false,
+    sync: options.sync ?? false,
     interrupt,
     badLines: new BadLineReport(output),
-    stderr: { write: () => true },
+    stderr: { write: (text: string) => options.stderr?.push(text) ?? true },
   })
-  return { writing, lines: () => logfileLines(path.join(dir, 'eht-influx-log')) }
+  return { writing, dir, lines: () => logfileLines(path.join(dir, 'eht-influx-log')) }
 }
 
 const point = (i: number) => `m,station=Kp seq=${i}i ${1617672549204824064n + BigInt(i)}`
@@ -120,4 +121,25 @@ describe('writePoints', () => {
     expect(outcome).toMatchObject({ points: 2, interrupted: true })
     expect(lines()).toHaveLength(2)
   })
+
+  it('--sync with a server down: Ctrl-C during the retries stops at once, the batch spooled, not after the [retry] schedule', async () => {
+    const interrupt = fakeInterrupt()
+    const piped = pipedInput()
+    const port = await freePort() // nothing listens: connection refused, retried with the default policy (~13 min)
+    const stderr: string[] = []
+    const configText = `[client]\nbucket = eht_test\n[server.down]\nurl = http://127.0.0.1:${port}\napi = v1\n[errors]\nstderr = every\n`
+    const { writing, dir, lines } = setUp(piped.input, interrupt, { configText, sync: true, stderr })
+    piped.send([point(1)])
+    piped.end()
+    // The first retry is announced: the batch is now waiting for its delay.
+    await expect.poll(() => stderr.join(''), { timeout: 10_000, interval: 20 }).toMatch(/retry 1 in/)
+    const firedAt = performance.now()
+    interrupt.fire()
+    const outcome = await writing
+    expect(performance.now() - firedAt).toBeLessThan(3000)
+    expect(outcome).toMatchObject({ points: 1, interrupted: true, servers: { down: { delivered: 0, spooled: 1 } } })
+    expect(lines()).toHaveLength(1)
+    const spooled = fs.readdirSync(path.join(dir, 'eht-influx-spool'), { recursive: true }).filter((f) => /\.(jsonl|lp)$/.test(String(f)))
+    expect(spooled.length).toBeGreaterThan(0)
+  }, 20_000)
 })

@@ -81,7 +81,18 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
     const call = api.writePoints(batch)
     // --sync: push the batch out now rather than after flush_interval (the call waits for the servers).
     if (request.sync) void api.flush().catch(() => undefined)
-    const result = await call
+    let result: Awaited<typeof call>
+    try {
+      // --sync waits through the [retry] schedule while a server is down (up to max_retry_time): Ctrl-C must not.
+      result = await interrupt.race(call)
+    } catch (error) {
+      if (!interrupt.signal.aborted) throw error
+      interrupted = true
+      // close() flushes in a hurry: a retry waiting for its delay is cut short and its points are
+      // spooled at once (a request in flight still gets its one answer or timeout). It settles `call`.
+      await api.close()
+      result = await call
+    }
     points += result.points
     for (const error of result.skipped) {
       const line = error.row === undefined ? 0 : numbers[error.row]!
@@ -121,8 +132,11 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
         records.push(record)
         lines.push(first + i)
         if (records.length >= BATCH) await send()
+        if (interrupted) break
       }
+      if (interrupted) break
     }
+    // Points read before Ctrl-C are still logged and sent (--sync: spooled at once when a server fails).
     await send()
   } catch (error) {
     await client.close().catch(() => undefined)

@@ -98,6 +98,37 @@ describe('check without servers', () => {
     expect(parseJsonOutput(json)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'EHT_CLI_CONFIG', message: expect.stringContaining('max_retries') } })
   })
 
+  it('configuration errors found by the audit: exit 2 naming file, line and key, never a secret, never "unexpected failure"', async () => {
+    const cases: [string, string, RegExp][] = [
+      [`\n[server.a]\nurl = ${victoria.url}\ntoken = “Tok-s3cret”\n`, 'Tok-s3cret', /:\d+:1: \[server\.a\] token: character 1 of the token is a non-ASCII character/],
+      [`\n[server.a]\nurl = ${victoria.url}\ntoken_env = Tok-s3cret==\n`, 'Tok-s3cret', /:\d+:1: \[server\.a\] token_env: the value is not the name of an environment variable.*value not shown/],
+      [`\n[server.a]\nurl = ${influx.url}\napi = v1\ntimeout = 0\n`, '"0"', /:\d+:1: \[server\.a\] timeout: "0" is not valid; expected a duration above 0/],
+    ]
+    for (const [servers, secret, message] of cases) {
+      const { dir, file } = configDir(servers)
+      for (const args of [['check', '-c', file], ['write', '-c', file]]) {
+        const run = await runCli(args, { cwd: dir, input: 'm v=1 1617672549204824064\n' })
+        expect(run.code, run.stderr).toBe(2)
+        expect(run.stderr).toMatch(message)
+        expect(run.stderr).not.toContain('unexpected failure')
+        if (secret !== '"0"') expect(run.stdout + run.stderr).not.toContain(secret)
+      }
+      const json = await runCli(['check', '-c', file, '--json'], { cwd: dir })
+      expect(parseJsonOutput(json)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'EHT_CLI_CONFIG', message: expect.stringMatching(message) } })
+      if (secret !== '"0"') expect(json.stdout + json.stderr).not.toContain(secret)
+    }
+  })
+
+  it('-c wins over an EHT_INFLUX_CONFIG that names an unset variable', async () => {
+    const { dir, file } = configDir('')
+    const run = await runCli(['check', '-c', file], { cwd: dir, env: { EHT_INFLUX_CONFIG: '$UNSET_DIR/x.ini' } })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toContain(`configuration: ${file}`)
+    const without = await runCli(['check'], { cwd: dir, env: { EHT_INFLUX_CONFIG: '$UNSET_DIR/x.ini' } })
+    expect(without.code).toBe(2)
+    expect(without.stderr).toContain('EHT_INFLUX_CONFIG, the configuration path $UNSET_DIR/x.ini names $UNSET_DIR, which is not set')
+  })
+
   it('a missing --config file: exit 2', async () => {
     const run = await runCli(['check', '--config', '/nonexistent/eht.ini'])
     expect(run.code).toBe(2)

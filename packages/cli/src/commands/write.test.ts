@@ -106,6 +106,23 @@ describe('write usage errors: exit 2, nothing written', () => {
   })
 })
 
+describe('write of a broken .gz file', () => {
+  it.each([
+    ['empty.lp.gz', Buffer.alloc(0)],
+    ['notgz.lp.gz', Buffer.from('not gzip\n')],
+  ])('%s: an InputError naming the file, exit 2, one JSON object with --json (no crash)', async (name, bytes) => {
+    const dir = tempDir()
+    fs.writeFileSync(path.join(dir, name), bytes)
+    const run = await runCli(['write', '--file', name], { cwd: dir })
+    expect(run.code, run.stderr).toBe(2)
+    expect(run.stderr).toContain(`error: cannot read ${path.join(dir, name)}`)
+    expect(run.stderr).not.toContain('Unhandled')
+    const json = await runCli(['write', '--file', name, '--json'], { cwd: dir })
+    expect(json.code, json.stderr).toBe(2)
+    expect(parseJsonOutput(json)).toMatchObject({ command: 'write', ok: false, exitCode: 2, error: { name: 'InputError', code: 'EHT_CLI_INPUT', message: expect.stringContaining(path.join(dir, name)) } })
+  })
+})
+
 describe('write and Ctrl-C', () => {
   it('SIGINT while waiting on an open stdin: what was read is in the logfile, exit 130', async () => {
     const dir = tempDir()
