@@ -7,8 +7,8 @@ export interface PipelineSetup {
   files: readonly string[]
   /** The reader's options (filters, format), without onBadLine. */
   read: Omit<ReadOptions, 'onBadLine'>
-  /** Each bad line this reader meets, with how many bad lines of the same file it met so far (this one included). */
-  onBadLine: (bad: BadLine, seenInFile: number) => void
+  /** Each bad line this reader meets (every reader meets those of a file in the order of their numbers). */
+  onBadLine: (bad: BadLine) => void
   /** The one server this pipeline feeds; undefined for a dry run. */
   feed: ServerFeed | undefined
   /** A dry run's printer. */
@@ -32,7 +32,6 @@ export class ReadPipeline {
   exhausted = false
   /** Stopped before the end: by `stopping()`, or because its server stopped taking points. */
   stoppedEarly = false
-  private readonly badInFile = new Map<string, number>()
 
   constructor(private readonly setup: PipelineSetup) {
     this.counter = setup.meter.counter()
@@ -41,10 +40,8 @@ export class ReadPipeline {
   async run(): Promise<void> {
     const { files, feed, printer, meter, stopping, counter } = { ...this.setup, counter: this.counter }
     const onBadLine = (bad: BadLine) => {
-      const seen = (this.badInFile.get(bad.file) ?? 0) + 1
-      this.badInFile.set(bad.file, seen)
       feed?.passBadLine(bad.file, bad.line)
-      this.setup.onBadLine(bad, seen)
+      this.setup.onBadLine(bad)
     }
     // lineProtocol: JSONL lines of a known shape are transcoded without building a record; floatsAsWritten:
     // a float is sent as the logfile writes it (a server parses it to the same double) without checking it is JS's text.

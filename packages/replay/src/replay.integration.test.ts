@@ -380,4 +380,37 @@ describe('bad input lines and rejected points', () => {
     for (const name of ['local', 'victoria']) expect(summary.servers[name]).toMatchObject({ accepted: 6 })
     expect((await replay({ config, inputs: file })).badLines).toBe(0)
   })
+
+  it('lists a bad line once it is there, though an earlier reader met a line still being written in its place', async () => {
+    // The second server answers late, so its reader comes to the end of the file after the first one. The
+    // first meets a line still being written (a bad line for it); before the second gets there the line is
+    // finished and followed by a bad line and a good one: the second reader's first bad line is another line.
+    const dir = tempDir()
+    const file = path.join(dir, 'growing.lp')
+    const t0 = 1617672549000000000n
+    const line = (i: number) => `badgrow,station=Kp v=${i}i ${t0 + BigInt(i)}`
+    const lines = Array.from({ length: 6000 }, (_, i) => line(i))
+    fs.writeFileSync(file, `${lines.join('\n')}\n${line(6000).slice(0, 20)}`)
+    const proxy = await startFaultProxy({ target: vm.url, script: { kind: 'delay', ms: 200 } })
+    try {
+      const config = testConfig(dir, [
+        { name: 'local', url: influx.url, api: 'v1', extra: ['batch_size = 500'] },
+        { name: 'victoria', url: proxy.url, api: 'v2', extra: ['batch_size = 500'] },
+      ])
+      const seen: number[] = []
+      const summary = await replay({
+        config,
+        inputs: file,
+        onBadLine: (bad) => {
+          seen.push(bad.line)
+          if (seen.length === 1) fs.appendFileSync(file, `${line(6000).slice(20)}\nnot line protocol\n${line(6001)}\n`)
+        },
+      })
+      expect(seen).toEqual([6001, 6002])
+      expect(summary.servers.local).toMatchObject({ accepted: 6000 })
+      expect(summary.servers.victoria).toMatchObject({ accepted: 6002 })
+    } finally {
+      await proxy.stop()
+    }
+  })
 })

@@ -104,14 +104,16 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     : await openFeeds({ config, servers, since, until, measurements: options.measurements, resume: options.resume !== false, rateLimit: options.rateLimit, stderr: options.stderr, onAccepted: (n) => meter.sent(n) })
   const badLines = new BadLineLog(config.errors, options.stderr, options.onBadLine)
   const printer = dryRun ? new LinePrinter(options.output ?? process.stdout) : undefined
-  /** Per file: bad lines reported so far in this run. */
+  /** Per file: the last bad line reported in this run. */
   const reported = new Map<string, number>()
   /** Files whose reading stopped at broken data (a truncated .gz): read only up to their last point. */
   const readStopped = new Set<string>()
-  // Every reader meets the same bad lines of a file in the same order: the first to meet one reports it.
-  const onBadLine = (bad: BadLine, seenInFile: number) => {
-    if (seenInFile <= (reported.get(bad.file) ?? 0)) return
-    reported.set(bad.file, seenInFile)
+  // The first reader to meet a bad line reports it. Every reader meets a file's bad lines in the order of
+  // their numbers, which appending does not change (a count would: a line still being written is bad for a
+  // reader that comes early, good for a later one).
+  const onBadLine = (bad: BadLine) => {
+    if (bad.line <= (reported.get(bad.file) ?? 0)) return
+    reported.set(bad.file, bad.line)
     if (bad.reason.startsWith('reading stopped')) readStopped.add(bad.file)
     // A bad line every server's checkpoint is past was reported by an earlier run.
     if (feeds.length > 0 && feeds.every((f) => f.checkpointLine(bad.file) >= bad.line)) return
