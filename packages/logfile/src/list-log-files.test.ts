@@ -53,6 +53,8 @@ describe('listLogFiles', () => {
     expect(rel(await listLogFiles(path.join(dir, 'other/station.log')))).toEqual(['other/station.log'])
     expect(await listLogFiles(path.join(dir, 'nothing-*.jsonl'))).toEqual([])
     expect(await listLogFiles(path.join(dir, 'missing-dir/*.jsonl'))).toEqual([])
+    // Below a regular file (the path's stat fails with ENOTDIR): still nothing, no error.
+    expect(await listLogFiles(path.join(dir, 'notes.txt/*.jsonl'))).toEqual([])
   })
 
   it('takes a path that exists as it is, even with glob characters in it', async () => {
@@ -69,5 +71,7 @@ describe('listLogFiles', () => {
   it('fails with LogReadError naming a missing file or directory', async () => {
     const missing = path.join(dir, 'gone.jsonl')
     await expect(listLogFiles([path.join(dir, 'Kp.jsonl'), missing])).rejects.toSatisfy((e: unknown) => LogReadError.isInstance(e) && (e as LogReadError).path === missing)
+    const belowFile = path.join(dir, 'notes.txt', 'Kp.jsonl')
+    await expect(listLogFiles(belowFile)).rejects.toSatisfy((e: unknown) => LogReadError.isInstance(e) && (e as LogReadError).path === belowFile)
   })
 })

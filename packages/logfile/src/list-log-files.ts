@@ -7,11 +7,13 @@ import { globToRegExp, isGlob, splitGlob } from './glob.js'
 
 const collator = new Intl.Collator('en', { numeric: true })
 
+/** The stat of `file`, or undefined when there is none (also below a regular file: `notes.txt/x.jsonl`). */
 async function statOrUndefined(file: string): Promise<fs.Stats | undefined> {
   try {
     return await fs.promises.stat(file)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined
     throw error
   }
 }

@@ -1,13 +1,33 @@
 // Rotation and compression, through the writer that drives LogTarget.
 import fs from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { gzipRotated } from './compress.js'
 import { clock, lines, point, readBack, writerSandbox } from '../test/fixtures/writer-helpers.js'
 
 const box = writerSandbox('eht-logfile-rotate-')
 const writer = box.writer
 
 const listed = () => fs.readdirSync(box.dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(box.dir, f)).isFile()).sort()
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Runs `other` (another process) once, just before the writer's next open() of `file`, then lets it open. */
+function beforeOpenOf(file: string, other: () => Promise<unknown>): void {
+  const open = fs.promises.open
+  let armed = true
+  vi.spyOn(fs.promises, 'open').mockImplementation(async (...args: Parameters<typeof open>) => {
+    if (armed && args[0] === file) {
+      armed = false
+      await other()
+    }
+    return open(...args)
+  })
+}
 
 describe('rotation', () => {
   it('hourly: a new file when the UTC hour changes, named from the pattern', async () => {
@@ -118,6 +138,86 @@ describe('rotation', () => {
     await wa.close()
     await wb.close()
     expect(listed()).toEqual(['Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp-20240102.jsonl'])
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n])
+  })
+
+  it('a file another process compresses between the look and the open is not created again beside its .gz', async () => {
+    const day1 = path.join(box.dir, 'Kp-20240101.jsonl')
+    const options = { path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' } as const }
+    const b = await writer({ ...options, now: clock('2024-01-01T23:59:59Z').now })
+    await b.append([point(1n), point(2n)])
+    await b.close()
+    // A starts on day 1 and finds the file; B, on day 2 by now, compresses it before A opens it.
+    beforeOpenOf(day1, () => gzipRotated(day1))
+    const a = await writer({ ...options, now: clock('2024-01-01T23:59:59.500Z').now })
+    expect(a.currentPath).toBe(path.join(box.dir, 'Kp-20240101.1.jsonl'))
+    await a.append([point(3n)])
+    await a.close()
+    expect(listed()).toEqual(['Kp-20240101.1.jsonl', 'Kp-20240101.jsonl.gz'])
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
+  })
+
+  it('a name that was not there, written and compressed by another process before the open: the writer does not leave a plain file beside its .gz', async () => {
+    const day1 = path.join(box.dir, 'Kp-20240101.jsonl')
+    const options = { path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' } as const }
+    // Between A's look (neither Kp-20240101.jsonl nor its .gz) and A's open, B creates, writes and compresses it.
+    beforeOpenOf(day1, async () => {
+      const b = await writer({ path: day1 })
+      await b.append([point(1n)])
+      await b.close()
+      await gzipRotated(day1)
+    })
+    const a = await writer({ ...options, now: clock('2024-01-01T23:59:59.500Z').now })
+    expect(a.currentPath).toBe(path.join(box.dir, 'Kp-20240101.1.jsonl'))
+    await a.append([point(3n)])
+    await a.close()
+    expect(listed()).toEqual(['Kp-20240101.1.jsonl', 'Kp-20240101.jsonl.gz'])
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 3n])
+  })
+
+  it('a name another process creates between the look and the open is joined, not replaced', async () => {
+    const day1 = path.join(box.dir, 'Kp-20240101.jsonl')
+    beforeOpenOf(day1, async () => {
+      const b = await writer({ path: day1 })
+      await b.append([point(1n)])
+      await b.close()
+    })
+    const a = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' }, now: clock('2024-01-01T23:59:59.500Z').now })
+    expect(a.currentPath).toBe(day1)
+    await a.append([point(3n)])
+    await a.close()
+    expect(listed()).toEqual(['Kp-20240101.jsonl'])
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 3n])
+  })
+
+  it('size rotation of a dated name, clock stepped back: the writer waits for its own compression of the file it goes back to', async () => {
+    const day1 = path.join(box.dir, 'Kp-20240101.jsonl')
+    const time = clock('2024-01-01T23:59:59Z')
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'size', maxBytes: 1_000_000 }, compressRotated: true, now: time.now })
+    // Hold day 1's compression just before it publishes the .gz (after its last check that the file is unchanged)
+    // until the append below is done, or 300 ms if that append waits for the compression.
+    const link = fs.promises.link
+    let atLink!: () => void
+    const reachedLink = new Promise<void>((resolve) => (atLink = resolve))
+    let appended: Promise<unknown> = new Promise(() => {})
+    vi.spyOn(fs.promises, 'link').mockImplementation(async (from, to) => {
+      if (to === `${day1}.gz`) {
+        atLink()
+        await Promise.race([appended, sleep(300)])
+      }
+      return link(from, to)
+    })
+    await w.append([point(1n), point(2n)])
+    time.set('2024-01-02T00:00:00.100Z')
+    await w.append([point(3n)]) // rotates: day 1 is compressed in the background
+    await reachedLink
+    time.set('2024-01-01T23:59:59.900Z')
+    appended = w.append([point(4n)])
+    await appended
+    time.set('2024-01-02T00:00:00.200Z')
+    await w.append([point(5n)])
+    await w.close()
+    expect(listed()).toEqual(['Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp-20240102.1.jsonl', 'Kp-20240102.jsonl.gz'])
     expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n])
   })
 })

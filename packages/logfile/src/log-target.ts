@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { gzipRotated, syncPath } from './compress.js'
+import { CompressionJobs } from './compression-jobs.js'
 import { LogfileError, LogWriteError } from './errors.js'
 import { withCounter } from './file-naming.js'
 import type { LogWriterOptions } from './writer-options.js'
@@ -39,8 +40,7 @@ export class LogTarget {
   dirty = false
   /** Called once per switch to another file (the writer resets what depends on the file). */
   onSwitch: () => void = () => {}
-  /** Compressions started and not yet done, by the file compressed. */
-  private readonly compressions = new Map<string, Promise<void>>()
+  private readonly compressions = new CompressionJobs()
 
   constructor(
     private readonly options: LogWriterOptions,
@@ -59,45 +59,99 @@ export class LogTarget {
    * compressed.
    */
   async select(base: string, from: number, reopen = false, need = 0): Promise<void> {
-    const rotate = this.options.rotate
-    let counter = from
-    let file = base
-    if (rotate.kind === 'size') {
-      let next = from
-      while ((await fileSize(withCounter(base, next))) !== undefined || (await fileSize(`${withCounter(base, next)}.gz`)) !== undefined) next++
-      const last = next - 1
-      const size = last >= from ? await fileSize(withCounter(base, last)) : undefined
-      counter = size !== undefined && (size === 0 || size + need <= rotate.maxBytes) ? last : next
-      file = withCounter(base, counter)
-    } else {
-      for (;; counter++) {
-        file = withCounter(base, counter)
-        // Our own compression of it may still run (the clock went back right after rotating): appending now could be lost.
-        await this.compressions.get(file)
-        if ((await fileSize(file)) !== undefined || (await fileSize(`${file}.gz`)) === undefined) break
+    for (;;) {
+      const { file, counter, exists } = await this.choose(base, from, need)
+      if (file === this.path && !reopen) return
+      const handle = await this.open(file, exists)
+      if (handle === undefined) continue // another process changed it between the look and the open: look again
+      const old = this.path
+      await this.closeHandle()
+      this.handle = handle
+      this.path = file
+      this.base = base
+      this.counter = counter
+      this.onSwitch()
+      // With `reopen` the old file was compressed and removed by another process: nothing to rotate away from.
+      if (old !== undefined && old !== file && !reopen) {
+        this.stats.rotations++
+        if (this.options.compressRotated === true) this.compress(old)
       }
+      return
     }
-    if (file === this.path && !reopen) return
-    let handle: FileHandle
+  }
+
+  /** The file select() goes on with, and whether it was there (plain) when looked at. */
+  private async choose(base: string, from: number, need: number): Promise<{ file: string; counter: number; exists: boolean }> {
+    const rotate = this.options.rotate
+    for (;;) {
+      let counter = from
+      let file = base
+      let exists: boolean
+      if (rotate.kind === 'size') {
+        let next = from
+        while ((await fileSize(withCounter(base, next))) !== undefined || (await fileSize(`${withCounter(base, next)}.gz`)) !== undefined) next++
+        const last = next - 1
+        const size = last >= from ? await fileSize(withCounter(base, last)) : undefined
+        exists = size !== undefined && (size === 0 || size + need <= rotate.maxBytes)
+        counter = exists ? last : next
+        file = withCounter(base, counter)
+      } else {
+        for (;; counter++) {
+          file = withCounter(base, counter)
+          exists = (await fileSize(file)) !== undefined
+          if (exists || (await fileSize(`${file}.gz`)) === undefined) break
+        }
+      }
+      // Our own compression of it may still run (the clock went back right after rotating): appending now could be lost.
+      const running = this.compressions.of(file)
+      if (running === undefined) return { file, counter, exists }
+      await running
+    }
+  }
+
+  /**
+   * Opens `file` for appending; undefined when it changed after choose() looked. A file
+   * that was there is opened without O_CREAT: if another process compressed and removed
+   * it meanwhile, creating it again would put an empty plain file beside its `.gz`, which
+   * hides the `.gz` from readers. A name that was in neither form is created with O_EXCL
+   * (so the file is known to be ours), and dropped again if its `.gz` appeared meanwhile.
+   */
+  private async open(file: string, exists: boolean): Promise<FileHandle | undefined> {
+    const { O_RDWR, O_APPEND, O_CREAT, O_EXCL } = fs.constants // readable for the torn-line check
+    let handle: FileHandle | undefined
     try {
       await fs.promises.mkdir(path.dirname(file), { recursive: true })
-      handle = await fs.promises.open(file, 'a+') // O_APPEND, and readable for the torn-line check
+      try {
+        handle = await fs.promises.open(file, exists ? O_RDWR | O_APPEND : O_RDWR | O_APPEND | O_CREAT | O_EXCL)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === (exists ? 'ENOENT' : 'EEXIST')) return undefined
+        throw error
+      }
+      if (!exists && (await fileSize(`${file}.gz`)) !== undefined) {
+        await this.discard(file, handle)
+        return undefined
+      }
       if (this.options.fsync !== 'never' && (await handle.stat()).size === 0) await syncPath(path.dirname(file))
+      return handle
     } catch (error) {
+      await handle?.close().catch(() => undefined)
       throw new LogWriteError(`cannot open logfile ${file}: ${describe(error)}`, file, { cause: error })
     }
-    const old = this.path
-    await this.closeHandle()
-    this.handle = handle
-    this.path = file
-    this.base = base
-    this.counter = counter
-    this.onSwitch()
-    // With `reopen` the old file was compressed and removed by another process: nothing to rotate away from.
-    if (old !== undefined && old !== file && !reopen) {
-      this.stats.rotations++
-      if (this.options.compressRotated === true) this.compress(old)
-    }
+  }
+
+  /**
+   * Closes and removes the plain file just created beside a `.gz` that appeared after the
+   * look, if it is still ours and empty (another writer that joined it and appended in
+   * that instant keeps it: removing it would lose its records).
+   */
+  private async discard(file: string, handle: FileHandle): Promise<void> {
+    const ours = await handle.stat()
+    await handle.close()
+    const there = await fs.promises.stat(file).catch(() => undefined)
+    if (there === undefined || there.ino !== ours.ino || there.dev !== ours.dev || there.size !== 0) return
+    await fs.promises.unlink(file).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    })
   }
 
   /** fstat of the open file, synchronous: metadata of a local file costs a microsecond, a thread-pool round trip far more. */
@@ -141,7 +195,7 @@ export class LogTarget {
 
   /** Waits for the compressions started so far. */
   async settled(): Promise<void> {
-    await Promise.all([...this.compressions.values()])
+    await this.compressions.settled()
   }
 
   private compress(file: string): void {
@@ -149,9 +203,6 @@ export class LogTarget {
       () => void this.stats.compressed++,
       (error: unknown) => this.onBackgroundError(LogfileError.isInstance(error) ? error : new LogWriteError(`cannot compress ${file}: ${describe(error)}`, file, { cause: error })),
     )
-    this.compressions.set(file, job)
-    void job.finally(() => {
-      if (this.compressions.get(file) === job) this.compressions.delete(file)
-    })
+    this.compressions.add(file, job)
   }
 }
