@@ -142,4 +142,22 @@ describe('writePoints', () => {
     const spooled = fs.readdirSync(path.join(dir, 'eht-influx-spool'), { recursive: true }).filter((f) => /\.(jsonl|lp)$/.test(String(f)))
     expect(spooled.length).toBeGreaterThan(0)
   }, 20_000)
+
+  it('--sync with a server down: Ctrl-C during the send of a full batch still logs and spools the rest of the chunk read with it', async () => {
+    const interrupt = fakeInterrupt()
+    const piped = pipedInput()
+    const port = await freePort() // nothing listens: connection refused, retried
+    const stderr: string[] = []
+    const configText = `[client]\nbucket = eht_test\n[server.down]\nurl = http://127.0.0.1:${port}\napi = v1\n[errors]\nstderr = every\n`
+    const { writing, lines } = setUp(piped.input, interrupt, { configText, sync: true, stderr })
+    // One chunk of 5,010 lines: the first 5,000 fill a batch, whose send Ctrl-C cuts short; the last 10 were read with it.
+    const count = 5010
+    piped.send(Array.from({ length: count }, (_, i) => point(i)))
+    await expect.poll(() => stderr.join(''), { timeout: 10_000, interval: 20 }).toMatch(/retry 1 in/)
+    interrupt.fire()
+    const outcome = await writing
+    expect(outcome).toMatchObject({ points: count, interrupted: true, servers: { down: { delivered: 0, spooled: count } } })
+    // Every line read is in the logfile, once, in order.
+    expect(lines().map((l) => Number((JSON.parse(l) as { fields: { seq: { i: string } } }).fields.seq.i))).toEqual(Array.from({ length: count }, (_, i) => i))
+  }, 20_000)
 })

@@ -1,8 +1,9 @@
 import type { EHTConfig } from '@eht-influx-client/config'
 import type { InfluxRecord } from '@eht-influx-client/logfile'
-import type { LineSink } from '@eht-influx-client/writer'
+import type { LineSink, WriteResult } from '@eht-influx-client/writer'
 import type { BadLineReport } from './bad-lines.js'
-import type { LineInput } from './input-lines.js'
+import { InputError } from './errors.js'
+import type { LineBatch, LineInput } from './input-lines.js'
 import type { Interrupt } from './interrupt.js'
 import type { PointDecoder } from './point-decoder.js'
 import type { ServerCounts } from './delivery-report.js'
@@ -59,8 +60,11 @@ const withoutIndex = (message: string) => message.replace(/^point \d+(, )?(: )?/
  * at a time, or all that were read once the input has been quiet for
  * IDLE_WRITE_MS. Bad
  * lines, and points the writer refuses (e.g. a timestamp before 1990), are
- * reported with their line and skipped. On Ctrl-C it stops reading; the points
- * read so far are still logged, sent once and spooled if a server fails.
+ * reported with their line and skipped. On Ctrl-C it reads no further chunk;
+ * every line read so far (the rest of the chunk being decoded too) is still
+ * logged, sent once and spooled if a server fails. An input that breaks off (a
+ * truncated .gz) is an InputError, thrown once the lines before the break are
+ * logged and sent.
  */
 export async function writePoints(request: WriteRequest): Promise<WriteOutcome> {
   const { input, decoder, badLines, interrupt } = request
@@ -73,6 +77,16 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
   let interrupted = false
   let records: InfluxRecord[] = []
   let lines: number[] = []
+  /** Calls made or cut short after Ctrl-C: api.close() settles them (a retry waiting for its delay spooled at once). */
+  const cutShort: Promise<void>[] = []
+  const count = (result: WriteResult, numbers: number[]) => {
+    points += result.points
+    for (const error of result.skipped) {
+      const line = error.row === undefined ? 0 : numbers[error.row]!
+      badLines.add({ file: input.name, line, reason: withoutIndex(error.message), text: '' })
+    }
+  }
+  /** Hands what was read to the writer (logfile first); after Ctrl-C without waiting for the servers. */
   const send = async () => {
     if (records.length === 0) return
     const [batch, numbers] = [records, lines]
@@ -81,22 +95,20 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
     const call = api.writePoints(batch)
     // --sync: push the batch out now rather than after flush_interval (the call waits for the servers).
     if (request.sync) void api.flush().catch(() => undefined)
-    let result: Awaited<typeof call>
+    const counted = call.then((result) => count(result, numbers))
+    if (interrupted) {
+      counted.catch(() => undefined) // awaited (and its error thrown) once api.close() has run
+      cutShort.push(counted)
+      return
+    }
     try {
       // --sync waits through the [retry] schedule while a server is down (up to max_retry_time): Ctrl-C must not.
-      result = await interrupt.race(call)
+      await interrupt.race(counted)
     } catch (error) {
       if (!interrupt.signal.aborted) throw error
+      // Not closed yet: the rest of the chunk read with this batch is handed over first (a write after close() throws).
       interrupted = true
-      // close() flushes in a hurry: a retry waiting for its delay is cut short and its points are
-      // spooled at once (a request in flight still gets its one answer or timeout). It settles `call`.
-      await api.close()
-      result = await call
-    }
-    points += result.points
-    for (const error of result.skipped) {
-      const line = error.row === undefined ? 0 : numbers[error.row]!
-      badLines.add({ file: input.name, line, reason: withoutIndex(error.message), text: '' })
+      cutShort.push(counted)
     }
   }
   /** The point of a line, or undefined (none, or a bad line: reported). */
@@ -110,34 +122,44 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
       return undefined
     }
   }
+  /** The input broke off (a truncated .gz): what was read before the break is still logged and sent, then this is thrown. */
+  let broken: InputError | undefined
   try {
     for (;;) {
       const reading = input.batches.next()
       // What was read goes to the logfile now if the input has gone quiet: a kill must not lose it.
       if (records.length > 0 && !(await settlesWithin(reading, interrupt, IDLE_WRITE_MS))) await send()
-      // a read blocked on a quiet stdin must not delay Ctrl-C
-      const next = await interrupt.race(reading).catch((error: unknown) => {
-        if (interrupt.signal.aborted) return undefined
-        throw error
-      })
-      if (next === undefined) {
-        interrupted = true
+      let next: IteratorResult<LineBatch>
+      try {
+        // a read blocked on a quiet stdin must not delay Ctrl-C
+        next = await interrupt.race(reading)
+      } catch (error) {
+        if (interrupt.signal.aborted) interrupted = true
+        else if (error instanceof InputError) broken = error
+        else throw error
         break
       }
       if (next.done === true) break
       const { first, texts } = next.value
+      // Once read, a line is logged: after a Ctrl-C during a send the rest of this chunk is still
+      // decoded and handed over (one call, below); only the chunks after it are left unread.
       for (let i = 0; i < texts.length; i++) {
         const record = decode(texts[i]!, first + i)
         if (record === undefined) continue
         records.push(record)
         lines.push(first + i)
-        if (records.length >= BATCH) await send()
-        if (interrupted) break
+        if (records.length >= BATCH && !interrupted) await send()
       }
       if (interrupted) break
     }
-    // Points read before Ctrl-C are still logged and sent (--sync: spooled at once when a server fails).
+    // Points read before Ctrl-C or a broken input are still logged and sent.
     await send()
+    if (interrupted) {
+      // close() flushes in a hurry: a retry waiting for its delay is cut short and its points are
+      // spooled at once (a request in flight still gets its one answer or timeout). It settles every call.
+      await api.close()
+      for (const call of cutShort) await call
+    }
   } catch (error) {
     await client.close().catch(() => undefined)
     throw error
@@ -145,6 +167,7 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
     input.close()
   }
   await client.close()
+  if (broken !== undefined) throw broken
   const servers: Record<string, ServerCounts> = {}
   for (const [name, s] of Object.entries(client.stats())) servers[name] = { delivered: s.delivered, spooled: s.spooled, rejected: s.rejected, dropped: s.dropped }
   return { points, servers, interrupted }

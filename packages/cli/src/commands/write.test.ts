@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BIN, cleanEnv, parseJsonOutput, removeTempDirs, runCli, tempDir } from '../../test/run-cli.js'
 import { logfileLines } from '../../test/station-config.js'
@@ -120,6 +121,23 @@ describe('write of a broken .gz file', () => {
     const json = await runCli(['write', '--file', name, '--json'], { cwd: dir })
     expect(json.code, json.stderr).toBe(2)
     expect(parseJsonOutput(json)).toMatchObject({ command: 'write', ok: false, exitCode: 2, error: { name: 'InputError', code: 'EHT_CLI_INPUT', message: expect.stringContaining(path.join(dir, name)) } })
+  })
+})
+
+describe('write of a .gz cut short', () => {
+  it('what was read before the break is logged (every line), then an InputError naming the file and the line, exit 2', async () => {
+    const dir = tempDir()
+    const text = Array.from({ length: 20_000 }, (_, i) => `m,station=Kp seq=${i + 1}i,v=${Math.sin(i)} ${1617672549204824064n + BigInt(i)}\n`).join('')
+    const full = zlib.gzipSync(text)
+    // A sixth of the file: some thousand lines decode, fewer than a batch of 5,000 (none sent before the break).
+    fs.writeFileSync(path.join(dir, 'cut.lp.gz'), full.subarray(0, Math.floor(full.length / 6)))
+    const run = await runCli(['write', '--file', 'cut.lp.gz'], { cwd: dir })
+    expect(run.code, run.stderr).toBe(2)
+    const read = Number(new RegExp(`error: cannot read ${path.join(dir, 'cut.lp.gz').replace(/[.]/g, '\\.')} after line (\\d+): `).exec(run.stderr)?.[1])
+    expect(read, run.stderr).toBeGreaterThan(0)
+    expect(read).toBeLessThan(5000)
+    const seqs = logfileLines(logDir(dir)).map((l) => Number((JSON.parse(l) as { fields: { seq: { i: string } } }).fields.seq.i))
+    expect(seqs).toEqual(Array.from({ length: read }, (_, i) => i + 1))
   })
 })
 
