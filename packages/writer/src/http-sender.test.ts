@@ -125,4 +125,15 @@ describe('createHttpSender: a server that echoes the token', () => {
     const message = serverMessage(error, [secret])
     expect(message).toBe(`HTTP 401 Unauthorized: ${'x'.repeat(480)}***`)
   })
+
+  it('serverMessage scrubs a secret with runs of whitespace, as sent and as a server collapsed it', () => {
+    const secret = 'hunter  22\tsecret'
+    const scrubbed = (body: string) => serverMessage(new HttpError(401, 'Unauthorized', body), [secret])
+    expect(scrubbed('bad password: hunter  22\tsecret')).toBe('HTTP 401 Unauthorized: bad password: ***')
+    expect(scrubbed('{"message":"bad password:\\n hunter 22 secret"}')).toBe('HTTP 401 Unauthorized: bad password: ***')
+    // The 500-character cut goes through the collapsed form (the server cut it itself): no beginning of it is left.
+    const long = scrubbed(`${'x'.repeat(487)} hunter 22 s${'y'.repeat(20)}`)
+    expect(long).toBe(`HTTP 401 Unauthorized: ${'x'.repeat(487)} ...`)
+    for (const text of [scrubbed('bad password: hunter  22\tsecret'), long]) expect(text).not.toMatch(/hunter|22|secret/)
+  })
 })

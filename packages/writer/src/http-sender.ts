@@ -85,9 +85,26 @@ export function serverMessage(error: HttpError, secrets: readonly string[] = [])
   } catch {
     // plain text
   }
-  text = scrubSecrets(text.trim().replace(/\s+/g, ' '), secrets)
-  if (text.length > MESSAGE_MAX) text = `${withoutSecretStart(text.slice(0, MESSAGE_MAX - 3), secrets)}...`
+  // Scrubbed before its whitespace is collapsed (a secret with two spaces in a row would no longer match), and
+  // after it with each secret's own whitespace collapsed too (a server may have collapsed it already).
+  const forms = collapsedForms(secrets)
+  text = scrubSecrets(collapse(scrubSecrets(text, secrets)), forms)
+  if (text.length > MESSAGE_MAX) text = `${withoutSecretStart(text.slice(0, MESSAGE_MAX - 3), forms)}...`
   return `HTTP ${error.statusCode}${error.statusMessage ? ` ${error.statusMessage}` : ''}${text ? `: ${text}` : ''}`
+}
+
+/** `text` on one line: runs of whitespace made one space, none at either end. */
+const collapse = (text: string): string => text.trim().replace(/\s+/g, ' ')
+
+/** Each secret as is and as it reads in collapse()d text (whitespace runs made one space, trimmed). */
+function collapsedForms(secrets: readonly string[]): string[] {
+  const forms = new Set<string>()
+  for (const secret of secrets) {
+    if (secret !== '') forms.add(secret)
+    const collapsed = collapse(secret)
+    if (collapsed !== '') forms.add(collapsed)
+  }
+  return [...forms]
 }
 
 /**

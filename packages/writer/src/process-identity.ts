@@ -1,15 +1,19 @@
 import fs from 'node:fs'
+import os from 'node:os'
 
 /**
  * A process as files record their owner: the pid, which the OS hands out again
  * (after a reboot, or to a container's script restarted as the same pid), and,
- * where the OS tells them (Linux `/proc`), the boot id and the process's start
- * time (clock ticks after boot), which a reused pid does not share.
+ * where the OS tells them (Linux `/proc`), the boot id, the process's start
+ * time (clock ticks after boot), which a reused pid does not share, and its pid
+ * namespace (`pid:[4026531836]`): a pid means a process only inside its
+ * namespace (a container has its own, the boot id is the same in all of them).
  */
 export interface ProcessIdentity {
   pid: number
   boot?: string | undefined
   start?: string | undefined
+  ns?: string | undefined
 }
 
 const read = (file: string): string | undefined => {
@@ -29,26 +33,47 @@ export function startTimeOf(pid: number | 'self'): string | undefined {
   return start !== undefined && /^\d+$/.test(start) ? start : undefined
 }
 
+/**
+ * This process's pid namespace, with the machine's name before it (`station1/pid:[<inode>]`: a
+ * spool folder on a shared disk may be written from several machines, whose namespaces can
+ * have the same inode); undefined where the OS does not tell the namespace.
+ */
+function ownPidNamespace(): string | undefined {
+  try {
+    const ns = fs.readlinkSync('/proc/self/ns/pid')
+    const host = os.hostname().replace(/[\s/]/g, '_')
+    return /^\S+$/.test(ns) ? `${host}/${ns}` : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The machine part of a namespace as ownPidNamespace() writes it (undefined for a bare one). */
+function hostOf(ns: string): string | undefined {
+  const slash = ns.lastIndexOf('/')
+  return slash < 0 ? undefined : ns.slice(0, slash)
+}
+
 let self: ProcessIdentity | undefined
 
 /** This process (read once). */
 export function ownIdentity(): ProcessIdentity {
   if (self === undefined) {
     const boot = read('/proc/sys/kernel/random/boot_id')?.trim()
-    self = { pid: process.pid, boot: boot === '' ? undefined : boot, start: startTimeOf('self') }
+    self = { pid: process.pid, boot: boot === '' ? undefined : boot, start: startTimeOf('self'), ns: ownPidNamespace() }
   }
   return self
 }
 
-/** `pid boot start` as files keep it (`-` for what the OS does not tell). */
+/** `pid boot start ns` as files keep it (`-` for what the OS does not tell). */
 export function formatIdentity(id: ProcessIdentity): string {
-  return `${id.pid} ${id.boot ?? '-'} ${id.start ?? '-'}`
+  return `${id.pid} ${id.boot ?? '-'} ${id.start ?? '-'} ${id.ns ?? '-'}`
 }
 
-/** The identity of `pid` read from `boot` and `start` as formatIdentity() wrote them (older files have neither). */
-export function parseIdentity(pid: number, boot: string | undefined, start: string | undefined): ProcessIdentity {
+/** The identity of `pid` read from `boot`, `start` and `ns` as formatIdentity() wrote them (older files lack some or all). */
+export function parseIdentity(pid: number, boot: string | undefined, start: string | undefined, ns?: string | undefined): ProcessIdentity {
   const known = (v: string | undefined) => (v === undefined || v === '' || v === '-' ? undefined : v)
-  return { pid, boot: known(boot), start: known(start) }
+  return { pid, boot: known(boot), start: known(start), ns: known(ns) }
 }
 
 function pidAlive(pid: number): boolean {
@@ -61,17 +86,35 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * True while the process `owner` describes may still run. A pid alone (an
- * older file, or an OS without /proc) is alive while any process has it; with
- * the boot id and start time, only the very same process is (this process
+ * True while the process `owner` describes may still run. On another machine
+ * (named in its namespace) it cannot be checked, so it counts as alive. Another boot id: the
+ * machine was restarted since, the process is gone. Its pid and start time say
+ * something only in the pid namespace they were read in: in another one (a
+ * container sharing the spool folder with the host, or another container) the
+ * same pid is another process, or none, while the owner may well run, so such
+ * an owner counts as alive. Without a namespace (an older file, an OS without
+ * /proc) the pid alone decides, as older versions did: alive while any process
+ * has it. In our namespace only the very same process is alive (this process
  * included: a file of our pid but another start time is a previous run's).
  */
 export function identityAlive(owner: ProcessIdentity): boolean {
   const me = ownIdentity()
+  // Another machine (a spool folder on a shared disk): its boot id and pids say nothing here.
+  const ownerHost = owner.ns === undefined ? undefined : hostOf(owner.ns)
+  const myHost = me.ns === undefined ? undefined : hostOf(me.ns)
+  if (ownerHost !== undefined && myHost !== undefined && ownerHost !== myHost) return true
   if (owner.boot !== undefined && me.boot !== undefined && owner.boot !== me.boot) return false
+  if (owner.ns === undefined || me.ns === undefined) return owner.pid === me.pid || pidAlive(owner.pid)
+  if (owner.ns !== me.ns) return true
   if (owner.pid === me.pid) return owner.start === undefined || me.start === undefined || owner.start === me.start
   if (!pidAlive(owner.pid)) return false
   if (owner.start === undefined) return true
   const now = startTimeOf(owner.pid)
   return now === undefined || now === owner.start
+}
+
+/** True when `owner` was recorded in this process's pid namespace (so its pid and start time can be checked here). */
+export function sameNamespace(owner: ProcessIdentity): boolean {
+  const me = ownIdentity()
+  return owner.ns !== undefined && me.ns !== undefined && owner.ns === me.ns
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { EHTInfluxDBClient } from './client.js'
 import { SpoolFullError } from './errors.js'
 import type { ErrorEvent } from './events.js'
+import { formatIdentity, ownIdentity } from './process-identity.js'
 import { SpoolBudget } from './spool-budget.js'
 import { listServerSpool, ServerSpool } from './spool.js'
 import { CaptureSink, closedPort, makeConfig, readAll, rows, tempDir } from '../test/helpers.js'
@@ -54,5 +55,40 @@ describe('a spool budget whose files another drainer delivered', () => {
     await spool.seal()
     const files = await listServerSpool(dir, 'local')
     expect(files.reduce((sum, f) => sum + f.bytes, 0)).toBe(10 * line)
+  })
+
+  it('counts an append that is on disk but not yet synced once, not twice, when it counts the folder again', async () => {
+    const dir = tempDir()
+    // A slow disk: fdatasync takes 300 ms, so the first append's bytes sit on disk, not yet known to be, while
+    // the second append (another server) finds the budget spent and counts the folder again.
+    const probe = await fs.promises.open(path.join(dir, 'probe'), 'w')
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> }
+    await probe.close()
+    fs.rmSync(path.join(dir, 'probe'))
+    const datasync = proto.datasync
+    proto.datasync = async function (this: unknown) {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      return datasync.call(this)
+    }
+    try {
+      const line = (n: number, c: string) => c.repeat(n - 1)
+      const owner = Buffer.byteLength(`${formatIdentity(ownIdentity())}\n`)
+      // Room for both appends and their owner files; the count made at open (400 bytes since delivered and
+      // deleted by another process) is out of date: the first append fits anyway, the second has the folder counted.
+      const budget = new SpoolBudget(800 + 2 * owner + 50, 400, dir)
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+      const a = new ServerSpool('a', dir, budget)
+      const b = new ServerSpool('b', dir, budget)
+      const first = a.append([line(400, 'a')])
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      await b.append([line(400, 'b')])
+      await first
+      expect(budget.usedBytes).toBeLessThanOrEqual(800 + 2 * owner)
+      await a.seal()
+      await b.seal()
+      expect((await listServerSpool(dir, 'a')).concat(await listServerSpool(dir, 'b')).map((f) => f.bytes)).toEqual([400, 400])
+    } finally {
+      proto.datasync = datasync
+    }
   })
 })

@@ -4,9 +4,17 @@ import path from 'node:path'
 /** The least time between two counts of the spool folder (a full spool must not turn every append into a walk). */
 const MEASURE_INTERVAL_MS = 1000
 
-/** Bytes of the files in `dir` and its server folders. */
-async function sizeOf(dir: string): Promise<number> {
-  let used = 0
+const OPEN_SUFFIX = '.open'
+
+/**
+ * Bytes of the files in `dir` and its server folders, but not of the files
+ * `skip` names (counted from memory by the caller); `counted`: the files whose
+ * size was read.
+ */
+async function sizeOf(dir: string, skip: (file: string) => boolean = () => false): Promise<{ bytes: number; counted: Set<string> }> {
+  let bytes = 0
+  const counted = new Set<string>()
+  const size = (file: string) => fs.promises.stat(file).then((s) => s.size, () => undefined)
   const walk = async (folder: string, depth: number): Promise<void> => {
     let entries: fs.Dirent[]
     try {
@@ -17,11 +25,20 @@ async function sizeOf(dir: string): Promise<number> {
     for (const entry of entries) {
       const full = path.join(folder, entry.name)
       if (entry.isDirectory() && depth < 2) await walk(full, depth + 1)
-      else if (entry.isFile()) used += (await fs.promises.stat(full).catch(() => ({ size: 0 }))).size
+      else if (entry.isFile() && !skip(full)) {
+        let file = full
+        let found = await size(file)
+        // A `.open` file sealed (renamed) since the folder was listed: its bytes are under the sealed name.
+        if (found === undefined && file.endsWith(OPEN_SUFFIX)) found = await size((file = file.slice(0, -OPEN_SUFFIX.length)))
+        if (found !== undefined && !counted.has(file)) {
+          bytes += found
+          counted.add(file)
+        }
+      }
     }
   }
   await walk(dir, 0)
-  return used
+  return { bytes, counted }
 }
 
 /**
@@ -31,8 +48,17 @@ async function sizeOf(dir: string): Promise<number> {
  * drain`) delete files too, so before it says "full" it counts the disk again.
  */
 export class SpoolBudget {
-  /** Bytes reserved for appends not yet on disk (a count of the disk does not see them). */
+  /** Bytes reserved for appends not yet known to be on disk. */
   private pending = 0
+  /**
+   * This budget's `.open` files being written -> the bytes known to be on disk
+   * in them. A count of the folder takes their size from here, not from the
+   * disk: an append in progress may be on disk already and still pending, and
+   * would be counted twice.
+   */
+  private readonly open = new Map<string, number>()
+  /** Files sealed while a count of the folder is going on -> their size (it may have listed them as `.open`). */
+  private sealedDuringCount: Map<string, number> | undefined
   private measuredAt = Date.now()
   private measuring: Promise<void> | undefined
 
@@ -45,7 +71,7 @@ export class SpoolBudget {
 
   /** Measures what the spool directory already holds (every server's folder). */
   static async measure(dir: string, maxBytes: number): Promise<SpoolBudget> {
-    return new SpoolBudget(maxBytes, await sizeOf(dir), dir)
+    return new SpoolBudget(maxBytes, (await sizeOf(dir)).bytes, dir)
   }
 
   /** Takes `bytes` from the budget; false (and nothing taken) when it would pass max_size. */
@@ -69,14 +95,37 @@ export class SpoolBudget {
   }
 
   private async recount(dir: string): Promise<void> {
-    const onDisk = await sizeOf(dir)
-    this.usedBytes = onDisk + this.pending
-    this.measuredAt = Date.now()
+    const sealed = (this.sealedDuringCount = new Map())
+    try {
+      const { bytes, counted } = await sizeOf(dir, (file) => this.open.has(file))
+      // From here on without a pause: this process's files and appends as they stand now, each counted once.
+      let own = 0
+      for (const [file, size] of [...this.open, ...sealed]) if (!counted.has(file.slice(0, -OPEN_SUFFIX.length))) own += size
+      this.usedBytes = bytes + own + this.pending
+      this.measuredAt = Date.now()
+    } finally {
+      this.sealedDuringCount = undefined
+    }
   }
 
-  /** Reserved bytes are now on disk. */
-  written(bytes: number): void {
+  /** `file` (a `.open` file, new and empty) is written through this budget from now on. */
+  opened(file: string): void {
+    this.open.set(file, 0)
+  }
+
+  /** `file` is no longer written (sealed, or left `.open` after a failure): counts of the folder read it from disk. */
+  closed(file: string): void {
+    const size = this.open.get(file)
+    if (size === undefined) return
+    this.open.delete(file)
+    this.sealedDuringCount?.set(file, size)
+  }
+
+  /** Reserved bytes are now on disk (in `file`, one of opened()). */
+  written(bytes: number, file?: string): void {
     this.pending = Math.max(0, this.pending - bytes)
+    const size = file === undefined ? undefined : this.open.get(file)
+    if (size !== undefined) this.open.set(file!, size + bytes)
   }
 
   /** Reserved bytes that were not written after all, or deleted ones. */

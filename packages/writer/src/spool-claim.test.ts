@@ -45,16 +45,29 @@ describe('SpoolClaim', () => {
 
   it.runIf(fs.existsSync('/proc/self/stat'))('takes over a lock whose pid is now another live process (start time or boot id differ), and writes its own identity', async () => {
     const file = spoolFile(tempDir())
-    const { boot, start } = ownIdentity()
+    const { boot, start, ns } = ownIdentity()
     const parentStart = startTimeOf(process.ppid)!
-    fs.writeFileSync(`${file}.lock`, `${process.ppid} alive ${boot} ${parentStart}\n`)
+    fs.writeFileSync(`${file}.lock`, `${process.ppid} alive ${boot} ${parentStart} ${ns}\n`)
     expect(await SpoolClaim.take(file)).toBeUndefined()
-    for (const lock of [`${process.ppid} reused ${boot} ${Number(parentStart) + 1}\n`, `${process.ppid} before-reboot 00000000-0000-4000-8000-000000000000 ${parentStart}\n`, `${process.pid} earlier-run ${boot} ${Number(start) + 1}\n`]) {
+    for (const lock of [`${process.ppid} reused ${boot} ${Number(parentStart) + 1} ${ns}\n`, `${process.ppid} before-reboot 00000000-0000-4000-8000-000000000000 ${parentStart} ${ns}\n`, `${process.pid} earlier-run ${boot} ${Number(start) + 1} ${ns}\n`]) {
       fs.writeFileSync(`${file}.lock`, lock)
       const claim = await SpoolClaim.take(file)
       expect(claim, lock).toBeDefined()
-      expect(fs.readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f-]{36} ${boot} ${start}\n$`))
+      expect(fs.readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f-]{36} ${boot} ${start} ${(ns ?? '-').replace(/[[\]]/g, '\\$&')}\n$`))
       await claim!.release()
+    }
+  })
+
+  it.runIf(fs.existsSync('/proc/self/ns/pid'))('leaves a lock of a drainer in another pid namespace (a container) alone, whatever its pid is here', async () => {
+    const file = spoolFile(tempDir())
+    const { boot, start, ns } = ownIdentity()
+    const other = 'pid:[1]'
+    expect(other).not.toBe(ns)
+    const parentStart = startTimeOf(process.ppid)!
+    for (const lock of [`${process.ppid} theirs ${boot} ${Number(parentStart) + 1} ${other}\n`, `${process.pid} theirs ${boot} ${Number(start) + 1} ${other}\n`, `999999999 theirs ${boot} 1 ${other}\n`]) {
+      fs.writeFileSync(`${file}.lock`, lock)
+      expect(await SpoolClaim.take(file), lock).toBeUndefined()
+      expect(fs.readFileSync(`${file}.lock`, 'utf8')).toBe(lock)
     }
   })
 

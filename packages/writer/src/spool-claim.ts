@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { writeFileAtomic } from '@eht-influx-client/logfile'
-import { formatIdentity, identityAlive, ownIdentity, parseIdentity, type ProcessIdentity } from './process-identity.js'
+import { formatIdentity, identityAlive, ownIdentity, parseIdentity, type ProcessIdentity, sameNamespace } from './process-identity.js'
 
 /** Claims held by drainers of this process: lock file -> token (a second drainer here must not take them). */
 const held = new Map<string, string>()
@@ -25,36 +25,49 @@ async function readLock(lock: string): Promise<LockOwner | undefined> {
   const text = await fs.promises.readFile(lock, 'utf8').catch(ifThere)
   const stat = await fs.promises.stat(lock).catch(ifThere)
   if (text === undefined || stat === undefined) return undefined
-  // `pid token boot start`; locks of older versions hold `pid token` only.
-  const [pid, token, boot, start] = text.trim().split(' ')
-  return { ...parseIdentity(Number(pid), boot, start), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
+  // `pid token boot start ns`; locks of older versions hold `pid token` only.
+  const [pid, token, boot, start, ns] = text.trim().split(' ')
+  return { ...parseIdentity(Number(pid), boot, start, ns), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
 }
 
 /** True when the lock was left by a drainer that is gone (its process ended, or it was of this process and let go). */
 function stale(owner: LockOwner, lock: string): boolean {
   // Empty or torn: being written (where links are not supported), or left by a crash long ago.
   if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > 10_000
-  // Our pid: held only if a drainer of this process holds it (a lock of an earlier process with our pid is stale).
-  if (owner.pid === process.pid) return held.get(lock) !== owner.token
+  // Our pid (in our pid namespace, or where none was recorded): held only if a drainer of this process holds it
+  // (a lock of an earlier process with our pid is stale). The same pid in another namespace is another process.
+  if (owner.pid === process.pid && (owner.ns === undefined || sameNamespace(owner))) return held.get(lock) !== owner.token
   return !identityAlive(owner)
 }
 
-/** What a lock file holds: `pid token boot start` (the boot id and start time tell a reused pid from its first owner). */
+/**
+ * What a lock file holds: `pid token boot start ns` (the boot id and start
+ * time tell a reused pid from its first owner; ns, the pid namespace, whether
+ * the pid can be checked here at all).
+ */
 function lockText(token: string): string {
-  const [pid, boot, start] = formatIdentity(ownIdentity()).split(' ')
-  return `${pid} ${token} ${boot} ${start}\n`
+  const [pid, boot, start, ns] = formatIdentity(ownIdentity()).split(' ')
+  return `${pid} ${token} ${boot} ${start} ${ns}\n`
 }
 
 /**
  * Who holds the lock of `file`, for a message: undefined when nobody (or the
  * holder is gone). `unsure`: the lock has only a pid (an older version wrote
- * it), which another process may have now.
+ * it), which another process may have now. `namespace`: the holder's pid
+ * namespace when it is not ours (a container's): whether it still runs cannot
+ * be checked here.
  */
-export async function lockHolder(file: string): Promise<{ pid: number; ours: boolean; unsure: boolean } | undefined> {
+export async function lockHolder(file: string): Promise<{ pid: number; ours: boolean; unsure: boolean; namespace?: string } | undefined> {
   const lock = `${file}.lock`
   const owner = await readLock(lock).catch(() => undefined)
   if (owner === undefined || stale(owner, lock)) return undefined
-  return { pid: owner.pid, ours: owner.pid === process.pid, unsure: owner.start === undefined && owner.boot === undefined }
+  const foreign = owner.ns !== undefined && ownIdentity().ns !== undefined && !sameNamespace(owner)
+  return {
+    pid: owner.pid,
+    ours: owner.pid === process.pid && !foreign,
+    unsure: owner.start === undefined && owner.boot === undefined,
+    ...(foreign ? { namespace: owner.ns } : {}),
+  }
 }
 
 /**

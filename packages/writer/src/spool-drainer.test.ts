@@ -19,7 +19,7 @@ describe('drainSpool() and files another drainer holds', () => {
     // An older version's lock (pid only) and, where the OS tells it, one with the holder's identity.
     fs.writeFileSync(`${old}.lock`, `${process.ppid} 5b1c7d1e-dead-beef-0000-000000000000\n`)
     const start = startTimeOf(process.ppid)
-    fs.writeFileSync(`${current}.lock`, start === undefined ? `${process.ppid} x\n` : `${process.ppid} x ${ownIdentity().boot} ${start}\n`)
+    fs.writeFileSync(`${current}.lock`, start === undefined ? `${process.ppid} x\n` : `${process.ppid} x ${ownIdentity().boot} ${start} ${ownIdentity().ns ?? '-'}\n`)
     const delivery = await openDelivery(config, { drainSpool: false })
     try {
       const [outcome] = await delivery.drainSpool()

@@ -152,10 +152,12 @@ export class SpoolDrainer {
   private async noteHeld(file: string, outcome: DrainOutcome): Promise<void> {
     const holder = await lockHolder(file)
     if (holder === undefined) return
-    const who = holder.ours ? 'another drainer of this process' : `process ${holder.pid}`
+    const who = holder.ours ? 'another drainer of this process' : `process ${holder.pid}${holder.namespace === undefined ? '' : ` of another pid namespace (${holder.namespace}, e.g. a container)`}`
     const hint = holder.unsure
       ? `; its lock ${file}.lock records the pid only (an older version wrote it): if process ${holder.pid} is not a drainer of this spool (the pid was reused after a crash or reboot), delete that lock file`
-      : ''
+      : holder.namespace !== undefined
+        ? `; whether it still runs cannot be checked from here: if no drainer of this spool runs there any more (the container was stopped or restarted), delete ${file}.lock`
+        : ''
     ;(outcome.held ??= []).push(`spool file ${file} is being drained by ${who}; left to it${hint}`)
   }
 

@@ -5,7 +5,7 @@ import { readLogs } from '@eht-influx-client/logfile'
 import { SpoolFullError } from './errors.js'
 import { SpoolBudget } from './spool-budget.js'
 import { JoinedLines } from './joined-lines.js'
-import { ownIdentity, startTimeOf } from './process-identity.js'
+import { formatIdentity, ownIdentity, startTimeOf } from './process-identity.js'
 import { listServerSpool, serverSpoolDir, ServerSpool } from './spool.js'
 import { tempDir } from '../test/helpers.js'
 
@@ -106,12 +106,12 @@ describe('ServerSpool', () => {
     const dir = tempDir()
     const folder = serverSpoolDir(dir, 'local')
     fs.mkdirSync(folder, { recursive: true })
-    const { boot } = ownIdentity()
+    const { boot, ns } = ownIdentity()
     const start = startTimeOf(process.ppid)!
     const owners = {
-      same: `${process.ppid} ${boot} ${start}`,
-      restarted: `${process.ppid} ${boot} ${Number(start) + 1}`,
-      rebooted: `${process.ppid} 00000000-0000-4000-8000-000000000000 ${start}`,
+      same: `${process.ppid} ${boot} ${start} ${ns}`,
+      restarted: `${process.ppid} ${boot} ${Number(start) + 1} ${ns}`,
+      rebooted: `${process.ppid} 00000000-0000-4000-8000-000000000000 ${start} ${ns}`,
     }
     for (const [i, owner] of Object.values(owners).entries()) {
       const file = path.join(folder, `spool-20210406T012909204Z-${process.ppid}-${i}.lp.open`)
@@ -127,6 +127,58 @@ describe('ServerSpool', () => {
       `spool-20210406T012909204Z-${process.ppid}-1.lp`,
       `spool-20210406T012909204Z-${process.ppid}-2.lp`,
     ])
+  })
+
+  it.runIf(fs.existsSync('/proc/self/ns/pid'))('leaves the file of a writer in another pid namespace (a container) alone: its pid and start time mean nothing here', async () => {
+    const dir = tempDir()
+    const folder = serverSpoolDir(dir, 'local')
+    fs.mkdirSync(folder, { recursive: true })
+    const { boot, start, ns } = ownIdentity()
+    const parentStart = startTimeOf(process.ppid)!
+    const other = 'pid:[1]'
+    expect(other).not.toBe(ns)
+    // Pids that are alive here with another start time, our own among them, and one that no process has here:
+    // in the writer's namespace each may be a live writer.
+    const owners = [
+      `${process.ppid} ${boot} ${Number(parentStart) + 1} ${other}`,
+      `${process.pid} ${boot} ${Number(start) + 1} ${other}`,
+      `999999999 ${boot} 1 ${other}`,
+    ]
+    const names = owners.map((owner, i) => {
+      const pid = owner.split(' ')[0]
+      const file = path.join(folder, `spool-20210406T012909204Z-${pid}-${i}.lp.open`)
+      fs.writeFileSync(file, `${lines(1, i)[0]}\n`)
+      fs.writeFileSync(`${file}.owner`, `${owner}\n`)
+      return path.basename(file)
+    })
+    await new ServerSpool('local', dir, new SpoolBudget(1e9, 0)).recoverStale()
+    expect(fs.readdirSync(folder).sort()).toEqual(names.flatMap((name) => [name, `${name}.owner`]).sort())
+  })
+
+  it.runIf(fs.existsSync('/proc/self/ns/pid'))('leaves the file of a writer on another machine (a shared disk) alone, whatever its boot id', async () => {
+    const dir = tempDir()
+    const folder = serverSpoolDir(dir, 'local')
+    fs.mkdirSync(folder, { recursive: true })
+    const { ns } = ownIdentity()
+    // The same namespace inode (each machine's first namespace has the same one) on another machine, booted apart from ours.
+    const elsewhere = `another-station/${ns!.slice(ns!.lastIndexOf('/') + 1)}`
+    expect(elsewhere).not.toBe(ns)
+    const file = path.join(folder, `spool-20210406T012909204Z-${process.ppid}-0.lp.open`)
+    fs.writeFileSync(file, `${lines(1, 0)[0]}\n`)
+    fs.writeFileSync(`${file}.owner`, `${process.ppid} 00000000-0000-4000-8000-000000000000 1 ${elsewhere}\n`)
+    await new ServerSpool('local', dir, new SpoolBudget(1e9, 0)).recoverStale()
+    expect(fs.readdirSync(folder).sort()).toEqual([path.basename(file), `${path.basename(file)}.owner`])
+  })
+
+  it('seals a file of our pid and our very identity that this process does not write (also where start times cannot tell)', async () => {
+    const dir = tempDir()
+    const folder = serverSpoolDir(dir, 'local')
+    fs.mkdirSync(folder, { recursive: true })
+    const file = path.join(folder, `spool-20210406T012909204Z-${process.pid}-0.lp.open`)
+    fs.writeFileSync(file, `${lines(1)[0]}\n`)
+    fs.writeFileSync(`${file}.owner`, `${formatIdentity(ownIdentity())}\n`)
+    await new ServerSpool('local', dir, new SpoolBudget(1e9, 0)).recoverStale()
+    expect(fs.readdirSync(folder)).toEqual([path.basename(file).slice(0, -'.open'.length)])
   })
 
   it('keeps server folders apart and makes odd names safe', () => {

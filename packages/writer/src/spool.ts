@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { SpoolFullError } from './errors.js'
 import { JoinedLines } from './joined-lines.js'
-import { formatIdentity, identityAlive, ownIdentity, parseIdentity } from './process-identity.js'
+import { formatIdentity, identityAlive, ownIdentity, parseIdentity, sameNamespace } from './process-identity.js'
 import type { SpoolBudget } from './spool-budget.js'
 
 /** A spooled file waiting for delivery (line protocol, one point a line, readable by `readLogs`). */
@@ -32,8 +32,16 @@ const ownOpen = new Set<string>()
 async function writerAlive(file: string, pid: number): Promise<boolean> {
   if (ownOpen.has(file)) return true
   const text = await fs.promises.readFile(`${file}${OWNER_SUFFIX}`, 'utf8').catch(() => undefined)
-  const [ownerPid, boot, start] = (text ?? '').trim().split(' ')
-  if (text !== undefined && Number(ownerPid) === pid) return identityAlive(parseIdentity(pid, boot, start))
+  // `pid boot start ns` (a file of an unreleased version may lack ns).
+  const [ownerPid, boot, start, ns] = (text ?? '').trim().split(' ')
+  if (text !== undefined && Number(ownerPid) === pid) {
+    const owner = parseIdentity(pid, boot, start, ns)
+    // Our pid, in our pid namespace (or where neither is known: no /proc), on a file this process does not
+    // write: a previous run's, also where start times cannot tell (the same pid in another namespace is not us).
+    const here = sameNamespace(owner) || (owner.ns === undefined && ownIdentity().ns === undefined)
+    if (pid === process.pid && here) return false
+    return identityAlive(owner)
+  }
   // An older version's file (the pid only): one of our pid that this process did not create is a previous run's.
   return pid !== process.pid && identityAlive({ pid })
 }
@@ -131,16 +139,25 @@ export class ServerSpool {
           const stamp = new Date().toISOString().replace(/[-:.]/g, '')
           const file = path.join(this.dir, `spool-${stamp}-${process.pid}-${sequence++}.lp${OPEN_SUFFIX}`)
           await fs.promises.mkdir(this.dir, { recursive: true })
-          // Who writes it, before it exists (a file without one is judged by its pid alone).
-          await fs.promises.writeFile(`${file}${OWNER_SUFFIX}`, `${formatIdentity(ownIdentity())}\n`)
-          this.writer = await fs.promises.open(file, 'a')
-          this.openPath = file
+          // Ours before its owner file exists: a recoverStale() of this process meanwhile must not take the
+          // owner file for a leftover of a previous run with our pid (nor then the file, judged by its pid).
           ownOpen.add(file)
+          try {
+            // Who writes it, before it exists (a file without one is judged by its pid alone).
+            await fs.promises.writeFile(`${file}${OWNER_SUFFIX}`, `${formatIdentity(ownIdentity())}\n`)
+            this.writer = await fs.promises.open(file, 'a')
+            this.budget.opened(file)
+          } catch (error) {
+            ownOpen.delete(file)
+            await fs.promises.rm(`${file}${OWNER_SUFFIX}`, { force: true })
+            throw error
+          }
+          this.openPath = file
         }
         before = (await this.writer.stat()).size
         await writeAll(this.writer, chunk)
         await this.writer.datasync()
-        this.budget.written(chunk.length)
+        this.budget.written(chunk.length, this.openPath)
       } catch (error) {
         this.budget.release(chunk.length, true)
         // A write that failed half way is cut back off, so the spool never holds part of
@@ -164,9 +181,15 @@ export class ServerSpool {
     this.writer = undefined
     this.openPath = undefined
     if (writer === undefined || open === undefined) return
-    await writer.close()
-    await fs.promises.rename(open, open.slice(0, -OPEN_SUFFIX.length))
-    ownOpen.delete(open)
+    try {
+      await writer.close()
+      await fs.promises.rename(open, open.slice(0, -OPEN_SUFFIX.length))
+    } finally {
+      // No longer written, sealed or not: a file left `.open` (the rename failed) is recovered like a crashed
+      // run's, also by this process; its owner file stays until then, so others still see whose it was.
+      ownOpen.delete(open)
+      this.budget.closed(open)
+    }
     await fs.promises.rm(`${open}${OWNER_SUFFIX}`, { force: true })
   }
 
