@@ -3,11 +3,9 @@
 // annotated CSV in the shape InfluxDB 2.x sends (test/fixtures/flux-station.csv)
 // and recording the queries it was sent.
 import fs from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fixtures, removeTempDirs, tempDir, testConfig } from '../test/support.js'
+import { fixtures, removeTempDirs, startLocalServer, tempDir, testConfig, type LocalServer } from '../test/support.js'
 import { ExportDataError, ExportQueryError, ReplayAbortError } from './errors.js'
 import { exportToLogfile } from './export-to-logfile.js'
 
@@ -17,14 +15,14 @@ interface Received {
   query: string
 }
 
-let server: http.Server
+let server: LocalServer
 let url: string
 /** status 0: never answers; `then` "stall" sends the body and nothing more, "close" sends it and drops the connection. */
 let answer: { status: number; body: string; then?: 'stall' | 'close' } = { status: 200, body: '' }
 const received: Received[] = []
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     let body = ''
     req.on('data', (c: Buffer) => (body += c.toString()))
     req.on('end', () => {
@@ -35,12 +33,10 @@ beforeAll(async () => {
       else res.write(answer.body, () => (answer.then === 'close' ? setTimeout(() => res.socket?.destroy(), 50) : undefined))
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  url = server.url
 })
 afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise((resolve) => server.close(resolve))
+  await server.stop()
   removeTempDirs()
 })
 

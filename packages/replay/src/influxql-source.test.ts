@@ -3,11 +3,9 @@
 // does not list. A small local HTTP server plays /query; the normal path is
 // tested against a real influxd in influxql-source.integration.test.ts.
 import fs from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { removeTempDirs, tempDir, testConfig } from '../test/support.js'
+import { removeTempDirs, startLocalServer, tempDir, testConfig, type LocalServer } from '../test/support.js'
 import { ExportDataError, ExportQueryError } from './errors.js'
 import { exportToLogfile } from './export-to-logfile.js'
 
@@ -20,11 +18,11 @@ const ROWS = '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["ti
 type Answer = { body: string; then: 'end' | 'stall' | 'close' }
 let answers: (q: string) => Answer
 const received: string[] = []
-let server: http.Server
+let server: LocalServer
 let url: string
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = await startLocalServer((req, res) => {
     const q = new URL(req.url ?? '', 'http://x').searchParams.get('q') ?? ''
     received.push(q)
     const { body, then } = answers(q)
@@ -32,12 +30,10 @@ beforeAll(async () => {
     if (then === 'end') return void res.end(body)
     res.write(body, () => (then === 'close' ? setTimeout(() => res.socket?.destroy(), 50) : undefined))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  url = server.url
 })
 afterAll(async () => {
-  server.closeAllConnections()
-  await new Promise((resolve) => server.close(resolve))
+  await server.stop()
   removeTempDirs()
 })
 

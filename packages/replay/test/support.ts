@@ -1,5 +1,7 @@
 // Helpers shared by the integration tests: temporary folders, configurations, fixture records.
 import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -81,3 +83,22 @@ export function countBy(records: readonly InfluxRecord[]): Map<string, number> {
 /** `count` line protocol lines of `measurement` (integer field `value` = index), 1 ms apart, from index `from`. */
 export const lp = (measurement: string, count: number, from = 0): string[] =>
   Array.from({ length: count }, (_, i) => `${measurement},station=Kp value=${from + i}i ${1617672549204824064n + BigInt(from + i) * 1_000_000n}`)
+
+/** A local HTTP server on a free loopback port, playing a server's faults a real one does not produce on demand. */
+export interface LocalServer {
+  url: string
+  /** Drops every connection (a stalled answer included) and stops listening. */
+  stop(): Promise<void>
+}
+
+export async function startLocalServer(handler: http.RequestListener): Promise<LocalServer> {
+  const server = http.createServer(handler)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async stop() {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
