@@ -108,6 +108,18 @@ describe('CheckpointStore', () => {
     }
   })
 
+  it('takes the recent file where it has passed bad lines after the same offset (line only)', async () => {
+    const dir = tempDir()
+    const onDisk = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, FileCheckpoint> }).files['/f.lp']
+    const store = await CheckpointStore.open(dir, scope, true)
+    store.advance('/f.lp', { offset: 10, line: 1 })
+    await store.save()
+    store.advance('/f.lp', { offset: 10, line: 3 })
+    await store.save()
+    expect([onDisk(store.file), onDisk(store.recentFile)]).toEqual([{ offset: 10, line: 1 }, { offset: 10, line: 3 }])
+    expect((await CheckpointStore.open(dir, scope, true)).get('/f.lp')).toEqual({ offset: 10, line: 3 })
+  })
+
   it('passes over a recent file that does not parse (a power cut during its write), removes one without a checkpoint file, and removes both with resume false', async () => {
     const dir = tempDir()
     const store = await CheckpointStore.open(dir, scope, true)

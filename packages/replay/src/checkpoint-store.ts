@@ -152,8 +152,10 @@ export class CheckpointStore {
     } catch {
       later = undefined
     }
+    // Further on: a later offset, or the same offset with a later line (bad lines passed after the last point).
     for (const [name, checkpoint] of later ?? []) {
-      if ((files.get(name)?.offset ?? -1) < checkpoint.offset) files.set(name, checkpoint)
+      const old = files.get(name)
+      if (old === undefined || old.offset < checkpoint.offset || (old.offset === checkpoint.offset && old.line < checkpoint.line)) files.set(name, checkpoint)
     }
     return new CheckpointStore(file, scope, files)
   }
