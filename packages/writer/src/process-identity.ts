@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import os from 'node:os'
 
 /**
  * A process as files record their owner: the pid, which the OS hands out again
@@ -33,25 +32,14 @@ export function startTimeOf(pid: number | 'self'): string | undefined {
   return start !== undefined && /^\d+$/.test(start) ? start : undefined
 }
 
-/**
- * This process's pid namespace, with the machine's name before it (`station1/pid:[<inode>]`: a
- * spool folder on a shared disk may be written from several machines, whose namespaces can
- * have the same inode); undefined where the OS does not tell the namespace.
- */
+/** This process's pid namespace (`pid:[<inode>]`); undefined where the OS does not tell it. */
 function ownPidNamespace(): string | undefined {
   try {
     const ns = fs.readlinkSync('/proc/self/ns/pid')
-    const host = os.hostname().replace(/[\s/]/g, '_')
-    return /^\S+$/.test(ns) ? `${host}/${ns}` : undefined
+    return /^\S+$/.test(ns) ? ns : undefined
   } catch {
     return undefined
   }
-}
-
-/** The machine part of a namespace as ownPidNamespace() writes it (undefined for a bare one). */
-function hostOf(ns: string): string | undefined {
-  const slash = ns.lastIndexOf('/')
-  return slash < 0 ? undefined : ns.slice(0, slash)
 }
 
 let self: ProcessIdentity | undefined
@@ -86,8 +74,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /**
- * True while the process `owner` describes may still run. On another machine
- * (named in its namespace) it cannot be checked, so it counts as alive. Another boot id: the
+ * True while the process `owner` describes may still run. Another boot id: the
  * machine was restarted since, the process is gone. Its pid and start time say
  * something only in the pid namespace they were read in: in another one (a
  * container sharing the spool folder with the host, or another container) the
@@ -99,10 +86,6 @@ function pidAlive(pid: number): boolean {
  */
 export function identityAlive(owner: ProcessIdentity): boolean {
   const me = ownIdentity()
-  // Another machine (a spool folder on a shared disk): its boot id and pids say nothing here.
-  const ownerHost = owner.ns === undefined ? undefined : hostOf(owner.ns)
-  const myHost = me.ns === undefined ? undefined : hostOf(me.ns)
-  if (ownerHost !== undefined && myHost !== undefined && ownerHost !== myHost) return true
   if (owner.boot !== undefined && me.boot !== undefined && owner.boot !== me.boot) return false
   if (owner.ns === undefined || me.ns === undefined) return owner.pid === me.pid || pidAlive(owner.pid)
   if (owner.ns !== me.ns) return true

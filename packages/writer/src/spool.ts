@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { SpoolFullError } from './errors.js'
 import { JoinedLines } from './joined-lines.js'
-import { formatIdentity, identityAlive, ownIdentity, parseIdentity, sameNamespace } from './process-identity.js'
+import { formatIdentity, identityAlive, ownIdentity, parseIdentity } from './process-identity.js'
 import type { SpoolBudget } from './spool-budget.js'
 
 /** A spooled file waiting for delivery (line protocol, one point a line, readable by `readLogs`). */
@@ -36,10 +36,8 @@ async function writerAlive(file: string, pid: number): Promise<boolean> {
   const [ownerPid, boot, start, ns] = (text ?? '').trim().split(' ')
   if (text !== undefined && Number(ownerPid) === pid) {
     const owner = parseIdentity(pid, boot, start, ns)
-    // Our pid, in our pid namespace (or where neither is known: no /proc), on a file this process does not
-    // write: a previous run's, also where start times cannot tell (the same pid in another namespace is not us).
-    const here = sameNamespace(owner) || (owner.ns === undefined && ownIdentity().ns === undefined)
-    if (pid === process.pid && here) return false
+    // Our pid with another start time is a previous run's; with ours (or where start times cannot tell), it
+    // may be another thread's or another copy of this package's in this process (ownOpen is per copy).
     return identityAlive(owner)
   }
   // An older version's file (the pid only): one of our pid that this process did not create is a previous run's.
