@@ -160,4 +160,23 @@ describe('writePoints', () => {
     // Every line read is in the logfile, once, in order.
     expect(lines().map((l) => Number((JSON.parse(l) as { fields: { seq: { i: string } } }).fields.seq.i))).toEqual(Array.from({ length: count }, (_, i) => i))
   }, 20_000)
+
+  it('--sync with a server down: a chunk read while a send waits for the server is still logged after Ctrl-C', async () => {
+    const interrupt = fakeInterrupt()
+    const piped = pipedInput()
+    const port = await freePort() // nothing listens: connection refused, retried
+    const stderr: string[] = []
+    const configText = `[client]\nbucket = eht_test\n[server.down]\nurl = http://127.0.0.1:${port}\napi = v1\n[errors]\nstderr = every\n`
+    const { writing, lines } = setUp(piped.input, interrupt, { configText, sync: true, stderr })
+    // Points 0-2 go out once the input is quiet, and their send waits on the [retry] schedule; points 3-5
+    // arrive meanwhile (read from the pipe, so gone from it), then Ctrl-C.
+    piped.send([point(0), point(1), point(2)])
+    await expect.poll(() => stderr.join(''), { timeout: 10_000, interval: 20 }).toMatch(/retry 1 in/)
+    piped.send([point(3), point(4), point(5)])
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    interrupt.fire()
+    const outcome = await writing
+    expect(outcome).toMatchObject({ points: 6, interrupted: true, servers: { down: { delivered: 0, spooled: 6 } } })
+    expect(lines().map((l) => Number((JSON.parse(l) as { fields: { seq: { i: string } } }).fields.seq.i))).toEqual([0, 1, 2, 3, 4, 5])
+  }, 20_000)
 })

@@ -127,6 +127,10 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
   try {
     for (;;) {
       const reading = input.batches.next()
+      // What reading gave, once it has (a send that waits for the servers can outlast it); its failure is
+      // handled below, or not needed after Ctrl-C.
+      let read: IteratorResult<LineBatch> | undefined
+      reading.then((result) => (read = result)).catch(() => undefined)
       // What was read goes to the logfile now if the input has gone quiet: a kill must not lose it.
       if (records.length > 0 && !(await settlesWithin(reading, interrupt, IDLE_WRITE_MS))) await send()
       let next: IteratorResult<LineBatch>
@@ -137,7 +141,9 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
         if (interrupt.signal.aborted) interrupted = true
         else if (error instanceof InputError) broken = error
         else throw error
-        break
+        // A chunk read before Ctrl-C (while the send above waited for a server) is logged too.
+        if (!interrupted || read === undefined) break
+        next = read
       }
       if (next.done === true) break
       const { first, texts } = next.value
