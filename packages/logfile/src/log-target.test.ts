@@ -1,6 +1,7 @@
 // Rotation and compression, through the writer that drives LogTarget.
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { gzipRotated } from './compress.js'
 import { clock, lines, point, readBack, writerSandbox } from '../test/fixtures/writer-helpers.js'
@@ -117,6 +118,23 @@ describe('rotation', () => {
     expect(listed()).toEqual(['Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp-20240102.1.jsonl', 'Kp-20240102.jsonl.gz'])
     expect(w.stats.compressed).toBe(3)
     expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n])
+  })
+
+  it.each(['daily', 'size'] as const)('%s rotation: a name whose .gz is there beside its plain file (a compression cut between link and unlink) is not joined', async (kind) => {
+    const time = clock('2024-01-01T12:00:00Z')
+    const options = { path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: kind === 'daily' ? ({ kind } as const) : ({ kind, maxBytes: 1_000_000 } as const), now: time.now }
+    const first = await writer(options)
+    await first.append([point(1n), point(2n)])
+    await first.close()
+    // As a crash between gzipRotated's link() and its unlink() leaves them: the .gz and the same plain file.
+    const plain = path.join(box.dir, 'Kp-20240101.jsonl')
+    fs.writeFileSync(`${plain}.gz`, zlib.gzipSync(fs.readFileSync(plain)))
+    const second = await writer(options)
+    await second.append([point(3n)])
+    expect(second.currentPath).toBe(path.join(box.dir, 'Kp-20240101.1.jsonl'))
+    await second.close()
+    expect(lines(plain)).toHaveLength(2)
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
   })
 
   it('compressRotated, two processes whose clocks differ: the one behind does not recreate the file the other compressed', async () => {

@@ -91,15 +91,19 @@ export class LogTarget {
         let next = from
         while ((await fileSize(withCounter(base, next))) !== undefined || (await fileSize(`${withCounter(base, next)}.gz`)) !== undefined) next++
         const last = next - 1
-        const size = last >= from ? await fileSize(withCounter(base, last)) : undefined
+        // A name whose .gz exists is taken, even with its plain file still there (a compression between its
+        // link() and unlink(), or one a crash cut there): what is appended to it now would be lost or hidden.
+        const size = last >= from && (await fileSize(`${withCounter(base, last)}.gz`)) === undefined ? await fileSize(withCounter(base, last)) : undefined
         exists = size !== undefined && (size === 0 || size + need <= rotate.maxBytes)
         counter = exists ? last : next
         file = withCounter(base, counter)
       } else {
+        // The first name without a .gz (see above), joined if it is there.
         for (;; counter++) {
           file = withCounter(base, counter)
+          if ((await fileSize(`${file}.gz`)) !== undefined) continue
           exists = (await fileSize(file)) !== undefined
-          if (exists || (await fileSize(`${file}.gz`)) === undefined) break
+          break
         }
       }
       // Our own compression of it may still run (the clock went back right after rotating): appending now could be lost.
