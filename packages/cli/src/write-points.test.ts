@@ -83,6 +83,19 @@ function setUp(input: LineInput, interrupt: Interrupt = fakeInterrupt(), options
 
 const point = (i: number) => `m,station=Kp seq=${i}i ${1617672549204824064n + BigInt(i)}`
 
+/**
+ * writePoints with --sync to a server where nothing listens (connection refused, retried with the
+ * default policy, about 13 minutes), on a piped input, with the real Ctrl-C handler.
+ */
+async function syncToDownServer() {
+  const interrupt = fakeInterrupt()
+  const piped = pipedInput()
+  const port = await freePort()
+  const stderr: string[] = []
+  const configText = `[client]\nbucket = eht_test\n[server.down]\nurl = http://127.0.0.1:${port}\napi = v1\n[errors]\nstderr = every\n`
+  return { interrupt, piped, stderr, ...setUp(piped.input, interrupt, { configText, sync: true, stderr }) }
+}
+
 describe('writePoints', () => {
   it(`writes what was read to the logfile once the input is quiet for ${IDLE_WRITE_MS} ms, not when the batch fills or the input ends`, async () => {
     const piped = pipedInput()
@@ -123,12 +136,7 @@ describe('writePoints', () => {
   })
 
   it('--sync with a server down: Ctrl-C during the retries stops at once, the batch spooled, not after the [retry] schedule', async () => {
-    const interrupt = fakeInterrupt()
-    const piped = pipedInput()
-    const port = await freePort() // nothing listens: connection refused, retried with the default policy (~13 min)
-    const stderr: string[] = []
-    const configText = `[client]\nbucket = eht_test\n[server.down]\nurl = http://127.0.0.1:${port}\napi = v1\n[errors]\nstderr = every\n`
-    const { writing, dir, lines } = setUp(piped.input, interrupt, { configText, sync: true, stderr })
+    const { interrupt, piped, stderr, writing, dir, lines } = await syncToDownServer()
     piped.send([point(1)])
     piped.end()
     // The first retry is announced: the batch is now waiting for its delay.
@@ -144,12 +152,7 @@ describe('writePoints', () => {
   }, 20_000)
 
   it('--sync with a server down: Ctrl-C during the send of a full batch still logs and spools the rest of the chunk read with it', async () => {
-    const interrupt = fakeInterrupt()
-    const piped = pipedInput()
-    const port = await freePort() // nothing listens: connection refused, retried
-    const stderr: string[] = []
-    const configText = `[client]\nbucket = eht_test\n[server.down]\nurl = http://127.0.0.1:${port}\napi = v1\n[errors]\nstderr = every\n`
-    const { writing, lines } = setUp(piped.input, interrupt, { configText, sync: true, stderr })
+    const { interrupt, piped, stderr, writing, lines } = await syncToDownServer()
     // One chunk of 5,010 lines: the first 5,000 fill a batch, whose send Ctrl-C cuts short; the last 10 were read with it.
     const count = 5010
     piped.send(Array.from({ length: count }, (_, i) => point(i)))
@@ -162,12 +165,7 @@ describe('writePoints', () => {
   }, 20_000)
 
   it('--sync with a server down: a chunk read while a send waits for the server is still logged after Ctrl-C', async () => {
-    const interrupt = fakeInterrupt()
-    const piped = pipedInput()
-    const port = await freePort() // nothing listens: connection refused, retried
-    const stderr: string[] = []
-    const configText = `[client]\nbucket = eht_test\n[server.down]\nurl = http://127.0.0.1:${port}\napi = v1\n[errors]\nstderr = every\n`
-    const { writing, lines } = setUp(piped.input, interrupt, { configText, sync: true, stderr })
+    const { interrupt, piped, stderr, writing, lines } = await syncToDownServer()
     // Points 0-2 go out once the input is quiet, and their send waits on the [retry] schedule; points 3-5
     // arrive meanwhile (read from the pipe, so gone from it), then Ctrl-C.
     piped.send([point(0), point(1), point(2)])
