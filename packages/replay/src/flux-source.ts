@@ -7,7 +7,7 @@ import { untilIdle } from './export-idle-timeout.js'
 import type { ExportSource } from './export-source.js'
 import { fieldValue } from './field-value.js'
 import { fluxWindowQuery } from './flux.js'
-import { bodyFailure, scrubServerSecrets, serverAgent, serverLabel } from './server-http.js'
+import { bodyFailure, noAnswerError, scrubServerSecrets, serverAgent, serverLabel } from './server-http.js'
 
 /** Annotated-CSV data types of `_value` and the field types they hold. */
 const VALUE_TYPES: Readonly<Record<string, FieldType>> = { double: 'float', long: 'integer', unsignedLong: 'unsigned', string: 'string', boolean: 'boolean' }
@@ -69,7 +69,7 @@ export class FluxSource implements ExportSource {
     const timeoutMs = this.server.timeoutMs
     let rows = 0
     try {
-      const answer = untilIdle(this.api.iterateRows(query), timeoutMs, () => new Error(`no answer within the timeout of ${timeoutMs} ms`))
+      const answer = untilIdle(this.api.iterateRows(query), timeoutMs, () => noAnswerError(timeoutMs))
       for await (const { values, tableMeta } of untilAborted(answer, signal, 'the export')) {
         const l = this.layout(tableMeta)
         const cell = (i: number) => (values[i] === '' ? (l.defaults[i] ?? '') : values[i]!)

@@ -3,11 +3,16 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
 }
 
+/** The retention policy of a v1 bucket `db/rp`; '' for `db` (the database's default policy). */
+function retentionPolicyOf(bucket: string): string {
+  const slash = bucket.indexOf('/')
+  return slash < 0 ? '' : bucket.slice(slash + 1)
+}
+
 /** `"rp"."measurement"` for a v1 bucket `db/rp`, else `"measurement"`. */
 export function measurementSource(bucket: string, measurement: string): string {
-  const slash = bucket.indexOf('/')
-  const rp = slash < 0 ? undefined : bucket.slice(slash + 1)
-  return rp === undefined || rp === '' ? quoteIdentifier(measurement) : `${quoteIdentifier(rp)}.${quoteIdentifier(measurement)}`
+  const rp = retentionPolicyOf(bucket)
+  return rp === '' ? quoteIdentifier(measurement) : `${quoteIdentifier(rp)}.${quoteIdentifier(measurement)}`
 }
 
 /**
@@ -18,8 +23,7 @@ export function measurementSource(bucket: string, measurement: string): string {
  * name enters the query).
  */
 export function showFieldKeys(bucket: string): string {
-  const slash = bucket.indexOf('/')
-  const rp = slash < 0 ? '' : bucket.slice(slash + 1)
+  const rp = retentionPolicyOf(bucket)
   return rp === '' ? 'SHOW FIELD KEYS' : `SHOW FIELD KEYS FROM ${quoteIdentifier(rp)}./.*/`
 }
 

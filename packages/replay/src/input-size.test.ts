@@ -3,12 +3,15 @@ import os from 'node:os'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
-import { inputBytes } from './input-size.js'
+import { inputSizes } from './input-size.js'
+
+/** Bytes of all `files` together. */
+const inputBytes = async (files: string[]) => (await inputSizes(files)).reduce((a, b) => a + b, 0)
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-replay-size-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-describe('inputBytes', () => {
+describe('inputSizes', () => {
   it('adds plain sizes and the decompressed sizes of .gz files', async () => {
     const plain = path.join(dir, 'a.lp')
     fs.writeFileSync(plain, 'm f=1 1\n'.repeat(10))

@@ -41,8 +41,3 @@ export async function inputSizes(files: readonly string[]): Promise<number[]> {
   }
   return sizes
 }
-
-/** Total bytes to read from `files` (see inputSizes). */
-export async function inputBytes(files: readonly string[]): Promise<number> {
-  return (await inputSizes(files)).reduce((a, b) => a + b, 0)
-}

@@ -1,4 +1,4 @@
-import { encodeLineProtocol, readLogs, type BadLine, type ReadOptions, type ReadStats } from '@eht-influx-client/logfile'
+import { encodeLineProtocol, readLogs, type BadLine, type ReadOptions } from '@eht-influx-client/logfile'
 import type { LinePrinter } from './dry-run-output.js'
 import type { ProgressMeter, ReadCounter } from './progress.js'
 import type { ServerFeed } from './server-feed.js'
@@ -25,9 +25,8 @@ export interface PipelineSetup {
  * 1 MiB at a time, so memory stays flat per server.
  */
 export class ReadPipeline {
+  /** What this reader has read; its `stats`, the reader's counts (read, filtered), once it is open. */
   readonly counter: ReadCounter
-  /** The reader's counts (read, filtered, bad lines). */
-  stats: ReadStats | undefined
   /** The whole input was read. */
   exhausted = false
   /** Stopped before the end: by `stopping()`, or because its server stopped taking points. */
@@ -38,7 +37,8 @@ export class ReadPipeline {
   }
 
   async run(): Promise<void> {
-    const { files, feed, printer, meter, stopping, counter } = { ...this.setup, counter: this.counter }
+    const { files, feed, printer, meter, stopping } = this.setup
+    const counter = this.counter
     const onBadLine = (bad: BadLine) => {
       feed?.passBadLine(bad.file, bad.line)
       this.setup.onBadLine(bad)
@@ -46,7 +46,7 @@ export class ReadPipeline {
     // lineProtocol: JSONL lines of a known shape are transcoded without building a record; floatsAsWritten:
     // a float is sent as the logfile writes it (a server parses it to the same double) without checking it is JS's text.
     const reader = readLogs(files, { ...this.setup.read, lineProtocol: true, floatsAsWritten: true, onBadLine })
-    this.stats = counter.stats = reader.stats
+    counter.stats = reader.stats
     // The items of a chunk already read come from ready() without a promise each; next() is awaited only between chunks.
     const items = reader[Symbol.asyncIterator]()
     let closed = false

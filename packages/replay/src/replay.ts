@@ -155,7 +155,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   if (pipelines.some((p) => p.exhausted)) meter.finish(files.reduce((sum, file, i) => sum + (readStopped.has(file) ? meter.offsetOf(file) : Math.max(sizes[i]!, meter.offsetOf(file))), 0))
   else meter.stop()
   // The furthest reader's counts (each reader counts the same points).
-  const stats = pipelines.map((p) => p.stats!).reduce((a, b) => (b.records + b.filtered > a.records + a.filtered ? b : a))
+  const stats = pipelines.map((p) => p.counter.stats!).reduce((a, b) => (b.records + b.filtered > a.records + a.filtered ? b : a))
   return {
     files: files.length,
     bytes: meter.bytesRead,

@@ -45,6 +45,11 @@ export function v1AuthHeaders(server: ServerConfig): Record<string, string> {
   return {}
 }
 
+/** A server that sent nothing for `timeoutMs` (the same words for the request and for its body). */
+export function noAnswerError(timeoutMs: number): Error {
+  return new Error(`no answer within the timeout of ${timeoutMs} ms`)
+}
+
 /**
  * GET `url`; resolves with the response once its headers arrived. No answer
  * within `timeoutMs` (between packets) rejects; once the headers are in, the
@@ -59,7 +64,7 @@ export function httpGet(url: URL, headers: Record<string, string>, agent: http.A
       resolve(res)
     })
     req.setTimeout(timeoutMs, () => {
-      const error = new Error(`no answer within the timeout of ${timeoutMs} ms`)
+      const error = noAnswerError(timeoutMs)
       response?.destroy(error)
       req.destroy(error)
     })
