@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { OPEN_SUFFIX, sealedName } from './spool.js'
 
 /** The least time between two counts of the spool folder (a full spool must not turn every append into a walk). */
 const MEASURE_INTERVAL_MS = 1000
 
-const OPEN_SUFFIX = '.open'
 
 /**
  * Bytes of the files in `dir` and its server folders, but not of the files
@@ -29,7 +29,7 @@ async function sizeOf(dir: string, skip: (file: string) => boolean = () => false
         let file = full
         let found = await size(file)
         // A `.open` file sealed (renamed) since the folder was listed: its bytes are under the sealed name.
-        if (found === undefined && file.endsWith(OPEN_SUFFIX)) found = await size((file = file.slice(0, -OPEN_SUFFIX.length)))
+        if (found === undefined && file.endsWith(OPEN_SUFFIX)) found = await size((file = sealedName(file)))
         if (found !== undefined && !counted.has(file)) {
           bytes += found
           counted.add(file)
@@ -100,7 +100,7 @@ export class SpoolBudget {
       const { bytes, counted } = await sizeOf(dir, (file) => this.open.has(file))
       // From here on without a pause: this process's files and appends as they stand now, each counted once.
       let own = 0
-      for (const [file, size] of [...this.open, ...sealed]) if (!counted.has(file.slice(0, -OPEN_SUFFIX.length))) own += size
+      for (const [file, size] of [...this.open, ...sealed]) if (!counted.has(sealedName(file))) own += size
       this.usedBytes = bytes + own + this.pending
       this.measuredAt = Date.now()
     } finally {

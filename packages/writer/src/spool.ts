@@ -12,7 +12,11 @@ export interface SpoolFile {
   bytes: number
 }
 
-const OPEN_SUFFIX = '.open'
+/** What a spool file's name ends in while it is written. */
+export const OPEN_SUFFIX = '.open'
+
+/** The name `open` (a `.open` spool file) takes when it is sealed. */
+export const sealedName = (open: string): string => open.slice(0, -OPEN_SUFFIX.length)
 const SEALED = /^spool-[0-9TZ]+-\d+-\d+\.lp$/
 const OPEN = /^spool-[0-9TZ]+-(\d+)-\d+\.lp\.open$/
 const OWNED = /^spool-[0-9TZ]+-(\d+)-\d+\.lp\.open\.owner$/
@@ -101,7 +105,7 @@ export class ServerSpool {
       const match = OPEN.exec(name)
       const file = path.join(this.dir, name)
       if (match !== null && !(await writerAlive(file, Number(match[1])))) {
-        await fs.promises.rename(file, file.slice(0, -OPEN_SUFFIX.length)).catch(() => undefined)
+        await fs.promises.rename(file, sealedName(file)).catch(() => undefined)
         await fs.promises.rm(`${file}${OWNER_SUFFIX}`, { force: true })
       }
       // An owner file whose `.open` file is gone (a crash between sealing and removing it).
@@ -181,7 +185,7 @@ export class ServerSpool {
     if (writer === undefined || open === undefined) return
     try {
       await writer.close()
-      await fs.promises.rename(open, open.slice(0, -OPEN_SUFFIX.length))
+      await fs.promises.rename(open, sealedName(open))
     } finally {
       // No longer written, sealed or not: a file left `.open` (the rename failed) is recovered like a crashed
       // run's, also by this process; its owner file stays until then, so others still see whose it was.
