@@ -83,15 +83,15 @@ export class LineQueue {
     for (const [ticket, count] of spans) {
       const mine = Math.max(0, Math.min(count, keep - i))
       if (mine > 0) kept.push([ticket, mine])
-      if (mine < count) back.push({ chunk: JoinedLines.of(lines.slice(i + mine, i + count)), line: 0, pos: 0, ticket })
+      if (mine < count) {
+        const chunk = JoinedLines.of(lines.slice(i + mine, i + count))
+        back.push({ chunk, line: 0, pos: 0, ticket })
+        this.lines += chunk.count
+        this.bytes += chunk.size
+      }
       i += count
     }
     this.entries.splice(this.head, 0, ...back)
-    for (const entry of back) {
-      const { chunk } = entry as { chunk: JoinedLines }
-      this.lines += chunk.count
-      this.bytes += chunk.size
-    }
     // They were part of a batch due now: they go next, without waiting for the flush interval.
     this.since = 0
     return [JoinedLines.of(lines.slice(0, keep)), kept]
