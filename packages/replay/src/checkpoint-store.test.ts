@@ -8,6 +8,8 @@ import { checkpointDir, checkpointFile, CheckpointStore, type CheckpointScope, t
 afterEach(removeTempDirs)
 const server = { name: 'cloud/main', url: 'http://127.0.0.1:8086', api: 'v1' as const, org: 'eht', bucket: 'eht_test' }
 const scope: CheckpointScope = { server }
+/** The checkpoint of `/f.lp` as the checkpoint file (or recent file) `file` holds it. */
+const onDisk = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, FileCheckpoint> }).files['/f.lp']
 
 describe('checkpointDir', () => {
   it('sits beside the spool directory, not inside it', () => {
@@ -76,7 +78,6 @@ describe('CheckpointStore', () => {
     const dir = tempDir()
     const store = await CheckpointStore.open(dir, scope, true)
     expect(path.basename(store.recentFile)).toBe(path.basename(store.file).replace(/\.json$/, '.recent.json'))
-    const onDisk = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, FileCheckpoint> }).files['/f.lp']
     const reloaded = async () => (await CheckpointStore.open(dir, scope, true)).get('/f.lp')
     let now = Date.now()
     const clock = vi.spyOn(Date, 'now').mockImplementation(() => now)
@@ -110,7 +111,6 @@ describe('CheckpointStore', () => {
 
   it('takes the recent file where it has passed bad lines after the same offset (line only)', async () => {
     const dir = tempDir()
-    const onDisk = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { files: Record<string, FileCheckpoint> }).files['/f.lp']
     const store = await CheckpointStore.open(dir, scope, true)
     store.advance('/f.lp', { offset: 10, line: 1 })
     await store.save()
