@@ -73,7 +73,13 @@ export async function startInfluxDB1(options: StartInfluxDB1Options = {}): Promi
       continue
     }
     const server = makeServer(url, port, database, dir, proc, options.keepDir === true, () => launch(binary, dir, port, rpcPort))
-    await server.queryText(`CREATE DATABASE ${quoteIdent(database)}`, { method: 'POST' })
+    try {
+      await server.queryText(`CREATE DATABASE ${quoteIdent(database)}`, { method: 'POST' })
+    } catch (error) {
+      // The caller never gets this server, so it cannot stop it: stop it here.
+      await server.stop()
+      throw error
+    }
     return server
   }
   throw lastError
