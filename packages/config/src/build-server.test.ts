@@ -1,12 +1,14 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigFileUnreadableError, ConflictingKeysError, InvalidValueError, ServerApiMismatchError } from './errors.js'
 import { parseConfig } from './parse-config.js'
 import { FILE, expectConfigError } from '../test/expect-config-error.js'
 
 const parse = (text: string) => () => parseConfig(`[client]\nbucket = eht_test\n${text}\n`, FILE, { env: { TOKEN: 't' } })
+const CA_FIXTURE = fileURLToPath(new URL('../test/fixtures/ca.pem', import.meta.url))
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-config-server-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
@@ -36,11 +38,40 @@ describe('a server whose api does not match its keys', () => {
 describe('ca_file', () => {
   it('is resolved against the config file and must be readable when the server is enabled', () => {
     const ca = path.join(dir, 'ca.pem')
-    fs.writeFileSync(ca, '-----BEGIN CERTIFICATE-----\n')
+    fs.copyFileSync(CA_FIXTURE, ca)
     const config = parseConfig('[server.a]\nurl = https://a\nbucket = a_test\nca_file = ca.pem\n', path.join(dir, 'config.ini'), { env: {} })
     expect(config.servers[0]!.caFile).toBe(ca)
     expectConfigError(() => parseConfig('[server.a]\nurl = https://a\nbucket = a_test\nca_file = missing.pem\n', path.join(dir, 'config.ini'), { env: {} }), ConfigFileUnreadableError, { line: 4, section: 'server.a', key: 'ca_file' }, `${path.join(dir, 'missing.pem')}: it does not exist`)
     const disabled = parseConfig('[server.a]\nurl = https://a\nbucket = a_test\nca_file = missing.pem\nenabled = false\n', path.join(dir, 'config.ini'), { env: {} })
     expect(disabled.servers[0]).toMatchObject({ enabled: false, caFile: path.join(dir, 'missing.pem') })
+  })
+})
+
+describe('ca_file content', () => {
+  const config = (file: string) => () => parseConfig(`[server.a]\nurl = https://a\nbucket = a_test\nca_file = ${file}\n`, path.join(dir, 'config.ini'), { env: {} })
+  const pem = fs.readFileSync(CA_FIXTURE, 'utf8')
+
+  it.each([
+    ['an INI file', '[client]\nbucket = eht_test\n'],
+    ['a private key', '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n'],
+    ['a DER certificate', Buffer.from(pem.split('\n').filter((l) => !l.startsWith('-----')).join(''), 'base64').toString('latin1')],
+    ['an empty file', ''],
+  ])('refuses %s: it holds no PEM certificate', (what, content) => {
+    const file = path.join(dir, `not-a-ca-${what.replaceAll(' ', '-')}.pem`)
+    fs.writeFileSync(file, content, 'latin1')
+    expectConfigError(config(file), InvalidValueError, { line: 4, section: 'server.a', key: 'ca_file' }, `the CA certificate file ${file} holds no PEM certificate`, 'in PEM format')
+  })
+
+  it('refuses a certificate block cut short, naming the block and its line', () => {
+    const file = path.join(dir, 'cut.pem')
+    const lines = pem.split('\n')
+    fs.writeFileSync(file, `# CA of the station\n${[...lines.slice(0, 3), ...lines.slice(5)].join('\n')}`)
+    expectConfigError(config(file), InvalidValueError, { line: 4, key: 'ca_file' }, `the CA certificate file ${file} holds a certificate block that cannot be read (certificate 1, from line 2`)
+  })
+
+  it('takes several certificates with text and a key around them, and CRLF line endings', () => {
+    const file = path.join(dir, 'bundle.pem')
+    fs.writeFileSync(file, `subject=CN = test\r\n${pem.replaceAll('\n', '\r\n')}\r\n-----BEGIN PRIVATE KEY-----\r\nAAAA\r\n-----END PRIVATE KEY-----\r\n${pem}`)
+    expect(config(file)().servers[0]!.caFile).toBe(file)
   })
 })

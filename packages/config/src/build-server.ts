@@ -1,5 +1,6 @@
 import fs from 'node:fs'
-import { ConfigFileUnreadableError, ConflictingKeysError, MissingBucketError, ServerApiMismatchError } from './errors.js'
+import { ConfigFileUnreadableError, ConflictingKeysError, InvalidValueError, MissingBucketError, ServerApiMismatchError } from './errors.js'
+import { pemCertificateProblem } from './pem.js'
 import { SERVER_KEYS } from './keys.js'
 import { resolveSecret } from './resolve-secrets.js'
 import type { SecretContext } from './resolve-secrets.js'
@@ -21,13 +22,18 @@ function checkApiKeys(reader: SectionReader, api: 'v1' | 'v2'): void {
 }
 
 function checkCaFile(reader: SectionReader, path: string): void {
+  let text: string
   try {
-    fs.accessSync(path, fs.constants.R_OK)
+    text = fs.readFileSync(path, 'latin1')
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code
-    const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : String(code)
+    const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code)
     throw new ConfigFileUnreadableError(`cannot read the CA certificate file ${path}: ${reason}`, reader.locations.at(reader.section, 'ca_file'), { cause })
   }
+  // Node.js takes PEM only, and silently ignores anything else: a file without a certificate
+  // (a DER file, a key, the config itself) would surface later as a TLS error about ca_file.
+  const problem = pemCertificateProblem(text)
+  if (problem !== undefined) throw new InvalidValueError(`the CA certificate file ${path} ${problem}`, reader.locations.at(reader.section, 'ca_file'))
 }
 
 /** Where the bucket was set: the server's own key, else `[client] bucket`. */

@@ -1,5 +1,5 @@
 import { UnknownKeyError } from './errors.js'
-import { FIXED_SECTIONS, SECRET_SOURCES, SERVER_KEYS } from './keys.js'
+import { FIXED_SECTIONS, SECRET_SOURCES, SERVER_KEYS, sectionsHolding } from './keys.js'
 import type { Locations } from './locations.js'
 import type { RawConfig } from './raw.js'
 import { closest, editDistance } from './suggest.js'
@@ -53,7 +53,8 @@ function overridesFrom(env: NodeJS.ProcessEnv, locations: Locations): Override[]
         const hint = guess === undefined ? `; server keys are ${SERVER_KEY_NAMES.join(', ')}` : `; did you mean \`${guess}\`?`
         throw new UnknownKeyError(`does not end in a server key (${ENV_PREFIX}SERVER_<NAME>_<KEY>)${hint}`, { file: locations.file, variable })
       }
-      out.push({ variable, section: `server.${split.name}`, key: split.key, value })
+      // A password may start or end with a space (see resolve-secrets): only line endings are dropped.
+      out.push({ variable, section: `server.${split.name}`, key: split.key, value: split.key === 'password' ? env[variable]!.replace(/[\r\n]+$/, '') : value })
       continue
     }
     const section = Object.keys(FIXED_SECTIONS).find((s) => rest.startsWith(`${s.toUpperCase()}_`))
@@ -62,7 +63,9 @@ function overridesFrom(env: NodeJS.ProcessEnv, locations: Locations): Override[]
     const known = FIXED_SECTIONS[section as keyof typeof FIXED_SECTIONS].map((k) => k.key)
     if (!known.includes(key)) {
       const guess = closest(key, known)
-      const hint = guess === undefined ? `; [${section}] takes ${known.join(', ')}` : `; did you mean \`${ENV_PREFIX}${section.toUpperCase()}_${guess.toUpperCase()}\`?`
+      const elsewhere = sectionsHolding(key).map((s) => (s === '[server.<name>]' ? `${ENV_PREFIX}SERVER_<NAME>_${key.toUpperCase()}` : `${ENV_PREFIX}${s.slice(1, -1).toUpperCase()}_${key.toUpperCase()}`))
+      // A key of another section beats a near name here (CLIENT_URL is no typo of CLIENT_ORG).
+      const hint = elsewhere.length > 0 ? `; \`${key}\` belongs in another section: ${elsewhere.join(' or ')}` : guess === undefined ? `; [${section}] takes ${known.join(', ')}` : `; did you mean \`${ENV_PREFIX}${section.toUpperCase()}_${guess.toUpperCase()}\`?`
       throw new UnknownKeyError(`[${section}] has no key \`${key}\`${hint}`, { file: locations.file, variable })
     }
     out.push({ variable, section, key, value })

@@ -41,7 +41,8 @@ describe('formatConfig', () => {
   })
 
   it('parses back to the same configuration (secrets aside)', () => {
-    const again = parseConfig(printed, '/elsewhere/config.ini', { env: {} })
+    // The *** of a secret is a placeholder: loading it as it is fails (see resolve-secrets.test.ts).
+    const again = parseConfig(printed.replace('token = ***', 'token = t').replace('password = ***', 'password = p'), '/elsewhere/config.ini', { env: {} })
     expect(withoutSecrets(again)).toEqual(withoutSecrets(config))
     const dflt = defaultConfig({ cwd: '/station' })
     expect(parseConfig(formatConfig(dflt), undefined, { env: {}, cwd: '/other' })).toEqual({ ...dflt, warnings: [] })

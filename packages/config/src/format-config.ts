@@ -1,9 +1,10 @@
 import { keyLine } from './ini-lines.js'
+import { REDACTED } from './secret.js'
 import type { EHTConfig, RotatePolicy, ServerConfig } from './types.js'
 import { formatDuration, formatSize } from './units.js'
 
 const rotate = (r: RotatePolicy) => (r.kind === 'size' ? formatSize(r.maxBytes) : r.kind)
-const secret = (key: string, value: unknown) => (value === undefined ? `;${key} =` : `${key} = ***`)
+const secret = (key: string, value: unknown) => (value === undefined ? `;${key} =` : `${key} = ${REDACTED}`)
 
 function serverLines(s: ServerConfig): string[] {
   return [

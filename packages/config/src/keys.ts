@@ -56,7 +56,7 @@ export const FIXED_SECTIONS: Readonly<Record<FixedSection, readonly KeySpec[]>> 
 }
 
 export const SERVER_KEYS: readonly KeySpec[] = [
-  { key: 'url', kind: 'url', example: 'http://127.0.0.1:8086', doc: 'required: http(s)://host:port of the server, without credentials' },
+  { key: 'url', kind: 'url', example: 'http://127.0.0.1:8086', doc: 'required: http(s)://host:port of the server (a path prefix may follow), without credentials, ?query or #fragment' },
   { key: 'api', kind: 'words', words: ['v2', 'v1'], default: 'v2', doc: 'v2 (InfluxDB 2.x, 3.x, Cloud, 1.8+) | v1 (InfluxDB 1.x /write)' },
   { key: 'org', kind: 'text', api: 'v2', example: 'eht', doc: 'v2; defaults to [client] org' },
   { key: 'bucket', kind: 'text', example: 'eht_test', doc: 'defaults to [client] bucket; v1: database or database/retention_policy' },
@@ -74,7 +74,7 @@ export const SERVER_KEYS: readonly KeySpec[] = [
   { key: 'flush_interval', kind: 'duration', default: '1s', doc: 'longest a point waits before its batch is sent' },
   { key: 'max_buffer_lines', kind: 'integer', min: 1, default: '20000', doc: 'lines held in memory for this server; beyond it points go to the spool' },
   { key: 'gzip', kind: 'boolean', default: 'true', doc: 'gzip request bodies' },
-  { key: 'ca_file', kind: 'path', example: '/etc/ssl/certs/eht-ca.pem', doc: 'extra CA certificate(s) for https (TLS verification is always on)' },
+  { key: 'ca_file', kind: 'path', example: '/etc/ssl/certs/eht-ca.pem', doc: 'extra CA certificate(s), PEM, for https (TLS verification is always on)' },
 ]
 
 /** Sources of each secret: exactly one may be set. */
@@ -93,4 +93,10 @@ export function keysOf(section: string): readonly KeySpec[] | undefined {
 
 export function specOf(section: string, key: string): KeySpec | undefined {
   return keysOf(section)?.find((k) => k.key === key)
+}
+
+/** The sections that have `key`, as `[retry]` or `[server.<name>]`. */
+export function sectionsHolding(key: string): string[] {
+  const fixed = Object.entries(FIXED_SECTIONS).filter(([, keys]) => keys.some((k) => k.key === key)).map(([s]) => `[${s}]`)
+  return SERVER_KEYS.some((k) => k.key === key) ? [...fixed, '[server.<name>]'] : fixed
 }

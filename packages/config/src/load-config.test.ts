@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
-import { ConfigFileNotFoundError, ConfigFileUnreadableError } from './errors.js'
+import { ConfigFileNotFoundError, ConfigFileUnreadableError, ConfigSyntaxError } from './errors.js'
 import { loadConfig } from './load-config.js'
 import { expectConfigErrorAsync } from '../test/expect-config-error.js'
 
@@ -122,5 +122,15 @@ describe('a configuration file holding a literal token or password', () => {
     expect((await load()).warnings).toEqual([])
     secretFile(0o644, 'token_env = LOCAL_TOKEN')
     expect((await load(undefined, { LOCAL_TOKEN: 't' })).warnings).toEqual([])
+  })
+})
+
+describe('a file that is not UTF-8', () => {
+  it('is an error naming file, line and column, not a station with U+FFFD in it', async () => {
+    const file = path.join(cwd, 'latin1.ini')
+    fs.writeFileSync(file, Buffer.from('[client]\nbucket = eht_test\nstation = K\xe9\n', 'latin1'), { mode: 0o600 })
+    await expectConfigErrorAsync(load(file), ConfigSyntaxError, { file, line: 3 }, `${file}:3:12: the file is not valid UTF-8: byte 0xE9 at line 3, column 12`)
+    fs.writeFileSync(file, '[client]\nbucket = eht_test\nstation = Ké\n', { mode: 0o600 })
+    expect((await load(file)).client.station).toBe('Ké')
   })
 })

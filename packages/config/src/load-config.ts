@@ -2,12 +2,13 @@ import fs from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { defaultConfigText } from './default-text.js'
-import { ConfigFileNotFoundError, ConfigFileUnreadableError, formatLocation } from './errors.js'
+import { ConfigError, ConfigFileNotFoundError, ConfigFileUnreadableError, formatLocation } from './errors.js'
 import { parseUnfrozen } from './parse-config.js'
 import type { Parsed } from './parse-config.js'
 import { readableBy } from './resolve-secrets.js'
 import { deepFreeze } from './schema.js'
 import type { ConfigOptions, EHTConfig } from './types.js'
+import { decodeConfigText } from './utf8.js'
 
 interface Candidate {
   /** As the user would write it: `$EHT_INFLUX_CONFIG`, `./influx_config.ini`... */
@@ -64,9 +65,10 @@ async function describe(candidates: Candidate[]): Promise<string> {
 
 async function readConfigFile(file: string, notFound: () => Promise<never>): Promise<{ text: string; mode: number }> {
   try {
-    const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)])
-    return { text, mode: stat.mode }
+    const [bytes, stat] = await Promise.all([fs.readFile(file), fs.stat(file)])
+    return { text: decodeConfigText(bytes, file), mode: stat.mode }
   } catch (cause) {
+    if (ConfigError.isInstance(cause)) throw cause
     const code = (cause as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') return notFound()
     const reason = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code)

@@ -28,3 +28,25 @@ export function maskUserinfo(text: string): string {
   const from = scheme >= 0 && scheme < at ? scheme + 2 : 0
   return `${text.slice(0, from)}***${text.slice(at)}`
 }
+
+/**
+ * A URL value of the file made safe for an error message: `user:password@` as `***@`, and a
+ * ?query or #fragment (which may hold `?u=eht&p=password`, as InfluxDB 1.x takes) as `?***`.
+ */
+export function maskUrlSecrets(text: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(text)
+  } catch {
+    url = undefined
+  }
+  const cut = text.search(/[?#]/)
+  if (cut < 0) return maskUserinfo(text)
+  if (url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:')) {
+    // The parser found the parts (an authority ends at the first ? or #): no userinfo, query or fragment shows.
+    return `${url.protocol}//${url.username === '' && url.password === '' ? '' : '***@'}${url.host}${url.pathname}${text[cut]}***`
+  }
+  // Not a URL, with both an @ and a ? or #: which part is a secret cannot be told, so only the scheme shows.
+  if (text.includes('@')) return text.includes('//') ? `${text.slice(0, text.indexOf('//') + 2)}***` : '***'
+  return `${text.slice(0, cut + 1)}***`
+}

@@ -4,6 +4,7 @@ import path from 'node:path'
 import util from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConflictingKeysError, InvalidValueError, SecretUnavailableError } from './errors.js'
+import { formatConfig } from './format-config.js'
 import { parseConfig } from './parse-config.js'
 import { expectConfigError } from '../test/expect-config-error.js'
 
@@ -88,5 +89,62 @@ describe('a secret file readable by group or others', () => {
     expect(config.servers[0]!.token!.reveal()).toBe('shared-token-value')
     expect(config.warnings).toEqual([`${path.join(dir, 'shared.token')} holds a token and is readable by group and others; run \`chmod 600 ${path.join(dir, 'shared.token')}\``])
     expect(parse(v2('token_file = private.token')).warnings).toEqual([])
+  })
+})
+
+describe('the *** placeholder print-config writes', () => {
+  it.each([
+    ['token = ***', {}, 'token', 'the token is ***'],
+    ['token = "***"', {}, 'token', 'the token is ***'],
+    ['token_env = LOCAL_TOKEN', { LOCAL_TOKEN: '***' }, 'token_env', 'the token in environment variable LOCAL_TOKEN is ***'],
+    ['token_file = placeholder.secret', {}, 'token_file', 'the token read from the token file is ***'],
+  ] as const)('is refused as a token: %s', (line, env, key, phrase) => {
+    fs.writeFileSync(path.join(dir, 'placeholder.secret'), '***\n', { mode: 0o600 })
+    expectConfigError(() => parse(v2(line), env), InvalidValueError, { file, line: 5, section: 'server.local', key }, phrase, 'the placeholder print-config writes instead of a secret; set the real token')
+  })
+
+  it.each([
+    ['password = ***', {}, 'password', 'the password is ***'],
+    ['password_env = DB_PW', { DB_PW: '***' }, 'password_env', 'the password in environment variable DB_PW is ***'],
+    ['password_file = placeholder.secret', {}, 'password_file', 'the password read from the password file is ***'],
+  ] as const)('is refused as a password: %s', (line, env, key, phrase) => {
+    fs.writeFileSync(path.join(dir, 'placeholder.secret'), '***\n', { mode: 0o600 })
+    expectConfigError(() => parse(v1(line), env), InvalidValueError, { file, line: 7, section: 'server.db', key }, phrase, 'set the real password')
+  })
+
+  it('so the output of formatConfig, loaded back, fails at the token instead of sending ***', () => {
+    const printed = formatConfig(parse(v2('token = real-token-value')))
+    expect(printed).toContain('token = ***')
+    const line = printed.split('\n').indexOf('token = ***') + 1
+    const error = expectConfigError(() => parseConfig(printed, file, { env: {} }), InvalidValueError, { line, section: 'server.local', key: 'token' }, 'placeholder print-config writes')
+    expect(error.message).not.toContain('real-token-value')
+    // A secret that merely holds *** is a secret like any other.
+    expect(parse(v2('token = ab***cd')).servers[0]!.token!.reveal()).toBe('ab***cd')
+  })
+})
+
+describe('surrounding whitespace', () => {
+  it('a password keeps it (it may hold any character): only the line ending(s) at the end of the file or variable go', () => {
+    fs.writeFileSync(path.join(dir, 'spaced.password'), '  pass word \t\r\n', { mode: 0o600 })
+    expect(parse(v1('password_file = spaced.password')).servers[0]!.password!.reveal()).toBe('  pass word \t')
+    expect(parse(v1('password_env = DB_PW'), { DB_PW: ' pw \n' }).servers[0]!.password!.reveal()).toBe(' pw ')
+    expect(parse(v1('password = " pw "')).servers[0]!.password!.reveal()).toBe(' pw ')
+    const override = parseConfig(v1('password = x'), file, { env: { EHT_INFLUX_SERVER_DB_PASSWORD: ' pw ' } })
+    expect(override.servers[0]!.password!.reveal()).toBe(' pw ')
+  })
+
+  it('a token is trimmed (it holds none), and a blank password is still empty', () => {
+    fs.writeFileSync(path.join(dir, 'spaced.token'), '  tok-en \n\n', { mode: 0o600 })
+    expect(parse(v2('token_file = spaced.token')).servers[0]!.token!.reveal()).toBe('tok-en')
+    fs.writeFileSync(path.join(dir, 'blank.password'), ' \n', { mode: 0o600 })
+    expectConfigError(() => parse(v1('password_file = blank.password')), SecretUnavailableError, { line: 7, key: 'password_file' }, 'is empty')
+  })
+
+  it('a password file that is not UTF-8 is refused, not decoded into U+FFFD', () => {
+    fs.writeFileSync(path.join(dir, 'latin1.password'), Buffer.from('p\xe4sswort\n', 'latin1'), { mode: 0o600 })
+    const error = expectConfigError(() => parse(v1('password_file = latin1.password')), SecretUnavailableError, { line: 7, key: 'password_file' }, `the password file ${path.join(dir, 'latin1.password')} is not valid UTF-8`)
+    expect(error.message).not.toMatch(/sswort/)
+    fs.writeFileSync(path.join(dir, 'utf8.password'), 'pässwort\n', { mode: 0o600 })
+    expect(parse(v1('password_file = utf8.password')).servers[0]!.password!.reveal()).toBe('pässwort')
   })
 })

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import { ConflictingKeysError, InvalidValueError, SecretUnavailableError } from './errors.js'
 import { SECRET_SOURCES } from './keys.js'
 import type { Locations } from './locations.js'
-import { Secret } from './secret.js'
+import { REDACTED, Secret } from './secret.js'
+import { invalidUtf8At } from './utf8.js'
 
 export interface SecretContext {
   locations: Locations
@@ -18,17 +19,27 @@ export function readableBy(mode: number): string | undefined {
   return who.length === 0 ? undefined : who.join(' and ')
 }
 
-function readSecretFile(path: string, what: string, fail: (problem: string, cause?: unknown) => never, warnings: string[]): string {
-  let text: string
+/**
+ * A token never holds whitespace: it is trimmed. A password may hold any character, spaces at either
+ * end included: only the line ending(s) an editor or `echo` puts at the end of a file are dropped.
+ */
+function clean(what: keyof typeof SECRET_SOURCES, text: string): string {
+  return what === 'token' ? text.trim() : text.replace(/[\r\n]+$/, '')
+}
+
+function readSecretFile(path: string, what: keyof typeof SECRET_SOURCES, fail: (problem: string, cause?: unknown) => never, warnings: string[]): string {
+  let bytes: Buffer
   try {
-    text = fs.readFileSync(path, 'utf8')
+    bytes = fs.readFileSync(path)
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error'
     const reason = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code
     return fail(`cannot read the ${what} file ${path}: ${reason}`, cause)
   }
-  const value = text.trim()
-  if (value === '') fail(`the ${what} file ${path} is empty`)
+  // Decoding would put U+FFFD in place of a byte that is not UTF-8: a password that can never match.
+  if (invalidUtf8At(bytes) !== undefined) fail(`the ${what} file ${path} is not valid UTF-8 (perhaps saved as Latin-1); save it as UTF-8`)
+  const value = clean(what, bytes.toString('utf8'))
+  if (value.trim() === '') fail(`the ${what} file ${path} is empty`)
   const who = readableBy(fs.statSync(path).mode)
   if (who !== undefined) warnings.push(`${path} holds a ${what} and is readable by ${who}; run \`chmod 600 ${path}\``)
   return value
@@ -51,14 +62,20 @@ function tokenCharacterProblem(value: string, label = 'the token'): string | und
 /**
  * The server's `token` or `password`, from exactly one of `<what>`, `<what>_env`, `<what>_file`.
  * Messages name the variable or file, never the secret. A token must be printable ASCII (it is sent
- * as a header as it is); a password may hold any character (it is sent base64-encoded).
+ * as a header as it is); a password may hold any character (it is sent base64-encoded). Neither may
+ * be `***`, the placeholder print-config writes.
  */
 export function resolveSecret(what: keyof typeof SECRET_SOURCES, server: Record<string, string>, section: string, ctx: SecretContext): Secret | undefined {
   const [, envKey, fileKey] = SECRET_SOURCES[what]
   const source = SECRET_SOURCES[what].find((k) => server[k] !== undefined)
   const secret = readSecret(what, server, section, ctx)
-  if (secret !== undefined && what === 'token') {
-    const label = source === envKey ? `the token in environment variable ${server[envKey]}` : source === fileKey ? 'the token read from the token file' : 'the token'
+  if (secret === undefined) return undefined
+  const label = source === envKey ? `the ${what} in environment variable ${server[envKey]}` : source === fileKey ? `the ${what} read from the ${what} file` : `the ${what}`
+  if (secret.reveal() === REDACTED) {
+    // `print-config --current` writes every secret as ***: its output, loaded back, must not send *** as the secret.
+    throw new InvalidValueError(`${label} is ${REDACTED}, the placeholder print-config writes instead of a secret; set the real ${what}`, ctx.locations.at(section, source))
+  }
+  if (what === 'token') {
     const problem = tokenCharacterProblem(secret.reveal(), label)
     if (problem !== undefined) throw new InvalidValueError(problem, ctx.locations.at(section, source))
   }
@@ -77,7 +94,7 @@ function readSecret(what: keyof typeof SECRET_SOURCES, server: Record<string, st
     const variable = /^[A-Z_][A-Z0-9_]*$/.test(name) ? `environment variable ${name}` : `the environment variable named by ${envKey} (not shown: it does not look like a variable name; if it is the ${what} itself, use ${fileKey} or ${literal})`
     if (value === undefined) throw new SecretUnavailableError(`${variable} is not set (it should hold the ${what})`, ctx.locations.at(section, envKey))
     if (value.trim() === '') throw new SecretUnavailableError(`${variable} is empty (it should hold the ${what})`, ctx.locations.at(section, envKey))
-    return new Secret(value.trim())
+    return new Secret(clean(what, value))
   }
   if (server[fileKey] !== undefined) {
     const path = ctx.resolvePath(server[fileKey])

@@ -1,6 +1,6 @@
 import { FIXED_SECTIONS, SERVER_KEYS, BOOLEAN_WORDS } from './keys.js'
 import type { KeySpec } from './keys.js'
-import { DURATION_EXPECTED, DURATION_PATTERN, SIZE_EXPECTED, SIZE_PATTERN } from './units.js'
+import { DURATION_EXPECTED, DURATION_PATTERN, MAX_DURATION_TEXT, SIZE_EXPECTED, SIZE_PATTERN } from './units.js'
 
 const caseless = (word: string) => [...word].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('')
 const SIZE_BODY = SIZE_PATTERN.slice(1, -1)
@@ -9,12 +9,12 @@ const SIZE_BODY = SIZE_PATTERN.slice(1, -1)
 export function expectedOf(spec: KeySpec): string {
   switch (spec.kind) {
     case 'words': return `one of: ${spec.words!.join(', ')}`
-    case 'duration': return spec.min === undefined || spec.min <= 0 ? DURATION_EXPECTED : DURATION_EXPECTED.replace('a duration:', `a duration ${spec.min === 1 ? 'above 0' : `of at least ${spec.min} ms`}:`)
+    case 'duration': return `${spec.min === undefined || spec.min <= 0 ? DURATION_EXPECTED : DURATION_EXPECTED.replace('a duration:', `a duration ${spec.min === 1 ? 'above 0' : `of at least ${spec.min} ms`}:`)}, ${MAX_DURATION_TEXT}`
     case 'size': return SIZE_EXPECTED
     case 'boolean': return 'true or false (also yes/no, on/off, 1/0)'
     case 'integer': return `a whole number, at least ${spec.min ?? 0}`
     case 'number': return spec.max === undefined ? `a number, at least ${spec.min ?? 0}` : `a number from ${spec.min ?? 0} to ${spec.max}`
-    case 'url': return 'an http:// or https:// URL such as http://127.0.0.1:8086, without user:password@ (use token or username/password)'
+    case 'url': return 'an http:// or https:// URL such as http://127.0.0.1:8086, without user:password@ (use token or username/password) and without ?query or #fragment'
     case 'env-name': return 'the name of an environment variable (letters, digits and _)'
     case 'rotate': return `none, hourly, daily or ${SIZE_EXPECTED}`
     default: return 'a value'
@@ -28,7 +28,8 @@ function patternOf(spec: KeySpec): string | undefined {
     case 'boolean': return `^(${Object.keys(BOOLEAN_WORDS).map(caseless).join('|')})$`
     case 'integer': return '^[0-9]+$'
     case 'number': return '^[0-9]+(\\.[0-9]+)?$'
-    case 'url': return '^[hH][tT][tT][pP][sS]?://[^\\s/?#@]+([/?#]\\S*)?$'
+    // No ?query or #fragment: the client would send it as part of the path (and a ?p=password in it would be printed).
+    case 'url': return '^[hH][tT][tT][pP][sS]?://[^\\s/?#@]+(/[^\\s?#]*)?$'
     case 'env-name': return '^[A-Za-z_][A-Za-z0-9_]*$'
     case 'rotate': return `^(none|hourly|daily|${SIZE_BODY})$`
     default: return undefined

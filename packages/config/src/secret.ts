@@ -1,5 +1,8 @@
 const inspect = Symbol.for('nodejs.util.inspect.custom')
 
+/** What a secret prints as, and what print-config writes in place of one. */
+export const REDACTED = '***'
+
 /**
  * A token or password. It prints as `***` everywhere (String(), template strings, JSON,
  * console.log / util.inspect); `reveal()` is the only way to read it.

@@ -1,7 +1,7 @@
 import { BOOLEAN_WORDS, specOf } from './keys.js'
 import type { Locations } from './locations.js'
 import type { RotatePolicy } from './types.js'
-import { tryParseDuration, tryParseSize } from './units.js'
+import { MAX_DURATION_MS, MAX_DURATION_TEXT, tryParseDuration, tryParseSize } from './units.js'
 import { invalidValue } from './validate.js'
 
 /**
@@ -36,7 +36,10 @@ export class SectionReader {
     const value = tryParseDuration(this.text(key)) ?? this.invalid(key)
     // e.g. timeout = 0: every request would time out at once
     const min = specOf(this.section, key)?.min
-    return min !== undefined && value < min ? this.invalid(key) : value
+    if (min !== undefined && value < min) this.invalid(key)
+    // Every duration ends up in a timer (or next to one): a longer one would fire after 1 ms.
+    if (value > MAX_DURATION_MS) this.invalid(key, `a duration ${MAX_DURATION_TEXT}`)
+    return value
   }
 
   size(key: string): number {
@@ -79,7 +82,10 @@ export class SectionReader {
     } catch {
       return this.invalid(key)
     }
-    if (url.username !== '' || url.password !== '') this.invalid(key)
-    return text
+    if (url.username !== '' || url.password !== '' || /[?#]/.test(text)) this.invalid(key)
+    // Scheme and host compare without case, but the writer and replay test `url.startsWith('https:')`:
+    // `HTTPS://Host` becomes `https://host`. The rest (a path prefix, a trailing / or none) stays as written.
+    const authority = /^([^:]+:\/\/)([^/]*)/.exec(text)!
+    return `${authority[1]!.toLowerCase()}${authority[2]!.toLowerCase()}${text.slice(authority[0].length)}`
   }
 }

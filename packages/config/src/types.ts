@@ -33,7 +33,7 @@ export interface ServerConfig {
   maxBufferLines: number
   /** Key gzip, default true. */
   gzip: boolean
-  /** Key ca_file: extra CA certificate(s) for https (TLS verification is always on). */
+  /** Key ca_file: extra CA certificate(s), PEM, for https (TLS verification is always on). */
   caFile: string | undefined
 }
 

@@ -1,10 +1,10 @@
 import { Ajv } from 'ajv'
 import type { ErrorObject, ValidateFunction } from 'ajv'
 import { ConfigError, InvalidValueError, MissingValueError, UnknownKeyError, UnknownSectionError } from './errors.js'
-import { FIXED_SECTIONS, SECRET_SOURCES, keysOf, specOf } from './keys.js'
+import { FIXED_SECTIONS, SECRET_SOURCES, keysOf, sectionsHolding, specOf } from './keys.js'
 import type { KeySpec } from './keys.js'
 import { byPosition } from './locations.js'
-import { maskUserinfo } from './redact-url.js'
+import { maskUrlSecrets } from './redact-url.js'
 import type { Locations } from './locations.js'
 import type { RawConfig } from './raw.js'
 import { configSchema, expectedOf } from './schema.js'
@@ -35,22 +35,24 @@ export function invalidValue(locations: Locations, section: string, key: string,
     const problem = spec?.kind === 'env-name' && expected === undefined ? 'is not the name of an environment variable, which holds only letters, digits and _' : `is not valid; expected ${wanted}`
     return new InvalidValueError(`the value ${problem} (${why})`, locations.at(section, key))
   }
-  // Never echo the user:password@ of a URL.
-  const shown = JSON.stringify(spec?.kind === 'url' ? maskUserinfo(value) : value)
-  return new InvalidValueError(`${shown} is not valid; expected ${wanted}`, locations.at(section, key))
-}
-
-function sectionsHolding(key: string): string[] {
-  const fixed = Object.entries(FIXED_SECTIONS).filter(([, keys]) => keys.some((k) => k.key === key)).map(([s]) => `[${s}]`)
-  return keysOf('server.x')!.some((k) => k.key === key) ? [...fixed, '[server.<name>]'] : fixed
+  if (spec?.kind === 'url') {
+    // Never echo the user:password@ of a URL, nor its ?query (`?u=eht&p=...`, as InfluxDB 1.x takes).
+    const shown = JSON.stringify(maskUrlSecrets(value))
+    if (expected === undefined && /[?#]/.test(value)) {
+      return new InvalidValueError(`${shown} is not valid: a URL may not hold a ?query or #fragment (the client would send it as part of the path); give the database with bucket, and the credentials with username and password_env (api = v1) or token_env (api = v2)`, locations.at(section, key))
+    }
+    return new InvalidValueError(`${shown} is not valid; expected ${wanted}`, locations.at(section, key))
+  }
+  return new InvalidValueError(`${JSON.stringify(value)} is not valid; expected ${wanted}`, locations.at(section, key))
 }
 
 export function unknownKey(locations: Locations, section: string, key: string, known: readonly KeySpec[]): UnknownKeyError {
-  let hint = didYouMean(key, known.map((k) => k.key))
-  if (hint === '') {
-    const elsewhere = sectionsHolding(key)
-    hint = elsewhere.length > 0 ? `; \`${key}\` belongs in ${elsewhere.join(' or ')}` : `; [${section}] takes: ${known.map((k) => k.key).join(', ')}`
-  }
+  // A key of another section, written exactly, was put in the wrong place: that beats a near name
+  // here (`url` in [client] belongs in [server.<name>], it is no typo of `org`).
+  const elsewhere = sectionsHolding(key)
+  const hint = elsewhere.length > 0
+    ? `; \`${key}\` belongs in ${elsewhere.join(' or ')}`
+    : didYouMean(key, known.map((k) => k.key)) || `; [${section}] takes: ${known.map((k) => k.key).join(', ')}`
   return new UnknownKeyError(`unknown key${hint}`, { ...locations.at(section, key), key })
 }
 

@@ -1,0 +1,101 @@
+import util from 'node:util'
+import { describe, expect, it } from 'vitest'
+import { InvalidValueError, UnknownKeyError } from './errors.js'
+import { formatConfig } from './format-config.js'
+import { FIXED_SECTIONS, SERVER_KEYS } from './keys.js'
+import { parseConfig } from './parse-config.js'
+import { configSchema } from './schema.js'
+import { FILE, expectConfigError } from '../test/expect-config-error.js'
+
+const withUrl = (url: string) => `[client]\nbucket = eht_test\n[server.a]\nurl = ${url}\ntoken = t\n`
+
+describe('url: scheme and host in lower case, the rest as written', () => {
+  it.each([
+    ['HTTPS://Cloud.Example.ORG:8086', 'https://cloud.example.org:8086'],
+    ['Https://cloud.example.org:8086/', 'https://cloud.example.org:8086/'],
+    ['HTTP://127.0.0.1:8086/Influx/Base', 'http://127.0.0.1:8086/Influx/Base'],
+    ['https://[FE80::1]:8086/x/', 'https://[fe80::1]:8086/x/'],
+    ['http://127.0.0.1:8086', 'http://127.0.0.1:8086'],
+  ])('%s is used as %s', (written, used) => {
+    const config = parseConfig(withUrl(written), FILE, { env: {} })
+    expect(config.servers[0]!.url).toBe(used)
+    // What the writer and replay test to choose TLS, and what print-config shows.
+    expect(config.servers[0]!.url.startsWith('https:')).toBe(written.toLowerCase().startsWith('https:'))
+    expect(formatConfig(config)).toContain(`url = ${used}\n`)
+  })
+
+  it('also from the environment', () => {
+    const config = parseConfig('[client]\nbucket = eht_test\n', FILE, { env: { EHT_INFLUX_SERVER_CLOUD_URL: 'HTTPS://EU.example.org', EHT_INFLUX_SERVER_CLOUD_TOKEN: 't' } })
+    expect(config.servers[0]!.url).toBe('https://eu.example.org')
+  })
+})
+
+describe('url with a ?query or #fragment', () => {
+  it.each([
+    ['http://127.0.0.1:8086?u=eht&p=S3cretPW', '"http://127.0.0.1:8086/?***"'],
+    ['http://127.0.0.1:8086/?db=eht_test&p=S3cretPW', '"http://127.0.0.1:8086/?***"'],
+    ['https://influx.example.org/base#p=S3cretPW', '"https://influx.example.org/base#***"'],
+    ['https://eht:S3cretPW@influx.example.org/?p=S3cretPW@x', '"https://***@influx.example.org/?***"'],
+    ['http://127.0.0.1:99999/?p=S3cretPW@x', '"http://***"'],
+  ])('%s is refused, naming line and key, never the query', (url, shown) => {
+    const error = expectConfigError(() => parseConfig(withUrl(url), FILE, { env: {} }), InvalidValueError, { file: FILE, line: 4, column: 1, section: 'server.a', key: 'url' }, `${shown} is not valid: a URL may not hold a ?query or #fragment`, 'username and password_env (api = v1) or token_env (api = v2)')
+    expect(`${error.message} ${JSON.stringify(error)} ${util.inspect(error, { depth: 10 })}`).not.toMatch(/S3cretPW|u=eht|db=/)
+  })
+
+  it('is refused from the environment too, naming the variable', () => {
+    const error = expectConfigError(() => parseConfig('[client]\nbucket = eht_test\n', FILE, { env: { EHT_INFLUX_SERVER_DB_URL: 'http://a:8086/?p=S3cretPW', EHT_INFLUX_SERVER_DB_TOKEN: 't' } }), InvalidValueError, { variable: 'EHT_INFLUX_SERVER_DB_URL', section: 'server.db', key: 'url' }, 'a URL may not hold a ?query')
+    expect(error.message).not.toContain('S3cretPW')
+  })
+})
+
+describe('durations are at most 2^31-1 ms, the longest a Node.js timer waits', () => {
+  const durationKeys = [...Object.entries(FIXED_SECTIONS).flatMap(([section, keys]) => keys.map((k) => ({ section, ...k }))), ...SERVER_KEYS.map((k) => ({ section: 'server.a', ...k }))].filter((k) => k.kind === 'duration')
+
+  it('covers every duration key', () => {
+    expect(durationKeys.map((k) => `${k.section} ${k.key}`).sort()).toEqual(['logfile flush_interval', 'retry max_delay', 'retry max_retry_time', 'retry min_delay', 'server.a flush_interval', 'server.a timeout'])
+  })
+
+  const textWith = (section: string, line: string) => (section === 'server.a' ? `${withUrl('http://a:8086')}${line}\n` : `[client]\nbucket = eht_test\n[${section}]\n${line}\n`)
+  it.each(durationKeys.map((k) => [`${k.section} ${k.key}`, k.section, k.key] as const))('%s = 25d is refused, naming the key and the limit', (_, section, key) => {
+    for (const value of ['25d', '2147483648ms', '24.9d']) {
+      const text = textWith(section, `${key} = ${value}`)
+      expectConfigError(() => parseConfig(text, FILE, { env: {} }), InvalidValueError, { file: FILE, line: text.split('\n').length - 1, section, key }, `"${value}" is not valid; expected a duration at most 2147483647ms (about 24.8 days`)
+    }
+  })
+
+  it.each(durationKeys.map((k) => [`${k.section} ${k.key}`, k.section, k.key] as const))('%s = 2147483647ms (and 24d) is taken', (_, section, key) => {
+    // max_delay may not be shorter than min_delay: raise both together.
+    const extra = key === 'min_delay' ? '\nmax_delay = 2147483647ms' : ''
+    for (const [value, ms] of [['2147483647ms', 2 ** 31 - 1], ['24d', 24 * 86_400_000]] as const) {
+      const config = parseConfig(textWith(section, `${key} = ${value}${extra}`), FILE, { env: {} })
+      const got: number | undefined = ({ 'server.a timeout': config.servers[0]?.timeoutMs, 'server.a flush_interval': config.servers[0]?.flushIntervalMs, 'logfile flush_interval': config.logfile.flushIntervalMs, 'retry min_delay': config.retry.minDelayMs, 'retry max_delay': config.retry.maxDelayMs, 'retry max_retry_time': config.retry.maxRetryTimeMs } as Record<string, number | undefined>)[`${section} ${key}`]
+      expect(got).toBe(ms)
+    }
+  })
+
+  it('is said in the JSON Schema description too', () => {
+    const server = (configSchema as { properties: { server: { additionalProperties: { properties: Record<string, { description: string }> } } } }).properties.server.additionalProperties.properties
+    expect(server.timeout!.description).toContain('at most 2147483647ms (about 24.8 days')
+  })
+})
+
+describe('a key of another section', () => {
+  it.each([
+    ['[client]\nurl = http://x:1', 'client', 'url', '`url` belongs in [server.<name>]'],
+    ['[client]\npath = x.jsonl', 'client', 'path', '`path` belongs in [logfile]'],
+    ['[retry]\ndir = spool', 'retry', 'dir', '`dir` belongs in [spool]'],
+    ['[client]\nbucket = eht_test\n[server.a]\nurl = http://a\ntoken = t\nstation = Kp', 'server.a', 'station', '`station` belongs in [client]'],
+  ])('%j says where it belongs before any near name', (text, section, key, phrase) => {
+    const error = expectConfigError(() => parseConfig(`${text}\n`, FILE, { env: {} }), UnknownKeyError, { file: FILE, line: text.split('\n').length, section, key }, phrase)
+    expect(error.message).not.toContain('did you mean')
+  })
+
+  it('from the environment as well', () => {
+    const error = expectConfigError(() => parseConfig('[client]\nbucket = eht_test\n', FILE, { env: { EHT_INFLUX_CLIENT_URL: 'http://x:1' } }), UnknownKeyError, { variable: 'EHT_INFLUX_CLIENT_URL' }, '`url` belongs in another section: EHT_INFLUX_SERVER_<NAME>_URL')
+    expect(error.message).not.toContain('did you mean')
+  })
+
+  it('still suggests the near name for a typo', () => {
+    expectConfigError(() => parseConfig('[client]\norgg = eht\n', FILE, { env: {} }), UnknownKeyError, { line: 2, key: 'orgg' }, 'did you mean `org`?')
+  })
+})
