@@ -19,6 +19,7 @@ export interface ClientOptions extends DeliveryOptions {
  */
 export class EHTInfluxDBClient {
   private closing: Promise<void> | undefined
+  /** The WriteApis open (a closed one leaves: a long-running script may open one per cycle). */
   private readonly apis = new Set<WriteApi>()
 
   private constructor(
@@ -71,12 +72,13 @@ export class EHTInfluxDBClient {
         skipInvalid: options.skipInvalid ?? false,
       },
       this.config.client.station === undefined ? {} : { station: this.config.client.station },
+      (closed) => this.apis.delete(closed),
     )
     this.apis.add(api)
     return api
   }
 
-  /** Everything written so far is in the logfile and accepted by every server or spooled. */
+  /** Everything written so far is in the logfile and accepted by every server or spooled; during or after close(), once the close is done. */
   flush(): Promise<void> {
     return this.pipeline.flush()
   }
@@ -93,9 +95,7 @@ export class EHTInfluxDBClient {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.allSettled([...this.apis].map((api) => api.close()))
-      await this.pipeline.settled()
-      await this.pipeline.delivery.close()
-      await this.pipeline.logWriter.close()
+      await this.pipeline.close()
     })()
     return this.closing
   }

@@ -1,5 +1,6 @@
 import type { HttpSender, SendOutcome } from './http-sender.js'
 import { JoinedLines } from './joined-lines.js'
+import { monotonicMs } from './monotonic-clock.js'
 import type { RetryPolicy } from './retry-policy.js'
 import { sleep, type Stopper } from './sleep.js'
 
@@ -42,12 +43,13 @@ type Final = Exclude<SendOutcome, { kind: 'retry' }> | { kind: 'exhausted'; mess
 /** One chunk until it is accepted, needs splitting or is given up, following the retry policy. */
 async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: JoinedLines, stopper: Stopper, hooks: BatchHooks): Promise<Final> {
   const body = lines.body
-  const startedAt = Date.now()
+  // max_retry_time is a duration: on the monotonic clock, a step of the wall clock neither ends nor prolongs it.
+  const startedAt = monotonicMs()
   for (let retry = 1; ; retry++) {
     const outcome = await sender.send(body)
     if (outcome.kind !== 'retry') return outcome
     if (stopper.stopped) return { kind: 'exhausted', message: `${outcome.message}; not retried because the client is closing` }
-    const step = policy.next(retry, startedAt, Date.now(), outcome.retryAfterMs)
+    const step = policy.next(retry, startedAt, monotonicMs(), outcome.retryAfterMs)
     if (!step.retry) return { kind: 'exhausted', message: `${outcome.message}; ${step.reason}` }
     hooks.onRetry?.({ lines: lines.count, retry, delayMs: step.delayMs, message: outcome.message })
     if (!(await sleep(step.delayMs, stopper, hooks.unrefSleeps === true))) return { kind: 'exhausted', message: `${outcome.message}; retry cut short because the client is closing` }
@@ -55,9 +57,24 @@ async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: Joi
 }
 
 /**
+ * Whether a 400/422 says that the server dropped every one of the `count`
+ * points sent. InfluxDB ends a partial write's message with `dropped=N`, N
+ * counting the points it refused (a field type conflict, beyond the retention
+ * policy; not lines it could not parse, which it leaves out of N): N equal to
+ * the points sent means all of them were refused, and bisecting that part
+ * would cost 2N - 1 requests to learn no more. A message cut short (it then
+ * ends in "...") never matches.
+ */
+function droppedAll(message: string, count: number): boolean {
+  const match = /\bdropped=(\d+)$/.exec(message)
+  return match !== null && Number(match[1]) === count
+}
+
+/**
  * Delivers `lines` to one server: retries, splits on 413, bisects on 400/422
  * so that exactly the bad points are rejected and the good ones delivered
- * (InfluxDB ignores a re-sent identical point), and hands back what could not
+ * (InfluxDB ignores a re-sent identical point), unless the server says it
+ * dropped every point of the part (droppedAll), and hands back what could not
  * be delivered instead of dropping it.
  */
 export async function deliverBatch(sender: HttpSender, policy: RetryPolicy, batch: readonly string[] | JoinedLines, stopper: Stopper, hooks: BatchHooks = {}): Promise<BatchResult> {
@@ -82,9 +99,9 @@ export async function deliverBatch(sender: HttpSender, policy: RetryPolicy, batc
         break
       case 'too-large':
       case 'bad-points':
-        if (to - from === 1) {
-          result.status[from] = REJECTED
-          result.rejected.push({ index: from, status: final.status, message: final.message })
+        if (to - from === 1 || (final.kind === 'bad-points' && droppedAll(final.message, to - from))) {
+          result.status.fill(REJECTED, from, to)
+          for (let index = from; index < to; index++) result.rejected.push({ index, status: final.status, message: final.message })
         } else {
           const middle = from + Math.ceil((to - from) / 2)
           work.unshift([from, middle], [middle, to])

@@ -152,8 +152,11 @@ export class Delivery {
    * Resolves when everything queued so far is accepted, rejected or spooled.
    * It waits through retries (up to `[retry] max_retry_time` while a server
    * fails); with `hurry`, a failing send is not retried but spooled at once.
+   * During or after `close()`, it resolves when the close is done.
    */
   async flush(options: { hurry?: boolean } = {}): Promise<void> {
+    // During or after close(): the close sends (or spools) everything queued; its end is what a flush waits for.
+    if (this.closing !== undefined) return this.closing
     await Promise.all([...this.paths.values()].map((p) => p.outbox.flush(options.hurry === true)))
   }
 

@@ -164,6 +164,31 @@ describe('bad points (400/422): exactly those in the errors file, the rest deliv
     expect(seen.errors.map((e) => e.error.code)).toContain('POINTS_REJECTED')
   })
 
+  it('InfluxDB 1.x refusing every point of a batch (dropped=N): all rejected after one request, not 2N - 1', async () => {
+    await influx.write('f_all_bad,station=Kp value=1i 1617672548000000000')
+    await openLocal()
+    const batch = records(200, 'f_all_bad', 1617672549000000000n) // floats: every one conflicts
+    const before = influxProxy.stats().requests
+    const outcome = await delivery!.send(batch)
+    expect(outcome.local).toMatchObject({ accepted: 0, rejected: 200, spooled: 0 })
+    expect(influxProxy.stats().requests - before).toBe(1)
+    const rejected = await readErrorsFile(delivery!.config.errors.errorsFile)
+    expect(rejected.map((r) => r.line)).toEqual(batch.map((r) => encodeLineProtocol(r)))
+    expect(rejected.every((r) => r.status === 400 && /field type conflict.*dropped=200$/.test(r.message))).toBe(true)
+    expect(await influx.countPoints('f_all_bad')).toBe(1)
+  })
+
+  it('a batch where the server dropped only some points (dropped=N below the count) is still bisected', async () => {
+    await influx.write('f_some_bad,station=Kp value=1i 1617672548000000000')
+    await openLocal()
+    // The integer written first decides the field's type in this shard: points 0-3 are floats (refused:
+    // dropped=4 of the first request's 6), points 4 and 5 integers (good).
+    const batch = records(6, 'f_some_bad', 1617672549000000000n).map((r, i) => (i < 4 ? r : { ...r, fields: { value: { type: 'integer' as const, value: BigInt(i) } } }))
+    const outcome = await delivery!.send(batch)
+    expect(outcome.local).toMatchObject({ accepted: 2, rejected: 4, spooled: 0 })
+    expect(await influx.countPoints('f_some_bad')).toBe(3)
+  })
+
   it('422 from a v2 server for some points of a batch', async () => {
     const dir = tempDir()
     const config = makeConfig(dir, { servers: [{ name: 'cloud', url: vmProxy.url, api: 'v2', keys: { token: 'not-checked' } }] })

@@ -6,6 +6,7 @@ import { HttpError, InfluxDB, type Transport } from '@influxdata/influxdb-client
 import { scrubSecrets, serverSecrets, type ServerConfig } from '@eht-influx-client/config'
 import { WriterConfigError } from './errors.js'
 import { gzipBody, gzipLevel } from './gzip-body.js'
+import { MAX_TIMER_MS, setLongTimeout } from './long-timer.js'
 import { retryAfterMs } from './retry-after.js'
 import { describeServer } from './server-label.js'
 
@@ -176,7 +177,8 @@ export function createHttpSender(server: ServerConfig): HttpSender {
   const influx = new InfluxDB({
     url: server.url,
     ...(server.api === 'v2' && server.token !== undefined ? { token: server.token.reveal() } : {}),
-    timeout: server.timeoutMs,
+    // The transport's socket timeout is a Node timer too (capped there, with a warning); ours above ends the request.
+    timeout: Math.min(server.timeoutMs, MAX_TIMER_MS),
     transportOptions: { agent },
   })
   const transport: Transport = influx.transport
@@ -199,11 +201,11 @@ export function createHttpSender(server: ServerConfig): HttpSender {
         const finish = (outcome: SendOutcome) => {
           if (settled) return
           settled = true
-          clearTimeout(timer)
+          timer.clear()
           if (outcome.kind !== 'ok') controller.abort()
           resolve(clean(outcome))
         }
-        const timer = setTimeout(() => {
+        const timer = setLongTimeout(() => {
           timedOut = true
           controller.abort()
           finish({ kind: 'retry', message: `${label}: no answer within the timeout of ${server.timeoutMs} ms` })

@@ -1,5 +1,6 @@
 import { ACCEPTED, REJECTED, UNSENT, type BatchResult } from './deliver-batch.js'
 import { advanceLines, JoinedLines } from './joined-lines.js'
+import { monotonicMs } from './monotonic-clock.js'
 import type { Ticket } from './ticket.js'
 
 /** Which call's ticket owns how many consecutive lines of a batch. */
@@ -20,14 +21,14 @@ export class LineQueue {
   lines = 0
   /** Their size (UTF-16 units + newlines: bytes for ASCII; take() makes a batch fit in UTF-8 bytes). */
   bytes = 0
-  /** When the oldest waiting line arrived (ms). */
+  /** When the oldest waiting line arrived (ms, monotonic clock: a step of the wall clock must not delay the batch). */
   since = 0
   /** Flush markers waiting. */
   markers = 0
 
   push(chunk: JoinedLines, ticket: Ticket | undefined): void {
     if (chunk.count === 0) return
-    if (this.lines === 0) this.since = Date.now()
+    if (this.lines === 0) this.since = monotonicMs()
     this.entries.push({ chunk, line: 0, pos: 0, ticket })
     this.lines += chunk.count
     this.bytes += chunk.size
@@ -92,8 +93,9 @@ export class LineQueue {
       i += count
     }
     this.entries.splice(this.head, 0, ...back)
-    // They were part of a batch due now: they go next, without waiting for the flush interval.
-    this.since = 0
+    // They were part of a batch due now: they go next, without waiting for the flush interval
+    // (-Infinity: the monotonic clock starts near 0 with the process, so 0 could be less than an interval ago).
+    this.since = -Infinity
     return [JoinedLines.of(lines.slice(0, keep)), kept]
   }
 

@@ -16,16 +16,36 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await vm?.stop()
+  expect(stillMounted, 'tmpfs disks left mounted').toEqual([])
 })
 
-/** A 64 KiB tmpfs (a disk that fills up): needs root; undefined where mounting is not allowed. */
+/** Mount points that even `umount -l` could not detach: reported after the tests, not over a test's own failure. */
+const stillMounted: string[] = []
+
+/**
+ * A 64 KiB tmpfs (a disk that fills up): needs root; undefined where mounting
+ * is not allowed. The unmount never throws: called from `finally`, its error
+ * would hide the test's own failure. A disk still busy (a file left open by a
+ * test that failed before closing its client) is detached with `umount -l`.
+ */
 function mountSmallDisk(dir: string): (() => void) | undefined {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' })
   } catch {
     return undefined
   }
-  return () => execFileSync('umount', [dir])
+  return () => {
+    try {
+      execFileSync('umount', [dir], { stdio: 'pipe' })
+    } catch (error) {
+      try {
+        execFileSync('umount', ['-l', dir], { stdio: 'pipe' })
+        console.warn(`umount ${dir}: ${String((error as { stderr?: unknown }).stderr ?? error).trim()}; detached with umount -l`)
+      } catch (lazy) {
+        stillMounted.push(`${dir}: ${String((lazy as { stderr?: unknown }).stderr ?? lazy).trim()}`)
+      }
+    }
+  }
 }
 const canMount = (() => {
   const dir = tempDir()
@@ -66,6 +86,7 @@ describe('the logfile cannot be written', () => {
       const disk = path.join(dir, 'disk')
       fs.mkdirSync(disk)
       const unmount = mountSmallDisk(disk)!
+      let client: EHTInfluxDBClient | undefined
       try {
         const filler = path.join(disk, 'filler')
         fs.writeFileSync(filler, Buffer.alloc(56 * 1024))
@@ -75,7 +96,7 @@ describe('the logfile cannot be written', () => {
           servers: [{ name: 'cloud', url: vm.url, api: 'v2', keys: { token: 'vm-token-not-checked' } }],
           logfile: { path: './disk/eht-%Y-%m-%d.jsonl', fsync: 'always' },
         })
-        const client = await EHTInfluxDBClient.fromConfig(config, { stderr, onError: (e) => errors.push(e) })
+        client = await EHTInfluxDBClient.fromConfig(config, { stderr, onError: (e) => errors.push(e) })
         const api = client.writeApi()
         const outcomes: (true | LogfileWriteError)[] = []
         for (let c = 0; c < 16; c++) {
@@ -116,6 +137,8 @@ describe('the logfile cannot be written', () => {
         expect(bad.every((reason) => /torn line/.test(reason))).toBe(true)
         expect(client.stats().cloud).toMatchObject({ written: 320, delivered: 320, spooled: 0, dropped: 0 })
       } finally {
+        // When an assertion failed before client.close(), the logfile is still open on the disk: close it first.
+        await client?.close().catch(() => {})
         unmount()
       }
     },
@@ -126,15 +149,18 @@ describe('the logfile cannot be written', () => {
     const disk = path.join(dir, 'disk')
     fs.mkdirSync(disk)
     const unmount = mountSmallDisk(disk)!
+    let client: EHTInfluxDBClient | undefined
     try {
       fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(63 * 1024))
-      const client = await EHTInfluxDBClient.fromConfig(makeConfig(dir, { logfile: { path: './disk/eht-%Y-%m-%d.jsonl' } }), { stderr: new CaptureSink() })
+      client = await EHTInfluxDBClient.fromConfig(makeConfig(dir, { logfile: { path: './disk/eht-%Y-%m-%d.jsonl' } }), { stderr: new CaptureSink() })
       const api = client.writeApi()
       const error = await api.write({ record: call(0), dataFrameMeasurementName: 'lf_alone', dataFrameTagColumns: ['station'] }).catch((e: unknown) => e)
       expect(LogfileWriteError.isInstance(error)).toBe(true)
       expect((error as Error).message).toMatch(/no server is configured, so these 20 points are kept nowhere: write them again once the logfile can be written/)
       await client.close()
     } finally {
+      // When an assertion failed before client.close(), the logfile is still open on the disk: close it first.
+      await client?.close().catch(() => {})
       unmount()
     }
   })

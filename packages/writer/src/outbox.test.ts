@@ -41,3 +41,26 @@ describe('Outbox, when sending throws (a bug)', () => {
     expect(ctx.stats).toMatchObject({ spooled: 5, queued: 0 })
   })
 })
+
+describe('Outbox.flush() after close()', () => {
+  it('resolves (the close sent or spooled everything), it does not wait for a loop that has ended', async () => {
+    const dir = tempDir()
+    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: 'http://127.0.0.1:9', api: 'v1' }] })
+    const sent: string[] = []
+    const sender: HttpSender = {
+      send: (body) => {
+        sent.push(String(body))
+        return Promise.resolve({ kind: 'ok' })
+      },
+      close() {},
+    }
+    const spool = new ServerSpool('cloud', config.spool.dir, new SpoolBudget(1e9, 0))
+    const ctx: ServerContext = { server: config.servers[0]!, sender, policy: new RetryPolicy(config.retry), spool, errorsFile: new ErrorsFile(path.join(dir, 'errors.jsonl')), hub: new EventHub(), stats: newStats() }
+    const outbox = new Outbox(ctx, () => {}, false)
+    await outbox.enqueue(JoinedLines.of(['m,s=Kp v=1 1617672549204824064']))
+    await outbox.close()
+    const flushed = await Promise.race([outbox.flush().then(() => 'resolved'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3000))])
+    expect(flushed).toBe('resolved')
+    expect(sent).toEqual(['m,s=Kp v=1 1617672549204824064'])
+  })
+})

@@ -4,6 +4,8 @@ import { recordRejected, retryHooks, type ServerContext } from './server-context
 import { describeServer } from './server-label.js'
 import { Stopper } from './sleep.js'
 import type { JoinedLines } from './joined-lines.js'
+import { setLongTimeout, type LongTimer } from './long-timer.js'
+import { monotonicMs } from './monotonic-clock.js'
 import { LineQueue, settleSent, unsentSpans, type Span } from './line-queue.js'
 import type { Ticket } from './ticket.js'
 
@@ -73,6 +75,9 @@ export class Outbox {
    * spooled. `hurry`: retries are cut short and failing points spooled at once.
    */
   async flush(hurry = false): Promise<void> {
+    // Closing: the sending loop takes no new marker once its queue is empty. It ends only when everything
+    // queued (before this call too) is delivered, rejected or spooled, which is what a flush waits for.
+    if (this.closing) return this.running
     if (hurry && this.hurrying++ === 0) this.hurry.stop()
     try {
       await new Promise<void>((resolve) => {
@@ -103,20 +108,20 @@ export class Outbox {
     const { server } = this.ctx
     const q = this.queue
     if (this.closing || q.markers > 0 || q.lines >= server.batchSize || q.bytes >= server.batchBytes) return true
-    return q.lines > 0 && Date.now() - q.since >= server.flushIntervalMs
+    return q.lines > 0 && monotonicMs() - q.since >= server.flushIntervalMs
   }
 
   /** Until wakeUp() (new lines, a flush, a batch done) or, with lines waiting, their flush interval. */
   private waitForSignal(): Promise<void> {
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined
+      let timer: LongTimer | undefined
       const done = () => {
-        clearTimeout(timer)
+        timer?.clear()
         this.wakeUp = undefined
         resolve()
       }
       // Points only in memory keep the process alive until they are sent (the timer is not unref'ed).
-      if (this.queue.lines > 0) timer = setTimeout(done, Math.max(0, this.queue.since + this.ctx.server.flushIntervalMs - Date.now()))
+      if (this.queue.lines > 0) timer = setLongTimeout(done, this.queue.since + this.ctx.server.flushIntervalMs - monotonicMs())
       this.wakeUp = done
     })
   }

@@ -12,6 +12,7 @@ import type { ServerOutcome } from './ticket.js'
  */
 export class Pipeline {
   private tail: Promise<unknown> = Promise.resolve()
+  private closing: Promise<void> | undefined
 
   /** False with no server configured: line protocol need not be made. */
   readonly hasServers: boolean
@@ -55,10 +56,26 @@ export class Pipeline {
     return this.tail.then(() => undefined)
   }
 
-  /** Everything so far in the logfile (fsynced) and accepted or spooled by every server. */
+  /**
+   * Everything so far in the logfile (fsynced) and accepted or spooled by every
+   * server. During or after close(): when the close is done (it logs and
+   * delivers or spools everything; the logfile then takes no flush).
+   */
   async flush(hurry = false): Promise<void> {
+    if (this.closing !== undefined) return this.closing
     await this.settled()
+    if (this.closing !== undefined) return this.closing
     await this.logWriter.flush()
     await this.delivery.flush({ hurry })
+  }
+
+  /** Waits for the calls so far to be logged and queued, closes the delivery (sent or spooled), then the logfile. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.settled()
+      await this.delivery.close()
+      await this.logWriter.close()
+    })()
+    return this.closing
   }
 }

@@ -23,7 +23,8 @@ export class RetryPolicy {
 
   /**
    * Whether to make retry number `retry` (1-based) of a send that started at
-   * `startedAt`, and after how long.
+   * `startedAt`, and after how long. `startedAt` and `now` are ms of the same
+   * monotonic clock (the caller's), never the wall clock, which may be stepped.
    */
   next(retry: number, startedAt: number, now: number, retryAfterMs?: number): RetryStep {
     const { maxRetries, maxRetryTimeMs } = this.config

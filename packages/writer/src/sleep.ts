@@ -1,3 +1,5 @@
+import { setLongTimeout } from './long-timer.js'
+
 /** Lets a long wait be cut short (by close()). */
 export class Stopper {
   stopped = false
@@ -23,13 +25,17 @@ export class Stopper {
 export function sleep(ms: number, stopper: Stopper, unref = false): Promise<boolean> {
   if (stopper.stopped) return Promise.resolve(false)
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      off()
-      resolve(true)
-    }, ms)
-    if (unref) timer.unref()
+    // Any length: a Retry-After or a delay beyond Node's timer limit must not fire after 1 ms.
+    const timer = setLongTimeout(
+      () => {
+        off()
+        resolve(true)
+      },
+      ms,
+      unref,
+    )
     const off = stopper.onStop(() => {
-      clearTimeout(timer)
+      timer.clear()
       resolve(false)
     })
   })

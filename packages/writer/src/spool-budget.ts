@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { monotonicMs } from './monotonic-clock.js'
 import { OPEN_SUFFIX, sealedName } from './spool.js'
 
 /** The least time between two counts of the spool folder (a full spool must not turn every append into a walk). */
@@ -59,7 +60,8 @@ export class SpoolBudget {
   private readonly open = new Map<string, number>()
   /** Files sealed while a count of the folder is going on -> their size (it may have listed them as `.open`). */
   private sealedDuringCount: Map<string, number> | undefined
-  private measuredAt = Date.now()
+  /** When the folder was last counted (monotonic clock: a step of the wall clock must not stop the counts). */
+  private measuredAt = monotonicMs()
   private measuring: Promise<void> | undefined
 
   constructor(
@@ -89,7 +91,7 @@ export class SpoolBudget {
    */
   async reserveOrRecount(bytes: number): Promise<boolean> {
     if (this.reserve(bytes)) return true
-    if (this.dir === undefined || Date.now() - this.measuredAt < MEASURE_INTERVAL_MS) return false
+    if (this.dir === undefined || monotonicMs() - this.measuredAt < MEASURE_INTERVAL_MS) return false
     await (this.measuring ??= this.recount(this.dir).finally(() => (this.measuring = undefined)))
     return this.reserve(bytes)
   }
@@ -102,7 +104,7 @@ export class SpoolBudget {
       let own = 0
       for (const [file, size] of [...this.open, ...sealed]) if (!counted.has(sealedName(file))) own += size
       this.usedBytes = bytes + own + this.pending
-      this.measuredAt = Date.now()
+      this.measuredAt = monotonicMs()
     } finally {
       this.sealedDuringCount = undefined
     }

@@ -1,4 +1,5 @@
 import type { ErrorsConfig } from '@eht-influx-client/config'
+import { monotonicMs } from './monotonic-clock.js'
 import type { DeliveryCallbacks, ErrorEvent, RetryEvent, SpooledEvent } from './events.js'
 
 /** Where report lines go (process.stderr by default). */
@@ -31,7 +32,8 @@ export class StderrReporter {
     private readonly mode: ErrorsConfig['stderr'],
     private readonly sink: LineSink = process.stderr,
     private readonly intervalMs = 60_000,
-    private readonly now: () => number = Date.now,
+    /** For intervals only: monotonic, so a step of the wall clock neither silences nor floods the summary. */
+    private readonly now: () => number = monotonicMs,
   ) {}
 
   /** The callbacks to register on the event hub. */

@@ -45,6 +45,8 @@ export class WriteApi {
     private readonly pipeline: Pipeline,
     private readonly options: Required<Pick<WriteApiOptions, 'writeMode' | 'timestampUnit' | 'skipInvalid'>> & WriteApiOptions,
     private readonly defaultTags: Readonly<Record<string, string>>,
+    /** Called once close() is done (the client then forgets this WriteApi). */
+    private readonly onClosed: (api: WriteApi) => void = () => {},
   ) {
     const { onDelivered, onRetry, onSpooled, onError } = options
     this.removeCallbacks = pipeline.delivery.on({ onDelivered, onRetry, onSpooled, onError })
@@ -87,9 +89,14 @@ export class WriteApi {
   /** Stops accepting writes; resolves when all of this WriteApi's points are logged and accepted or spooled (a failing send is spooled, not retried). Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.pipeline.flush(true)
-      await Promise.allSettled([...this.pending])
-      this.removeCallbacks()
+      try {
+        await this.pipeline.flush(true)
+        await Promise.allSettled([...this.pending])
+        this.removeCallbacks()
+      } finally {
+        // Closed also when the flush failed (writes throw ClosedError): nothing more to wait for.
+        this.onClosed(this)
+      }
     })()
     return this.closing
   }

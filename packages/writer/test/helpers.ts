@@ -6,9 +6,24 @@ import { parseConfig, type EHTConfig } from '@eht-influx-client/config'
 import { readLogs, type InfluxRecord } from '@eht-influx-client/logfile'
 import { InvalidInputError } from '../src/errors.js'
 
-/** A fresh directory under the OS temp dir. */
+const made: string[] = []
+
+/** A fresh directory under the OS temp dir, removed by removeTempDirs() after the test file (test/setup.ts). */
 export function tempDir(prefix = 'eht-writer-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+
+/** Removes the directories tempDir() made; one that cannot be removed (still a mount point...) is named, not fatal. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
+    } catch (error) {
+      console.warn(`test cleanup: cannot remove ${dir}: ${(error as Error).message}`)
+    }
+  }
 }
 
 export interface ServerSpec {
@@ -72,8 +87,9 @@ export class CaptureSink {
 
 /** Polls until `check` returns true (or throws after `timeoutMs`). */
 export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
+  // Monotonic: tests step the wall clock.
+  const deadline = performance.now() + timeoutMs
+  while (performance.now() < deadline) {
     if (await check()) return
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
