@@ -113,4 +113,19 @@ describe('CsvDecoder', () => {
     expect(out[0]).toMatch(/^line 1: .*no closing quote/)
     expect(out.at(-1)).toEqual({ measurement: 'm', tags: {}, fields: { v: { type: 'float', value: 2 } }, timestamp: 2n })
   })
+
+  it('applies a #constant placed before #datatype to the next table, also after the first table', () => {
+    const table = '#constant measurement,cpu\n#datatype dateTime:number,double\ntime,usage\n'
+    const out = decodeAll(`#datatype dateTime:number,measurement,double\ntime,measurement,a\n1,m,1\n${table}3,5\n${table}4,6\n`)
+    const cpu = (t: bigint, v: number) => ({ measurement: 'cpu', tags: {}, fields: { usage: { type: 'float', value: v } }, timestamp: t })
+    expect(out).toEqual([{ measurement: 'm', tags: {}, fields: { a: { type: 'float', value: 1 } }, timestamp: 1n }, cpu(3n, 5), cpu(4n, 6)])
+  })
+
+  it('names the annotation row and the header when their widths differ, not the data row', () => {
+    const out = decodeAll('#datatype dateTime:number,measurement,tag\ntime,measurement,station,a\n1,m,Kp,2\n#group false,false,false,false\n#datatype dateTime:number,measurement,double\ntime,measurement,a,b\n2,m,1,2\n')
+    expect(out).toEqual([
+      'line 3: the header row at line 2 has 4 cells but the #datatype row at line 1 has 3 (table header at line 2)',
+      'line 7: the #datatype row at line 5 has 3 cells but the #group row at line 4 has 4 (table header at line 6)',
+    ])
+  })
 })

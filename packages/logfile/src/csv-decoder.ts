@@ -34,7 +34,7 @@ export class CsvDecoder {
       this.separator = text[4]!
       return undefined
     }
-    if (text.charCodeAt(0) === 0x23 /* # */) return this.annotation(text)
+    if (text.charCodeAt(0) === 0x23 /* # */) return this.annotation(text, lineNumber)
     if (!this.table.readingData) return this.header(text, lineNumber)
     if (skipData) return undefined
     const plan = this.plan!
@@ -60,7 +60,7 @@ export class CsvDecoder {
     return record
   }
 
-  private annotation(text: string): undefined {
+  private annotation(text: string, lineNumber: number): undefined {
     const separator = text.indexOf(this.separator)
     const annotation = annotationOf(separator < 0 ? text : text.slice(0, separator))
     if (annotation === undefined) return undefined // a comment row
@@ -72,7 +72,7 @@ export class CsvDecoder {
       this.plan = new CsvError(`the ${annotation} annotation before it could not be read`)
       throw error
     }
-    this.table.annotate(annotation, cells)
+    this.table.annotate(annotation, cells, lineNumber)
     if (this.table.readingData) this.plan = this.planOrError()
     return undefined
   }
@@ -95,6 +95,7 @@ export class CsvDecoder {
     this.keysChecked = false
     this.rowReader = undefined
     this.rows = 0
+    if (this.table.mismatch !== undefined) return new CsvError(this.table.mismatch)
     let plan: Plan
     try {
       plan = planOf(this.table)

@@ -22,6 +22,8 @@ export interface Plan {
   time: CsvColumn
   tags: CsvColumn[]
   fields: CsvColumn[]
+  /** Two field columns share a label: a row must not fill both. */
+  repeatedFields: boolean
   fieldName: CsvColumn | undefined
   fieldValue: CsvColumn | undefined
   width: number
@@ -39,28 +41,46 @@ export function planOf(table: CsvTable): Plan {
   const all = [...table.columns, ...table.constants]
   const defaultIsField = !all.some((c) => c.label === '_field')
   let measurement: CsvColumn | undefined
-  let time: CsvColumn | undefined
   let fieldName: CsvColumn | undefined
   let fieldValue: CsvColumn | undefined
   const tags = new Map<string, CsvColumn>()
   const fields: CsvColumn[] = []
+  let repeatedFields = false
+  const times: CsvColumn[] = []
+  // Two columns for one thing would make a record keep the last cell and drop the other (InfluxDB answers `duplicate tags`).
+  const twice = (what: string, a: CsvColumn, b: CsvColumn): never => {
+    throw new CsvError(`${what} appears twice: ${describe(a)} and ${describe(b)}`)
+  }
   for (const column of all) {
-    if (column.label === '_measurement' || column.linePart === 'measurement') measurement = column
-    else if (column.label === '_time' || column.linePart === 'time') {
-      if (time === undefined || time.label !== '_time' || column.label === '_time') time = column
-    } else if (column.label === '' || column.linePart === 'ignored') continue
+    if (column.label === '_measurement' || column.linePart === 'measurement') {
+      if (measurement !== undefined) twice('the measurement', measurement, column)
+      measurement = column
+    } else if (column.label === '_time' || column.linePart === 'time') times.push(column)
+    else if (column.label === '' || column.linePart === 'ignored') continue
     else if (column.label === '_field') fieldName = column
     else if (column.label === '_value') fieldValue = column
-    else if (column.linePart === 'tag') tags.set(column.label, column)
-    else if (column.linePart === 'field' || defaultIsField) fields.push(column)
+    else if (column.linePart === 'tag') {
+      const other = tags.get(column.label)
+      if (other !== undefined) twice(`tag ${JSON.stringify(column.label)}`, other, column)
+      tags.set(column.label, column)
+    } else if (column.linePart === 'field' || defaultIsField) {
+      // Two columns of one field name may hold it with two types (CsvEncoder's blocks do): a row may fill only one of them (recordOf).
+      if (fields.some((other) => other.label === column.label)) repeatedFields = true
+      fields.push(column)
+    }
   }
   if (measurement === undefined) throw new CsvError('the table has no measurement column (#datatype measurement, or a _measurement label)')
+  // A Flux result has `_start` and `_stop` besides `_time`: `_time` is the time then.
+  const named = times.filter((c) => c.label === '_time')
+  const candidates = named.length > 0 ? named : times
+  if (candidates.length > 1) twice('the timestamp (a dateTime column)', candidates[0]!, candidates[1]!)
+  const time = candidates[0]
   if (time === undefined) throw new CsvError('the table has no dateTime column; every record needs a timestamp')
   if (time.dataType !== 'dateTime' || !TIME_FORMATS.has(time.format)) throw new CsvError(`${describe(time)}: ${JSON.stringify(`${time.dataType}:${time.format}`)} is not supported (dateTime:number, dateTime:RFC3339, dateTime:RFC3339Nano)`)
   for (const column of fields) checkFieldColumn(column)
   if (fieldValue !== undefined) checkFieldColumn(fieldValue)
   const sortedTags = [...tags.values()].sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0))
-  return { measurement, time, tags: sortedTags, fields, fieldName, fieldValue, width: table.columns.length }
+  return { measurement, time, tags: sortedTags, fields, repeatedFields, fieldName, fieldValue, width: table.columns.length }
 }
 
 /** The text of a column in a row: its cell, else its default; undefined when both are empty. */
@@ -112,6 +132,13 @@ function timeOf(column: CsvColumn, text: string): bigint {
   }
 }
 
+/** A row with two values for one field: the record would keep the last and drop the other. */
+function fieldTwice(plan: Plan, name: string, second: CsvColumn): CsvError {
+  const first = plan.fields.find((c) => c.label === name && c !== second)
+  const where = first === undefined ? describe(second) : `${describe(first)} and ${describe(second)}`
+  return new CsvError(`field ${JSON.stringify(name)} appears twice in the row: ${where}`, second.index + 1)
+}
+
 /** The record of a data row (names and values not yet checked against the record rules). */
 export function recordOf(plan: Plan, cells: readonly string[]): InfluxRecord {
   const measurement = cellOf(plan.measurement, cells)
@@ -126,12 +153,17 @@ export function recordOf(plan: Plan, cells: readonly string[]): InfluxRecord {
   const fields: Record<string, FieldValue> = {}
   for (const column of plan.fields) {
     const value = cellOf(column, cells)
-    if (value !== undefined) fields[column.label] = fieldOf(column, value, column.label)
+    if (value === undefined) continue
+    if (plan.repeatedFields && Object.hasOwn(fields, column.label)) throw fieldTwice(plan, column.label, column)
+    fields[column.label] = fieldOf(column, value, column.label)
   }
   if (plan.fieldName !== undefined && plan.fieldValue !== undefined) {
     const name = cellOf(plan.fieldName, cells)
     const value = cellOf(plan.fieldValue, cells)
-    if (name !== undefined && name !== '' && value !== undefined) fields[name] = fieldOf(plan.fieldValue, value, name)
+    if (name !== undefined && name !== '' && value !== undefined) {
+      if (Object.hasOwn(fields, name)) throw fieldTwice(plan, name, plan.fieldValue)
+      fields[name] = fieldOf(plan.fieldValue, value, name)
+    }
   }
   return { measurement, tags, fields, timestamp: timeOf(plan.time, timeText) }
 }

@@ -125,8 +125,13 @@ export function rowReaderSource(roles: readonly Role[]): string {
   const tags = roles.flatMap((role, i) => (role.kind === 'tag' ? [{ label: role.label, i }] : [])).sort((p, q) => (p.label < q.label ? -1 : p.label > q.label ? 1 : 0))
   code.push('const tags = {}', ...tags.map(({ label, i }) => `if (v${i} !== undefined) tags[${lit(label)}] = v${i}`))
   code.push('const fields = {}', 'let n = 0')
+  // A label on two field columns (one name written with two types): a row may fill one of them; one filling both goes to the general path, which reports it.
+  const seen = new Set<string>()
+  const repeated = new Set(roles.flatMap((role) => (role.kind !== 'field' ? [] : seen.has(role.label) ? [role.label] : (seen.add(role.label), []))))
   roles.forEach((role, i) => {
-    if (role.kind === 'field') code.push(`if (x${i} !== undefined) { fields[${lit(role.label)}] = { type: ${lit(FIELD_TYPE_NAMES[role.type])}, value: x${i} }; n++ }`)
+    if (role.kind !== 'field') return
+    const check = repeated.has(role.label) ? `if (fields[${lit(role.label)}] !== undefined) return undefined; ` : ''
+    code.push(`if (x${i} !== undefined) { ${check}fields[${lit(role.label)}] = { type: ${lit(FIELD_TYPE_NAMES[role.type])}, value: x${i} }; n++ }`)
   })
   code.push('if (n === 0) return undefined', 'return { measurement: m, tags, fields, timestamp: t }')
   return `const KM = [], SEPCODE = SEP.charCodeAt(0)${slots.length === 0 ? '' : `\nlet ${slots.join(', ')}`}\nreturn function readRow(text) {\n${code.join('\n')}\n}`

@@ -61,23 +61,32 @@ export class CsvTable {
   constants: CsvColumn[] = []
   readingData = false
   headerLine = 0
+  /** Why the rows of this table cannot be read (an annotation row and the header of different widths), else undefined. */
+  mismatch: string | undefined
   private flags = 0
+  /** The annotation row that gave the columns their number, and its line. */
+  private widthFrom = { annotation: '', line: 0 }
 
-  /** Applies a column annotation row (#group, #datatype, #default); a repeated one or one after data starts a new table. */
-  annotate(annotation: Annotation, cells: readonly string[]): void {
-    if (annotation === '#constant') return this.addConstant(cells)
-    if (annotation === '#timezone') return // every supported dateTime format carries its zone or is UTC
-    const flag = COLUMN_FLAGS[annotation]!
+  /** Applies an annotation row; a repeated column annotation, or any annotation after data (#constant too), starts a new table. */
+  annotate(annotation: Annotation, cells: readonly string[], line = 0): void {
     if (this.readingData) {
+      // The table before is finished: what this row says belongs to the next one.
       this.readingData = false
       this.constants = []
       this.flags = 0
+      this.mismatch = undefined
     }
+    if (annotation === '#constant') return this.addConstant(cells)
+    if (annotation === '#timezone') return // every supported dateTime format carries its zone or is UTC
+    const flag = COLUMN_FLAGS[annotation]!
     if (this.flags === 0 || (this.flags & flag) !== 0) {
       this.flags = flag
       this.columns = cells.map((_, i) => newColumn(i))
+      this.widthFrom = { annotation, line }
+      this.mismatch = undefined
     } else {
       this.flags |= flag
+      if (cells.length !== this.columns.length) this.mismatch ??= this.widthMismatch(`the ${annotation} row${line > 0 ? ` at line ${line}` : ''}`, cells.length)
     }
     for (const column of this.columns) {
       if (column.index >= cells.length) continue
@@ -86,6 +95,11 @@ export class CsvTable {
       else if (annotation === '#default') column.defaultValue = value
       else if (value.endsWith('true') && column.linePart === undefined) column.linePart = 'tag'
     }
+  }
+
+  private widthMismatch(row: string, cells: number): string {
+    const { annotation, line } = this.widthFrom
+    return `${row} has ${cells} cells but the ${annotation} row${line > 0 ? ` at line ${line}` : ''} has ${this.columns.length}`
   }
 
   /** `#constant,datatype,label,value`, `#constant datatype,label,value`, `#constant measurement,value`, `#constant dateTime,value`. */
@@ -109,6 +123,7 @@ export class CsvTable {
   /** Takes the labels of a header row; the rows after it are data. */
   header(cells: readonly string[], line: number): void {
     if (this.flags === 0) this.columns = cells.map((_, i) => newColumn(i))
+    else if (cells.length !== this.columns.length) this.mismatch ??= this.widthMismatch(`the header row at line ${line}`, cells.length)
     for (const column of this.columns) {
       if (column.label !== '' || column.index >= cells.length) continue
       column.label = cells[column.index]!

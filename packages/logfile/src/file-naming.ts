@@ -9,6 +9,9 @@ export function withCounter(file: string, n: number): string {
   return ext === '' ? `${file}.${n}` : `${file.slice(0, -ext.length)}.${n}${ext}`
 }
 
+/** True for a name ending in `.gz`, in any case (`.GZ`), as the other extensions are read. */
+export const isGzipPath = (file: string): boolean => file.length > 3 && file.charCodeAt(file.length - 3) === 0x2e && file.slice(-2).toLowerCase() === 'gz'
+
 /**
  * `a/b.jsonl` -> `a/b.0.jsonl` (and `a/b.jsonl.gz` -> `a/b.0.jsonl.gz`): what to sort a
  * logfile name by, numerically, so that the name itself (counter 0, the oldest) comes
@@ -16,7 +19,7 @@ export function withCounter(file: string, n: number): string {
  * digits before the extension's letters).
  */
 export function counterSortKey(file: string): string {
-  const gz = file.endsWith('.gz') ? 3 : 0
+  const gz = isGzipPath(file) ? 3 : 0
   const plain = file.slice(0, file.length - gz)
   const ext = path.extname(plain)
   return `${plain.slice(0, plain.length - ext.length)}.0${file.slice(plain.length - ext.length)}`

@@ -6,13 +6,14 @@ import { jsonlLine } from './jsonl-encode.js'
 import { decodeLineProtocol } from './lp-decode.js'
 import { lineProtocolLine } from './lp-encode.js'
 import { atRecord } from './name-cache.js'
+import { isGzipPath } from './file-naming.js'
 import type { InfluxRecord, LogFormat } from './record.js'
 
 const EXTENSIONS: Readonly<Record<string, LogFormat>> = { '.jsonl': 'jsonl', '.csv': 'csv', '.lp': 'lp' }
 
-/** The format of a logfile from its extension (`.jsonl`, `.csv`, `.lp`, each optionally `.gz`), or undefined. */
+/** The format of a logfile from its extension (`.jsonl`, `.csv`, `.lp`, each optionally `.gz`; any case), or undefined. */
 export function formatFromPath(file: string): LogFormat | undefined {
-  const name = file.endsWith('.gz') ? file.slice(0, -3) : file
+  const name = isGzipPath(file) ? file.slice(0, -3) : file
   return EXTENSIONS[path.extname(name).toLowerCase()]
 }
 

@@ -53,6 +53,13 @@ describe('decodeJsonl', () => {
     ['{"time":"1","measurement":"m","fields":{"v":{"i":"9223372036854775808"}}}', 'outside the int64 range', undefined],
     ['{"time":"1","measurement":"_m","fields":{"v":1}}', 'starts with "_"', undefined],
     ['{"time":"1","measurement":"m","fields":{"__proto__":{"i":"1"}}}', 'field key "__proto__" starts with "_"', undefined],
+    // A repeated key: JSON.parse would keep the last value and drop the other. The canonical layout (the scanner) and any other (JSON.parse) alike.
+    ['{"time":"1","measurement":"m","tags":{"s":"Kp","s":"Aa"},"fields":{"a":0}}', 'tag "s" appears twice', 48],
+    ['{"time":"1","measurement":"m","tags":{},"fields":{"a":0,"a":{"i":"100"}}}', 'field "a" appears twice', 57],
+    ['{"measurement":"m","time":"1","tags":{"s":"Kp","s":"Aa"},"fields":{"a":0}}', 'tag "s" appears twice', 48],
+    ['{"fields":{"a":0,"\\u0061":{"i":"100"}},"time":"1","measurement":"m"}', 'field "a" appears twice', 18],
+    ['{"time":"1","measurement":"m","fields":{"a":{"i":"1","i":"2"}}}', 'key "fields.a.i" appears twice', 54],
+    ['{"time":"1","measurement":"m","time":"2","fields":{"a":1}}', 'key "time" appears twice', 31],
   ])('rejects %s: %s', (line, reason, column) => {
     const thrown = thrownBy(() => decodeJsonl(line))
     expect(JsonlError.isInstance(thrown), String(thrown)).toBe(true)

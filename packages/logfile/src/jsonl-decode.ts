@@ -3,6 +3,7 @@ import { describeSchemaErrors, jsonlLineValidator } from './jsonl-schema.js'
 import { INT64_MAX, INT64_MIN, TIMESTAMP_MAX, TIMESTAMP_MIN, UINT64_MAX, type FieldValue, type InfluxRecord } from './record.js'
 import { checkName, checkPlainName, NAME_NEEDS_CHECK } from './name-rules.js'
 import { validateRecord } from './validate-record.js'
+import { describeDuplicateKey, duplicateKey } from './jsonl-duplicate-key.js'
 import { decodeByShape, INTEGER, JSON_NUMBER, rememberShape, TIME_START, UNSIGNED } from './jsonl-shapes.js'
 
 // Lines in the exact layout encodeJsonl() writes, with no backslash (so no escape
@@ -80,6 +81,7 @@ function fastDecode(line: string): InfluxRecord | undefined {
       const value = plain(line)
       if (value === undefined) return undefined
       checkPlainName('tag key', key, 'tags')
+      if (Object.hasOwn(tags, key)) throw new JsonlError(`tag ${JSON.stringify(key)} appears twice`, at - value.length - key.length - 4)
       tags[key] = value
     } while (expect(line, ','))
     if (!expect(line, '}')) return undefined
@@ -96,6 +98,8 @@ function fastDecode(line: string): InfluxRecord | undefined {
     valueAt.push(at)
     keysAt.push(key)
     checkPlainName('field key', key, 'fields')
+    // (Lines of a remembered shape have no repeated key: shapes are remembered from lines read here.)
+    if (Object.hasOwn(fields, key)) throw new JsonlError(`field ${JSON.stringify(key)} appears twice`, valueAt[valueAt.length - 2]! - key.length - 2)
     fields[key] = value
   } while (expect(line, ','))
   if (!expect(line, '}}') || at !== line.length) return undefined
@@ -141,6 +145,9 @@ function generalDecode(line: string): InfluxRecord {
   const value = parseJson(line)
   const validate = jsonlLineValidator()
   if (!validate(value)) throw new JsonlError(describeSchemaErrors(validate.errors))
+  // JSON.parse kept only the last of two equal keys: the line would lose a value.
+  const duplicate = duplicateKey(line)
+  if (duplicate !== undefined) throw new JsonlError(describeDuplicateKey(duplicate), duplicate.at + 1)
   const json = value as JsonLine
   const fields: Record<string, FieldValue> = {}
   for (const key in json.fields) {

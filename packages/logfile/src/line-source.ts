@@ -1,8 +1,8 @@
 import { isAscii, isUtf8 } from 'node:buffer'
 import fs from 'node:fs'
-import { pipeline } from 'node:stream'
-import zlib from 'node:zlib'
 import { AsciiBytes } from './ascii-bytes.js'
+import { isGzipPath } from './file-naming.js'
+import { gunzipChunks } from './gunzip-chunks.js'
 import { NEWLINE } from './char-codes.js'
 import type { ByteText } from './jsonl-byte-match.js'
 
@@ -84,10 +84,9 @@ interface ChunkSource {
  */
 async function openChunks(file: string, size: number): Promise<ChunkSource> {
   const handle = await fs.promises.open(file, 'r')
-  if (file.endsWith('.gz')) {
-    const gunzip = zlib.createGunzip({ chunkSize: Math.max(64, Math.min(size, 1024 * 1024)) })
-    pipeline(handle.createReadStream({ highWaterMark: size }), gunzip, () => {})
-    return { chunks: gunzip, reused: false, close: () => gunzip.destroy() }
+  if (isGzipPath(file)) {
+    const chunks = gunzipChunks(handle, Math.max(64, Math.min(size, 1024 * 1024)))
+    return { chunks, reused: false, close: () => void chunks.return(undefined).finally(() => handle.close().catch(() => undefined)) }
   }
   const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)]
   const readInto = (buffer: Buffer) => {

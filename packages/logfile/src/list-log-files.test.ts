@@ -74,4 +74,28 @@ describe('listLogFiles', () => {
     const belowFile = path.join(dir, 'notes.txt', 'Kp.jsonl')
     await expect(listLogFiles(belowFile)).rejects.toSatisfy((e: unknown) => LogReadError.isInstance(e) && (e as LogReadError).path === belowFile)
   })
+
+  it('lists a file reached under several names (symlinks, a link to a directory above) once, under its first name, and skips symlink loops', async () => {
+    touch('linked/Kp-20240101.jsonl', 'linked/sub/Pv.jsonl')
+    const linked = (name: string) => path.join(dir, 'linked', name)
+    fs.symlinkSync('Kp-20240101.jsonl', linked('current.jsonl'))
+    fs.symlinkSync('..', linked('sub/up'))
+    fs.symlinkSync('../Kp-20240101.jsonl', linked('sub/same.jsonl'))
+    fs.symlinkSync('loop-b.jsonl', linked('loop-a.jsonl'))
+    fs.symlinkSync('loop-a.jsonl', linked('loop-b.jsonl'))
+    fs.symlinkSync('self', linked('self'))
+    fs.symlinkSync('missing.jsonl', linked('dangling.jsonl'))
+    const files = await listLogFiles(path.join(dir, 'linked'))
+    expect(rel(files)).toEqual(['linked/current.jsonl', 'linked/sub/Pv.jsonl'])
+    expect(rel(await listLogFiles([path.join(dir, 'linked/Kp-20240101.jsonl'), path.join(dir, 'linked/**/*.jsonl')]))).toEqual(['linked/current.jsonl', 'linked/sub/Pv.jsonl'])
+    const loop = linked('loop-a.jsonl')
+    await expect(listLogFiles(loop)).rejects.toSatisfy((e: unknown) => LogReadError.isInstance(e) && (e as LogReadError).path === loop && /symlink loop/.test((e as Error).message))
+    fs.rmSync(path.join(dir, 'linked'), { recursive: true })
+  })
+
+  it('reads the .gz extension in any case, as the others', async () => {
+    touch('upper/Kp.1.JSONL.GZ', 'upper/Pv.lp.Gz', 'upper/Kp.JSONL')
+    expect(rel(await listLogFiles(path.join(dir, 'upper')))).toEqual(['upper/Kp.JSONL', 'upper/Kp.1.JSONL.GZ', 'upper/Pv.lp.Gz'])
+    fs.rmSync(path.join(dir, 'upper'), { recursive: true })
+  })
 })

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { LogReadError } from './errors.js'
-import { counterSortKey } from './file-naming.js'
+import { counterSortKey, isGzipPath } from './file-naming.js'
 import { formatFromPath } from './formats.js'
 import { globToRegExp, isGlob, splitGlob } from './glob.js'
 
@@ -18,13 +18,31 @@ async function statOrUndefined(file: string): Promise<fs.Stats | undefined> {
   }
 }
 
-/** Every file below `dir` (following symlinks), as `/`-separated paths relative to it. */
-async function walk(dir: string, prefix = ''): Promise<string[]> {
+/** The stat of an entry met while walking: undefined for a dangling symlink, and for one that loops (ELOOP: `a -> b -> a`). */
+async function entryStat(file: string): Promise<fs.Stats | undefined> {
+  try {
+    return await statOrUndefined(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return undefined
+    throw error
+  }
+}
+
+/**
+ * Every file below `dir` (following symlinks), as `/`-separated paths relative to it.
+ * A directory already walked (by device and inode: a symlink to a directory above,
+ * `sub/up -> ..`, or a second link to one) is not walked again.
+ */
+async function walk(dir: string, prefix = '', visited = new Set<string>()): Promise<string[]> {
+  const self = await fs.promises.stat(path.join(dir, prefix))
+  const id = `${self.dev}:${self.ino}`
+  if (visited.has(id)) return []
+  visited.add(id)
   const out: string[] = []
   for (const entry of await fs.promises.readdir(path.join(dir, prefix), { withFileTypes: true })) {
     const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`
-    const kind = entry.isSymbolicLink() ? await statOrUndefined(path.join(dir, rel)) : entry
-    if (kind?.isDirectory()) out.push(...(await walk(dir, rel)))
+    const kind = entry.isSymbolicLink() ? await entryStat(path.join(dir, rel)) : entry
+    if (kind?.isDirectory()) out.push(...(await walk(dir, rel, visited)))
     else if (kind?.isFile()) out.push(rel)
   }
   return out
@@ -33,7 +51,13 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
 /** The files of one input, and whether it named a file itself (kept whatever its extension). */
 async function expand(input: string): Promise<{ files: string[]; explicit: boolean }> {
   // A path that exists is taken as it is, even with glob characters in it (a directory `run[1]`).
-  const stat = await statOrUndefined(input)
+  let stat: fs.Stats | undefined
+  try {
+    stat = await statOrUndefined(input)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error
+    throw new LogReadError(`cannot read ${input}: a symlink loop (ELOOP)`, input, { cause: error })
+  }
   if (stat === undefined && isGlob(input)) {
     const { base, rest } = splitGlob(input.split(path.sep).join('/'))
     if ((await statOrUndefined(base))?.isDirectory() !== true) return { files: [], explicit: false }
@@ -52,7 +76,8 @@ async function expand(input: string): Promise<{ files: string[]; explicit: boole
  * `x.1.jsonl`: readers keep this order for records of equal time). Directories and globs yield only
  * files with a logfile extension (`.jsonl`, `.csv`, `.lp`, optionally `.gz`); a
  * `.gz` is left out when its plain file is there too (a compression that was
- * interrupted). A missing file or directory is a `LogReadError`; a glob may match nothing.
+ * interrupted). A file reached under several names (symlinks) is listed once, under the first;
+ * a symlink loop is skipped like a dangling link. A missing file or directory is a `LogReadError`; a glob may match nothing.
  */
 export async function listLogFiles(inputs: string | readonly string[]): Promise<string[]> {
   const list = typeof inputs === 'string' ? [inputs] : inputs
@@ -63,9 +88,20 @@ export async function listLogFiles(inputs: string | readonly string[]): Promise<
       if (explicit || formatFromPath(file) !== undefined) found.add(path.resolve(file))
     }
   }
-  return [...found]
-    .filter((file) => !(file.endsWith('.gz') && found.has(file.slice(0, -3))))
+  const sorted = [...found]
+    .filter((file) => !(isGzipPath(file) && found.has(file.slice(0, -3))))
     .map((file) => ({ file, key: counterSortKey(file) }))
     .sort((a, b) => collator.compare(a.key, b.key) || collator.compare(a.file, b.file))
     .map(({ file }) => file)
+  // One file under two names (a symlink `current.jsonl` beside its target, a link to a directory
+  // walked already) is read once, under the first of its names in this order.
+  const real = new Set<string>()
+  const unique: string[] = []
+  for (const file of sorted) {
+    const target = await fs.promises.realpath(file).catch(() => file)
+    if (real.has(target)) continue
+    real.add(target)
+    unique.push(file)
+  }
+  return unique
 }
