@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { removeTempDirs, tempDir } from '../test/support.js'
 import { CheckpointError } from './errors.js'
@@ -79,8 +80,9 @@ describe('CheckpointStore', () => {
     const store = await CheckpointStore.open(dir, scope, true)
     expect(path.basename(store.recentFile)).toBe(path.basename(store.file).replace(/\.json$/, '.recent.json'))
     const reloaded = async () => (await CheckpointStore.open(dir, scope, true)).get('/f.lp')
-    let now = Date.now()
-    const clock = vi.spyOn(Date, 'now').mockImplementation(() => now)
+    // Whole milliseconds, so that the steps below add up exactly to the second.
+    let now = Math.round(performance.now())
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now)
     try {
       store.advance('/f.lp', { offset: 10, line: 1 })
       await store.save()
@@ -106,6 +108,28 @@ describe('CheckpointStore', () => {
       expect([onDisk(store.file), fs.existsSync(store.recentFile), await reloaded()]).toEqual([{ offset: 50, line: 5 }, false, { offset: 50, line: 5 }])
     } finally {
       clock.mockRestore()
+    }
+  })
+
+  it('times the durable writes with a monotonic clock: the wall clock set back (NTP) does not hold them off', async () => {
+    const store = await CheckpointStore.open(tempDir(), scope, true)
+    let now = Math.round(performance.now())
+    let wall = Date.now()
+    const monotonic = vi.spyOn(performance, 'now').mockImplementation(() => now)
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => wall)
+    try {
+      store.advance('/f.lp', { offset: 10, line: 1 })
+      await store.save()
+      expect(onDisk(store.file)).toEqual({ offset: 10, line: 1 })
+      // An hour's step back of the wall clock, then more than a second of real time.
+      wall -= 3_600_000
+      now += 1100
+      store.advance('/f.lp', { offset: 20, line: 2 })
+      await store.save()
+      expect([onDisk(store.file), fs.existsSync(store.recentFile)]).toEqual([{ offset: 20, line: 2 }, false])
+    } finally {
+      clock.mockRestore()
+      monotonic.mockRestore()
     }
   })
 
@@ -171,5 +195,92 @@ describe('CheckpointStore', () => {
     fs.rmdirSync(store.file)
     await store.save()
     expect(JSON.parse(fs.readFileSync(store.file, 'utf8')).files['/f.lp']).toEqual({ offset: 10, line: 1 })
+  })
+
+  describe('fingerprints: a file replaced at a checkpointed path starts over', () => {
+    /** `count` lines of 100 bytes, each ending in its number (so lines differ from their end). */
+    const lines = (count: number, tag = 'a') => Array.from({ length: count }, (_, i) => `m,t=${tag} v=${String(i).padStart(100 - 9 - tag.length, '0')}i\n`).join('')
+    const saved = async (dir: string, file: string, offset: number) => {
+      const store = await CheckpointStore.open(dir, scope, true)
+      store.advance(file, { offset, line: offset / 100 })
+      await store.save(true)
+      return store
+    }
+
+    it('keeps the checkpoint of a file appended to, and of the same content compressed since', async () => {
+      const dir = tempDir()
+      const file = path.join(dir, 'x.lp')
+      fs.writeFileSync(file, lines(60))
+      await saved(dir, file, 5000)
+      fs.appendFileSync(file, lines(3, 'b'))
+      const store = await CheckpointStore.open(dir, scope, true)
+      expect(await store.verify([file])).toEqual([])
+      expect(store.get(file)).toMatchObject({ offset: 5000, line: 50 })
+      fs.writeFileSync(`${file}.gz`, zlib.gzipSync(fs.readFileSync(file)))
+      fs.rmSync(file)
+      const again = await CheckpointStore.open(dir, scope, true)
+      expect(await again.verify([`${file}.gz`])).toEqual([])
+      expect(again.get(`${file}.gz`)).toMatchObject({ offset: 5000, line: 50 })
+    })
+
+    it('starts over a file truncated below its offset, replaced by other content, or rewritten in place after the same first 4 KiB', async () => {
+      const dir = tempDir()
+      const file = path.join(dir, 'x.lp')
+      const check = async (content: string, reason: RegExp) => {
+        fs.writeFileSync(file, lines(60))
+        await saved(dir, file, 5000)
+        fs.writeFileSync(file, content)
+        const store = await CheckpointStore.open(dir, scope, true)
+        const restarts = await store.verify([file])
+        expect(restarts).toEqual([{ file, reason: expect.stringMatching(reason) as string }])
+        expect(store.get(file)).toBeUndefined()
+        // Saved so: the next replay starts over too, even if this one is killed before it moves on.
+        await store.save(true)
+        expect((await CheckpointStore.open(dir, scope, true)).get(file)).toBeUndefined()
+      }
+      await check(lines(10), /offset 5000 is past the file's end \(1000 bytes\)/)
+      await check(lines(60, 'b'), /first 4096 bytes are not those checkpointed/)
+      const same = lines(60)
+      await check(`${same.slice(0, 4800)}${lines(5, 'b')}${same.slice(5300)}`, /256 bytes before the checkpoint's offset 5000/)
+    })
+
+    it('starts over a compressed file whose content is not the one checkpointed', async () => {
+      const dir = tempDir()
+      const file = path.join(dir, 'x.lp')
+      fs.writeFileSync(file, lines(60))
+      await saved(dir, file, 3000)
+      fs.writeFileSync(`${file}.gz`, zlib.gzipSync(lines(60, 'b')))
+      fs.rmSync(file)
+      const store = await CheckpointStore.open(dir, scope, true)
+      expect(await store.verify([`${file}.gz`])).toEqual([{ file: `${file}.gz`, reason: 'its first 3000 bytes (decompressed) are not those checkpointed' }])
+    })
+
+    it('takes a checkpoint without a fingerprint (written before them) as before, and fingerprints it at the next write', async () => {
+      const dir = tempDir()
+      const file = path.join(dir, 'x.lp')
+      fs.writeFileSync(file, lines(60))
+      fs.mkdirSync(dir, { recursive: true })
+      fs.writeFileSync(checkpointFile(dir, scope), JSON.stringify({ version: 1, files: { [file]: { offset: 5000, line: 50 } } }))
+      const store = await CheckpointStore.open(dir, scope, true)
+      expect(await store.verify([file])).toEqual([])
+      expect(store.get(file)).toEqual({ offset: 5000, line: 50 })
+      await store.save(true)
+      const entry = (JSON.parse(fs.readFileSync(store.file, 'utf8')) as { files: Record<string, FileCheckpoint> }).files[file]
+      expect(entry).toMatchObject({ offset: 5000, line: 50, headBytes: 4096, head: expect.any(String), tail: expect.any(String) })
+      // Now the fingerprint counts: the same length of other content starts over.
+      fs.writeFileSync(file, lines(60, 'b'))
+      expect(await (await CheckpointStore.open(dir, scope, true)).verify([file])).toHaveLength(1)
+    })
+
+    it('leaves out the checkpoint of a file truncated during the replay, so the next replay starts it over', async () => {
+      const dir = tempDir()
+      const file = path.join(dir, 'x.lp')
+      fs.writeFileSync(file, lines(60))
+      const store = await saved(dir, file, 3000)
+      fs.writeFileSync(file, lines(5, 'b'))
+      store.advance(file, { offset: 4000, line: 40 })
+      await store.save(true)
+      expect((await CheckpointStore.open(dir, scope, true)).get(file)).toBeUndefined()
+    })
   })
 })

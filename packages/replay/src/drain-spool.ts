@@ -38,7 +38,7 @@ export interface DrainSummary {
  * to it, and a file another drainer (a running writer's) is on is skipped.
  */
 export async function drainSpool(options: DrainOptions): Promise<DrainSummary> {
-  const started = Date.now()
+  const started = performance.now()
   if (!isSignal(options.signal)) throw new ReplayOptionsError('signal must be an AbortSignal', 'signal')
   const servers = chooseServers(options.config, options.servers).map((s) => s.name)
   const { signal } = options
@@ -58,5 +58,5 @@ export async function drainSpool(options: DrainOptions): Promise<DrainSummary> {
   }
   const remaining = await listSpool(options.config, { servers })
   for (const o of outcomes) if (o.failed === 'aborted before it started') o.remainingFiles = remaining.filter((f) => f.server === o.server).length
-  return { servers: outcomes, remainingFiles: remaining.length, stoppedEarly: aborted(), durationMs: Date.now() - started }
+  return { servers: outcomes, remainingFiles: remaining.length, stoppedEarly: aborted(), durationMs: Math.round(performance.now() - started) }
 }

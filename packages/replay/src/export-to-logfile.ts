@@ -118,7 +118,7 @@ function keepWritable(records: InfluxRecord[], skipped: { count: number; reasons
  * InfluxQL, v2 servers through Flux.
  */
 export async function exportToLogfile(options: ExportOptions): Promise<ExportSummary> {
-  const started = Date.now()
+  const started = performance.now()
   const { since, until, format, target } = checkExportOptions(options)
   const server = findServer(options.config, options.server, 'server')
   const { signal } = options
@@ -150,5 +150,5 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
     source.close()
     await writer.close()
   }
-  return { server: server.name, output: path.resolve(options.output), format, points, skipped: skipped.count, skippedReasons: skipped.reasons, windows, queries: source.queries, durationMs: Date.now() - started }
+  return { server: server.name, output: path.resolve(options.output), format, points, skipped: skipped.count, skippedReasons: skipped.reasons, windows, queries: source.queries, durationMs: Math.round(performance.now() - started) }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ProgressMeter, type ReplayProgress } from './progress.js'
 
 function meter(total: number) {
@@ -94,5 +94,29 @@ describe('ProgressMeter', () => {
     m.counter().read('/a.gz', 20)
     expect(m.finish(25)).toMatchObject({ bytesRead: 25, bytesTotal: 25, etaSeconds: 0, done: true })
     expect(m.bytesRead).toBe(25)
+  })
+
+  it('measures the elapsed time on a monotonic clock: a step of the wall clock (NTP) changes neither elapsedMs nor the speed', async () => {
+    let wall = Date.now()
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => wall)
+    try {
+      const calls: ReplayProgress[] = []
+      const back = new ProgressMeter(1000, (p) => calls.push(p))
+      const ahead = new ProgressMeter(1000, (p) => calls.push(p))
+      back.sent(100)
+      ahead.sent(100)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      wall -= 3_600_000
+      back.finish(1000)
+      wall += 7_200_000
+      ahead.finish(1000)
+      for (const p of calls) {
+        expect(p.elapsedMs).toBeGreaterThanOrEqual(40)
+        expect(p.elapsedMs).toBeLessThan(5000)
+        expect(p.pointsPerSecond).toBeGreaterThan(20)
+      }
+    } finally {
+      clock.mockRestore()
+    }
   })
 })

@@ -78,7 +78,7 @@ export class ProgressMeter {
     private readonly bytesTotal: number,
     private readonly callback: ((progress: ReplayProgress) => void) | undefined,
     private readonly intervalMs = 250,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.startedAt = now()
   }

@@ -79,8 +79,9 @@ describe('a replay to a live server and a dead one', () => {
     dead.setScript({ kind: 'blackhole' })
     const dir = tempDir()
     const { file, lines } = input(dir, 'dead_abort')
-    // Without the signal the dead server would be retried for about 25 s.
-    const config = testConfig(dir, servers(), { retry: ['max_retries = 10', 'min_delay = 2s', 'max_delay = 2s', 'max_retry_time = 1m'] })
+    // Without the signal the dead server would be retried for about 5 minutes: 30 s between tries, far above the
+    // bound below, so only the signal cutting the retry wait short can meet it.
+    const config = testConfig(dir, servers(), { retry: ['max_retries = 10', 'min_delay = 30s', 'max_delay = 30s', 'max_retry_time = 10m'] })
     const controller = new AbortController()
     let abortedAt = 0
     const timer = setTimeout(() => {
@@ -92,7 +93,7 @@ describe('a replay to a live server and a dead one', () => {
     const waited = performance.now() - abortedAt
     expect(abortedAt).toBeGreaterThan(0)
     expect(summary.stoppedEarly).toBe(true)
-    // At most one request timeout (0.5 s) after the signal, not the 25 s of retries.
+    // At most one request timeout (0.5 s) after the signal, not the rest of a 30 s retry wait.
     expect(waited).toBeLessThan(3000)
     const cloud = summary.servers.cloud!
     expect(cloud.accepted).toBe(0)

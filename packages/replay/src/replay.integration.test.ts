@@ -9,7 +9,7 @@ import { decodeJsonl, encodeLineProtocol, formatRfc3339, type InfluxRecord, type
 import { startFaultProxy, startInfluxDB1, startVictoriaMetrics, type FaultProxy, type InfluxDB1Server, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
 import { readErrorsFile } from '@eht-influx-client/writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fixtureRecords, prefixed, removeTempDirs, tempDir, testConfig, writeLog } from '../test/support.js'
+import { fixtureRecords, lp, prefixed, removeTempDirs, tempDir, testConfig, writeLog } from '../test/support.js'
 import type { ReplayProgress } from './progress.js'
 import { replay } from './replay.js'
 
@@ -152,6 +152,43 @@ describe('a second replay of the same selection', () => {
     } finally {
       await proxy.stop()
     }
+  })
+})
+
+describe('a logfile replaced at a path replayed before', () => {
+  it('is replayed from its start (with a warning) when overwritten or truncated; appended or compressed since, it keeps its checkpoint', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'dump.lp')
+    const config = testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1' }])
+    const write = (lines: string[]) => fs.writeFileSync(file, `${lines.join('\n')}\n`) // in place, as `export -f` or copytruncate
+    write(lp('replaced_first', 3))
+    expect((await replay({ config, inputs: file })).servers.local).toMatchObject({ accepted: 3 })
+
+    // One new point, shorter than the checkpoint's offset: no longer skipped as "already delivered".
+    write(lp('replaced_one', 1))
+    const one = await replay({ config, inputs: file })
+    expect(one.servers.local).toMatchObject({ alreadyDone: 0, accepted: 1 })
+    expect(one.warnings).toEqual([expect.stringMatching(/dump\.lp: the checkpoint of server "local" does not match this file any more \(the checkpoint's offset \d+ is past the file's end \(\d+ bytes\)\).*replayed from its start/)])
+    expect(await influx.countPoints('replaced_one')).toBe(1)
+
+    // Four new points, longer than the last checkpoint: none is lost.
+    write(lp('replaced_four', 4))
+    const four = await replay({ config, inputs: file })
+    expect(four.servers.local).toMatchObject({ alreadyDone: 0, accepted: 4 })
+    expect(four.warnings).toEqual([expect.stringContaining('are not those checkpointed')])
+    expect(await influx.countPoints('replaced_four')).toBe(4)
+
+    // Appended to: only the new point goes, no warning.
+    fs.appendFileSync(file, `${lp('replaced_four', 5)[4]}\n`)
+    const appended = await replay({ config, inputs: file })
+    expect(appended).toMatchObject({ warnings: [], servers: { local: { alreadyDone: 4, accepted: 1 } } })
+
+    // Compressed since (a rotated file): the same content keeps its checkpoint.
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(fs.readFileSync(file)))
+    fs.rmSync(file)
+    const compressed = await replay({ config, inputs: `${file}.gz` })
+    expect(compressed).toMatchObject({ warnings: [], servers: { local: { alreadyDone: 5, sent: 0 } } })
+    expect(await influx.countPoints('replaced_four')).toBe(5)
   })
 })
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { removeTempDirs, tempDir, testConfig } from '../test/support.js'
 import { ReplayOptionsError } from './errors.js'
 import type { ReplayProgress } from './progress.js'
@@ -27,6 +27,23 @@ describe('replay options', () => {
     expect(await keyOf({ since: 'last tuesday' })).toBe('since')
     expect(await keyOf({ since: 10n, until: 5n })).toBe('until')
     expect(await keyOf({ servers: ['nope'] })).toBe('servers[0]')
+  })
+
+  it('time the summary on a monotonic clock: the wall clock stepping (NTP) does not change durationMs', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'a.lp')
+    fs.writeFileSync(file, 'm,t=a v=1i 1617672549204824064\n')
+    let wall = Date.now()
+    // Every look at the wall clock finds it an hour earlier.
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => (wall -= 3_600_000))
+    try {
+      const summary = await replay({ config, inputs: file, dryRun: true, output: { write: () => true, once: () => undefined } })
+      expect(summary.printed).toBe(1)
+      expect(summary.durationMs).toBeGreaterThanOrEqual(0)
+      expect(summary.durationMs).toBeLessThan(60_000)
+    } finally {
+      clock.mockRestore()
+    }
   })
 
   it('report an input that does not exist by its name', async () => {

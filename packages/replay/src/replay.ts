@@ -88,7 +88,7 @@ function checkOptions(options: ReplayOptions): void {
  * README for the details.
  */
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
-  const started = Date.now()
+  const started = performance.now()
   checkOptions(options)
   const { config, dryRun = false, signal } = options
   const since = toNs(options.since, 'since')
@@ -102,6 +102,18 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const { feeds, close } = dryRun
     ? { feeds: [] as ServerFeed[], close: async () => {} }
     : await openFeeds({ config, servers, since, until, measurements: options.measurements, resume: options.resume !== false, rateLimit: options.rateLimit, stderr: options.stderr, onAccepted: (n) => meter.sent(n) })
+  // Before anything is read or skipped: a file replaced or truncated at a checkpointed path starts over.
+  const restarts = new Map<string, { reason: string; servers: string[] }>()
+  for (const feed of feeds) {
+    for (const { file, reason } of await feed.verifyCheckpoints(files)) {
+      const entry = restarts.get(file) ?? { reason, servers: [] }
+      entry.servers.push(feed.name)
+      restarts.set(file, entry)
+    }
+  }
+  for (const [file, { reason, servers: names }] of restarts) {
+    warnings.push(`${file}: the checkpoint of server${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} does not match this file any more (${reason}): it was replaced, truncated or rewritten since the last replay, so it is replayed from its start`)
+  }
   const badLines = new BadLineLog(config.errors, options.stderr, options.onBadLine)
   const printer = dryRun ? new LinePrinter(options.output ?? process.stdout) : undefined
   /** Per file: the last bad line reported in this run. */
@@ -165,7 +177,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     dryRun,
     printed: printer?.printed ?? 0,
     stoppedEarly,
-    durationMs: Date.now() - started,
+    durationMs: Math.round(performance.now() - started),
     servers: Object.fromEntries(feeds.map((f) => [f.name, f.summary])),
     warnings,
   }

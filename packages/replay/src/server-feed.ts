@@ -1,6 +1,6 @@
 import type { LineProtocolRun } from '@eht-influx-client/logfile'
 import { JoinedLines, type Delivery, type ServerOutcome } from '@eht-influx-client/writer'
-import type { CheckpointStore, FileCheckpoint } from './checkpoint-store.js'
+import type { CheckpointRestart, CheckpointStore, FileCheckpoint } from './checkpoint-store.js'
 import { chunkMemory, type ChunkMemory } from './chunk-memory.js'
 import type { RateLimiter } from './rate-limiter.js'
 
@@ -144,6 +144,15 @@ export class ServerFeed {
 
   get stopped(): boolean {
     return this.summary.stopped !== undefined
+  }
+
+  /**
+   * Before reading: drops the checkpoints of `files` that no longer match
+   * their file (replaced, truncated or rewritten since), so those files are
+   * sent from their start (see CheckpointStore.verify).
+   */
+  verifyCheckpoints(files: readonly string[]): Promise<CheckpointRestart[]> {
+    return this.store.verify(files)
   }
 
   /** The line of `file` where this server's checkpoint is (0: none). */
