@@ -14,7 +14,9 @@ describe('findCommandName', () => {
     [['--profile', 'prod', 'convert', 'in.lp', '-o', 'out.csv'], 'convert'],
     [['help', 'convert'], 'convert'],
     [['--help'], undefined],
-    [['--', 'check'], undefined],
+    [['--', 'check'], 'check'],
+    [['--json', '--', 'help', 'convert'], 'convert'],
+    [['--'], undefined],
     [[], undefined],
   ])('%j -> %s', (argv, expected) => {
     expect(findCommandName(argv)).toBe(expected)

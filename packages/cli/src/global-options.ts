@@ -31,13 +31,16 @@ const VALUE_SHORT_FLAGS = new Set(['c'])
 
 /**
  * The command name on a command line (the first operand that is not an option
- * value), or after `help`: `-c x.ini check --json` -> "check", `help convert` -> "convert".
+ * value), or after `help`: `-c x.ini check --json` -> "check", `help convert` -> "convert",
+ * `-- check` -> "check".
  * Only this command's module is loaded, so that start-up stays fast.
  */
 export function findCommandName(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
-    if (arg === '--') return undefined
+    // After `--` every argument is an operand, and commander still takes the first as the command
+    // (`-- check` runs check, `-- help check` shows its help): the same one is loaded.
+    if (arg === '--') return argv[i + 1] === 'help' ? argv[i + 2] : argv[i + 1]
     if (VALUE_OPTIONS.has(arg)) {
       i += 1
       continue

@@ -5,15 +5,20 @@ import { Readable } from 'node:stream'
 import zlib from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { InputError } from './errors.js'
-import { openLineInput, type LineInput } from './input-lines.js'
+import { MAX_LINE_BYTES, openLineInput, type LineInput } from './input-lines.js'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-cli-input-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
 async function all(input: LineInput): Promise<[number, string][]> {
-  const out: [number, string][] = []
+  return (await withProblems(input)).map(([line, text]) => [line, text])
+}
+
+/** Every line as [number, text, why it is a bad line (or undefined)]. */
+async function withProblems(input: LineInput): Promise<[number, string, string | undefined][]> {
+  const out: [number, string, string | undefined][] = []
   for (let next = await input.batches.next(); next.done !== true; next = await input.batches.next()) {
-    next.value.texts.forEach((text, i) => out.push([next.value.first + i, text]))
+    next.value.texts.forEach((text, i) => out.push([next.value.first + i, text, next.value.problems?.get(i)]))
   }
   input.close()
   return out
@@ -83,5 +88,63 @@ describe('openLineInput', () => {
       process.off('uncaughtException', onUncaught)
     }
     expect(unhandled).toEqual([])
+  })
+
+  it('a line that is not valid UTF-8 is a bad line with its number, on stdin and in a file; its neighbours are taken', async () => {
+    const bytes = Buffer.concat([Buffer.from('a v=1\n'), Buffer.from('m,site=Caf\xe9 a=1 1\n', 'latin1'), Buffer.from('b v=2\nc,s=Caf\xe9 v=3', 'latin1')])
+    const file = path.join(dir, 'latin1.lp')
+    fs.writeFileSync(file, bytes)
+    for (const input of [await openLineInput(undefined, Readable.from([bytes])), await openLineInput(file, Readable.from([]))]) {
+      const lines = await withProblems(input)
+      expect(lines.map(([line, , why]) => [line, why])).toEqual([
+        [1, undefined],
+        [2, expect.stringMatching(/not valid UTF-8/)],
+        [3, undefined],
+        [4, expect.stringMatching(/not valid UTF-8/)],
+      ])
+      expect(lines[2]![1]).toBe('b v=2')
+    }
+  })
+
+  it('a UTF-8 character split across chunks, even after a long line carried over several chunks, is not a bad line', async () => {
+    const snow = Buffer.from('w sky="❄❄❄" 1\nx v=1\n')
+    const long = Buffer.from(`m s="${'y'.repeat(200)}" 1\n`)
+    // one byte at a time: every character is split
+    const pieces = [...Buffer.concat([snow, long, snow])].map((b) => Buffer.from([b]))
+    const lines = await withProblems(await openLineInput(undefined, Readable.from(pieces)))
+    expect(lines.filter(([, , why]) => why !== undefined)).toEqual([])
+    expect(lines.map(([, text]) => text)).toEqual(['w sky="❄❄❄" 1', 'x v=1', long.toString().trimEnd(), 'w sky="❄❄❄" 1', 'x v=1'])
+  })
+
+  it('a line longer than the logfile readers take (16 MiB) is a bad line, whole chunks or a last line without newline, the lines around it kept', async () => {
+    expect(MAX_LINE_BYTES).toBe(16 * 1024 * 1024)
+    const max = 1000
+    const chunked = (text: string, size: number) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => Buffer.from(text.slice(i * size, (i + 1) * size)))
+    const text = `a v=1\nm s="${'x'.repeat(max)}" 1\nb v=2\nm s="${'x'.repeat(max - 8)}"\nc v=3\nm s="${'z'.repeat(max)}"`
+    for (const size of [7, 64, 5000]) {
+      const lines = await withProblems(await openLineInput(undefined, Readable.from(chunked(text, size)), { maxLineBytes: max }))
+      expect(lines.map(([line, t, why]) => [line, why === undefined ? t : why]), `chunks of ${size}`).toEqual([
+        [1, 'a v=1'],
+        [2, `line is longer than ${max} bytes, the most the logfile readers take`],
+        [3, 'b v=2'],
+        [4, `m s="${'x'.repeat(max - 8)}"`],
+        [5, 'c v=3'],
+        [6, `line is longer than ${max} bytes, the most the logfile readers take`],
+      ])
+    }
+  })
+
+  it('a long line costs time in proportion to its length (the start of a line is not copied again with every chunk)', async () => {
+    // 12 MiB in 16 KiB chunks (gunzip's size): re-joining the carried start per chunk took seconds; now some ms.
+    const chunk = Buffer.alloc(16 * 1024, 'x')
+    const chunks = [Buffer.from('m s="'), ...Array.from({ length: 768 }, () => chunk), Buffer.from('" 1\nn v=1\n')]
+    const started = performance.now()
+    const lines = await withProblems(await openLineInput(undefined, Readable.from(chunks)))
+    const elapsed = performance.now() - started
+    expect(lines.map(([line, text, why]) => [line, text.length, why])).toEqual([
+      [1, 12 * 1024 * 1024 + 8, undefined],
+      [2, 5, undefined],
+    ])
+    expect(elapsed).toBeLessThan(1000)
   })
 })

@@ -35,7 +35,46 @@ describe('--help and --version', () => {
   })
 })
 
+describe('--json with --help and --version: one JSON object on stdout, nothing else', () => {
+  it.each([[['--json', '--version']], [['-V', '--json']], [['check', '--json', '--version']]])('%j', async (args) => {
+    const run = await runCli(args)
+    expect(run.code).toBe(0)
+    expect(parseJsonOutput(run)).toEqual({ command: args[0] === 'check' ? 'check' : null, ok: true, exitCode: 0, version })
+  })
+
+  it.each([[['--json', '--help'], null], [['write', '--json', '--help'], 'write'], [['help', 'write', '--json'], 'write'], [['--json', 'help'], null]])('%j: the help in "help"', async (args, command) => {
+    const run = await runCli(args)
+    expect(run.code).toBe(0)
+    const json = parseJsonOutput(run)
+    expect(json).toEqual({ command, ok: true, exitCode: 0, help: expect.stringContaining(`Usage: eht-influx-client ${command ?? '[options] [command]'}`) })
+    // the same text as without --json
+    const plain = await runCli(args.filter((a) => a !== '--json'))
+    expect(json.help).toBe(plain.stdout)
+  })
+})
+
+describe('-- before the command', () => {
+  it('`-- check` runs check, as commander takes the first operand after -- as the command', async () => {
+    const run = await runCli(['--', 'check'])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toContain('check: all well')
+    expect(run.stderr).not.toContain('internal error')
+    const json = await runCli(['--json', '--', 'check'])
+    expect(parseJsonOutput(json)).toMatchObject({ command: 'check', ok: true, exitCode: 0 })
+  })
+})
+
 describe('usage errors exit 2 with a helpful message', () => {
+  it('`help` with an unknown command names it (not "no command given")', async () => {
+    const run = await runCli(['help', 'frob'])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain("error: unknown command 'frob'; name one of: print-config, check, write")
+    const json = await runCli(['help', 'frob', '--json'])
+    expect(json.code).toBe(2)
+    expect(parseJsonOutput(json)).toEqual({ command: null, ok: false, exitCode: 2, error: { name: 'UsageError', code: 'commander.unknownCommand', message: expect.stringMatching(/^unknown command 'frob'; name one of: /) } })
+  })
+
+
   it('an unknown command, with a suggestion', async () => {
     const run = await runCli(['chek'])
     expect(run.code).toBe(2)

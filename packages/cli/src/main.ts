@@ -26,11 +26,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   const streams = options.streams ?? { stdout: process.stdout, stderr: process.stderr }
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
-  let output = new Output(streams, globalsBeforeParsing(argv))
+  const early = globalsBeforeParsing(argv)
+  let output = new Output(streams, early)
   let commandName: string | undefined
   let exitCode: ExitCode = 0
+  // With --json, what commander prints on stdout (the help, the version) goes into the one JSON object instead.
+  let printed = ''
+  const requested = findCommandName(argv)
   try {
-    const entry = COMMANDS.find((c) => c.name === findCommandName(argv))
+    const entry = COMMANDS.find((c) => c.name === requested)
     commandName = entry?.name
     const loaded = entry === undefined ? undefined : { name: entry.name, module: await entry.load() }
     const program = buildProgram({
@@ -38,6 +42,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       commands: COMMANDS,
       loaded,
       streams,
+      writeOut: early.json ? (text) => (printed += text) : (text) => streams.stdout.write(text),
       async run(name, module, command) {
         const globals = readGlobalOptions(command.optsWithGlobals())
         output = new Output(streams, globals)
@@ -54,7 +59,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     await program.parseAsync([...argv], { from: 'user' })
     return exitCode
   } catch (error) {
-    return reportError(error, output, commandName)
+    return reportError(error, output, { command: commandName, requested, printed })
   }
 }
 
@@ -70,15 +75,40 @@ function globalsBeforeParsing(argv: readonly string[]): GlobalOptions {
   return { config: undefined, profile: undefined, quiet: has('-q', '--quiet'), verbose: has('-v', '--verbose'), json: has('--json') }
 }
 
-function reportError(error: unknown, output: Output, command: string | undefined): ExitCode {
+interface ErrorContext {
+  /** The command that was run (one of COMMANDS). */
+  command: string | undefined
+  /** The command name on the command line, known or not (`help frob` -> "frob"). */
+  requested: string | undefined
+  /** What commander printed for stdout with --json (help, version). */
+  printed: string
+}
+
+function reportError(error: unknown, output: Output, { command, requested, printed }: ErrorContext): ExitCode {
   if (error instanceof CommanderError) {
-    // commander printed its message (or the help / version) already
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0
+    // commander printed its message (or, without --json, the help / version) already
+    if (error.code === 'commander.version') {
+      output.writeJson({ command: command ?? null, ok: true, exitCode: 0, version: cliVersion() })
+      return 0
+    }
     // `help <command>`: the help was asked for (exit code 0); the same code with 1 is help shown for a usage error.
-    if (error.code === 'commander.help' && error.exitCode === 0) return 0
-    // No command given: commander showed the help on stderr, and its message is only "(outputHelp)".
-    const message = error.code === 'commander.help' ? `no command given; name one of: ${COMMANDS.map((c) => c.name).join(', ')} (the help is on stderr)` : error.message.replace(/^error: /, '')
-    output.writeJson({ command: command ?? null, ok: false, exitCode: 2, error: { name: 'UsageError', code: error.code, message } })
+    if (error.code === 'commander.helpDisplayed' || (error.code === 'commander.help' && error.exitCode === 0)) {
+      output.writeJson({ command: command ?? null, ok: true, exitCode: 0, help: printed })
+      return 0
+    }
+    let code = error.code
+    let message = error.message.replace(/^error: /, '')
+    if (error.code === 'commander.help') {
+      // Help shown for a usage error (on stderr), and commander's message is only "(outputHelp)":
+      // `help frob` names a command that does not exist; otherwise none was given.
+      const names = COMMANDS.map((c) => c.name).join(', ')
+      if (requested !== undefined && command === undefined) {
+        code = 'commander.unknownCommand'
+        message = `unknown command '${requested}'; name one of: ${names}`
+        output.error(message)
+      } else message = `no command given; name one of: ${names} (the help is on stderr)`
+    }
+    output.writeJson({ command: command ?? null, ok: false, exitCode: 2, error: { name: 'UsageError', code, message } })
     return 2
   }
   if (CliError.isInstance(error)) {

@@ -11,6 +11,8 @@ export interface ProgramSpec {
   /** The one command whose module was loaded (the one on the command line). */
   loaded: { name: string; module: CommandModule } | undefined
   streams: OutputStreams
+  /** Where commander's own stdout text (help, version) goes. */
+  writeOut(text: string): void
   /** Called with the command's module and its parsed commander Command (processedArgs, opts(), optsWithGlobals()). */
   run(name: string, module: CommandModule, command: Command): Promise<void>
 }
@@ -44,7 +46,7 @@ export function buildProgram(spec: ProgramSpec): Command {
     .helpOption('-h, --help', 'show help')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .configureOutput({
-      writeOut: (text) => spec.streams.stdout.write(text),
+      writeOut: (text) => spec.writeOut(text),
       writeErr: (text) => spec.streams.stderr.write(text),
     })
     .exitOverride()

@@ -83,17 +83,34 @@ function setUp(input: LineInput, interrupt: Interrupt = fakeInterrupt(), options
 
 const point = (i: number) => `m,station=Kp seq=${i}i ${1617672549204824064n + BigInt(i)}`
 
+/** The first retry waits at least this long (min_delay 30 s, jitter 0.2): far more than any test waits after Ctrl-C. */
+const RETRY_DELAY_MS = 24_000
+/** After Ctrl-C writePoints must end within this (it cuts the retry delay short). */
+const STOP_MS = 3000
+
 /**
- * writePoints with --sync to a server where nothing listens (connection refused, retried with the
- * default policy, about 13 minutes), on a piped input, with the real Ctrl-C handler.
+ * writePoints with --sync to a server where nothing listens (connection refused, retried every 30 s
+ * or more), on a piped input, with the real Ctrl-C handler: only a Ctrl-C that cuts the retry delay
+ * short lets a test end in time.
  */
 async function syncToDownServer() {
   const interrupt = fakeInterrupt()
   const piped = pipedInput()
   const port = await freePort()
   const stderr: string[] = []
-  const configText = `[client]\nbucket = eht_test\n[server.down]\nurl = http://127.0.0.1:${port}\napi = v1\n[errors]\nstderr = every\n`
-  return { interrupt, piped, stderr, ...setUp(piped.input, interrupt, { configText, sync: true, stderr }) }
+  const configText = `[client]\nbucket = eht_test\n[server.down]\nurl = http://127.0.0.1:${port}\napi = v1\n[retry]\nmin_delay = 30s\n[errors]\nstderr = every\n`
+  const set = setUp(piped.input, interrupt, { configText, sync: true, stderr })
+  /** The outcome once Ctrl-C came: within STOP_MS, or a failure saying it waited for the retry delay. */
+  const stopped = async () => {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`writePoints still running ${STOP_MS} ms after Ctrl-C (waiting out the retry delay?)`)), STOP_MS)))
+    try {
+      return await Promise.race([set.writing, late])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+  return { interrupt, piped, stderr, stopped, ...set }
 }
 
 describe('writePoints', () => {
@@ -136,15 +153,17 @@ describe('writePoints', () => {
   })
 
   it('--sync with a server down: Ctrl-C during the retries stops at once, the batch spooled, not after the [retry] schedule', async () => {
-    const { interrupt, piped, stderr, writing, dir, lines } = await syncToDownServer()
+    const { interrupt, piped, stderr, stopped, dir, lines } = await syncToDownServer()
     piped.send([point(1)])
     piped.end()
-    // The first retry is announced: the batch is now waiting for its delay.
+    // The first retry is announced: the batch is now waiting for its delay (30 s or more).
     await expect.poll(() => stderr.join(''), { timeout: 10_000, interval: 20 }).toMatch(/retry 1 in/)
+    expect(Number(/retry 1 in ([\d.]+) s/.exec(stderr.join(''))![1]) * 1000).toBeGreaterThanOrEqual(RETRY_DELAY_MS)
     const firedAt = performance.now()
     interrupt.fire()
-    const outcome = await writing
-    expect(performance.now() - firedAt).toBeLessThan(3000)
+    const outcome = await stopped()
+    expect(performance.now() - firedAt).toBeLessThan(STOP_MS)
+    expect(STOP_MS).toBeLessThan(RETRY_DELAY_MS / 4)
     expect(outcome).toMatchObject({ points: 1, interrupted: true, servers: { down: { delivered: 0, spooled: 1 } } })
     expect(lines()).toHaveLength(1)
     const spooled = fs.readdirSync(path.join(dir, 'eht-influx-spool'), { recursive: true }).filter((f) => /\.(jsonl|lp)$/.test(String(f)))
@@ -152,20 +171,20 @@ describe('writePoints', () => {
   }, 20_000)
 
   it('--sync with a server down: Ctrl-C during the send of a full batch still logs and spools the rest of the chunk read with it', async () => {
-    const { interrupt, piped, stderr, writing, lines } = await syncToDownServer()
+    const { interrupt, piped, stderr, stopped, lines } = await syncToDownServer()
     // One chunk of 5,010 lines: the first 5,000 fill a batch, whose send Ctrl-C cuts short; the last 10 were read with it.
     const count = 5010
     piped.send(Array.from({ length: count }, (_, i) => point(i)))
     await expect.poll(() => stderr.join(''), { timeout: 10_000, interval: 20 }).toMatch(/retry 1 in/)
     interrupt.fire()
-    const outcome = await writing
+    const outcome = await stopped()
     expect(outcome).toMatchObject({ points: count, interrupted: true, servers: { down: { delivered: 0, spooled: count } } })
     // Every line read is in the logfile, once, in order.
     expect(lines().map((l) => Number((JSON.parse(l) as { fields: { seq: { i: string } } }).fields.seq.i))).toEqual(Array.from({ length: count }, (_, i) => i))
   }, 20_000)
 
   it('--sync with a server down: a chunk read while a send waits for the server is still logged after Ctrl-C', async () => {
-    const { interrupt, piped, stderr, writing, lines } = await syncToDownServer()
+    const { interrupt, piped, stderr, stopped, lines } = await syncToDownServer()
     // Points 0-2 go out once the input is quiet, and their send waits on the [retry] schedule; points 3-5
     // arrive meanwhile (read from the pipe, so gone from it), then Ctrl-C.
     piped.send([point(0), point(1), point(2)])
@@ -173,7 +192,7 @@ describe('writePoints', () => {
     piped.send([point(3), point(4), point(5)])
     await new Promise((resolve) => setTimeout(resolve, 50))
     interrupt.fire()
-    const outcome = await writing
+    const outcome = await stopped()
     expect(outcome).toMatchObject({ points: 6, interrupted: true, servers: { down: { delivered: 0, spooled: 6 } } })
     expect(lines().map((l) => Number((JSON.parse(l) as { fields: { seq: { i: string } } }).fields.seq.i))).toEqual([0, 1, 2, 3, 4, 5])
   }, 20_000)

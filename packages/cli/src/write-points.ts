@@ -3,12 +3,18 @@ import type { InfluxRecord } from '@eht-influx-client/logfile'
 import type { LineSink, WriteResult } from '@eht-influx-client/writer'
 import type { BadLineReport } from './bad-lines.js'
 import { InputError } from './errors.js'
-import type { LineBatch, LineInput } from './input-lines.js'
+import { MAX_LINE_BYTES, type LineBatch, type LineInput } from './input-lines.js'
 import type { Interrupt } from './interrupt.js'
+import { loggedLineBytes } from './logged-size.js'
 import type { PointDecoder } from './point-decoder.js'
 import type { ServerCounts } from './delivery-report.js'
 import { withoutSkippedPoints } from './report-filters.js'
 
+/**
+ * Input lines longer than this (UTF-16 units) have their logged size checked: an encoded line is
+ * at most 6 times as long as its text (a control character in JSON), below this it fits.
+ */
+const LONG_LINE = MAX_LINE_BYTES / 6 - 1024
 /** Points per writePoints() call. */
 const BATCH = 5000
 /**
@@ -59,7 +65,7 @@ const withoutIndex = (message: string) => message.replace(/^point \d+(, )?(: )?/
  * (`EHTInfluxDBClient`: the logfile first, then every enabled server), 5000
  * at a time, or all that were read once the input has been quiet for
  * IDLE_WRITE_MS. Bad
- * lines, and points the writer refuses (e.g. a timestamp before 1990), are
+ * lines (also: not UTF-8, or longer than the logfile readers take), and points the writer refuses (e.g. a timestamp before 1990), are
  * reported with their line and skipped. On Ctrl-C it reads no further chunk;
  * every line read so far (the rest of the chunk being decoded too) is still
  * logged, sent once and spooled if a server fails. An input that breaks off (a
@@ -69,7 +75,6 @@ const withoutIndex = (message: string) => message.replace(/^point \d+(, )?(: )?/
 export async function writePoints(request: WriteRequest): Promise<WriteOutcome> {
   const { input, decoder, badLines, interrupt } = request
   const { EHTInfluxDBClient } = await import('@eht-influx-client/writer')
-  const { LogfileError } = await import('@eht-influx-client/logfile')
   // The command printed the configuration's warnings already (once).
   const client = await EHTInfluxDBClient.fromConfig({ ...request.config, warnings: [] }, { drainSpool: false, stderr: withoutSkippedPoints(request.stderr) })
   const api = client.writeApi({ writeMode: request.sync ? 'synchronous' : 'asynchronous', skipInvalid: true })
@@ -111,12 +116,22 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
       cutShort.push(counted)
     }
   }
+  const logfile = await import('@eht-influx-client/logfile')
   /** The point of a line, or undefined (none, or a bad line: reported). */
   const decode = (text: string, line: number): InfluxRecord | undefined => {
     try {
-      return decoder.decode(text, line)
+      const record = decoder.decode(text, line)
+      // A long line may make a logged (or spooled) line too long to be read back.
+      if (record !== undefined && text.length > LONG_LINE) {
+        const bytes = loggedLineBytes(logfile, request.config.logfile.format, record)
+        if (bytes > MAX_LINE_BYTES) {
+          badLines.add({ file: input.name, line, reason: `as logged its line would be ${bytes} bytes, more than the ${MAX_LINE_BYTES} the logfile readers take`, text: text.slice(0, 4096) })
+          return undefined
+        }
+      }
+      return record
     } catch (error) {
-      if (!LogfileError.isInstance(error)) throw error
+      if (!logfile.LogfileError.isInstance(error)) throw error
       const column = (error as { column?: unknown }).column
       badLines.add({ file: input.name, line, ...(typeof column === 'number' ? { column } : {}), reason: error.message, text: text.slice(0, 4096) })
       return undefined
@@ -146,10 +161,16 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
         next = read
       }
       if (next.done === true) break
-      const { first, texts } = next.value
+      const { first, texts, problems } = next.value
       // Once read, a line is logged: after a Ctrl-C during a send the rest of this chunk is still
       // decoded and handed over (one call, below); only the chunks after it are left unread.
       for (let i = 0; i < texts.length; i++) {
+        const problem = problems?.get(i)
+        if (problem !== undefined) {
+          // Not UTF-8, or too long to be replayed: never logged.
+          badLines.add({ file: input.name, line: first + i, reason: problem, text: texts[i]!.slice(0, 4096) })
+          continue
+        }
         const record = decode(texts[i]!, first + i)
         if (record === undefined) continue
         records.push(record)

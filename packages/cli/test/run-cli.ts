@@ -19,7 +19,7 @@ export interface CliRun {
 export interface RunOptions {
   cwd?: string
   env?: Record<string, string | undefined>
-  input?: string
+  input?: string | Buffer
   /** Options for node itself, before the script (e.g. --import). */
   nodeArgs?: readonly string[]
   /** Called once the process started (to send it signals). */

@@ -11,6 +11,7 @@ import { partialPath, renameDurably } from '../file-sink.js'
 import { reportingLibraryErrors } from '../library-errors.js'
 import { PROGRAM_NAME } from '../output.js'
 import { collect } from '../option-values.js'
+import { serverOption } from '../server-option.js'
 import { parseTimeRange } from '../time-option.js'
 
 /** "All time": InfluxDB's range of timestamps (1677-09-21 to 2262-04-11), the end exclusive. */
@@ -42,9 +43,7 @@ Examples:
 function chooseServer(config: EHTConfig, name: unknown): ServerConfig {
   const known = config.servers.map((s) => s.name).join(', ') || 'none'
   if (typeof name === 'string') {
-    const server = config.servers.find((s) => s.name === name)
-    if (server === undefined) throw new UsageError(`--server ${name}: no such server in ${config.source ?? 'the configuration'}; known: ${known}`)
-    return server
+    return serverOption(config, name)
   }
   if (config.servers.length === 1) return config.servers[0]!
   throw new UsageError(`say which server to export with --server (${config.servers.length === 0 ? `${config.source ?? 'the configuration'} has none` : `known: ${known}`})`)

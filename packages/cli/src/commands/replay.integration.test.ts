@@ -83,7 +83,8 @@ describe('replay into every server', () => {
     [['replay', 'nowhere/*.jsonl'], 2, 'no logfile matches'],
     [['replay', 'day.lp', '--rate-limit', 'fast'], 2, '--rate-limit "fast"'],
     [['replay', 'day.lp', '--since', 'yesterday'], 2, '--since "yesterday" is not a time'],
-    [['replay', 'day.lp', '--server', 'nope'], 2, 'no server "nope"'],
+    [['replay', 'day.lp', '--server', 'nope'], 2, '--server nope: no such server in'],
+    [['replay', 'day.lp', '--server', 'LOCAL'], 2, '--server LOCAL: no such server in'],
   ])('%j: exit %i', async (args, code, message) => {
     const s = withLogfile('day.lp', stationPoints(1, 'rp_usage'))
     const run = await runCli(args, { cwd: s.dir })

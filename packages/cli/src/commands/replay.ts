@@ -12,6 +12,7 @@ import { parseRateLimit } from '../rate-limit.js'
 import { describeServerCounts, notDelivered, type ServerCounts } from '../delivery-report.js'
 import { withoutBadLineReports } from '../report-filters.js'
 import { collect } from '../option-values.js'
+import { serverOption } from '../server-option.js'
 import { parseTimeRange } from '../time-option.js'
 import { ClosableStdout } from '../closable-stdout.js'
 
@@ -49,8 +50,10 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
   const [{ replay }, { listLogFiles }, { parseSize }] = await Promise.all([import('@eht-influx-client/replay'), import('@eht-influx-client/logfile'), import('@eht-influx-client/config')])
   const rateLimit = typeof options.rateLimit === 'string' ? parseRateLimit(options.rateLimit, { parseSize }) : undefined
   const config = await context.loadConfig()
-  if ((await reportingLibraryErrors(() => listLogFiles(inputs))).length === 0) throw new InputError(`no logfile matches ${inputs.join(', ')}`)
   const servers = (options.server as string[] | undefined) ?? []
+  // Checked here so that the error names the option (replay's own says `servers[0]`).
+  for (const name of servers) serverOption(config, name)
+  if ((await reportingLibraryErrors(() => listLogFiles(inputs))).length === 0) throw new InputError(`no logfile matches ${inputs.join(', ')}`)
   const measurements = (options.measurement as string[] | undefined) ?? []
   const dryRun = options.dryRun === true
   const badLines = new BadLineReport(output)

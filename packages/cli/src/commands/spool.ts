@@ -7,6 +7,7 @@ import { reportingLibraryErrors } from '../library-errors.js'
 import { PROGRAM_NAME } from '../output.js'
 import { scanSpool, type SpoolContents } from '../spool-scan.js'
 import { collect } from '../option-values.js'
+import { serverOption } from '../server-option.js'
 import { drainSpool } from '../spool-drain.js'
 
 export function configure(command: Command): void {
@@ -31,9 +32,7 @@ Examples:
 export async function run(context: CommandContext, args: readonly unknown[], options: Record<string, unknown>): Promise<CommandResult> {
   const config = await context.loadConfig()
   const named = (options.server as string[] | undefined) ?? []
-  for (const name of named) {
-    if (!config.servers.some((s) => s.name === name)) throw new UsageError(`--server ${name}: no such server in ${config.source ?? 'the configuration'}; known: ${config.servers.map((s) => s.name).join(', ') || 'none'}`)
-  }
+  for (const name of named) serverOption(config, name)
   if (args[0] === 'drain') return drain(context, config, named)
   return list(context, config, named.length > 0 ? named : config.servers.map((s) => s.name))
 }

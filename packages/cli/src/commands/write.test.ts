@@ -96,6 +96,8 @@ describe('write input', () => {
 describe('write usage errors: exit 2, nothing written', () => {
   it.each([
     [['--tag', 'station'], '--tag "station": expected key=value'],
+    [['--tag', 'time=x'], '--tag "time=x": tag key "time" is reserved by InfluxDB for the timestamp'],
+    [['--tag', 's=a\\'], '--tag "s=a\\\\": tag value "a\\\\" ends with a backslash'],
     [['--file', 'points.parquet'], 'say --format lp|jsonl|csv'],
     [['--file', 'missing.lp'], 'cannot read'],
     [['--format', 'xml'], "argument 'xml' is invalid"],
@@ -105,6 +107,42 @@ describe('write usage errors: exit 2, nothing written', () => {
     expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(message)])
     expect(fs.existsSync(logDir(dir))).toBe(false)
   })
+})
+
+describe('write of lines the logfile readers would refuse: bad lines, never logged', () => {
+  it('a line that is not valid UTF-8 (Latin-1), on stdin and in --file: reported with its line, not logged with U+FFFD, exit 1', async () => {
+    const dir = tempDir()
+    const bytes = Buffer.concat([Buffer.from('m,site=Kp a=1 1617672549204824064\n'), Buffer.from('m,site=Caf\xe9 a=2 1617672549204824065\n', 'latin1'), Buffer.from('m,site=Pv a=3 1617672549204824066\n')])
+    fs.writeFileSync(path.join(dir, 'latin1.lp'), bytes)
+    const stdin = await runCli(['write'], { cwd: dir, input: bytes })
+    const file = await runCli(['write', '--file', 'latin1.lp'], { cwd: dir })
+    for (const [run, where] of [[stdin, 'stdin'], [file, path.join(dir, 'latin1.lp')]] as const) {
+      expect(run.code, run.stderr).toBe(1)
+      expect(run.stderr).toContain(`${where}:2: bad line skipped: not valid UTF-8`)
+      expect(run.stderr).toContain('2 points')
+    }
+    const logged = logfileLines(logDir(dir))
+    expect(logged.map((l) => (JSON.parse(l) as { tags: { site: string } }).tags.site)).toEqual(['Kp', 'Pv', 'Kp', 'Pv'])
+    expect(logged.join('\n')).not.toContain('\ufffd')
+  })
+
+  it('a line longer than 16 MiB (what replay and convert take) is a bad line; the lines around it are logged', async () => {
+    const dir = tempDir()
+    const long = `m,site=Kp s="${'x'.repeat(17 * 1024 * 1024)}" 1617672549204824064\n`
+    const run = await runCli(['write'], { cwd: dir, input: `m,site=Kp a=1 1617672549204824064\n${long}m,site=Pv a=3 1617672549204824066\n` })
+    expect(run.code, run.stderr).toBe(1)
+    expect(run.stderr).toContain(`stdin:2: bad line skipped: line is longer than ${16 * 1024 * 1024} bytes`)
+    expect(logfileLines(logDir(dir)).map((l) => (JSON.parse(l) as { tags: { site: string } }).tags.site)).toEqual(['Kp', 'Pv'])
+  }, 30_000)
+
+  it('a shorter line whose logged (JSONL) line would be longer than 16 MiB is a bad line too', async () => {
+    const dir = tempDir()
+    // 3 MiB of U+0001 in line protocol: 6 bytes each as JSON (\u0001), 18 MiB in the logfile.
+    const run = await runCli(['write'], { cwd: dir, input: `m,site=Kp s="${'\u0001'.repeat(3 * 1024 * 1024)}" 1617672549204824064\nm,site=Pv a=3 1617672549204824066\n` })
+    expect(run.code, run.stderr).toBe(1)
+    expect(run.stderr).toMatch(/stdin:1: bad line skipped: as logged its line would be \d+ bytes, more than the 16777216 the logfile readers take/)
+    expect(logfileLines(logDir(dir)).map((l) => (JSON.parse(l) as { tags: { site: string } }).tags.site)).toEqual(['Pv'])
+  }, 30_000)
 })
 
 describe('write of a broken .gz file', () => {

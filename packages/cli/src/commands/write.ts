@@ -28,7 +28,9 @@ export function configure(command: Command): void {
 Every point goes to the logfile first, then to every enabled server: 5000 at
 a time, and at once whenever the input pauses for 0.1 s (a pipe fed now and
 then). Line protocol without a timestamp gets the current time (ns). Bad lines are
-reported as stdin:line (or file:line) and skipped; the rest is written.
+reported as stdin:line (or file:line) and skipped; the rest is written. Lines
+that are not UTF-8 or longer than 16 MiB (replay could not read them back) are
+bad lines.
 Without --sync a server that fails at the end gets its points spooled (they
 wait in the spool; '${PROGRAM_NAME} spool drain' delivers them).
 Exit 1 if a line was bad or a point was not delivered (spooled, rejected).
@@ -42,15 +44,14 @@ Examples:
 export async function run(context: CommandContext, _args: readonly unknown[], options: Record<string, unknown>): Promise<CommandResult> {
   const { output } = context
   const file = typeof options.file === 'string' ? path.resolve(context.cwd, options.file) : undefined
-  const { formatFromPath } = await import('@eht-influx-client/logfile')
-  const format: LogFormat | undefined = (options.format as LogFormat | undefined) ?? (file === undefined ? 'lp' : formatFromPath(file))
+  const logfile = await import('@eht-influx-client/logfile')
+  const format: LogFormat | undefined = (options.format as LogFormat | undefined) ?? (file === undefined ? 'lp' : logfile.formatFromPath(file))
   if (format === undefined) throw new UsageError(`cannot tell the format of ${file} from its name; say --format lp|jsonl|csv`)
-  const tags = parseTagOption(options.tag as string[] | undefined)
+  const tags = parseTagOption(options.tag as string[] | undefined, logfile.validateRecord)
   const measurement = typeof options.measurement === 'string' ? options.measurement : undefined
   if (measurement === '') throw new UsageError('--measurement needs a name')
   const config = await context.loadConfig()
   const { pointDecoder } = await import('../point-decoder.js')
-  const logfile = await import('@eht-influx-client/logfile')
   const input = await openLineInput(file, process.stdin)
   const badLines = new BadLineReport(output)
   const started = performance.now()
