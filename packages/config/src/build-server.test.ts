@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import tls from 'node:tls'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigFileUnreadableError, ConflictingKeysError, InvalidValueError, ServerApiMismatchError } from './errors.js'
@@ -9,6 +10,8 @@ import { FILE, expectConfigError } from '../test/expect-config-error.js'
 
 const parse = (text: string) => () => parseConfig(`[client]\nbucket = eht_test\n${text}\n`, FILE, { env: { TOKEN: 't' } })
 const CA_FIXTURE = fileURLToPath(new URL('../test/fixtures/ca.pem', import.meta.url))
+// `openssl x509 -in ca.pem -addtrust serverAuth -out ca-trusted.pem`: the certificate and its trust settings.
+const TRUSTED_FIXTURE = fileURLToPath(new URL('../test/fixtures/ca-trusted.pem', import.meta.url))
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-config-server-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
@@ -67,6 +70,39 @@ describe('ca_file content', () => {
     const lines = pem.split('\n')
     fs.writeFileSync(file, `# CA of the station\n${[...lines.slice(0, 3), ...lines.slice(5)].join('\n')}`)
     expectConfigError(config(file), InvalidValueError, { line: 4, key: 'ca_file' }, `the CA certificate file ${file} holds a certificate block that cannot be read (certificate 1, from line 2`)
+  })
+
+  it('takes the TRUSTED CERTIFICATE openssl -addtrust writes (as RHEL ca-bundle.trust.crt), as Node.js does', () => {
+    const trusted = fs.readFileSync(TRUSTED_FIXTURE, 'utf8')
+    const der = (text: string) => Buffer.from(text.split('\n').filter((l) => !l.startsWith('-----')).join(''), 'base64')
+    // The fixture is real openssl output for ca.pem: that certificate, then the trust settings.
+    expect(trusted).toContain('-----BEGIN TRUSTED CERTIFICATE-----')
+    expect(der(trusted).subarray(0, der(pem).length).equals(der(pem))).toBe(true)
+    expect(der(trusted).length).toBeGreaterThan(der(pem).length)
+    expect(() => tls.createSecureContext({ ca: trusted })).not.toThrow()
+    const alone = path.join(dir, 'ca-trusted.pem')
+    fs.writeFileSync(alone, trusted)
+    expect(config(alone)().servers[0]!.caFile).toBe(alone)
+    const bundle = path.join(dir, 'ca-bundle.trust.crt')
+    fs.writeFileSync(bundle, `# RHEL-style bundle\n${trusted}${pem}`)
+    expect(config(bundle)().servers[0]!.caFile).toBe(bundle)
+  })
+
+  it('takes an X509 CERTIFICATE block', () => {
+    const file = path.join(dir, 'x509.pem')
+    fs.writeFileSync(file, pem.replaceAll('CERTIFICATE-----', 'X509 CERTIFICATE-----'))
+    expect(config(file)().servers[0]!.caFile).toBe(file)
+  })
+
+  it.each([
+    ['cut short', (body: string[]) => body.slice(0, 3)],
+    ['not base64', (body: string[]) => [...body.slice(0, 2), 'not base64 at all!', ...body.slice(2)]],
+    ['empty', () => []],
+  ])('refuses a TRUSTED CERTIFICATE block %s', (_, change) => {
+    const lines = fs.readFileSync(TRUSTED_FIXTURE, 'utf8').trimEnd().split('\n')
+    const file = path.join(dir, 'bad-trusted.pem')
+    fs.writeFileSync(file, [lines[0], ...change(lines.slice(1, -1)), lines.at(-1)].join('\n'))
+    expectConfigError(config(file), InvalidValueError, { line: 4, key: 'ca_file' }, `the CA certificate file ${file} holds a certificate block that cannot be read (certificate 1, from line 1`)
   })
 
   it('takes several certificates with text and a key around them, and CRLF line endings', () => {

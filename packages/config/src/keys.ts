@@ -13,6 +13,11 @@ export interface KeySpec {
   /** Smallest value of a number, or of a duration in milliseconds (`min: 1`: above 0). */
   readonly min?: number
   readonly max?: number
+  /**
+   * A duration that is only compared, never waited for by a timer: not bound to the 2^31-1 ms a
+   * Node.js timer can wait (max_retry_time: a link down for days may want 30d).
+   */
+  readonly untimed?: true
   /** For server keys that belong to one api only. */
   readonly api?: 'v1' | 'v2'
   /** One line: the comment in the default file and the README. */
@@ -43,7 +48,7 @@ export const FIXED_SECTIONS: Readonly<Record<FixedSection, readonly KeySpec[]>> 
     { key: 'max_delay', kind: 'duration', default: '5m', doc: 'longest delay between retries' },
     { key: 'exponential_base', kind: 'number', min: 1, default: '2', doc: 'each delay is the previous one times this' },
     { key: 'jitter', kind: 'number', min: 0, max: 1, default: '0.2', doc: 'fraction of each delay, randomised' },
-    { key: 'max_retry_time', kind: 'duration', default: '1h', doc: 'give up retrying a batch after this long (it goes to the spool)' },
+    { key: 'max_retry_time', kind: 'duration', untimed: true, default: '1h', doc: 'give up retrying a batch after this long (it goes to the spool); may exceed 24.8 days' },
   ],
   spool: [
     { key: 'dir', kind: 'path', default: './eht-influx-spool', doc: 'where undelivered points wait for replay' },

@@ -34,19 +34,20 @@ export function maskUserinfo(text: string): string {
  * ?query or #fragment (which may hold `?u=eht&p=password`, as InfluxDB 1.x takes) as `?***`.
  */
 export function maskUrlSecrets(text: string): string {
+  // Everything from `//` to the last `@` goes first, whatever the URL parser makes of it: in
+  // `http://eht:12?pw@influx` it ends the host at the `?`, and would show `eht:12` as host and port.
+  const masked = maskUserinfo(text)
+  const cut = masked.search(/[?#]/)
+  if (cut < 0) return masked
   let url: URL | undefined
   try {
-    url = new URL(text)
+    url = new URL(masked)
   } catch {
     url = undefined
   }
-  const cut = text.search(/[?#]/)
-  if (cut < 0) return maskUserinfo(text)
   if (url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:')) {
-    // The parser found the parts (an authority ends at the first ? or #): no userinfo, query or fragment shows.
-    return `${url.protocol}//${url.username === '' && url.password === '' ? '' : '***@'}${url.host}${url.pathname}${text[cut]}***`
+    // The parser found the parts (an authority ends at the first ? or #): no query or fragment shows.
+    return `${url.protocol}//${url.username === '' && url.password === '' ? '' : '***@'}${url.host}${url.pathname}${masked[cut]}***`
   }
-  // Not a URL, with both an @ and a ? or #: which part is a secret cannot be told, so only the scheme shows.
-  if (text.includes('@')) return text.includes('//') ? `${text.slice(0, text.indexOf('//') + 2)}***` : '***'
-  return `${text.slice(0, cut + 1)}***`
+  return `${masked.slice(0, cut + 1)}***`
 }

@@ -140,6 +140,16 @@ describe('surrounding whitespace', () => {
     expectConfigError(() => parse(v1('password_file = blank.password')), SecretUnavailableError, { line: 7, key: 'password_file' }, 'is empty')
   })
 
+  it('a byte order mark at the start of a password or token file is no part of the secret', () => {
+    fs.writeFileSync(path.join(dir, 'bom.password'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(' pässwort\r\n')]), { mode: 0o600 })
+    expect(parse(v1('password_file = bom.password')).servers[0]!.password!.reveal()).toBe(' pässwort')
+    fs.writeFileSync(path.join(dir, 'bom.token'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('tok-en\n')]), { mode: 0o600 })
+    expect(parse(v2('token_file = bom.token')).servers[0]!.token!.reveal()).toBe('tok-en')
+    // Only one, at the start: a U+FEFF elsewhere is a character of the password like any other.
+    fs.writeFileSync(path.join(dir, 'inner.password'), 'pw\uFEFFx\n', { mode: 0o600 })
+    expect(parse(v1('password_file = inner.password')).servers[0]!.password!.reveal()).toBe('pw\uFEFFx')
+  })
+
   it('a password file that is not UTF-8 is refused, not decoded into U+FFFD', () => {
     fs.writeFileSync(path.join(dir, 'latin1.password'), Buffer.from('p\xe4sswort\n', 'latin1'), { mode: 0o600 })
     const error = expectConfigError(() => parse(v1('password_file = latin1.password')), SecretUnavailableError, { line: 7, key: 'password_file' }, `the password file ${path.join(dir, 'latin1.password')} is not valid UTF-8`)

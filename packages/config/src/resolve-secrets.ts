@@ -38,7 +38,8 @@ function readSecretFile(path: string, what: keyof typeof SECRET_SOURCES, fail: (
   }
   // Decoding would put U+FFFD in place of a byte that is not UTF-8: a password that can never match.
   if (invalidUtf8At(bytes) !== undefined) fail(`the ${what} file ${path} is not valid UTF-8 (perhaps saved as Latin-1); save it as UTF-8`)
-  const value = clean(what, bytes.toString('utf8'))
+  // A leading U+FEFF is the byte order mark some editors (Windows Notepad) write, not part of the secret.
+  const value = clean(what, bytes.toString('utf8').replace(/^\uFEFF/, ''))
   if (value.trim() === '') fail(`the ${what} file ${path} is empty`)
   const who = readableBy(fs.statSync(path).mode)
   if (who !== undefined) warnings.push(`${path} holds a ${what} and is readable by ${who}; run \`chmod 600 ${path}\``)

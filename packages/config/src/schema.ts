@@ -9,7 +9,7 @@ const SIZE_BODY = SIZE_PATTERN.slice(1, -1)
 export function expectedOf(spec: KeySpec): string {
   switch (spec.kind) {
     case 'words': return `one of: ${spec.words!.join(', ')}`
-    case 'duration': return `${spec.min === undefined || spec.min <= 0 ? DURATION_EXPECTED : DURATION_EXPECTED.replace('a duration:', `a duration ${spec.min === 1 ? 'above 0' : `of at least ${spec.min} ms`}:`)}, ${MAX_DURATION_TEXT}`
+    case 'duration': return `${spec.min === undefined || spec.min <= 0 ? DURATION_EXPECTED : DURATION_EXPECTED.replace('a duration:', `a duration ${spec.min === 1 ? 'above 0' : `of at least ${spec.min} ms`}:`)}${spec.untimed === true ? '' : `, ${MAX_DURATION_TEXT}`}`
     case 'size': return SIZE_EXPECTED
     case 'boolean': return 'true or false (also yes/no, on/off, 1/0)'
     case 'integer': return `a whole number, at least ${spec.min ?? 0}`

@@ -37,8 +37,9 @@ export class SectionReader {
     // e.g. timeout = 0: every request would time out at once
     const min = specOf(this.section, key)?.min
     if (min !== undefined && value < min) this.invalid(key)
-    // Every duration ends up in a timer (or next to one): a longer one would fire after 1 ms.
-    if (value > MAX_DURATION_MS) this.invalid(key, `a duration ${MAX_DURATION_TEXT}`)
+    // A duration that reaches a timer: a longer one would fire after 1 ms. One only compared
+    // (max_retry_time) is not bound.
+    if (specOf(this.section, key)?.untimed !== true && value > MAX_DURATION_MS) this.invalid(key, `a duration ${MAX_DURATION_TEXT}`)
     return value
   }
 
@@ -83,9 +84,8 @@ export class SectionReader {
       return this.invalid(key)
     }
     if (url.username !== '' || url.password !== '' || /[?#]/.test(text)) this.invalid(key)
-    // Scheme and host compare without case, but the writer and replay test `url.startsWith('https:')`:
-    // `HTTPS://Host` becomes `https://host`. The rest (a path prefix, a trailing / or none) stays as written.
-    const authority = /^([^:]+:\/\/)([^/]*)/.exec(text)!
-    return `${authority[1]!.toLowerCase()}${authority[2]!.toLowerCase()}${text.slice(authority[0].length)}`
+    // Kept exactly as written, case included: replay names its checkpoint files after the URL, so a
+    // rewritten one would orphan them. Those who test the scheme (`HTTPS://`) compare without case.
+    return text
   }
 }

@@ -6,8 +6,9 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 
 /** Written into error messages and the JSON Schema descriptions. */
 export const DURATION_EXPECTED = 'a duration: a number with ms, s, m, h or d, such as 10s, 1.5m or 500ms'
 /**
- * The longest duration a key of the file may hold: 2^31-1 ms, about 24.8 days. Node.js timers
- * (setTimeout, socket timeouts) cannot wait longer: a longer delay fires after 1 ms instead.
+ * The longest duration a key of the file that reaches a timer may hold: 2^31-1 ms, about 24.8 days.
+ * Node.js timers (setTimeout, socket timeouts) cannot wait longer: a longer delay fires after 1 ms
+ * instead. A key only compared (max_retry_time, `untimed` in keys.ts) has no such bound.
  * `parseDuration` itself has no such bound (the cli reads `--since 30d` with it).
  */
 export const MAX_DURATION_MS = 2 ** 31 - 1

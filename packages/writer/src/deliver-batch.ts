@@ -58,14 +58,18 @@ async function sendWithRetry(sender: HttpSender, policy: RetryPolicy, lines: Joi
 
 /**
  * Whether a 400/422 says that the server dropped every one of the `count`
- * points sent. InfluxDB ends a partial write's message with `dropped=N`, N
- * counting the points it refused (a field type conflict, beyond the retention
- * policy; not lines it could not parse, which it leaves out of N): N equal to
- * the points sent means all of them were refused, and bisecting that part
- * would cost 2N - 1 requests to learn no more. A message cut short (it then
- * ends in "...") never matches.
+ * points sent, each for a reason of its own. InfluxDB ends a partial write's
+ * message with `dropped=N`, N counting the points it refused (not lines it
+ * could not parse, which it leaves out of N). Only a field type conflict or a
+ * time beyond the retention policy is a point's own fault, so that it would be
+ * refused in any smaller part too: N equal to the points sent then means that
+ * bisecting would cost 2N - 1 requests to learn no more. Other reasons are the
+ * batch's (`max-series-per-database limit exceeded` drops a whole batch whose
+ * parts may fit), and are bisected. A message cut short (it then ends in
+ * "...") never matches.
  */
 function droppedAll(message: string, count: number): boolean {
+  if (!/partial write: (field type conflict|points beyond retention policy)\b/.test(message)) return false
   const match = /\bdropped=(\d+)$/.exec(message)
   return match !== null && Number(match[1]) === count
 }

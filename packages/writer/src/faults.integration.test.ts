@@ -178,6 +178,28 @@ describe('bad points (400/422): exactly those in the errors file, the rest deliv
     expect(await influx.countPoints('f_all_bad')).toBe(1)
   })
 
+  it('a batch InfluxDB drops whole for a reason of the batch (max-series-per-database) is bisected: what fits is delivered', async () => {
+    const limited = await startInfluxDB1({ database: 'eht_test', env: { INFLUXDB_DATA_MAX_SERIES_PER_DATABASE: '3' } })
+    try {
+      await limited.write('m_series,s=a v=1 1617672549000000000\nm_series,s=b v=1 1617672549000000000')
+      const dir = tempDir()
+      const config = makeConfig(dir, { servers: [{ name: 'local', url: limited.url, api: 'v1', keys: { timeout: '2s' } }] })
+      const own = await openDelivery(config, { stderr: new CaptureSink() })
+      // Together, s=c and s=d exceed the limit of 3 series: InfluxDB answers `... limit exceeded: (3) dropped=2`.
+      // Alone, s=c fits; then s=d does not.
+      const batch = ['c', 'd'].map((s, i) => ({ measurement: 'm_series', tags: { s }, fields: { v: { type: 'float' as const, value: i } }, timestamp: 1617672549000000000n }))
+      const outcome = await own.send(batch)
+      await own.close()
+      expect(outcome.local).toMatchObject({ accepted: 1, rejected: 1, spooled: 0 })
+      const rejected = await readErrorsFile(config.errors.errorsFile)
+      expect(rejected.map((r) => r.line)).toEqual([encodeLineProtocol(batch[1]!)])
+      expect(rejected[0]!.message).toMatch(/max-series-per-database limit exceeded/)
+      expect(await limited.countPoints('m_series')).toBe(3)
+    } finally {
+      await limited.stop()
+    }
+  })
+
   it('a batch where the server dropped only some points (dropped=N below the count) is still bisected', async () => {
     await influx.write('f_some_bad,station=Kp value=1i 1617672548000000000')
     await openLocal()

@@ -55,7 +55,8 @@ function authHeaders(server: ServerConfig): Record<string, string> {
 }
 
 function makeAgent(server: ServerConfig): http.Agent {
-  if (!server.url.startsWith('https:')) return new http.Agent({ keepAlive: true })
+  // The URL is kept as typed: `HTTPS://` is https too (the transport parses it to `https:`, and needs an https agent).
+  if (!/^https:/i.test(server.url)) return new http.Agent({ keepAlive: true })
   let ca: Buffer | undefined
   if (server.caFile !== undefined) {
     try {

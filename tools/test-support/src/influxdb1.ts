@@ -47,6 +47,8 @@ export interface StartInfluxDB1Options {
   database?: string
   /** Keep the data directory after stop() (for debugging). */
   keepDir?: boolean
+  /** More INFLUXDB_* settings, e.g. `{ INFLUXDB_DATA_MAX_SERIES_PER_DATABASE: '3' }`. */
+  env?: Record<string, string>
 }
 
 function quoteIdent(name: string): string {
@@ -66,13 +68,13 @@ export async function startInfluxDB1(options: StartInfluxDB1Options = {}): Promi
     const url = `http://127.0.0.1:${port}`
     let proc: ManagedProcess
     try {
-      proc = await launch(binary, dir, port, rpcPort)
+      proc = await launch(binary, dir, port, rpcPort, options.env)
     } catch (error) {
       lastError = error
       removeDir(dir)
       continue
     }
-    const server = makeServer(url, port, database, dir, proc, options.keepDir === true, () => launch(binary, dir, port, rpcPort))
+    const server = makeServer(url, port, database, dir, proc, options.keepDir === true, () => launch(binary, dir, port, rpcPort, options.env))
     try {
       await server.queryText(`CREATE DATABASE ${quoteIdent(database)}`, { method: 'POST' })
     } catch (error) {
@@ -102,11 +104,11 @@ export function influxd1Env(dir: string, port: number, rpcPort: number): Record<
 }
 
 /** Starts influxd in `dir` on `port` and waits until it answers /ping. */
-async function launch(binary: string, dir: string, port: number, rpcPort: number): Promise<ManagedProcess> {
+async function launch(binary: string, dir: string, port: number, rpcPort: number, extraEnv: Record<string, string> = {}): Promise<ManagedProcess> {
   const proc = startProcess(binary, ['run', '-config', path.join(dir, 'influxdb.conf')], {
     cwd: dir,
     logFile: logPath(dir, 'influxd'),
-    env: influxd1Env(dir, port, rpcPort),
+    env: { ...influxd1Env(dir, port, rpcPort), ...extraEnv },
   })
   try {
     await waitForHttp(`http://127.0.0.1:${port}/ping`, proc, 'influxd')

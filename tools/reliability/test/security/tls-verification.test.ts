@@ -103,6 +103,21 @@ describe('TLS verification on by default (writer)', () => {
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
+  it('a URL written with an upper-case scheme (HTTPS://) is https, verified the same way: with ca_file the points arrive', async () => {
+    const dir = securityTempDir()
+    const file = tlsConfig(dir, TLS_FIXTURES.cert)
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replaceAll('url = https://', 'url = HTTPS://'))
+    const config = await loadConfig(file)
+    expect(config.servers.map((s) => s.url.slice(0, 8))).toEqual(['HTTPS://', 'HTTPS://'])
+    const client = await EHTInfluxDBClient.fromConfig(config, { stderr: { write: () => true }, drainSpool: false })
+    const result = await client.writeApi({ writeMode: 'synchronous' }).write(rows('tls_upper_scheme', 3))
+    await client.close()
+    expect(result.servers).toMatchObject({ local: { accepted: 3, spooled: 0 }, cloud: { accepted: 3, spooled: 0 } })
+    expect(await influx.countPoints('tls_upper_scheme')).toBe(3)
+    expect(await vmCount('tls_upper_scheme')).toBe(3)
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
   it('has no option to turn verification off: such a key is refused as unknown', async () => {
     const dir = securityTempDir()
     for (const key of ['insecure_skip_verify = true', 'tls_verify = false', 'verify_ssl = false', 'insecure = true']) {
