@@ -128,4 +128,31 @@ describe('CsvDecoder', () => {
       'line 7: the #datatype row at line 5 has 3 cells but the #group row at line 4 has 4 (table header at line 6)',
     ])
   })
+
+  it('ignores #timezone between data rows: the table goes on', () => {
+    const m = (t: bigint, v: number) => ({ measurement: 'm', tags: {}, fields: { a: { type: 'float', value: v } }, timestamp: t })
+    const out = decodeAll('#datatype dateTime:number,measurement,double\ntime,measurement,a\n1,m,1\n#timezone -0500\n2,m,2\n3,m,3\n')
+    expect(out).toEqual([m(1n, 1), m(2n, 2), m(3n, 3)])
+  })
+
+  it('reports a header row after an annotation that reads as a data row of the table before, and reads a real header as before', () => {
+    const out = decodeAll('#datatype dateTime:number,measurement,double\ntime,measurement,a\n1,m,1\n#constant tag,s,Kp\n3,m,3\n4,m,4\n')
+    expect(out[0]).toEqual({ measurement: 'm', tags: {}, fields: { a: { type: 'float', value: 1 } }, timestamp: 1n })
+    expect(out[1]).toMatch(/^line 5: this row was taken as the header of a new table \(the annotation row at line 4 after data rows starts one\), but it reads as a data row of the table before/)
+    expect(out[2]).toMatch(/^line 6: the table has no measurement column/)
+    expect(out).toHaveLength(3)
+    // A header of labels after the same annotation is no data row: read without a word.
+    const fine = decodeAll('#datatype dateTime:number,measurement,double\ntime,measurement,a\n1,m,1\n#constant tag,s,Kp\n#datatype dateTime:number,measurement,double\ntime,measurement,a\n3,m,3\n')
+    expect(fine).toEqual([
+      { measurement: 'm', tags: {}, fields: { a: { type: 'float', value: 1 } }, timestamp: 1n },
+      { measurement: 'm', tags: { s: 'Kp' }, fields: { a: { type: 'float', value: 3 } }, timestamp: 3n },
+    ])
+  })
+
+  it('reports a table with two _field or two _value columns on each row (a value would be dropped)', () => {
+    const twoValues = decodeAll('#datatype dateTime:number,measurement,string,double,double\ntime,measurement,_field,_value,_value\n1,m,a,1,2\n')
+    expect(twoValues).toEqual(['line 3: the _value column appears twice: column "_value" (cell 4) and column "_value" (cell 5) (table header at line 2)'])
+    const twoPairs = decodeAll('#datatype dateTime:number,measurement,string,double,string,double\ntime,measurement,_field,_value,_field,_value\n1,m,a,1,b,2\n')
+    expect(twoPairs).toEqual(['line 3: the _field column appears twice: column "_field" (cell 3) and column "_field" (cell 5) (table header at line 2)'])
+  })
 })

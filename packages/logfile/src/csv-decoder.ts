@@ -23,6 +23,11 @@ export class CsvDecoder {
   private rowReader: CsvRowReader | null | undefined
   /** Data rows of this table read the general way so far. */
   private rows = 0
+  /**
+   * When an annotation row after data started a new table: the plan of the table before and the
+   * annotation's line, until the new table's header row (see header()).
+   */
+  private after: { plan: Plan; line: number } | undefined
 
   /**
    * The record of a data row; undefined for `sep=`, annotation, comment, header
@@ -72,6 +77,7 @@ export class CsvDecoder {
       this.plan = new CsvError(`the ${annotation} annotation before it could not be read`)
       throw error
     }
+    if (this.table.readingData && annotation !== '#timezone' && this.plan !== undefined && !(this.plan instanceof CsvError)) this.after = { plan: this.plan, line: lineNumber }
     this.table.annotate(annotation, cells, lineNumber)
     if (this.table.readingData) this.plan = this.planOrError()
     return undefined
@@ -88,6 +94,17 @@ export class CsvDecoder {
     }
     this.table.header(cells, lineNumber)
     this.plan = this.planOrError()
+    const after = this.after
+    this.after = undefined
+    // An annotation after data starts a new table, whose next row is its header (annotated CSV has
+    // no other way to say where a table starts). A writer that meant the row as data (a #constant
+    // slipped between data rows) would lose it without a word: a header row that reads as a
+    // record of the table before is taken as the header still, but reported.
+    if (after !== undefined && readsAsData(after.plan, cells)) {
+      throw new CsvError(
+        `this row was taken as the header of a new table (the annotation row at line ${after.line} after data rows starts one), but it reads as a data row of the table before and was not read as data (if it is data, put the new table's header row before it)`,
+      )
+    }
     return undefined
   }
 
@@ -105,5 +122,16 @@ export class CsvDecoder {
     }
     this.keysChecked = plan.fieldName === undefined && plan.fieldValue === undefined && keysValid(plan.tags.map((c) => c.label), plan.fields.map((c) => c.label))
     return plan
+  }
+}
+
+/** Whether `cells` make a valid record under `plan`. */
+function readsAsData(plan: Plan, cells: readonly string[]): boolean {
+  if (cells.length !== plan.width) return false
+  try {
+    checkRecord(recordOf(plan, cells), false)
+    return true
+  } catch {
+    return false
   }
 }

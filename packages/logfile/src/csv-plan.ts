@@ -57,8 +57,13 @@ export function planOf(table: CsvTable): Plan {
       measurement = column
     } else if (column.label === '_time' || column.linePart === 'time') times.push(column)
     else if (column.label === '' || column.linePart === 'ignored') continue
-    else if (column.label === '_field') fieldName = column
-    else if (column.label === '_value') fieldValue = column
+    else if (column.label === '_field') {
+      if (fieldName !== undefined) twice('the _field column', fieldName, column)
+      fieldName = column
+    } else if (column.label === '_value') {
+      if (fieldValue !== undefined) twice('the _value column', fieldValue, column)
+      fieldValue = column
+    }
     else if (column.linePart === 'tag') {
       const other = tags.get(column.label)
       if (other !== undefined) twice(`tag ${JSON.stringify(column.label)}`, other, column)

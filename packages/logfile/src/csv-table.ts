@@ -67,8 +67,10 @@ export class CsvTable {
   /** The annotation row that gave the columns their number, and its line. */
   private widthFrom = { annotation: '', line: 0 }
 
-  /** Applies an annotation row; a repeated column annotation, or any annotation after data (#constant too), starts a new table. */
+  /** Applies an annotation row; a repeated column annotation, or any annotation but #timezone after data (#constant too), starts a new table. */
   annotate(annotation: Annotation, cells: readonly string[], line = 0): void {
+    // Before the reset: #timezone says nothing about columns, so it does not end the table it is in.
+    if (annotation === '#timezone') return // every supported dateTime format carries its zone or is UTC
     if (this.readingData) {
       // The table before is finished: what this row says belongs to the next one.
       this.readingData = false
@@ -77,7 +79,6 @@ export class CsvTable {
       this.mismatch = undefined
     }
     if (annotation === '#constant') return this.addConstant(cells)
-    if (annotation === '#timezone') return // every supported dateTime format carries its zone or is UTC
     const flag = COLUMN_FLAGS[annotation]!
     if (this.flags === 0 || (this.flags & flag) !== 0) {
       this.flags = flag

@@ -60,6 +60,8 @@ async function* pass(handle: fs.promises.FileHandle, chunkSize: number, skip: nu
     ended = true
     progressed()
   })
+  // A stream destroyed without 'end' or 'error' (or one that ended earlier) must not leave a wait open.
+  gunzip.on('close', progressed)
   let fed = 0 // compressed bytes written so far
   let from = 0 // where the last write started
   let produced = 0
@@ -77,9 +79,12 @@ async function* pass(handle: fs.promises.FileHandle, chunkSize: number, skip: nu
       const size = fed >= slowFrom ? 1 : Math.min(INPUT_BYTES, slowFrom - fed)
       const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(size), 0, size, fed)
       if (bytesRead === 0) {
-        const done = progress()
-        gunzip.end()
-        await done
+        // Not when zlib is done already ('end', 'error' or 'close' came before): nothing would wake the wait.
+        if (!ended && failure === undefined && !gunzip.destroyed) {
+          const done = progress()
+          gunzip.end()
+          await done
+        }
         yield* take()
         break
       }
@@ -146,5 +151,13 @@ export async function* gunzipChunks(handle: fs.promises.FileHandle, chunkSize: n
   // A header check fails at the start of a member only: after output, a member ended and what follows is not gzip.
   // (zlib checks the two magic bytes together: the failed write held the second.)
   if ((error as NodeJS.ErrnoException).code === 'Z_DATA_ERROR' && produced > 0 && /header check/.test(error.message)) throw new GzipTrailingGarbageError(Math.max(0, from - 1))
+  // A data or length check (CRC-32, ISIZE) is in the trailer of a member: it fails at its end and does not say
+  // where the damage is. Every line of that member was handed out already, and any may be altered.
+  if (/incorrect (data|length) check/.test(error.message)) {
+    throw new Error(
+      `corrupt gzip data (${error.message}): the check in the trailer of the gzip member at compressed byte ${from} failed, after ${produced} bytes decompressed; the lines read from that member before this error (all lines before this one when the file is one member, as gzip and LogWriter write it) may be damaged and should be checked against the source`,
+      { cause: error },
+    )
+  }
   throw new Error(`corrupt gzip data (${error.message}) at compressed byte ${from}, after ${produced} bytes decompressed`, { cause: error })
 }

@@ -75,7 +75,7 @@ describe('listLogFiles', () => {
     await expect(listLogFiles(belowFile)).rejects.toSatisfy((e: unknown) => LogReadError.isInstance(e) && (e as LogReadError).path === belowFile)
   })
 
-  it('lists a file reached under several names (symlinks, a link to a directory above) once, under its first name, and skips symlink loops', async () => {
+  it('lists a file reached under several names (symlinks, a link to a directory above) once, under its real name, and skips symlink loops', async () => {
     touch('linked/Kp-20240101.jsonl', 'linked/sub/Pv.jsonl')
     const linked = (name: string) => path.join(dir, 'linked', name)
     fs.symlinkSync('Kp-20240101.jsonl', linked('current.jsonl'))
@@ -86,11 +86,31 @@ describe('listLogFiles', () => {
     fs.symlinkSync('self', linked('self'))
     fs.symlinkSync('missing.jsonl', linked('dangling.jsonl'))
     const files = await listLogFiles(path.join(dir, 'linked'))
-    expect(rel(files)).toEqual(['linked/current.jsonl', 'linked/sub/Pv.jsonl'])
-    expect(rel(await listLogFiles([path.join(dir, 'linked/Kp-20240101.jsonl'), path.join(dir, 'linked/**/*.jsonl')]))).toEqual(['linked/current.jsonl', 'linked/sub/Pv.jsonl'])
+    // current.jsonl sorts first, but the file is listed under its own name: that name stays when current.jsonl moves on.
+    expect(rel(files)).toEqual(['linked/Kp-20240101.jsonl', 'linked/sub/Pv.jsonl'])
+    expect(rel(await listLogFiles([path.join(dir, 'linked/current.jsonl'), path.join(dir, 'linked/**/*.jsonl')]))).toEqual(['linked/Kp-20240101.jsonl', 'linked/sub/Pv.jsonl'])
+    // Only symlinks: the first name in order.
+    expect(rel(await listLogFiles([path.join(dir, 'linked/current.jsonl'), path.join(dir, 'linked/sub/same.jsonl')]))).toEqual(['linked/current.jsonl'])
+    // The next day: current.jsonl moves to the new file, the day before keeps its name.
+    touch('linked/Kp-20240102.jsonl')
+    fs.rmSync(linked('current.jsonl'))
+    fs.symlinkSync('Kp-20240102.jsonl', linked('current.jsonl'))
+    expect(rel(await listLogFiles(path.join(dir, 'linked')))).toEqual(['linked/Kp-20240101.jsonl', 'linked/Kp-20240102.jsonl', 'linked/sub/Pv.jsonl'])
     const loop = linked('loop-a.jsonl')
     await expect(listLogFiles(loop)).rejects.toSatisfy((e: unknown) => LogReadError.isInstance(e) && (e as LogReadError).path === loop && /symlink loop/.test((e as Error).message))
     fs.rmSync(path.join(dir, 'linked'), { recursive: true })
+  })
+
+  it('finds files by a glob through a symlinked directory, also when the directory it links to is walked too', async () => {
+    touch('globbed/data/archive/Kp.2024-05-01.jsonl')
+    fs.symlinkSync('archive', path.join(dir, 'globbed/data/kp'))
+    expect(rel(await listLogFiles(path.join(dir, 'globbed/data/k*/*.jsonl')))).toEqual(['globbed/data/kp/Kp.2024-05-01.jsonl'])
+    expect(rel(await listLogFiles(path.join(dir, 'globbed/data/*/Kp*.jsonl')))).toEqual(['globbed/data/archive/Kp.2024-05-01.jsonl'])
+    // A diamond (two links to one directory, neither above the other) is no loop: both names are walked.
+    fs.symlinkSync('archive', path.join(dir, 'globbed/data/kp2'))
+    expect(rel(await listLogFiles(path.join(dir, 'globbed/data/kp2/*.jsonl')))).toEqual(['globbed/data/kp2/Kp.2024-05-01.jsonl'])
+    expect(rel(await listLogFiles(path.join(dir, 'globbed/**/kp2/*.jsonl')))).toEqual(['globbed/data/kp2/Kp.2024-05-01.jsonl'])
+    fs.rmSync(path.join(dir, 'globbed'), { recursive: true })
   })
 
   it('reads the .gz extension in any case, as the others', async () => {

@@ -30,19 +30,22 @@ async function entryStat(file: string): Promise<fs.Stats | undefined> {
 
 /**
  * Every file below `dir` (following symlinks), as `/`-separated paths relative to it.
- * A directory already walked (by device and inode: a symlink to a directory above,
- * `sub/up -> ..`, or a second link to one) is not walked again.
+ * A directory that is one of its own ancestors on the path walked (by device and
+ * inode: a symlink to a directory above, `sub/up -> ..`) is a loop and is not walked
+ * again. Any other directory is walked under each of its names (`data/kp -> archive`
+ * beside `data/archive`), so that a glob through either name finds its files; a file
+ * reached twice is listed once by listLogFiles.
  */
-async function walk(dir: string, prefix = '', visited = new Set<string>()): Promise<string[]> {
+async function walk(dir: string, prefix = '', ancestors: ReadonlySet<string> = new Set()): Promise<string[]> {
   const self = await fs.promises.stat(path.join(dir, prefix))
   const id = `${self.dev}:${self.ino}`
-  if (visited.has(id)) return []
-  visited.add(id)
+  if (ancestors.has(id)) return []
+  const onPath = new Set(ancestors).add(id)
   const out: string[] = []
   for (const entry of await fs.promises.readdir(path.join(dir, prefix), { withFileTypes: true })) {
     const rel = prefix === '' ? entry.name : `${prefix}/${entry.name}`
     const kind = entry.isSymbolicLink() ? await entryStat(path.join(dir, rel)) : entry
-    if (kind?.isDirectory()) out.push(...(await walk(dir, rel, visited)))
+    if (kind?.isDirectory()) out.push(...(await walk(dir, rel, onPath)))
     else if (kind?.isFile()) out.push(rel)
   }
   return out
@@ -76,7 +79,8 @@ async function expand(input: string): Promise<{ files: string[]; explicit: boole
  * `x.1.jsonl`: readers keep this order for records of equal time). Directories and globs yield only
  * files with a logfile extension (`.jsonl`, `.csv`, `.lp`, optionally `.gz`); a
  * `.gz` is left out when its plain file is there too (a compression that was
- * interrupted). A file reached under several names (symlinks) is listed once, under the first;
+ * interrupted). A file reached under several names (symlinks) is listed once: under its real
+ * name (no symlink in the path) when that is among them, else under the first;
  * a symlink loop is skipped like a dangling link. A missing file or directory is a `LogReadError`; a glob may match nothing.
  */
 export async function listLogFiles(inputs: string | readonly string[]): Promise<string[]> {
@@ -93,15 +97,17 @@ export async function listLogFiles(inputs: string | readonly string[]): Promise<
     .map((file) => ({ file, key: counterSortKey(file) }))
     .sort((a, b) => collator.compare(a.key, b.key) || collator.compare(a.file, b.file))
     .map(({ file }) => file)
-  // One file under two names (a symlink `current.jsonl` beside its target, a link to a directory
-  // walked already) is read once, under the first of its names in this order.
-  const real = new Set<string>()
-  const unique: string[] = []
+  // One file under two names (a symlink `current.jsonl` beside its target, a directory linked
+  // beside itself) is read once, under its own name where one of the names is that (no symlink
+  // in it): a link such as `current.jsonl` moves to the next day's file, and the name a file is
+  // read under must not change with it (replay keys its checkpoints by path; records of equal
+  // time keep the order of the names). Else under the first of its names in this order.
+  const realOf = new Map<string, string>()
+  const kept = new Map<string, string>()
   for (const file of sorted) {
     const target = await fs.promises.realpath(file).catch(() => file)
-    if (real.has(target)) continue
-    real.add(target)
-    unique.push(file)
+    realOf.set(file, target)
+    if (!kept.has(target) || file === target) kept.set(target, file)
   }
-  return unique
+  return sorted.filter((file) => kept.get(realOf.get(file)!) === file)
 }
