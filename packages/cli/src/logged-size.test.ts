@@ -13,4 +13,13 @@ describe('loggedLineBytes', () => {
     expect(loggedLineBytes(logfile, 'jsonl', record)).toBeGreaterThan(600)
     expect(loggedLineBytes(logfile, 'csv', record)).toBeGreaterThanOrEqual(lp)
   })
+
+  it('counts the tags the writer adds to a point that lacks them, not those it has', () => {
+    const station = { station: 'Kp' }
+    expect(loggedLineBytes(logfile, 'lp', record, station)).toBe(lp + ',station=Kp'.length)
+    expect(loggedLineBytes(logfile, 'jsonl', record, station)).toBe(Buffer.byteLength(logfile.encodeJsonl(record)) + ',"station":"Kp"'.length)
+    const tagged = logfile.decodeLineProtocol('m,station=Pv s="x" 1617672549204824064')
+    expect(loggedLineBytes(logfile, 'lp', tagged, station)).toBe(Buffer.byteLength(logfile.encodeLineProtocol(tagged)))
+    expect(record.tags).toEqual({ site: 'Kp' })
+  })
 })

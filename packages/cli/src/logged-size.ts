@@ -7,9 +7,15 @@ type Logfile = typeof import('@eht-influx-client/logfile')
  * the logfile (`format`) and in the spool (line protocol). It may be longer
  * than the input line (JSONL escapes a control character in 6 bytes; a
  * timestamp may be added), and a line longer than the readers take could
- * never be replayed.
+ * never be replayed. `defaultTags` are the tags the writer adds to a point
+ * that lacks them (`[client] station` as `station`): they are in the logged
+ * line too.
  */
-export function loggedLineBytes(logfile: Logfile, format: LogFormat, record: InfluxRecord): number {
+export function loggedLineBytes(logfile: Logfile, format: LogFormat, decoded: InfluxRecord, defaultTags: Readonly<Record<string, string>> = {}): number {
+  let record = decoded
+  for (const [key, value] of Object.entries(defaultTags)) {
+    if (record.tags[key] === undefined) record = { ...record, tags: { ...record.tags, [key]: value } }
+  }
   const lp = Buffer.byteLength(logfile.encodeLineProtocol(record))
   let logged: number
   switch (format) {

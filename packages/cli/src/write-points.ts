@@ -117,13 +117,18 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
     }
   }
   const logfile = await import('@eht-influx-client/logfile')
+  // The tags the writer adds to a point that lacks them (as the client's writeApi() does): they are logged too.
+  const { station } = request.config.client
+  const defaultTags: Record<string, string> = station === undefined ? {} : { station }
+  // Each character of a default tag may take up to 6 bytes in the logged line (JSON escapes, with its key and separators).
+  const longLine = LONG_LINE - 6 * Object.entries(defaultTags).reduce((sum, [key, value]) => sum + key.length + value.length + 2, 0)
   /** The point of a line, or undefined (none, or a bad line: reported). */
   const decode = (text: string, line: number): InfluxRecord | undefined => {
     try {
       const record = decoder.decode(text, line)
       // A long line may make a logged (or spooled) line too long to be read back.
-      if (record !== undefined && text.length > LONG_LINE) {
-        const bytes = loggedLineBytes(logfile, request.config.logfile.format, record)
+      if (record !== undefined && text.length > longLine) {
+        const bytes = loggedLineBytes(logfile, request.config.logfile.format, record, defaultTags)
         if (bytes > MAX_LINE_BYTES) {
           badLines.add({ file: input.name, line, reason: `as logged its line would be ${bytes} bytes, more than the ${MAX_LINE_BYTES} the logfile readers take`, text: text.slice(0, 4096) })
           return undefined

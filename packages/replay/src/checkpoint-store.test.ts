@@ -174,6 +174,34 @@ describe('CheckpointStore', () => {
     expect([fresh.get('/f.lp'), fs.existsSync(store.file), fs.existsSync(store.recentFile)]).toEqual([undefined, false, false])
   })
 
+  it('removes a recent file left by a killed run at the first durable write, so a checkpoint dropped since does not come back', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'x.lp')
+    fs.writeFileSync(file, 'm v=1i 1\n'.repeat(100))
+    const killed = await CheckpointStore.open(dir, scope, true)
+    killed.advance(file, { offset: 90, line: 10 })
+    await killed.save()
+    killed.advance(file, { offset: 180, line: 20 })
+    await killed.save()
+    // Killed here: the recent file is further on than the checkpoint file.
+    expect(fs.existsSync(killed.recentFile)).toBe(true)
+    // The file is rewritten, shorter: the next replay drops its checkpoint and replays it from the start.
+    fs.writeFileSync(file, 'm v=2i 2\n'.repeat(5))
+    const next = await CheckpointStore.open(dir, scope, true)
+    expect(next.get(file)).toEqual(expect.objectContaining({ offset: 180, line: 20 }))
+    expect(await next.verify([file])).toHaveLength(1)
+    await next.save(true)
+    expect(fs.existsSync(next.recentFile)).toBe(false)
+    expect((await CheckpointStore.open(dir, scope, true)).get(file)).toBeUndefined()
+    // Nothing moved at all in a run: its end still saves what the recent file held, and removes it.
+    const other = path.join(dir, 'y.lp')
+    fs.writeFileSync(next.file, JSON.stringify({ version: 1, files: { [other]: { offset: 10, line: 1 } } }))
+    fs.writeFileSync(next.recentFile, JSON.stringify({ version: 1, files: { [other]: { offset: 20, line: 2 } } }))
+    const idle = await CheckpointStore.open(dir, scope, true)
+    await idle.save(true)
+    expect([fs.existsSync(idle.recentFile), (await CheckpointStore.open(dir, scope, true)).get(other)]).toEqual([false, { offset: 20, line: 2 }])
+  })
+
   it('names the file when it is not a checkpoint', async () => {
     const dir = tempDir()
     const file = checkpointFile(dir, scope)
@@ -270,6 +298,69 @@ describe('CheckpointStore', () => {
       // Now the fingerprint counts: the same length of other content starts over.
       fs.writeFileSync(file, lines(60, 'b'))
       expect(await (await CheckpointStore.open(dir, scope, true)).verify([file])).toHaveLength(1)
+    })
+
+    it('leaves out the checkpoint of a file renamed over during the replay by a longer one, so the next replay starts it over', async () => {
+      const dir = tempDir()
+      const file = path.join(dir, 'x.lp')
+      fs.writeFileSync(file, lines(60))
+      const store = await CheckpointStore.open(dir, scope, true)
+      expect(await store.verify([file])).toEqual([])
+      // The reader read the old file up to 3000; an export is written over it (temp file + rename), longer.
+      fs.writeFileSync(`${file}.tmp`, lines(90, 'b'))
+      fs.renameSync(`${file}.tmp`, file)
+      store.advance(file, { offset: 3000, line: 30 })
+      await store.save(true)
+      const next = await CheckpointStore.open(dir, scope, true)
+      expect(next.get(file)).toBeUndefined()
+      expect(await next.verify([file])).toEqual([])
+      // The file read is the one at the path: its checkpoint stays, also when appended to during the replay.
+      next.advance(file, { offset: 3000, line: 30 })
+      fs.appendFileSync(file, lines(2, 'c'))
+      next.advance(file, { offset: 4000, line: 40 })
+      await next.save(true)
+      expect((await CheckpointStore.open(dir, scope, true)).get(file)).toMatchObject({ offset: 4000, line: 40, head: expect.any(String) })
+    })
+
+    it('leaves out the checkpoint of a .gz file renamed over during the replay, and keeps it in a later replay of the same content compressed', async () => {
+      const dir = tempDir()
+      const file = path.join(dir, 'x.lp')
+      fs.writeFileSync(file, lines(60))
+      const first = await CheckpointStore.open(dir, scope, true)
+      await first.verify([file])
+      first.advance(file, { offset: 3000, line: 30 })
+      await first.save(true)
+      // Compressed since (a new inode): a later replay keeps the checkpoint, as the content is the same.
+      fs.writeFileSync(`${file}.gz`, zlib.gzipSync(fs.readFileSync(file)))
+      fs.rmSync(file)
+      const later = await CheckpointStore.open(dir, scope, true)
+      expect(await later.verify([`${file}.gz`])).toEqual([])
+      later.advance(`${file}.gz`, { offset: 5000, line: 50 })
+      await later.save(true)
+      expect((await CheckpointStore.open(dir, scope, true)).get(file)).toMatchObject({ offset: 5000, line: 50 })
+      // Renamed over during a replay: left out.
+      const during = await CheckpointStore.open(dir, scope, true)
+      expect(await during.verify([`${file}.gz`])).toEqual([])
+      fs.writeFileSync(`${file}.gz.tmp`, zlib.gzipSync(lines(90, 'b')))
+      fs.renameSync(`${file}.gz.tmp`, `${file}.gz`)
+      during.advance(`${file}.gz`, { offset: 6000, line: 60 })
+      await during.save(true)
+      expect((await CheckpointStore.open(dir, scope, true)).get(file)).toBeUndefined()
+    })
+
+    it('takes .GZ (any case) as gzip: a file compressed since keeps its checkpoint under its plain name', async () => {
+      const dir = tempDir()
+      const file = path.join(dir, 'x.lp')
+      fs.writeFileSync(file, lines(60))
+      await saved(dir, file, 5000)
+      fs.writeFileSync(`${file}.GZ`, zlib.gzipSync(fs.readFileSync(file)))
+      fs.rmSync(file)
+      const store = await CheckpointStore.open(dir, scope, true)
+      expect(await store.verify([`${file}.GZ`])).toEqual([])
+      expect(store.get(`${file}.GZ`)).toMatchObject({ offset: 5000, line: 50 })
+      store.advance(`${file}.GZ`, { offset: 6000, line: 60 })
+      await store.save(true)
+      expect((await CheckpointStore.open(dir, scope, true)).get(`${file}.GZ`)).toMatchObject({ offset: 6000, line: 60, head: expect.any(String) })
     })
 
     it('leaves out the checkpoint of a file truncated during the replay, so the next replay starts it over', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { EHTConfig, ServerConfig } from '@eht-influx-client/config'
 import { writeFileAtomic } from '@eht-influx-client/logfile'
 import { CheckpointError } from './errors.js'
-import { fingerprintMismatch, fingerprintOf, HEAD_BYTES, type Fingerprint } from './file-fingerprint.js'
+import { fingerprintMismatch, fingerprintOf, HEAD_BYTES, identityOf, isGz, type FileIdentity, type Fingerprint } from './file-fingerprint.js'
 
 /**
  * How far one logfile was delivered: every line ending at or before `offset`
@@ -82,7 +82,7 @@ function recentFileOf(file: string): string {
 const DURABLE_INTERVAL_MS = 1000
 
 /** A rotated file compressed since the last run keeps its checkpoint. */
-const keyOf = (file: string) => (file.endsWith('.gz') ? file.slice(0, -3) : file)
+const keyOf = (file: string) => (isGz(file) ? file.slice(0, -3) : file)
 
 /** A checkpoint file's text; undefined when there is none. */
 async function readCheckpoint(file: string): Promise<string | undefined> {
@@ -146,6 +146,8 @@ export class CheckpointStore {
   private readonly paths = new Map<string, string>()
   /** Keys moved (or verified without a fingerprint) since their fingerprint was last taken. */
   private readonly unprinted = new Set<string>()
+  /** Per input path, the file it named before this replay read it (see verify()); none for a path that was missing. */
+  private readonly identities = new Map<string, FileIdentity>()
 
   private constructor(
     readonly file: string,
@@ -188,7 +190,12 @@ export class CheckpointStore {
       const old = files.get(name)
       if (old === undefined || old.offset < checkpoint.offset || (old.offset === checkpoint.offset && old.line < checkpoint.line)) files.set(name, checkpoint)
     }
-    return new CheckpointStore(file, scope, files)
+    const store = new CheckpointStore(file, scope, files)
+    // A recent file left by a run that was killed: what it holds is in this store now, and the first durable
+    // write (at the latest the one ending this replay) saves that and removes it. Left in place, it would bring
+    // back at every later open() a checkpoint this replay dropped (a file replaced since: restart()).
+    if (recentText !== undefined) store.behind = true
+    return store
   }
 
   get(file: string): FileCheckpoint | undefined {
@@ -204,8 +211,19 @@ export class CheckpointStore {
    * fingerprints is taken as before, and gets its fingerprint at the next
    * write. A .gz file is checked on its decompressed start, so a rotated file
    * compressed since keeps its checkpoint.
+   *
+   * Also notes which file (device and inode) each input is before it is read:
+   * a path renamed over during this replay no longer names the file read, so
+   * its checkpoint is left out of the writes after that (see fingerprint()).
    */
   async verify(inputs: readonly string[]): Promise<CheckpointRestart[]> {
+    for (let i = 0; i < inputs.length; i += VERIFY_AT_ONCE) {
+      const batch = inputs.slice(i, i + VERIFY_AT_ONCE)
+      const found = await Promise.all(batch.map((file) => identityOf(file)))
+      batch.forEach((file, j) => {
+        if (found[j] !== undefined) this.identities.set(file, found[j])
+      })
+    }
     const restarts: CheckpointRestart[] = []
     const checked = inputs.filter((file) => this.files.has(keyOf(file)))
     for (let i = 0; i < checked.length; i += VERIFY_AT_ONCE) {
@@ -285,8 +303,10 @@ export class CheckpointStore {
    * offset, into what the write saves: a few reads of at most 4 KiB per moved
    * file and write, none per point (the start's hash is taken again only while
    * the offset is below HEAD_BYTES). A file that no longer holds its offset
-   * (replaced or truncated during the replay) is left out, so the next replay
-   * starts it over; one that is gone keeps its checkpoint without a
+   * (truncated during the replay), or whose path names another file than the
+   * one read (replaced, e.g. renamed over, during the replay: its content is
+   * not the content whose offset is checkpointed) is left out, so the next
+   * replay starts it over; one that is gone keeps its checkpoint without a
    * fingerprint (nothing to take it from; its offset is still checked).
    */
   private async fingerprint(): Promise<void> {
@@ -301,7 +321,7 @@ export class CheckpointStore {
       const known = this.disk.get(key)
       let print: Fingerprint | undefined | null
       try {
-        print = await fingerprintOf(file, offset, known?.head === undefined ? undefined : (known as Fingerprint))
+        print = await fingerprintOf(file, offset, known?.head === undefined ? undefined : (known as Fingerprint), this.identities.get(file))
       } catch {
         print = null
       }

@@ -23,7 +23,8 @@ export const HEAD_BYTES = 4096
 export const TAIL_BYTES = 256
 
 const hash = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex').slice(0, 32)
-const isGz = (file: string) => file.endsWith('.gz')
+/** As the reader takes it: `.gz` in any case (`.GZ`) is gzip. */
+export const isGz = (file: string): boolean => /\.gz$/i.test(file)
 
 /** Up to `length` bytes of `handle` from `position` (fewer at the end of the file). */
 async function readAt(handle: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
@@ -37,9 +38,10 @@ async function readAt(handle: fs.promises.FileHandle, position: number, length: 
   return buffer.subarray(0, got)
 }
 
-/** The first `length` bytes of a .gz file's content (fewer when it is shorter, or broken before). */
-async function gunzipHead(file: string, length: number): Promise<Buffer> {
-  const source = fs.createReadStream(file, { highWaterMark: 16 * 1024 })
+/** The first `length` bytes of an open .gz file's content (fewer when it is shorter, or broken before). */
+async function gunzipHead(handle: fs.promises.FileHandle, length: number): Promise<Buffer> {
+  // The handle stays open (closed by the caller), so that the content hashed is that of the file checked.
+  const source = handle.createReadStream({ start: 0, highWaterMark: 16 * 1024, autoClose: false })
   const gunzip = zlib.createGunzip()
   source.on('error', (error) => gunzip.destroy(error))
   source.pipe(gunzip)
@@ -61,22 +63,47 @@ async function gunzipHead(file: string, length: number): Promise<Buffer> {
 }
 
 /**
- * The fingerprint of `file` for a checkpoint at `offset`, or undefined when
- * the file does not hold `offset` bytes (any more): it cannot vouch for that
- * checkpoint. `knownHead`, a head of HEAD_BYTES taken earlier in this replay,
- * is reused (only the tail is read).
+ * Which file a path named when it was read: device and inode. Within one
+ * replay, a path whose identity is not the one noted when its reading began
+ * was replaced (renamed over) since: the offsets read belong to the old file.
  */
-export async function fingerprintOf(file: string, offset: number, knownHead?: Fingerprint): Promise<Fingerprint | undefined> {
+export interface FileIdentity {
+  dev: number
+  ino: number
+}
+
+/** The identity of the file at `file` now; undefined when there is none (gone, unreadable). */
+export async function identityOf(file: string): Promise<FileIdentity | undefined> {
+  try {
+    const { dev, ino } = await fs.promises.stat(file)
+    return { dev, ino }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The fingerprint of `file` for a checkpoint at `offset`, or undefined when
+ * the file cannot vouch for that checkpoint: it does not hold `offset` bytes
+ * (any more), or it is not the file `read` (the identity noted when its
+ * reading began): the path was replaced since, and its content is not the
+ * content read. `knownHead`, a head of HEAD_BYTES taken earlier in this
+ * replay, is reused (only the tail is read).
+ */
+export async function fingerprintOf(file: string, offset: number, knownHead?: Fingerprint, read?: FileIdentity): Promise<Fingerprint | undefined> {
   const headBytes = Math.min(offset, HEAD_BYTES)
   const reuse = knownHead !== undefined && knownHead.headBytes === headBytes
-  if (isGz(file)) {
-    if (reuse) return { headBytes, head: knownHead.head }
-    const head = await gunzipHead(file, headBytes)
-    return head.length < headBytes ? undefined : { headBytes, head: hash(head) }
-  }
+  // One handle for the identity check and the hashes: what is hashed is the file checked.
   const handle = await fs.promises.open(file, 'r')
   try {
-    if ((await handle.stat()).size < offset) return undefined
+    const stat = await handle.stat()
+    if (read !== undefined && (stat.dev !== read.dev || stat.ino !== read.ino)) return undefined
+    if (isGz(file)) {
+      if (reuse) return { headBytes, head: knownHead.head }
+      const head = await gunzipHead(handle, headBytes)
+      return head.length < headBytes ? undefined : { headBytes, head: hash(head) }
+    }
+    if (stat.size < offset) return undefined
     const head = reuse ? knownHead.head : hash(await readAt(handle, 0, headBytes))
     if (offset <= HEAD_BYTES) return { headBytes, head }
     const tailBytes = Math.min(offset, TAIL_BYTES)
@@ -94,13 +121,13 @@ export async function fingerprintOf(file: string, offset: number, knownHead?: Fi
  */
 export async function fingerprintMismatch(file: string, offset: number, print: Partial<Fingerprint>): Promise<string | undefined> {
   try {
-    if (isGz(file)) {
-      if (print.head === undefined || print.headBytes === undefined) return undefined
-      const head = await gunzipHead(file, print.headBytes)
-      return head.length === print.headBytes && hash(head) === print.head ? undefined : `its first ${print.headBytes} bytes (decompressed) are not those checkpointed`
-    }
     const handle = await fs.promises.open(file, 'r')
     try {
+      if (isGz(file)) {
+        if (print.head === undefined || print.headBytes === undefined) return undefined
+        const head = await gunzipHead(handle, print.headBytes)
+        return head.length === print.headBytes && hash(head) === print.head ? undefined : `its first ${print.headBytes} bytes (decompressed) are not those checkpointed`
+      }
       const size = (await handle.stat()).size
       if (size < offset) return `the checkpoint's offset ${offset} is past the file's end (${size} bytes)`
       if (print.head === undefined || print.headBytes === undefined) return undefined

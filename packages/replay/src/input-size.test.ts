@@ -20,6 +20,10 @@ describe('inputSizes', () => {
     fs.writeFileSync(gz, zlib.gzipSync(text))
     expect(fs.statSync(gz).size).toBeLessThan(text.length)
     expect(await inputBytes([plain, gz, path.join(dir, 'gone.lp')])).toBe(80 + text.length)
+    // Upper-case .GZ is gzip too (the reader reads it so).
+    const upper = path.join(dir, 'c.lp.GZ')
+    fs.writeFileSync(upper, zlib.gzipSync(text))
+    expect(await inputBytes([upper])).toBe(text.length)
   })
 
   it('does not trust the last 4 bytes of a truncated .gz (compressed data, not a trailer)', async () => {

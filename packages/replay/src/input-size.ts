@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { isGz } from './file-fingerprint.js'
 
 /**
  * Deflate expands at most about 1032:1, so a gzip trailer claiming more is not
@@ -37,7 +38,7 @@ export async function inputSizes(files: readonly string[]): Promise<number[]> {
   const sizes: number[] = []
   for (const file of files) {
     const stat = await fs.promises.stat(file).catch(() => undefined)
-    sizes.push(stat === undefined ? 0 : file.endsWith('.gz') ? await gzipSize(file, stat.size) : stat.size)
+    sizes.push(stat === undefined ? 0 : isGz(file) ? await gzipSize(file, stat.size) : stat.size)
   }
   return sizes
 }

@@ -1,6 +1,8 @@
 import { Secret } from '@eht-influx-client/config'
 import { describe, expect, it } from 'vitest'
-import { responseLines, scrubServerSecrets, serverLabel, v1AuthHeaders } from './server-http.js'
+import http from 'node:http'
+import https from 'node:https'
+import { responseLines, scrubServerSecrets, serverAgent, serverLabel, v1AuthHeaders } from './server-http.js'
 
 async function collect(chunks: string[]): Promise<string[]> {
   const out: string[] = []
@@ -22,6 +24,21 @@ describe('responseLines', () => {
 describe('serverLabel', () => {
   it('never shows credentials from the URL', () => {
     expect(serverLabel({ name: 'local', url: 'http://user:pw@127.0.0.1:8086/' })).toBe('server "local" (http://127.0.0.1:8086)')
+  })
+})
+
+describe('serverAgent', () => {
+  it('takes the scheme in any case: HTTPS:// gets the https agent (config keeps the URL as typed)', () => {
+    for (const url of ['https://db.example:8086', 'HTTPS://db.example:8086', 'Https://db.example']) {
+      const agent = serverAgent({ name: 's', url, caFile: undefined } as never)
+      expect(agent).toBeInstanceOf(https.Agent)
+      agent.destroy()
+    }
+    for (const url of ['http://db.example:8086', 'HTTP://db.example:8086']) {
+      const agent = serverAgent({ name: 's', url, caFile: undefined } as never)
+      expect([agent instanceof https.Agent, agent instanceof http.Agent]).toEqual([false, true])
+      agent.destroy()
+    }
   })
 })
 

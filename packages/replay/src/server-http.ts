@@ -24,7 +24,8 @@ export const scrubServerSecrets = (text: string, server: Pick<ServerConfig, 'tok
 
 /** A keep-alive agent; for https, `ca_file` is added to Node's trusted roots (verification stays on). */
 export function serverAgent(server: ServerConfig): http.Agent {
-  if (!server.url.startsWith('https:')) return new http.Agent({ keepAlive: true })
+  // The scheme as typed (config keeps the URL as written): HTTPS://host is https too.
+  if (!/^https:/i.test(server.url)) return new http.Agent({ keepAlive: true })
   if (server.caFile === undefined) return new https.Agent({ keepAlive: true })
   let ca: Buffer
   try {

@@ -143,6 +143,21 @@ describe('write of lines the logfile readers would refuse: bad lines, never logg
     expect(run.stderr).toMatch(/stdin:1: bad line skipped: as logged its line would be \d+ bytes, more than the 16777216 the logfile readers take/)
     expect(logfileLines(logDir(dir)).map((l) => (JSON.parse(l) as { tags: { site: string } }).tags.site)).toEqual(['Pv'])
   }, 30_000)
+
+  it('the station tag the writer adds counts: a line that only fits without it is a bad line', async () => {
+    const dir = tempDir()
+    const config = path.join(dir, 'station.ini')
+    fs.writeFileSync(config, '[client]\nstation = Kp\nprofile = test\n[logfile]\npath = ./log/eht.lp\nformat = lp\nrotate = none\n[spool]\ndir = ./spool\n[errors]\nerrors_file = ./errors.jsonl\n')
+    // 16 777 211 bytes: fits as read, but ",station=Kp" makes the logged line 11 bytes longer than the readers take.
+    const head = 'm s="'
+    const tail = '" 1617672549204824064'
+    const long = `${head}${'x'.repeat(16_777_211 - head.length - tail.length)}${tail}`
+    expect(Buffer.byteLength(long)).toBe(16_777_211)
+    const run = await runCli(['write', '--config', config], { cwd: dir, input: `${long}\nm a=3 1617672549204824066\n` })
+    expect(run.code, run.stderr).toBe(1)
+    expect(run.stderr).toContain('stdin:1: bad line skipped: as logged its line would be 16777222 bytes, more than the 16777216 the logfile readers take')
+    expect(logfileLines(path.join(dir, 'log'))).toEqual(['m,station=Kp a=3 1617672549204824066'])
+  }, 30_000)
 })
 
 describe('write of a broken .gz file', () => {
