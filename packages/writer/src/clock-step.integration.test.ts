@@ -1,28 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { startFaultProxy, startVictoriaMetrics, type FaultProxy, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openDelivery } from './delivery.js'
-import { CaptureSink, makeConfig, tempDir, waitFor } from '../test/helpers.js'
+import { CaptureSink, makeConfig, proxiedVictoriaMetrics, tempDir, waitFor } from '../test/helpers.js'
 import { mockWallClock } from '../test/wall-clock.js'
 
 const HOUR = 3_600_000
 
-let vm: VictoriaMetricsServer
-let proxy: FaultProxy
-beforeAll(async () => {
-  vm = await startVictoriaMetrics()
-  proxy = await startFaultProxy({ target: vm.url })
-})
-afterAll(async () => {
-  await proxy?.stop()
-  await vm?.stop()
-})
+const servers = proxiedVictoriaMetrics()
 afterEach(() => {
   vi.restoreAllMocks()
 })
 
 describe('a step of the wall clock (NTP, an operator) while points wait', () => {
   it('an hour back: a partial batch still goes after flush_interval, not an hour later', async () => {
-    const config = makeConfig(tempDir(), { servers: [{ name: 'cloud', url: vm.url, api: 'v2', keys: { token: 'not-checked', flush_interval: '100ms', batch_size: '1000' } }] })
+    const config = makeConfig(tempDir(), { servers: [{ name: 'cloud', url: servers.vm.url, api: 'v2', keys: { token: 'not-checked', flush_interval: '100ms', batch_size: '1000' } }] })
     const wall = mockWallClock()
     const delivery = await openDelivery(config, { stderr: new CaptureSink(), drainSpool: false })
     try {
@@ -32,17 +22,17 @@ describe('a step of the wall clock (NTP, an operator) while points wait', () => 
     } finally {
       await delivery.close()
     }
-    expect(await vm.countSamples('{__name__="clock_back_v"}')).toBe(1)
+    expect(await servers.vm.countSamples('{__name__="clock_back_v"}')).toBe(1)
   })
 
   it('an hour forward during a retry: max_retry_time is not over, the retry is made and the points delivered', async () => {
     const config = makeConfig(tempDir(), {
-      servers: [{ name: 'cloud', url: proxy.url, api: 'v2', keys: { token: 'not-checked' } }],
+      servers: [{ name: 'cloud', url: servers.proxy.url, api: 'v2', keys: { token: 'not-checked' } }],
       retry: { max_retries: '3', min_delay: '50ms', max_retry_time: '5s' },
     })
     const wall = mockWallClock()
     let first = true
-    proxy.setScript(() => {
+    servers.proxy.setScript(() => {
       if (!first) return { kind: 'pass' }
       first = false
       wall.step(HOUR)

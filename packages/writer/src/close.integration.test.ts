@@ -1,31 +1,21 @@
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startFaultProxy, startVictoriaMetrics, type FaultProxy, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
+import { describe, expect, it } from 'vitest'
 import { EHTInfluxDBClient } from './client.js'
 import { listSpool, openDelivery } from './delivery.js'
 import { ClosedError } from './errors.js'
-import { CaptureSink, makeConfig, readAll, rows, tempDir, waitFor } from '../test/helpers.js'
+import { CaptureSink, makeConfig, proxiedVictoriaMetrics, readAll, rows, tempDir, waitFor } from '../test/helpers.js'
 
-let vm: VictoriaMetricsServer
-let proxy: FaultProxy
-beforeAll(async () => {
-  vm = await startVictoriaMetrics()
-  proxy = await startFaultProxy({ target: vm.url })
-})
-afterAll(async () => {
-  await proxy?.stop()
-  await vm?.stop()
-})
+const servers = proxiedVictoriaMetrics()
 
 describe('close()', () => {
   it('loses nothing while retries are pending: they go to the spool, and the next client delivers them', async () => {
     const dir = tempDir()
     const config = makeConfig(dir, {
-      servers: [{ name: 'cloud', url: proxy.url, api: 'v2', keys: { token: 'not-checked', batch_size: '100' } }],
+      servers: [{ name: 'cloud', url: servers.proxy.url, api: 'v2', keys: { token: 'not-checked', batch_size: '100' } }],
       retry: { max_retries: '10', min_delay: '1s', max_delay: '1m', max_retry_time: '1h' },
     })
     // The server asks to come back in 10 minutes, again and again.
-    proxy.setScript({ kind: 'status', status: 503, headers: { 'retry-after': '600' } })
+    servers.proxy.setScript({ kind: 'status', status: 503, headers: { 'retry-after': '600' } })
     let retries = 0
     const client = await EHTInfluxDBClient.fromConfig(config, { stderr: new CaptureSink(), onRetry: () => retries++ })
     const api = client.writeApi()
@@ -44,23 +34,23 @@ describe('close()', () => {
     expect(await readAll(path.join(dir, 'log'))).toHaveLength(500)
     expect(client.stats().cloud).toMatchObject({ written: 500, delivered: 0, spooled: 500, dropped: 0, queued: 0 })
 
-    proxy.setScript({ kind: 'pass' })
+    servers.proxy.setScript({ kind: 'pass' })
     const next = await EHTInfluxDBClient.fromConfig(config, { stderr: new CaptureSink() })
-    await waitFor(async () => (await vm.countSamples('{__name__="closing_value"}')) === 500, 'the spool to be delivered')
+    await waitFor(async () => (await servers.vm.countSamples('{__name__="closing_value"}')) === 500, 'the spool to be delivered')
     await next.close()
     expect(await listSpool(config)).toEqual([])
   })
 
   it('flush() waits for the retry and resolves once the server took the points', async () => {
     const dir = tempDir()
-    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: proxy.url, api: 'v2', keys: { token: 'not-checked' } }] })
-    proxy.setScript([{ kind: 'status', status: 503, headers: { 'retry-after': '1' } }])
+    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: servers.proxy.url, api: 'v2', keys: { token: 'not-checked' } }] })
+    servers.proxy.setScript([{ kind: 'status', status: 503, headers: { 'retry-after': '1' } }])
     const client = await EHTInfluxDBClient.fromConfig(config, { stderr: new CaptureSink() })
     const api = client.writeApi()
     void api.write({ record: rows(50, 1617910000000000000n), dataFrameMeasurementName: 'flushing', dataFrameTagColumns: ['station'] })
     await api.flush()
     expect(client.stats().cloud).toMatchObject({ delivered: 50, retried: 1, spooled: 0 })
-    expect(await vm.countSamples('{__name__="flushing_value"}')).toBe(50)
+    expect(await servers.vm.countSamples('{__name__="flushing_value"}')).toBe(50)
     await client.close()
   })
 
@@ -70,7 +60,7 @@ describe('close()', () => {
 
   it('flush() after close() resolves at once (client, WriteApi and delivery): everything was sent or spooled by the close', async () => {
     const dir = tempDir()
-    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: vm.url, api: 'v2', keys: { token: 'not-checked' } }] })
+    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: servers.vm.url, api: 'v2', keys: { token: 'not-checked' } }] })
     const client = await EHTInfluxDBClient.fromConfig(config, { stderr: new CaptureSink() })
     const api = client.writeApi()
     await api.write({ record: rows(10, 1617920000000000000n), dataFrameMeasurementName: 'flushed_after_close', dataFrameTagColumns: ['station'] })
@@ -84,16 +74,16 @@ describe('close()', () => {
     await delivery.close()
     expect(await within(delivery.flush(), 3000)).toBe('settled')
     expect(delivery.stats().cloud).toMatchObject({ written: 1, delivered: 1 })
-    expect(await vm.countSamples('{__name__="flushed_after_close_value"}')).toBe(11)
+    expect(await servers.vm.countSamples('{__name__="flushed_after_close_value"}')).toBe(11)
   })
 
   it('flush() while close() waits for a drainer resolves with the close, not never', async () => {
     const dir = tempDir()
-    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: proxy.url, api: 'v2', keys: { token: 'not-checked', timeout: '2s' } }], retry: { max_retries: '0' } })
+    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: servers.proxy.url, api: 'v2', keys: { token: 'not-checked', timeout: '2s' } }], retry: { max_retries: '0' } })
     // The first batch fails (spooled); then the server takes requests and never answers: the spool
     // drainer's request hangs until the timeout, and close() waits for it.
     let failNext = true
-    proxy.setScript(() => {
+    servers.proxy.setScript(() => {
       if (!failNext) return { kind: 'blackhole' }
       failNext = false
       return { kind: 'status', status: 503 }
@@ -103,12 +93,12 @@ describe('close()', () => {
       (c: typeof config) => openDelivery(c, { stderr: new CaptureSink() }),
     ].entries()) {
       failNext = true
-      const before = proxy.stats().requests
+      const before = servers.proxy.stats().requests
       const target = await open(config)
       if (target instanceof EHTInfluxDBClient) await target.writeApi().write({ record: rows(5, 1617930000000000000n), dataFrameMeasurementName: 'flush_during_close', dataFrameTagColumns: ['station'] })
       else await target.enqueue(['flush_during_close,station=Kp value=1 1617930001000000000'])
       await target.flush()
-      await waitFor(() => proxy.stats().requests >= before + 2, `run ${i}: the drainer's request to hang`)
+      await waitFor(() => servers.proxy.stats().requests >= before + 2, `run ${i}: the drainer's request to hang`)
       let closed = false
       const closing = target.close().then(() => (closed = true))
       await new Promise((resolve) => setTimeout(resolve, 300))
@@ -124,7 +114,7 @@ describe('close()', () => {
 
   it('forgets a closed WriteApi: a script that opens one per cycle does not grow the client', async () => {
     const dir = tempDir()
-    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: vm.url, api: 'v2', keys: { token: 'not-checked' } }] })
+    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: servers.vm.url, api: 'v2', keys: { token: 'not-checked' } }] })
     const client = await EHTInfluxDBClient.fromConfig(config, { stderr: new CaptureSink() })
     const open = () => client['apis'].size
     const kept = client.writeApi()

@@ -4,6 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseConfig, type EHTConfig } from '@eht-influx-client/config'
 import { readLogs, type InfluxRecord } from '@eht-influx-client/logfile'
+import { startFaultProxy, startVictoriaMetrics, type FaultProxy, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
+import { afterAll, beforeAll } from 'vitest'
 import { InvalidInputError } from '../src/errors.js'
 
 const made: string[] = []
@@ -127,4 +129,18 @@ export function closedPort(): Promise<number> {
       server.close(() => resolve(port))
     })
   })
+}
+
+/** VictoriaMetrics behind a fault proxy for the tests of one file: started before them, stopped after them. */
+export function proxiedVictoriaMetrics(): { readonly vm: VictoriaMetricsServer; readonly proxy: FaultProxy } {
+  const servers = {} as { vm: VictoriaMetricsServer; proxy: FaultProxy }
+  beforeAll(async () => {
+    servers.vm = await startVictoriaMetrics()
+    servers.proxy = await startFaultProxy({ target: servers.vm.url })
+  })
+  afterAll(async () => {
+    await servers.proxy?.stop()
+    await servers.vm?.stop()
+  })
+  return servers
 }
