@@ -1,10 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import zlib from 'node:zlib'
 import type { EHTConfig } from '@eht-influx-client/config'
 import { formatFromPath, openLogWriter, validateRecord, type InfluxRecord, type LogFormat, type LogWriter } from '@eht-influx-client/logfile'
 import { isSignal, throwIfAborted } from './abort.js'
 import { ExportOutputError, ReplayOptionsError } from './errors.js'
-import type { ExportSource } from './export-source.js'
+import type { ExportSource, FieldTypeConflict } from './export-source.js'
 import { WindowPlanner } from './export-window.js'
 import { FluxSource } from './flux-source.js'
 import { InfluxQLSource } from './influxql-source.js'
@@ -22,8 +24,10 @@ export interface ExportOptions {
   since: TimeBound
   /** End of the time range (exclusive). */
   until: TimeBound
-  /** The logfile to write; it must not exist yet (or be empty). */
+  /** The logfile to write; it must not exist yet (or be empty). A name ending in `.gz` is written gzip-compressed. */
   output: string
+  /** Write gzip (default: when `output` ends in `.gz`, in any case), e.g. for a temporary name of a `.gz` output. */
+  gzip?: boolean
   /** Default: from the output's extension (.jsonl, .csv, .lp), else jsonl. */
   format?: LogFormat
   /** Points per query window aimed at (default 50000); memory grows with it. */
@@ -55,6 +59,15 @@ export interface ExportSummary {
   skipped: number
   /** Why points were skipped (distinct, at most 10), each naming the measurement and time. */
   skippedReasons: string[]
+  /** Measurements asked for (`measurements`) that the server does not have: nothing exported for them. */
+  unknownMeasurements: string[]
+  /**
+   * Fields a v1 server holds with several types (one per shard): their
+   * measurements were NOT exported (InfluxQL would answer only one type).
+   */
+  conflicts: FieldTypeConflict[]
+  /** One message per unknown measurement and per measurement left out; any of them means the export is not complete. */
+  warnings: string[]
   /** Query windows read. */
   windows: number
   /** Requests made to the server. */
@@ -62,18 +75,52 @@ export interface ExportSummary {
   durationMs: number
 }
 
-async function openOutput(output: string, format: LogFormat): Promise<LogWriter> {
-  const file = path.resolve(output)
+const isGzipName = (file: string): boolean => /\.gz$/i.test(file)
+
+/** Refuses an output that exists and is not an empty file, before anything is read. */
+async function checkOutput(file: string): Promise<void> {
   const stat = await fs.promises.stat(file).catch(() => undefined)
   if (stat !== undefined && (!stat.isFile() || stat.size > 0)) {
     throw new ExportOutputError(`output ${file} already exists${stat.isFile() ? ' and is not empty' : ' and is not a file'}; choose a new file name (an export never appends to or overwrites a logfile)`, file)
   }
+}
+
+async function openOutput(file: string, format: LogFormat): Promise<LogWriter> {
   try {
     // A literal path: % is not a strftime field here.
     return await openLogWriter({ path: file.replace(/%/g, '%%'), format, rotate: { kind: 'none' }, fsync: 'never', flushIntervalMs: 1000 })
   } catch (error) {
     throw new ExportOutputError(`cannot write output ${file}: ${(error as Error).message}`, file, { cause: error })
   }
+}
+
+/**
+ * A gzip output is written plain to a hidden file beside it (the logfile
+ * writer writes plain files only), then compressed into the output, which is
+ * created at the start so a name that cannot be written fails before the export.
+ */
+async function openGzipOutput(file: string, format: LogFormat): Promise<{ writer: LogWriter; finish: () => Promise<void>; discard: () => void }> {
+  const plain = path.join(path.dirname(file), `.${path.basename(file).replace(/\.gz$/i, '')}.export-${process.pid}`)
+  try {
+    await fs.promises.writeFile(file, '', { flag: 'w' })
+  } catch (error) {
+    throw new ExportOutputError(`cannot write output ${file}: ${(error as Error).message}`, file, { cause: error })
+  }
+  const writer = await openOutput(plain, format).catch((error: unknown) => {
+    fs.rmSync(file, { force: true })
+    throw error
+  })
+  const discard = () => fs.rmSync(plain, { force: true })
+  const finish = async () => {
+    try {
+      await pipeline(fs.createReadStream(plain), zlib.createGzip(), fs.createWriteStream(file))
+    } catch (error) {
+      throw new ExportOutputError(`cannot write output ${file}: compressing failed: ${(error as Error).message}`, file, { cause: error })
+    } finally {
+      discard()
+    }
+  }
+  return { writer, finish, discard }
 }
 
 function checkExportOptions(options: ExportOptions): { since: bigint; until: bigint; format: LogFormat; target: number } {
@@ -93,6 +140,7 @@ function checkExportOptions(options: ExportOptions): { since: bigint; until: big
   if (!['jsonl', 'csv', 'lp'].includes(format)) throw new ReplayOptionsError(`format must be jsonl, csv or lp, got ${JSON.stringify(format)}`, 'format')
   const target = options.windowPoints ?? 50_000
   if (!Number.isSafeInteger(target) || target < 1) throw new ReplayOptionsError(`windowPoints must be a whole number >= 1, got ${String(target)}`, 'windowPoints')
+  if (options.gzip !== undefined && typeof options.gzip !== 'boolean') throw new ReplayOptionsError(`gzip must be a boolean, got ${typeof options.gzip}`, 'gzip')
   if (!isSignal(options.signal)) throw new ReplayOptionsError('signal must be an AbortSignal', 'signal')
   return { since, until, format, target }
 }
@@ -123,16 +171,25 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
   const server = findServer(options.config, options.server, 'server')
   const { signal } = options
   throwIfAborted(signal, 'the export')
-  const writer = await openOutput(options.output, format)
+  const file = path.resolve(options.output)
+  await checkOutput(file)
+  const gzip = options.gzip ?? isGzipName(file)
+  const output = gzip ? await openGzipOutput(file, format) : { writer: await openOutput(file, format), finish: async () => {}, discard: () => {} }
+  const { writer } = output
   const source: ExportSource = server.api === 'v1' ? new InfluxQLSource(server) : new FluxSource(server)
   const planner = new WindowPlanner(since, until, target)
   const cap = target * 4
   let points = 0
   let windows = 0
   const skipped = { count: 0, reasons: [] as string[] }
+  let plan = { measurements: options.measurements, unknown: [] as string[], conflicts: [] as FieldTypeConflict[], warnings: [] as string[] }
+  let failed = true
   try {
-    for (let window = planner.next(); window !== undefined; window = planner.next()) {
-      const records = await source.read(options.measurements, window.from, window.to, window.capped ? cap : Number.POSITIVE_INFINITY, signal)
+    if (source.plan !== undefined) plan = await source.plan(options.measurements, signal)
+    // Nothing left to read (every measurement unknown or left out): no window is queried.
+    const none = plan.measurements !== undefined && plan.measurements.length === 0
+    for (let window = none ? undefined : planner.next(); window !== undefined; window = planner.next()) {
+      const records = await source.read(plan.measurements, window.from, window.to, window.capped ? cap : Number.POSITIVE_INFINITY, signal)
       if (records === undefined) {
         planner.tooMany()
         continue
@@ -146,9 +203,14 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
       points += writable.length
       options.onProgress?.({ points, reached: window.to, fraction: Number(((window.to - since) * 10_000n) / (until - since)) / 10_000 })
     }
+    failed = false
   } finally {
     source.close()
     await writer.close()
+    // After a failure the windows written before are still compressed into the output (as a plain output keeps them);
+    // a compression failure then must not hide the first error.
+    if (failed) await output.finish().catch(() => output.discard())
+    else await output.finish()
   }
-  return { server: server.name, output: path.resolve(options.output), format, points, skipped: skipped.count, skippedReasons: skipped.reasons, windows, queries: source.queries, durationMs: Math.round(performance.now() - started) }
+  return { server: server.name, output: file, format, points, skipped: skipped.count, skippedReasons: skipped.reasons, unknownMeasurements: plan.unknown, conflicts: plan.conflicts, warnings: plan.warnings, windows, queries: source.queries, durationMs: Math.round(performance.now() - started) }
 }

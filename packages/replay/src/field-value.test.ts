@@ -31,9 +31,13 @@ describe('numericType', () => {
     expect(() => numericType([], '5.5')).toThrow('the server gives no type for this field')
   })
 
-  it('tells whole numbers from fractions when a field has several types', () => {
-    expect(numericType(['float', 'integer'], '5')).toBe('integer')
-    expect(numericType(['float', 'integer'], '5.5')).toBe('float')
-    expect(numericType(['string', 'float'], '5')).toBe('float')
+  it('refuses to guess when a field has several types (one per shard), naming them', () => {
+    expect(() => numericType(['float', 'integer'], '5', 'SHOW FIELD KEYS')).toThrow('SHOW FIELD KEYS gives this field several types (float, integer, in different shards)')
+    expect(() => numericType(['float', 'integer'], '5.5')).toThrow('cannot be told apart')
+    expect(() => numericType(['string', 'float'], '5')).toThrow('several types (string, float')
+  })
+
+  it('refuses a number for a field declared string or boolean', () => {
+    expect(() => numericType(['string'], '5')).toThrow('the type string, but its value is the number 5')
   })
 })

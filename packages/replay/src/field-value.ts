@@ -24,18 +24,20 @@ export function fieldValue(type: FieldType, text: string): FieldValue {
 
 /**
  * The type of a numeric field from the types a server declares for it. A
- * field written with different types in different shards is read as integer
- * when its text is a whole number and integer is one of them, else as float.
- * A field with no declared type throws: the JSON text of a float may be a
- * whole number (`3`), so guessing could turn an integer into a float or back.
+ * field with no declared type, or with several (written with different types
+ * in different shards), throws: the JSON text of a float may be a whole number
+ * (`3`), so guessing could turn an integer into a float or back, and InfluxQL
+ * answers only one of the types over several shards (the export leaves such a
+ * measurement out before reading it; this guards a type that appeared while it ran).
  * `source` names where the types came from (e.g. the query), for the message.
  */
 export function numericType(declared: readonly FieldType[] | undefined, text: string, source = 'the server'): FieldType {
   if (declared === undefined || declared.length === 0) {
     throw new Error(`${source} gives no type for this field, so its value ${text} cannot be told integer or float (the export stops rather than guess)`)
   }
-  if (declared.length === 1 && declared[0] !== 'string' && declared[0] !== 'boolean') return declared[0]!
-  if (INTEGER.test(text) && declared.includes('integer')) return 'integer'
-  if (INTEGER.test(text) && declared.includes('unsigned') && !text.startsWith('-')) return 'unsigned'
-  return 'float'
+  if (declared.length > 1) {
+    throw new Error(`${source} gives this field several types (${declared.join(', ')}, in different shards), so its value ${text} cannot be told apart (the export stops rather than guess)`)
+  }
+  if (declared[0] === 'string' || declared[0] === 'boolean') throw new Error(`${source} gives this field the type ${declared[0]}, but its value is the number ${text}`)
+  return declared[0]!
 }

@@ -3,9 +3,10 @@ import type { FieldType, FieldValue, InfluxRecord } from '@eht-influx-client/log
 import { throwIfAborted, untilAborted } from './abort.js'
 import { ExportDataError, ExportQueryError, ReplayError } from './errors.js'
 import { isNumberText, parseJsonExact } from './exact-json.js'
-import type { ExportSource } from './export-source.js'
+import type { ExportPlan, ExportSource, FieldTypeConflict } from './export-source.js'
 import { fieldValue, numericType } from './field-value.js'
 import { databaseOf, selectWindow, showFieldKeys } from './influxql.js'
+import { unknownMeasurementWarning } from './measurement-names.js'
 import { bodyFailure, bodyText, httpGet, responseLines, scrubServerSecrets, serverAgent, serverLabel, v1AuthHeaders } from './server-http.js'
 
 interface Series {
@@ -103,6 +104,41 @@ export class InfluxQLSource implements ExportSource {
     return all
   }
 
+  /**
+   * The measurements to read: those asked for (all by default) that the server
+   * has, less those with a field of several types. SHOW FIELD KEYS lists a field
+   * once per type when shards hold it with different types, and a query over
+   * those shards answers only one of them (float, else integer, string, boolean)
+   * and writes floats as whole numbers where they are (`3`): such a measurement
+   * would lose points or change their type, so it is left out, with a warning,
+   * rather than exported wrong. SHOW FIELD KEYS spans the whole retention policy
+   * (InfluxDB 1.x takes no time range there), so a narrower range does not help.
+   */
+  async plan(measurements: readonly string[] | undefined, signal?: AbortSignal): Promise<ExportPlan> {
+    const known = (this.names ??= await this.measurements(signal))
+    const where = `${this.label} (database ${JSON.stringify(databaseOf(this.server.bucket))})`
+    const unknown = measurements === undefined ? [] : [...new Set(measurements.filter((m) => !known.includes(m)))]
+    const warnings = unknown.map((m) => unknownMeasurementWarning(m, known, where))
+    const types = await this.types(signal)
+    const conflicts: FieldTypeConflict[] = []
+    const chosen = measurements === undefined ? known : [...new Set(measurements.filter((m) => known.includes(m)))]
+    const keep: string[] = []
+    for (const measurement of chosen) {
+      const mixed = [...(types.get(measurement) ?? new Map<string, FieldType[]>())].filter(([, t]) => t.length > 1)
+      if (mixed.length === 0) {
+        keep.push(measurement)
+        continue
+      }
+      for (const [field, t] of mixed) conflicts.push({ measurement, field, types: [...t] })
+      const fields = mixed.map(([field, t]) => `field ${JSON.stringify(field)} has the types ${t.join(', ')}`).join('; ')
+      warnings.push(
+        `measurement ${JSON.stringify(measurement)} was NOT exported: ${fields} in different shards of ${this.server.bucket} (${showFieldKeys(this.server.bucket)}), and InfluxQL answers only one type over several shards, so its points would be lost or changed. ` +
+          `To get them, give the field one type: write its points again with one type (e.g. into a new field or measurement) and drop the shards holding the other type (SHOW SHARDS lists them, one per shard group: 7 days by default); the other measurements were exported`,
+      )
+    }
+    return { measurements: keep, unknown, conflicts, warnings }
+  }
+
   async read(measurements: readonly string[] | undefined, from: bigint, to: bigint, cap: number, signal?: AbortSignal): Promise<InfluxRecord[] | undefined> {
     const names = measurements ?? (this.names ??= await this.measurements(signal))
     let types = await this.types(signal)
@@ -140,6 +176,9 @@ export class InfluxQLSource implements ExportSource {
         if (value === null || value === undefined) continue
         const key = columns[c]!
         try {
+          // Several types: this field's measurement was left out by plan(); a type written during the export lands here.
+          const declared = fieldTypes.get(key)
+          if (declared !== undefined && declared.length > 1) throw new Error(`the field has several types now (${declared.join(', ')}, in different shards), written while the export ran; the export stops rather than give it one`)
           if (typeof value === 'boolean') fields[key] = { type: 'boolean', value }
           else if (typeof value === 'string') fields[key] = { type: 'string', value }
           else if (isNumberText(value)) fields[key] = fieldValue(numericType(fieldTypes.get(key), value.$n, showFieldKeys(this.server.bucket)), value.$n)

@@ -2,6 +2,8 @@
 // InfluxDB 1.x, then the database is exported back and compared byte for byte.
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
+import { readLogFile } from '@eht-influx-client/logfile'
 import { startFaultProxy, type FaultProxy } from '@eht-influx-client/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useRealServers } from '../../test/real-servers.js'
@@ -87,6 +89,55 @@ describe('export a database', () => {
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/error: server "cloud" \(http:\/\/127\.0\.0\.1:\d+\) .*Flux/)
     expect(fs.readdirSync(dir)).toEqual([])
+  })
+
+  it('-o x.lp.gz writes gzip, which the logfile reader reads back as the plain export', async () => {
+    const dir = tempDir()
+    const plain = await runCli(['export', '--server', 'local', '-o', 'dump.lp', '--config', s.config], { cwd: dir })
+    expect(plain.code, plain.stderr).toBe(0)
+    const run = await runCli(['export', '--server', 'local', '-o', 'dump.lp.gz', '--config', s.config], { cwd: dir })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toContain('dump.lp.gz (lp, gzip)')
+    const text = fs.readFileSync(path.join(dir, 'dump.lp'), 'utf8')
+    expect(zlib.gunzipSync(fs.readFileSync(path.join(dir, 'dump.lp.gz'))).toString('utf8')).toBe(text)
+    let read = 0
+    for await (const item of readLogFile(path.join(dir, 'dump.lp.gz'))) if (item.record !== undefined) read++
+    expect(read).toBe(1200)
+    expect(fs.readdirSync(dir).sort()).toEqual(['dump.lp', 'dump.lp.gz'])
+  })
+
+  it('an unknown --measurement: exit 1, a warning naming it with the right case, the others exported', async () => {
+    const again = await runCli(['export', '--server', 'local', '--measurement', 'Maser', '--measurement', 'pps_ofset', '--measurement', 'recorder', '-o', 'names.lp', '--json', '--config', s.config], { cwd: tempDir() })
+    expect(again.code, again.stderr).toBe(1)
+    expect(again.stderr).toContain('measurement "Maser" is not on server "local"')
+    expect(again.stderr).toContain('(names are case-sensitive: did you mean "maser"?)')
+    expect(again.stderr).toContain('measurement "pps_ofset" is not on server "local"')
+    expect(again.stderr).toContain('(did you mean "pps_offset"?)')
+    expect(parseJsonOutput(again)).toMatchObject({ ok: false, exitCode: 1, points: 400, unknownMeasurements: ['Maser', 'pps_ofset'] })
+  })
+
+  it('a field with several types across shards: that measurement is refused loudly (exit 1), the others exported', async () => {
+    await real.influx.queryText('CREATE DATABASE mixed_test', { method: 'POST' })
+    // Three shard groups (7 days each): v is float, then string, then boolean; n integer then float.
+    await real.influx.write('mixed v=1.5 0\nmixed v="s" 1000000000000000000\nmixed v=true 2000000000000000000\nnum n=9007199254740993i 0\nnum n=3.0 1000000000000000000\nfine big=9007199254740993i,f=3.0 0', 'mixed_test')
+    const mixed = station([{ name: 'mixed', url: real.influx.url, api: 'v1', extra: 'bucket = mixed_test\n' }])
+    const run = await runCli(['export', '-o', 'all.lp', '--json'], { cwd: mixed.dir })
+    expect(run.code, run.stderr).toBe(1)
+    expect(fs.readFileSync(path.join(mixed.dir, 'all.lp'), 'utf8')).toBe('fine big=9007199254740993i,f=3 0\n')
+    expect(run.stderr).toContain('measurement "mixed" was NOT exported: field "v" has the types boolean, float, string in different shards of mixed_test')
+    expect(run.stderr).toContain('measurement "num" was NOT exported: field "n" has the types float, integer')
+    expect(parseJsonOutput(run)).toMatchObject({ ok: false, points: 1, conflicts: [{ measurement: 'mixed', field: 'v' }, { measurement: 'num', field: 'n' }] })
+    const plain = await runCli(['export', '-o', 'all2.lp'], { cwd: mixed.dir })
+    expect(plain.stderr.trim().split('\n').at(-1)).toMatch(/; nothing skipped; NOT exported \(a field with several types\): mixed, num$/)
+  })
+
+  it('-o <a directory> --force: exit 2 before anything is read, the directory untouched', async () => {
+    const dir = tempDir()
+    fs.mkdirSync(path.join(dir, 'out.lp'))
+    const run = await runCli(['export', '--server', 'local', '-o', 'out.lp', '--force', '--config', s.config], { cwd: dir })
+    expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(`${path.join(dir, 'out.lp')} exists and is a directory; --output must name a file`)])
+    expect(run.stderr).not.toContain('export: ')
+    expect(fs.readdirSync(dir)).toEqual(['out.lp'])
   })
 
   it('several servers and no --server: exit 2 listing them', async () => {

@@ -19,7 +19,7 @@ export const ALL_TIME = { since: -9_223_372_036_854_775_806n, until: 9_223_372_0
 
 export function configure(command: Command): void {
   command
-    .requiredOption('-o, --output <path>', 'logfile to write (.jsonl, .csv or .lp; a new file)')
+    .requiredOption('-o, --output <path>', 'logfile to write (.jsonl, .csv or .lp, each optionally .gz; a new file)')
     .option('--server <name>', 'the server to read (default: the only one configured)')
     .option('--measurement <name>', 'only this measurement (repeatable; default: all)', collect)
     .option('--since <time>', 'from this time on (RFC 3339, a date, integer ns, or a duration ago: 6h, 7d; default: the beginning)')
@@ -32,7 +32,10 @@ export function configure(command: Command): void {
 Reads a server back into a logfile, field types kept, in time windows (memory
 stays bounded), each window in time order: a v1 server through InfluxQL, a v2
 server through Flux. The output appears only when complete (Ctrl-C leaves
-nothing half-written). Exit 1 if some points could not be written to a logfile.
+nothing half-written); a name ending in .gz is written gzip-compressed.
+Exit 1 if some points could not be written to a logfile, a --measurement is
+not on the server, or a measurement was left out because a field of it has
+several types in different shards (InfluxQL would answer only one of them).
 
 Examples:
   $ ${PROGRAM_NAME} export --server local -o station-dump.jsonl
@@ -57,7 +60,10 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   const until = range.until ?? ALL_TIME.until
   const [{ exportToLogfile }, { formatFromPath, formatRfc3339 }] = await Promise.all([import('@eht-influx-client/replay'), import('@eht-influx-client/logfile')])
   const format = (options.format as LogFormat | undefined) ?? formatFromPath(target) ?? 'jsonl'
-  if (options.force !== true && fs.existsSync(target)) throw new UsageError(`${target} exists; use --force to replace it`)
+  // Before anything is read: --force replaces a file, never a directory or another kind of file.
+  const existing = fs.statSync(target, { throwIfNoEntry: false })
+  if (existing !== undefined && !existing.isFile()) throw new UsageError(`${target} exists and is ${existing.isDirectory() ? 'a directory' : 'not a regular file'}; --output must name a file (--force replaces only a file)`)
+  if (options.force !== true && existing !== undefined) throw new UsageError(`${target} exists; use --force to replace it`)
   const config = await context.loadConfig()
   const server = chooseServer(config, options.server)
   const measurements = (options.measurement as string[] | undefined) ?? []
@@ -79,6 +85,8 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
           until,
           output: partial,
           format,
+          // The partial file's name does not end in .gz: say it is to be gzip all the same.
+          gzip: /\.gz$/i.test(target),
           onProgress: (p) => progress.update(p.points, p.points),
         }),
       ),
@@ -95,9 +103,14 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   const which = measurements.length === 0 ? 'all measurements' : measurements.join(', ')
   const skipped = summary.skipped === 0 ? 'nothing skipped' : `${formatPoints(summary.skipped)} skipped (a logfile cannot hold them)`
   for (const reason of summary.skippedReasons) output.warn(`skipped: ${reason}`)
-  output.summary(`export: ${formatPoints(summary.points)} from server ${server.name} (${server.bucket}), ${which}, ${bounds}, to ${target} (${format}) in ${formatDuration(summary.durationMs)}; ${summary.queries} queries; ${skipped}`)
+  for (const warning of summary.warnings) output.warn(warning)
+  const left = [
+    summary.unknownMeasurements.length === 0 ? '' : `; ${summary.unknownMeasurements.length} measurement(s) not on the server`,
+    summary.conflicts.length === 0 ? '' : `; NOT exported (a field with several types): ${[...new Set(summary.conflicts.map((c) => c.measurement))].join(', ')}`,
+  ].join('')
+  output.summary(`export: ${formatPoints(summary.points)} from server ${server.name} (${server.bucket}), ${which}, ${bounds}, to ${target} (${format}${/\.gz$/i.test(target) ? ', gzip' : ''}) in ${formatDuration(summary.durationMs)}; ${summary.queries} queries; ${skipped}${left}`)
   return {
-    exitCode: summary.skipped > 0 ? 1 : 0,
+    exitCode: summary.skipped > 0 || summary.warnings.length > 0 ? 1 : 0,
     json: { ...summary, output: target, since: range.since ?? null, until: range.until ?? null, measurements: measurements.length === 0 ? null : measurements },
   }
 }
