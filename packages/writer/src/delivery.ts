@@ -13,7 +13,7 @@ import { newStats, type ServerContext, type ServerStats } from './server-context
 import { Stopper } from './sleep.js'
 import { SpoolBudget } from './spool-budget.js'
 import { SpoolDrainer, type DrainOutcome } from './spool-drainer.js'
-import { listServerSpool, ServerSpool, type SpoolFile } from './spool.js'
+import { listServerSpool, listUnconfiguredSpool as unconfiguredIn, ServerSpool, type SpoolFile } from './spool.js'
 import { StderrReporter, type LineSink } from './stderr-reporter.js'
 import { Ticket, type ServerOutcome } from './ticket.js'
 
@@ -69,6 +69,7 @@ export class Delivery {
     const servers = chooseServers(config, options.servers)
     checkProfile(config, servers)
     const budget = await SpoolBudget.measure(config.spool.dir, config.spool.maxSizeBytes)
+    budget.servers = config.servers.map((s) => s.name)
     const errorsFile = new ErrorsFile(config.errors.errorsFile)
     const hub = new EventHub(config.servers.flatMap(serverSecrets))
     const stopper = new Stopper()
@@ -213,9 +214,22 @@ export function openDelivery(config: EHTConfig, options?: DeliveryOptions): Prom
   return Delivery.open(config, options)
 }
 
-/** Spool files waiting in `[spool] dir`, per server (default: every server of the configuration), oldest first. */
-export async function listSpool(config: EHTConfig, options: { servers?: readonly string[] } = {}): Promise<SpoolFile[]> {
+/**
+ * Spool files waiting in `[spool] dir`, per server (default: every server of
+ * the configuration), oldest first; `unsealed`: also `.open` files whose writer
+ * is gone (a crash; sealed and delivered by the next client or drain).
+ */
+export async function listSpool(config: EHTConfig, options: { servers?: readonly string[]; unsealed?: boolean } = {}): Promise<SpoolFile[]> {
   const names = options.servers ?? config.servers.map((s) => s.name)
-  const lists = await Promise.all(names.map((name) => listServerSpool(config.spool.dir, name)))
+  const lists = await Promise.all(names.map((name) => listServerSpool(config.spool.dir, name, { unsealed: options.unsealed === true })))
   return lists.flat()
+}
+
+/**
+ * Spool files in folders of `[spool] dir` that match no server of the
+ * configuration (renamed or removed): nobody delivers them, yet they count
+ * against `[spool] max_size`. Each file's `server` is its folder's name.
+ */
+export function listUnconfiguredSpool(config: EHTConfig): Promise<SpoolFile[]> {
+  return unconfiguredIn(config.spool.dir, config.servers.map((s) => s.name))
 }

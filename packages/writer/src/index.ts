@@ -3,7 +3,7 @@ export { WriteApi, type WriteApiOptions, type WriteResult } from './write-api.js
 export { rowsToLineProtocol, type CallOptions, type WriteMode, type WriteOptions } from './write-options.js'
 export type { Columnar, Row } from './normalize-rows.js'
 export type { TimestampInput, TimestampUnit } from './timestamps.js'
-export { Delivery, listSpool, openDelivery, type DeliveryOptions } from './delivery.js'
+export { Delivery, listSpool, listUnconfiguredSpool, openDelivery, type DeliveryOptions } from './delivery.js'
 export { JoinedLines } from './joined-lines.js'
 export type { DrainOutcome } from './spool-drainer.js'
 export type { SpoolFile } from './spool.js'

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { monotonicMs } from './monotonic-clock.js'
-import { OPEN_SUFFIX, sealedName } from './spool.js'
+import { listUnconfiguredSpool, OPEN_SUFFIX, sealedName } from './spool.js'
 
 /** The least time between two counts of the spool folder (a full spool must not turn every append into a walk). */
 const MEASURE_INTERVAL_MS = 1000
@@ -63,6 +63,9 @@ export class SpoolBudget {
   /** When the folder was last counted (monotonic clock: a step of the wall clock must not stop the counts). */
   private measuredAt = monotonicMs()
   private measuring: Promise<void> | undefined
+  /** The configured servers (set by the delivery): folders of others in the spool are named when it is full. */
+  servers: readonly string[] | undefined
+  private note: { at: number; text: Promise<string> } | undefined
 
   constructor(
     readonly maxBytes: number,
@@ -74,6 +77,28 @@ export class SpoolBudget {
   /** Measures what the spool directory already holds (every server's folder). */
   static async measure(dir: string, maxBytes: number): Promise<SpoolBudget> {
     return new SpoolBudget(maxBytes, (await sizeOf(dir)).bytes, dir)
+  }
+
+  /**
+   * For a "spool is full" message: the bytes in folders of servers no longer
+   * configured, which nobody delivers (empty when none; looked at once in 5 s).
+   */
+  unconfiguredNote(): Promise<string> {
+    if (this.dir === undefined || this.servers === undefined) return Promise.resolve('')
+    if (this.note === undefined || monotonicMs() - this.note.at > 5000) {
+      const dir = this.dir
+      const text = listUnconfiguredSpool(dir, this.servers).then(
+        (files) => {
+          if (files.length === 0) return ''
+          const folders = [...new Set(files.map((f) => path.join(dir, f.server)))]
+          const bytes = files.reduce((sum, f) => sum + f.bytes, 0)
+          return `, ${bytes} of them in ${folders.join(', ')}, the spool of servers no longer configured, which nobody delivers: add the server back to the configuration (and run 'spool drain'), or move or delete the folder`
+        },
+        () => '',
+      )
+      this.note = { at: monotonicMs(), text }
+    }
+    return this.note.text
   }
 
   /** Takes `bytes` from the budget; false (and nothing taken) when it would pass max_size. */

@@ -96,10 +96,13 @@ async function createLock(lock: string, text: string): Promise<boolean> {
   }
 }
 
-/** Removes half-written progress files of `file` (a drainer killed while saving); only the lock holder writes them. */
-async function removeProgressTemps(file: string): Promise<void> {
+/**
+ * Removes half-written progress files of `file` (a drainer killed while saving); only the lock holder writes them.
+ * `listed`: the folder's names as a drain pass listed them (a folder of thousands of files is not read again for each).
+ */
+async function removeProgressTemps(file: string, listed?: readonly string[]): Promise<void> {
   const prefix = `${path.basename(file)}.progress.`
-  const names = await fs.promises.readdir(path.dirname(file)).catch(() => [] as string[])
+  const names = listed ?? (await fs.promises.readdir(path.dirname(file)).catch(() => [] as string[]))
   for (const name of names) if (name.startsWith(prefix) && name.endsWith('.tmp')) await fs.promises.rm(path.join(path.dirname(file), name), { force: true })
 }
 
@@ -129,10 +132,14 @@ export class SpoolClaim {
     private readonly token: string,
     /** Where delivery goes on: every line ending at or before it was taken by the server. */
     readonly startOffset: number,
+    private readonly listed?: readonly string[],
   ) {}
 
-  /** Claims `file`; undefined when another live drainer holds it, or the file is gone (drained meanwhile). */
-  static async take(file: string): Promise<SpoolClaim | undefined> {
+  /**
+   * Claims `file`; undefined when another live drainer holds it, or the file is gone (drained meanwhile).
+   * `listed`: the names in its folder, as the drain pass listed them once for all its files.
+   */
+  static async take(file: string, listed?: readonly string[]): Promise<SpoolClaim | undefined> {
     const lock = `${file}.lock`
     const token = randomUUID()
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -145,8 +152,8 @@ export class SpoolClaim {
           await new SpoolClaim(file, lock, token, 0).release()
           return undefined
         }
-        await removeProgressTemps(file)
-        return new SpoolClaim(file, lock, token, await readProgress(`${file}.progress`, size))
+        await removeProgressTemps(file, listed)
+        return new SpoolClaim(file, lock, token, await readProgress(`${file}.progress`, size), listed)
       }
       const owner = await readLock(lock)
       if (owner === undefined) continue
@@ -187,7 +194,8 @@ export class SpoolClaim {
   /** The file was drained and deleted: removes its progress, then the lock. */
   async finish(): Promise<void> {
     await fs.promises.rm(`${this.file}.progress`, { force: true })
-    await removeProgressTemps(this.file)
+    // Temps left before this claim were removed when it was taken; its own are removed by each atomic write.
+    if (this.listed === undefined) await removeProgressTemps(this.file)
     await this.release()
   }
 

@@ -5,7 +5,7 @@ import { deliverBatch, UNSENT } from './deliver-batch.js'
 import { ServerRefusedError, SpoolDrainError, SpoolLineError } from './errors.js'
 import type { Outbox } from './outbox.js'
 import { recordRejected, retryHooks, type ServerContext } from './server-context.js'
-import { sleep, type Stopper } from './sleep.js'
+import { sleep, Stopper } from './sleep.js'
 import { lockHolder, removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
 import { listServerSpool } from './spool.js'
 
@@ -24,6 +24,8 @@ export interface DrainOutcome {
   failed: string | undefined
   /** Files left because another drainer that is alive holds them, each with who it is (absent when none). */
   held?: string[]
+  /** Files that could not be read (each with why): skipped this pass, so the later files and new points go on; tried again later. */
+  unreadable?: string[]
 }
 
 /**
@@ -39,6 +41,10 @@ export class SpoolDrainer {
   private poked = false
   private wake: (() => void) | undefined
   private loop: Promise<void> | undefined
+  /** Unreadable files already reported (file -> message): reported again only when the cause changes. */
+  private readonly reportedUnreadable = new Map<string, string>()
+  /** Files whose progress could not be saved in this pass (reported once a pass). */
+  private progressReported = new Set<string>()
 
   constructor(
     private readonly ctx: ServerContext,
@@ -74,6 +80,7 @@ export class SpoolDrainer {
 
   private async run(): Promise<void> {
     let failures = 0
+    let skipping = 0
     while (!this.stopper.stopped) {
       this.poked = false
       const outcome = await this.drain().catch((error: unknown) => this.failedPass(error))
@@ -84,16 +91,22 @@ export class SpoolDrainer {
         continue
       }
       failures = 0
+      // Files that could not be read were skipped (and reported): the rest got through, so the outbox sends
+      // again; the skipped ones are tried again after a backoff (or at the next poke).
+      skipping = outcome.unreadable === undefined ? 0 : skipping + 1
       if (this.outbox?.down !== undefined) {
         this.outbox.markUp()
-        continue
+        if (skipping === 0) continue
       }
       if (this.poked) continue
       await new Promise<void>((resolve) => {
         if (this.stopper.stopped) return resolve()
+        const retry = new Stopper()
+        if (skipping > 0) void sleep(this.ctx.policy.backoffMs(skipping), retry, true).then((elapsed) => elapsed && done())
         const off = this.stopper.onStop(done)
         function done() {
           off()
+          retry.stop()
           resolve()
         }
         this.wake = () => {
@@ -122,21 +135,28 @@ export class SpoolDrainer {
     await this.ctx.spool.seal()
     const files = await listServerSpool(this.spoolDir, name)
     await removeClaimLeftovers(this.ctx.spool.dir, new Set(files.map((f) => path.basename(f.file))))
+    // The folder's names, listed once for every file of the pass (not twice a file: thousands of files made it O(n²)).
+    const listed = await fs.promises.readdir(this.ctx.spool.dir).catch(() => [] as string[])
     const outcome: DrainOutcome = { server: name, files: 0, remainingFiles: files.length, delivered: 0, rejected: 0, badLines: 0, failed: undefined }
+    this.progressReported = new Set()
+    for (const file of this.reportedUnreadable.keys()) if (!files.some((f) => f.file === file)) this.reportedUnreadable.delete(file)
     for (const { file } of files) {
       if (this.stopper.stopped) {
         outcome.failed = 'the client is closing'
         break
       }
       // Another drainer is on it (left to it), or it was drained meanwhile.
-      const claim = await SpoolClaim.take(file)
+      const claim = await SpoolClaim.take(file, listed)
       if (claim === undefined) {
         if (!fs.existsSync(file)) outcome.remainingFiles--
         else await this.noteHeld(file, outcome)
         continue
       }
       try {
-        if (!(await this.drainFile(file, outcome, claim))) break
+        const result = await this.drainFile(file, outcome, claim)
+        if (result === 'stop') break
+        if (result === 'skip') continue
+        this.reportedUnreadable.delete(file)
         await this.ctx.spool.remove(file)
         await claim.finish()
       } finally {
@@ -161,7 +181,8 @@ export class SpoolDrainer {
     ;(outcome.held ??= []).push(`spool file ${file} is being drained by ${who}; left to it${hint}`)
   }
 
-  private async drainFile(file: string, outcome: DrainOutcome, claim: SpoolClaim): Promise<boolean> {
+  /** 'done': every line taken; 'stop': the pass ends here (server not answering, closing); 'skip': the file cannot be read. */
+  private async drainFile(file: string, outcome: DrainOutcome, claim: SpoolClaim): Promise<'done' | 'stop' | 'skip'> {
     const { server, hub } = this.ctx
     const { startOffset } = claim
     const reader = readLogFile(file, {
@@ -181,18 +202,24 @@ export class SpoolDrainer {
         lines.push(encodeLineProtocol(item.record))
         ends.push(item.endOffset)
         if (lines.length >= server.batchSize) {
-          if (!(await this.sendChunk(lines, ends, outcome, claim))) return false
+          if (!(await this.sendChunk(lines, ends, outcome, claim))) return 'stop'
           lines = []
           ends = []
         }
       }
     } catch (error) {
       // Another drainer (replay, a second client) finished and deleted it: nothing left to do.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || /ENOENT/.test(String((error as Error).message))) return true
-      outcome.failed = `cannot read spool file ${file}: ${(error as Error).message}`
-      return false
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || /ENOENT/.test(String((error as Error).message))) return 'done'
+      // Not the server's fault: the file is skipped (loudly), so it blocks neither the later files nor new points.
+      const message = `cannot read spool file ${file} of server "${server.name}": ${(error as Error)?.message ?? String(error)}; skipped: its points stay in the spool (the later files and new points are delivered), and it is tried again later`
+      ;(outcome.unreadable ??= []).push(message)
+      if (this.reportedUnreadable.get(file) !== message) {
+        this.reportedUnreadable.set(file, message)
+        hub.error({ server: server.name, points: 0, reason: message, error: new SpoolDrainError(message, server.name, { cause: error }) })
+      }
+      return 'skip'
     }
-    return lines.length === 0 || this.sendChunk(lines, ends, outcome, claim)
+    return lines.length === 0 || (await this.sendChunk(lines, ends, outcome, claim)) ? 'done' : 'stop'
   }
 
   /** Sends a batch; the file's progress moves past the lines the server took (accepted or rejected for good). */
@@ -217,8 +244,13 @@ export class SpoolDrainer {
       try {
         await claim.advance(ends[taken - 1]!)
       } catch (error) {
-        outcome.failed = `cannot save the progress of spool file ${claim.file}: ${(error as Error).message}`
-        return false
+        // The server has these lines: delivery goes on (the file is deleted once all of it is taken). Only an
+        // interrupted drain would send them again, so it is reported, not a reason to stop delivering.
+        if (!this.progressReported.has(claim.file)) {
+          this.progressReported.add(claim.file)
+          const message = `cannot save the progress of spool file ${claim.file} of server "${server.name}" in ${claim.file}.progress: ${(error as Error)?.message ?? String(error)}; delivery goes on, but if this drain is interrupted, its delivered points are sent again`
+          hub.error({ server: server.name, points: 0, reason: message, error: new SpoolDrainError(message, server.name, { cause: error }) })
+        }
       }
     }
     if (result.unsent === 0) return true

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { SpoolFullError } from './errors.js'
+import { SpoolDrainError, SpoolFullError } from './errors.js'
 import { JoinedLines } from './joined-lines.js'
 import { formatIdentity, identityAlive, ownIdentity, parseIdentity } from './process-identity.js'
 import type { SpoolBudget } from './spool-budget.js'
@@ -10,6 +10,11 @@ export interface SpoolFile {
   server: string
   file: string
   bytes: number
+  /**
+   * A `.open` file whose writer ended without sealing it (a crash): listed only
+   * when asked for; the next client or `spool drain` seals and delivers it.
+   */
+  unsealed?: true
 }
 
 /** What a spool file's name ends in while it is written. */
@@ -48,22 +53,51 @@ async function writerAlive(file: string, pid: number): Promise<boolean> {
   return pid !== process.pid && identityAlive({ pid })
 }
 
-/** Sealed spool files of one server, oldest first. */
-export async function listServerSpool(spoolDir: string, server: string): Promise<SpoolFile[]> {
-  const dir = serverSpoolDir(spoolDir, server)
+/**
+ * Sealed spool files of one server, oldest first; with `unsealed`, also the
+ * `.open` files of writers that are gone (a crash). A folder that is not there
+ * is an empty spool; one that cannot be read is an error naming it.
+ */
+export async function listServerSpool(spoolDir: string, server: string, options: { unsealed?: boolean } = {}): Promise<SpoolFile[]> {
+  return listSpoolFolder(serverSpoolDir(spoolDir, server), server, options.unsealed === true)
+}
+
+async function listSpoolFolder(dir: string, server: string, unsealed: boolean): Promise<SpoolFile[]> {
   let names: string[]
   try {
     names = await fs.promises.readdir(dir)
-  } catch {
-    return []
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw new SpoolDrainError(`cannot list the spool folder ${dir} of server "${server}": ${(error as Error).message}`, server, { cause: error })
   }
   const files: SpoolFile[] = []
-  for (const name of names.filter((n) => SEALED.test(n)).sort()) {
+  for (const name of names.sort()) {
     const file = path.join(dir, name)
+    const open = unsealed ? OPEN.exec(name) : null
+    if (!SEALED.test(name) && (open === null || (await writerAlive(file, Number(open[1]))))) continue
     const stat = await fs.promises.stat(file).catch(() => undefined)
-    if (stat !== undefined) files.push({ server, file, bytes: stat.size })
+    if (stat !== undefined) files.push({ server, file, bytes: stat.size, ...(open === null ? {} : { unsealed: true as const }) })
   }
   return files
+}
+
+/**
+ * Spool files in folders of `[spool] dir` that belong to none of `servers` (a
+ * server renamed or removed from the configuration): nobody delivers them, but
+ * they count against `[spool] max_size`. `server` is the folder's name.
+ */
+export async function listUnconfiguredSpool(spoolDir: string, servers: readonly string[]): Promise<SpoolFile[]> {
+  const known = new Set(servers.map((name) => path.basename(serverSpoolDir(spoolDir, name))))
+  let entries: fs.Dirent[]
+  try {
+    entries = await fs.promises.readdir(spoolDir, { withFileTypes: true })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  const folders = entries.filter((e) => e.isDirectory() && !known.has(e.name)).map((e) => e.name)
+  const lists = await Promise.all(folders.sort().map((name) => listSpoolFolder(path.join(spoolDir, name), name, true)))
+  return lists.flat()
 }
 
 let sequence = 0
@@ -131,7 +165,7 @@ export class ServerSpool {
       // (A second, awaited check only when the budget looks spent: the appends that fit pay nothing more.)
       if (!this.budget.reserve(chunk.length) && !(await this.budget.reserveOrRecount(chunk.length))) {
         throw new SpoolFullError(
-          `spool is full ([spool] max_size ${this.budget.maxBytes} bytes, ${this.budget.usedBytes} used): ${joined.count} points for server "${this.server}" are only in the logfile; replay them from there once the server is back`,
+          `spool is full ([spool] max_size ${this.budget.maxBytes} bytes, ${this.budget.usedBytes} used${await this.budget.unconfiguredNote()}): ${joined.count} points for server "${this.server}" are only in the logfile; replay them from there once the server is back`,
           this.server,
         )
       }
