@@ -36,6 +36,9 @@ export interface DrainOutcome {
  * Each file is drained by one drainer at a time (this one, another client's, a
  * `spool drain`), going on from its saved progress (see SpoolClaim).
  */
+/** How logfile's reader reports an I/O error part-way through a file (as a bad line, keeping what it read). */
+const READING_STOPPED = 'reading stopped: '
+
 export class SpoolDrainer {
   private chain: Promise<unknown> = Promise.resolve()
   private poked = false
@@ -189,11 +192,17 @@ export class SpoolDrainer {
       format: 'lp',
       ...(startOffset === 0 ? {} : { startOffset }),
       onBadLine: (bad) => {
+        // An I/O error part-way (not a bad line): the rest of the file is unread, so the file is kept.
+        if (bad.reason.startsWith(READING_STOPPED)) {
+          stopped ??= new Error(bad.reason.slice(READING_STOPPED.length))
+          return
+        }
         outcome.badLines++
         const message = `spool file ${bad.file} line ${bad.line}: ${bad.reason}; skipped (the point is in the logfile)`
         hub.error({ server: server.name, points: 1, reason: message, error: new SpoolLineError(message) })
       },
     })
+    let stopped: Error | undefined
     let lines: string[] = []
     /** Where each line ends in the file. */
     let ends: number[] = []
@@ -206,6 +215,11 @@ export class SpoolDrainer {
           lines = []
           ends = []
         }
+      }
+      // What was read before the error is delivered first (its progress saved), then the file is kept.
+      if (stopped !== undefined) {
+        if (lines.length > 0 && !(await this.sendChunk(lines, ends, outcome, claim))) return 'stop'
+        throw stopped
       }
     } catch (error) {
       // Another drainer (replay, a second client) finished and deleted it: nothing left to do.

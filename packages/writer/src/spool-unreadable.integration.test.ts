@@ -93,6 +93,45 @@ describe('the spool drainer and a spool file it cannot read', () => {
     }
   })
 
+  it('a read error part-way through a spool file: what was read is delivered, the file is kept (not deleted as if drained) and reported, and later drained', async () => {
+    const dir = tempDir()
+    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: servers.proxy.url, api: 'v2', keys: { token: 'not-checked' } }] })
+    const folder = serverSpoolDir(config.spool.dir, 'cloud')
+    fs.mkdirSync(folder, { recursive: true })
+    const file = path.join(folder, 'spool-20260101T000000000Z-1-0.lp')
+    fs.writeFileSync(file, spoolText('read_breaks', 40, 1618500000000000000n))
+    // The reader's second read of the file fails (a bad sector): its first read had every line.
+    const open = fs.promises.open.bind(fs.promises)
+    let failing = true
+    vi.spyOn(fs.promises, 'open').mockImplementation(async (target, ...rest) => {
+      const handle = await open(target, ...rest)
+      if (String(target) !== file || !failing) return handle
+      const read = handle.read.bind(handle) as (...args: unknown[]) => Promise<unknown>
+      let reads = 0
+      ;(handle as unknown as { read: (...args: unknown[]) => Promise<unknown> }).read = async (...args: unknown[]) => {
+        if (++reads === 2) throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' })
+        return read(...args)
+      }
+      return handle
+    })
+    const errors: ErrorEvent[] = []
+    const client = await EHTInfluxDBClient.fromConfig(config, { stderr: new CaptureSink(), onError: (event) => errors.push(event) })
+    try {
+      await waitFor(async () => (await servers.vm.countSamples('{__name__="read_breaks_value"}')) === 40, 'the lines read before the error to be delivered', 15_000)
+      await waitFor(() => errors.some((e) => SpoolDrainError.isInstance(e.error)), 'the read error to be reported', 15_000)
+      expect(fs.existsSync(file)).toBe(true)
+      expect(errors.find((e) => SpoolDrainError.isInstance(e.error))!.reason).toMatch(/^cannot read spool file .*spool-20260101T000000000Z-1-0\.lp of server "cloud": .*EIO: i\/o error, read/)
+      expect(errors.filter((e) => /line \d+: reading stopped/.test(e.reason))).toEqual([])
+      // Readable again: the next pass finds every line delivered (its progress was saved) and removes the file.
+      failing = false
+      await client.flush()
+      await waitFor(() => !fs.existsSync(file), 'the file to be drained once it can be read', 20_000)
+      expect(await servers.vm.countSamples('{__name__="read_breaks_value"}')).toBe(40)
+    } finally {
+      await client.close()
+    }
+  })
+
   it('lists the spool folder a few times per pass, not twice per file (thousands of files made a drain O(n²))', async () => {
     const dir = tempDir()
     const config = makeConfig(dir, { servers: [{ name: 'cloud', url: servers.proxy.url, api: 'v2', keys: { token: 'not-checked' } }] })
