@@ -1,6 +1,7 @@
 // Stopping exportToLogfile and drainSpool with an AbortSignal, against a real InfluxDB 1.x behind the fault proxy.
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { readLogFile } from '@eht-influx-client/logfile'
 import { startFaultProxy, startInfluxDB1, type FaultAction, type FaultProxy, type InfluxDB1Server } from '@eht-influx-client/test-support'
 import { listSpool, openDelivery } from '@eht-influx-client/writer'
@@ -102,6 +103,63 @@ describe('exportToLogfile with an AbortSignal', () => {
     expect(fs.existsSync(path.join(dir, 'never.jsonl'))).toBe(false)
     expect(proxy.stats().requests).toBe(before)
   }, 150_000)
+})
+
+describe('exportToLogfile to a .gz output', () => {
+  const range = { since: T0, until: T0 + BigInt(POINTS) * STEP }
+
+  it('compresses as it goes: no plain copy on disk, a leftover of the old temporary name not appended, the same text as a plain export', async () => {
+    const dir = tempDir()
+    const plain = path.join(dir, 'plain.jsonl')
+    await exportToLogfile({ config: exportConfig(dir), server: 'local', measurements: ['exported'], ...range, output: plain })
+    // What an earlier export with the same pid (a container's PID 1) left when stopped: it must not end up in the new one.
+    const stale = `.dump.jsonl.export-${process.pid}`
+    fs.writeFileSync(path.join(dir, stale), '{"measurement":"stale","tags":{},"fields":{"v":1},"timestamp":"1"}\n')
+    const gz = path.join(dir, 'dump.jsonl.gz')
+    fs.writeFileSync(gz, '') // an empty output is allowed, and truncated, not appended to
+    const seen: string[][] = []
+    const summary = await exportToLogfile({
+      config: exportConfig(dir),
+      server: 'local',
+      measurements: ['exported'],
+      ...range,
+      output: gz,
+      windowPoints: 4000,
+      onProgress: () => seen.push(fs.readdirSync(dir).sort()),
+    })
+    expect(summary.points).toBe(POINTS)
+    expect(seen.length).toBeGreaterThan(2)
+    // While it runs, nothing but the output is written beside it.
+    for (const names of seen) expect(names).toEqual([stale, 'config.ini', 'dump.jsonl.gz', 'plain.jsonl'])
+    expect(zlib.gunzipSync(fs.readFileSync(gz)).equals(fs.readFileSync(plain))).toBe(true)
+    expect(await readWhole(gz)).toEqual(await readWhole(plain))
+    expect(fs.readFileSync(path.join(dir, stale), 'utf8')).toContain('stale')
+  })
+
+  it('an abort part way leaves the output a whole gzip of the windows written, and no other file', async () => {
+    const dir = tempDir()
+    const gz = path.join(dir, 'cut.jsonl.gz')
+    const controller = new AbortController()
+    let written = 0
+    const error = await exportToLogfile({
+      config: exportConfig(dir),
+      server: 'local',
+      measurements: ['exported'],
+      ...range,
+      output: gz,
+      windowPoints: 1000,
+      signal: controller.signal,
+      onProgress: (p) => {
+        written = p.points
+        if (p.points >= 3000) controller.abort()
+      },
+    }).catch((e: unknown) => e)
+    expect(ReplayAbortError.isInstance(error)).toBe(true)
+    expect(written).toBeGreaterThanOrEqual(3000)
+    expect(written).toBeLessThan(POINTS)
+    expect(fs.readdirSync(dir).sort()).toEqual(['config.ini', 'cut.jsonl.gz'])
+    expect(await readWhole(gz)).toEqual(Array.from({ length: written }, (_, i) => T0 + BigInt(i) * STEP))
+  })
 })
 
 describe('drainSpool with an AbortSignal', () => {

@@ -30,6 +30,10 @@ let influx: InfluxDB1Server
 beforeAll(async () => {
   influx = await startInfluxDB1({ database: 'checks_test' })
   await influx.write([...EXACT, ...MIXED].join('\n'))
+  // A second retention policy holding a measurement the default one (autogen) does not have.
+  await influx.queryText('CREATE RETENTION POLICY "other" ON "checks_test" DURATION INF REPLICATION 1', { db: 'checks_test', method: 'POST' })
+  const res = await fetch(`${influx.url}/write?${new URLSearchParams({ db: 'checks_test', rp: 'other', precision: 'ns' })}`, { method: 'POST', body: `only_other v=1 ${S1}` })
+  expect(res.status).toBe(204)
 })
 afterAll(async () => {
   await influx?.stop()
@@ -84,6 +88,23 @@ describe('exportToLogfile refuses what it cannot export exactly', () => {
     expect(summary.warnings[1]).toContain('(did you mean "other"?)')
     expect(summary.warnings[2]).toContain('; it has "exact", "intfloat", "mixed", "other"')
     expect(summary.warnings[2]).not.toContain('did you mean')
+  })
+
+  it('with a db/rp bucket, checks the measurements against that retention policy, not the whole database', async () => {
+    const dir = tempDir()
+    const rpConfig = (bucket: string) => testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1', bucket }])
+    // only_other is in the database (SHOW MEASUREMENTS lists it) but not in autogen: exporting it from autogen would give nothing.
+    const autogen = await exportToLogfile({ config: rpConfig('checks_test/autogen'), server: 'local', ...ALL, output: path.join(dir, 'autogen.lp'), measurements: ['only_other', 'exact'] })
+    expect(autogen).toMatchObject({ points: 2, unknownMeasurements: ['only_other'] })
+    expect(autogen.warnings).toHaveLength(1)
+    expect(autogen.warnings[0]).toMatch(/^measurement "only_other" is not on server "local" \(http:[^)]+\) \(retention policy "checks_test\/autogen"\), so nothing of it was exported; it has "exact", "intfloat", "mixed", "other"$/)
+    // From its own retention policy it is known and exported, and the others are not.
+    const other = await exportToLogfile({ config: rpConfig('checks_test/other'), server: 'local', ...ALL, output: path.join(dir, 'other.lp'), measurements: ['only_other', 'exact'] })
+    expect(other).toMatchObject({ points: 1, unknownMeasurements: ['exact'] })
+    expect(fs.readFileSync(path.join(dir, 'other.lp'), 'utf8')).toBe(`only_other v=1 ${S1}\n`)
+    // All measurements of the policy: only its own are read.
+    const all = await exportToLogfile({ config: rpConfig('checks_test/other'), server: 'local', ...ALL, output: path.join(dir, 'all-other.lp') })
+    expect(all).toMatchObject({ points: 1, warnings: [] })
   })
 
   it('queries nothing when no measurement asked for is there', async () => {

@@ -1,13 +1,12 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import zlib from 'node:zlib'
 import type { EHTConfig } from '@eht-influx-client/config'
-import { formatFromPath, openLogWriter, validateRecord, type InfluxRecord, type LogFormat, type LogWriter } from '@eht-influx-client/logfile'
+import { formatFromPath, openLogWriter, validateRecord, type InfluxRecord, type LogFormat } from '@eht-influx-client/logfile'
 import { isSignal, throwIfAborted } from './abort.js'
 import { ExportOutputError, ReplayOptionsError } from './errors.js'
 import type { ExportSource, FieldTypeConflict } from './export-source.js'
 import { WindowPlanner } from './export-window.js'
+import { openGzipOutput, type ExportWriter } from './gzip-output.js'
 import { FluxSource } from './flux-source.js'
 import { InfluxQLSource } from './influxql-source.js'
 import { sortRecords } from './record-order.js'
@@ -85,42 +84,13 @@ async function checkOutput(file: string): Promise<void> {
   }
 }
 
-async function openOutput(file: string, format: LogFormat): Promise<LogWriter> {
+async function openOutput(file: string, format: LogFormat): Promise<ExportWriter> {
   try {
     // A literal path: % is not a strftime field here.
     return await openLogWriter({ path: file.replace(/%/g, '%%'), format, rotate: { kind: 'none' }, fsync: 'never', flushIntervalMs: 1000 })
   } catch (error) {
     throw new ExportOutputError(`cannot write output ${file}: ${(error as Error).message}`, file, { cause: error })
   }
-}
-
-/**
- * A gzip output is written plain to a hidden file beside it (the logfile
- * writer writes plain files only), then compressed into the output, which is
- * created at the start so a name that cannot be written fails before the export.
- */
-async function openGzipOutput(file: string, format: LogFormat): Promise<{ writer: LogWriter; finish: () => Promise<void>; discard: () => void }> {
-  const plain = path.join(path.dirname(file), `.${path.basename(file).replace(/\.gz$/i, '')}.export-${process.pid}`)
-  try {
-    await fs.promises.writeFile(file, '', { flag: 'w' })
-  } catch (error) {
-    throw new ExportOutputError(`cannot write output ${file}: ${(error as Error).message}`, file, { cause: error })
-  }
-  const writer = await openOutput(plain, format).catch((error: unknown) => {
-    fs.rmSync(file, { force: true })
-    throw error
-  })
-  const discard = () => fs.rmSync(plain, { force: true })
-  const finish = async () => {
-    try {
-      await pipeline(fs.createReadStream(plain), zlib.createGzip(), fs.createWriteStream(file))
-    } catch (error) {
-      throw new ExportOutputError(`cannot write output ${file}: compressing failed: ${(error as Error).message}`, file, { cause: error })
-    } finally {
-      discard()
-    }
-  }
-  return { writer, finish, discard }
 }
 
 function checkExportOptions(options: ExportOptions): { since: bigint; until: bigint; format: LogFormat; target: number } {
@@ -174,8 +144,7 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
   const file = path.resolve(options.output)
   await checkOutput(file)
   const gzip = options.gzip ?? isGzipName(file)
-  const output = gzip ? await openGzipOutput(file, format) : { writer: await openOutput(file, format), finish: async () => {}, discard: () => {} }
-  const { writer } = output
+  const writer = gzip ? await openGzipOutput(file, format) : await openOutput(file, format)
   const source: ExportSource = server.api === 'v1' ? new InfluxQLSource(server) : new FluxSource(server)
   const planner = new WindowPlanner(since, until, target)
   const cap = target * 4
@@ -206,11 +175,10 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
     failed = false
   } finally {
     source.close()
-    await writer.close()
-    // After a failure the windows written before are still compressed into the output (as a plain output keeps them);
-    // a compression failure then must not hide the first error.
-    if (failed) await output.finish().catch(() => output.discard())
-    else await output.finish()
+    // After a failure the output keeps the windows written before (a gzip output is ended, so they read back);
+    // a failure to close it then must not hide the first error.
+    if (failed) await writer.close().catch(() => {})
+    else await writer.close()
   }
   return { server: server.name, output: file, format, points, skipped: skipped.count, skippedReasons: skipped.reasons, unknownMeasurements: plan.unknown, conflicts: plan.conflicts, warnings: plan.warnings, windows, queries: source.queries, durationMs: Math.round(performance.now() - started) }
 }

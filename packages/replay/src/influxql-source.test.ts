@@ -9,9 +9,9 @@ import { removeTempDirs, startLocalServer, tempDir, testConfig, type LocalServer
 import { ExportDataError, ExportQueryError } from './errors.js'
 import { exportToLogfile } from './export-to-logfile.js'
 
-const MEASUREMENTS = '{"results":[{"statement_id":0,"series":[{"name":"measurements","columns":["name"],"values":[["m"]]}]}]}\n'
 const FIELD_KEYS = '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["fieldKey","fieldType"],"values":[["v","integer"]]}]}]}\n'
-const NO_FIELD_KEYS = '{"results":[{"statement_id":0}]}\n'
+// m is known (SHOW FIELD KEYS names the measurements of the retention policy), but not its field v.
+const NO_FIELD_KEYS = '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["fieldKey","fieldType"],"values":[["w","float"]]}]}]}\n'
 const ROWS = '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time","v"],"values":[[1,3]],"partial":true}],"partial":true}]}\n'
 
 /** How the fake server answers a query: the body, and then whether it ends, stalls (sends nothing more) or drops the connection. */
@@ -44,13 +44,13 @@ async function exportError(dir: string, bucket = 'x_test'): Promise<unknown> {
 
 describe('exportToLogfile from a v1 server that fails part way', () => {
   it.each<['stall' | 'close', string, RegExp]>([
-    ['stall', 'SHOW MEASUREMENTS', /no answer within the timeout of 300 ms/],
-    ['close', 'SHOW MEASUREMENTS', /the connection closed before the answer was complete/],
+    ['stall', 'SHOW FIELD KEYS', /no answer within the timeout of 300 ms/],
+    ['close', 'SHOW FIELD KEYS', /the connection closed before the answer was complete/],
     ['stall', 'SELECT', /no answer within the timeout of 300 ms/],
     ['close', 'SELECT', /the connection closed before the answer was complete/],
   ])('names the server, the query and the cause when the answer %ss part way (%s)', async (then, failing, reason) => {
     answers = (q) => {
-      const body = q.startsWith('SHOW MEASUREMENTS') ? MEASUREMENTS : q.startsWith('SHOW FIELD KEYS') ? FIELD_KEYS : ROWS
+      const body = q.startsWith('SHOW FIELD KEYS') ? FIELD_KEYS : ROWS
       return { body, then: q.startsWith(failing) ? then : 'end' }
     }
     const dir = tempDir()
@@ -68,7 +68,7 @@ describe('exportToLogfile from a v1 server that fails part way', () => {
 
 describe('exportToLogfile from a v1 server that lists no type for a numeric field', () => {
   it('asks for the field types again, then stops with an error naming the field instead of guessing float', async () => {
-    answers = (q) => ({ body: q.startsWith('SHOW MEASUREMENTS') ? MEASUREMENTS : q.startsWith('SHOW FIELD KEYS') ? NO_FIELD_KEYS : ROWS, then: 'end' })
+    answers = (q) => ({ body: q.startsWith('SHOW FIELD KEYS') ? NO_FIELD_KEYS : ROWS, then: 'end' })
     received.length = 0
     const dir = tempDir()
     const error = await exportError(dir, 'x_test/other')
@@ -82,7 +82,7 @@ describe('exportToLogfile from a v1 server that lists no type for a numeric fiel
     let typesAsked = 0
     answers = (q) => {
       if (q.startsWith('SHOW FIELD KEYS')) typesAsked++
-      return { body: q.startsWith('SHOW MEASUREMENTS') ? MEASUREMENTS : q.startsWith('SHOW FIELD KEYS') ? (typesAsked === 1 ? NO_FIELD_KEYS : FIELD_KEYS) : ROWS, then: 'end' }
+      return { body: q.startsWith('SHOW FIELD KEYS') ? (typesAsked === 1 ? NO_FIELD_KEYS : FIELD_KEYS) : ROWS, then: 'end' }
     }
     const dir = tempDir()
     const config = testConfig(dir, [{ name: 's', url, api: 'v1', bucket: 'x_test' }])

@@ -81,11 +81,14 @@ export class InfluxQLSource implements ExportSource {
     }
   }
 
-  /** Every measurement of the database. */
+  /**
+   * Every measurement of the bucket's retention policy: the series names of
+   * SHOW FIELD KEYS (which names the policy). SHOW MEASUREMENTS would list the
+   * whole database, so a measurement held only in another retention policy
+   * would pass as known and export nothing, without a word.
+   */
   async measurements(signal?: AbortSignal): Promise<string[]> {
-    const names: string[] = []
-    for await (const series of this.query('SHOW MEASUREMENTS', signal)) for (const row of series.values) names.push(String(row[0]))
-    return names.sort()
+    return [...(await this.types(signal)).keys()].sort()
   }
 
   /** Field types per measurement of the bucket's retention policy, from SHOW FIELD KEYS (a field may have several, one per shard). */
@@ -116,7 +119,8 @@ export class InfluxQLSource implements ExportSource {
    */
   async plan(measurements: readonly string[] | undefined, signal?: AbortSignal): Promise<ExportPlan> {
     const known = (this.names ??= await this.measurements(signal))
-    const where = `${this.label} (database ${JSON.stringify(databaseOf(this.server.bucket))})`
+    const { bucket } = this.server
+    const where = `${this.label} (${bucket.includes('/') ? `retention policy ${JSON.stringify(bucket)}` : `database ${JSON.stringify(bucket)}`})`
     const unknown = measurements === undefined ? [] : [...new Set(measurements.filter((m) => !known.includes(m)))]
     const warnings = unknown.map((m) => unknownMeasurementWarning(m, known, where))
     const types = await this.types(signal)
@@ -133,7 +137,9 @@ export class InfluxQLSource implements ExportSource {
       const fields = mixed.map(([field, t]) => `field ${JSON.stringify(field)} has the types ${t.join(', ')}`).join('; ')
       warnings.push(
         `measurement ${JSON.stringify(measurement)} was NOT exported: ${fields} in different shards of ${this.server.bucket} (${showFieldKeys(this.server.bucket)}), and InfluxQL answers only one type over several shards, so its points would be lost or changed. ` +
-          `To get them, give the field one type: write its points again with one type (e.g. into a new field or measurement) and drop the shards holding the other type (SHOW SHARDS lists them, one per shard group: 7 days by default); the other measurements were exported`,
+          `To get them, give the field one type: write its points again with one type (e.g. into a new field or measurement) and drop the shards holding the other type (SHOW SHARDS lists them, one per shard group: 7 days by default). ` +
+          `DROP SHARD deletes every measurement of that shard's period, not only this one (export the others first); DELETE does not help: ` +
+          `SHOW FIELD KEYS keeps listing the deleted type, so the measurement stays refused until the shard holding the other type is gone (dropped or expired). The other measurements were exported`,
       )
     }
     return { measurements: keep, unknown, conflicts, warnings }

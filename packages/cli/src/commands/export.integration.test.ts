@@ -140,6 +140,15 @@ describe('export a database', () => {
     expect(fs.readdirSync(dir)).toEqual(['out.lp'])
   })
 
+  it('-o <a path under a file>: exit 1 with a clear error naming the output, before anything is read', async () => {
+    const dir = tempDir()
+    fs.writeFileSync(path.join(dir, 'afile'), 'x')
+    const run = await runCli(['export', '--server', 'local', '-o', 'afile/x.lp', '--config', s.config], { cwd: dir })
+    expect([run.code, run.stderr]).toEqual([1, expect.stringContaining(`error: cannot write ${path.join(dir, 'afile', 'x.lp')}: ENOTDIR: not a directory`)])
+    expect(run.stderr).not.toMatch(/unexpected/i)
+    expect(fs.readdirSync(dir)).toEqual(['afile'])
+  })
+
   it('several servers and no --server: exit 2 listing them', async () => {
     const run = await runCli(['export', '-o', 'x.jsonl'], { cwd: s.dir })
     expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('say which server to export with --server (known: local, cloud, slow)')])
@@ -155,6 +164,25 @@ describe('export a database', () => {
       return { kind: 'delay', ms: 3000 }
     })
     const run = runCli(['export', '--server', 'slow', '-o', 'slow.jsonl', '--config', s.config], {
+      cwd: dir,
+      onSpawn: (child) => void querying.then(() => child.kill('SIGINT')),
+    })
+    const result = await run
+    expect(result.code, result.stderr).toBe(130)
+    expect(result.stderr).toContain('error: interrupted (Ctrl-C)')
+    expect(fs.readdirSync(dir)).toEqual([])
+  })
+
+  it('Ctrl-C during a .gz export: exit 130, no output, no partial and no temporary file', async () => {
+    const dir = tempDir()
+    let queried: () => void = () => {}
+    const querying = new Promise<void>((resolve) => (queried = resolve))
+    proxy.setScript((request) => {
+      if (!request.url.includes('SELECT')) return { kind: 'pass' }
+      queried()
+      return { kind: 'delay', ms: 3000 }
+    })
+    const run = runCli(['export', '--server', 'slow', '-o', 'slow.lp.gz', '--config', s.config], {
       cwd: dir,
       onSpawn: (child) => void querying.then(() => child.kill('SIGINT')),
     })

@@ -5,7 +5,7 @@ import type { EHTConfig, ServerConfig } from '@eht-influx-client/config'
 import type { LogFormat } from '@eht-influx-client/logfile'
 import type { ExportSummary } from '@eht-influx-client/replay'
 import type { CommandContext, CommandResult } from '../command.js'
-import { UsageError } from '../errors.js'
+import { OutputError, UsageError } from '../errors.js'
 import { formatDuration, formatPoints } from '../format.js'
 import { partialPath, renameDurably } from '../file-sink.js'
 import { reportingLibraryErrors } from '../library-errors.js'
@@ -61,14 +61,21 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   const [{ exportToLogfile }, { formatFromPath, formatRfc3339 }] = await Promise.all([import('@eht-influx-client/replay'), import('@eht-influx-client/logfile')])
   const format = (options.format as LogFormat | undefined) ?? formatFromPath(target) ?? 'jsonl'
   // Before anything is read: --force replaces a file, never a directory or another kind of file.
-  const existing = fs.statSync(target, { throwIfNoEntry: false })
+  let existing: fs.Stats | undefined
+  try {
+    existing = fs.statSync(target, { throwIfNoEntry: false })
+  } catch (error) {
+    // ENOTDIR (a file where a directory should be), EACCES, ...: the output cannot be written there.
+    throw new OutputError(`cannot write ${target}: ${(error as Error).message}`, { cause: error })
+  }
   if (existing !== undefined && !existing.isFile()) throw new UsageError(`${target} exists and is ${existing.isDirectory() ? 'a directory' : 'not a regular file'}; --output must name a file (--force replaces only a file)`)
   if (options.force !== true && existing !== undefined) throw new UsageError(`${target} exists; use --force to replace it`)
   const config = await context.loadConfig()
   const server = chooseServer(config, options.server)
   const measurements = (options.measurement as string[] | undefined) ?? []
   const partial = partialPath(target)
-  // exportToLogfile cannot be stopped: on Ctrl-C the process ends, and this removes its partial file last.
+  // Ctrl-C stops the export (its signal) and the process ends at once; this removes the partial file last,
+  // the only file the export writes (a .gz output is compressed as it is written, with no plain copy).
   const removePartial = () => fs.rmSync(partial, { force: true })
   process.once('exit', removePartial)
   const interrupt = context.handleInterrupt()
@@ -88,12 +95,15 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
           // The partial file's name does not end in .gz: say it is to be gzip all the same.
           gzip: /\.gz$/i.test(target),
           onProgress: (p) => progress.update(p.points, p.points),
+          signal: interrupt.signal,
         }),
       ),
     )
     await renameDurably(partial, target, options.force === true)
   } catch (error) {
     removePartial()
+    // Ctrl-C: the export's own AbortError may settle first; either way it is the interruption that is reported (exit 130).
+    if (interrupt.signal.aborted) throw interrupt.signal.reason
     throw error
   } finally {
     progress.stop()
