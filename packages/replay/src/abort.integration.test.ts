@@ -35,6 +35,27 @@ afterAll(async () => {
 
 const exportConfig = (dir: string) => testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1', bucket: 'abort_test' }])
 
+/** An export of all POINTS to `output`, aborted through its signal once 3000 points are written: the error and the points written. */
+async function exportAbortedAfter3000(dir: string, output: string): Promise<{ error: unknown; written: number }> {
+  const controller = new AbortController()
+  let written = 0
+  const error = await exportToLogfile({
+    config: exportConfig(dir),
+    server: 'local',
+    measurements: ['exported'],
+    since: T0,
+    until: T0 + BigInt(POINTS) * STEP,
+    output,
+    windowPoints: 1000,
+    signal: controller.signal,
+    onProgress: (p) => {
+      written = p.points
+      if (p.points >= 3000) controller.abort()
+    },
+  }).catch((e: unknown) => e)
+  return { error, written }
+}
+
 /** Records of a logfile, failing on any line that is not a whole record. */
 async function readWhole(file: string): Promise<bigint[]> {
   const times: bigint[] = []
@@ -46,23 +67,8 @@ describe('exportToLogfile with an AbortSignal', () => {
   it('stops between windows: rejects with an AbortError, the output holds whole lines of the windows written', async () => {
     const dir = tempDir()
     const output = path.join(dir, 'out.jsonl')
-    const controller = new AbortController()
-    let written = 0
     action = { kind: 'delay', ms: 20 }
-    const error = await exportToLogfile({
-      config: exportConfig(dir),
-      server: 'local',
-      measurements: ['exported'],
-      since: T0,
-      until: T0 + BigInt(POINTS) * STEP,
-      output,
-      windowPoints: 1000,
-      signal: controller.signal,
-      onProgress: (p) => {
-        written = p.points
-        if (p.points >= 3000) controller.abort()
-      },
-    }).catch((e: unknown) => e)
+    const { error, written } = await exportAbortedAfter3000(dir, output)
     action = { kind: 'pass' }
     expect(ReplayAbortError.isInstance(error)).toBe(true)
     expect((error as Error).name).toBe('AbortError')
@@ -139,21 +145,7 @@ describe('exportToLogfile to a .gz output', () => {
   it('an abort part way leaves the output a whole gzip of the windows written, and no other file', async () => {
     const dir = tempDir()
     const gz = path.join(dir, 'cut.jsonl.gz')
-    const controller = new AbortController()
-    let written = 0
-    const error = await exportToLogfile({
-      config: exportConfig(dir),
-      server: 'local',
-      measurements: ['exported'],
-      ...range,
-      output: gz,
-      windowPoints: 1000,
-      signal: controller.signal,
-      onProgress: (p) => {
-        written = p.points
-        if (p.points >= 3000) controller.abort()
-      },
-    }).catch((e: unknown) => e)
+    const { error, written } = await exportAbortedAfter3000(dir, gz)
     expect(ReplayAbortError.isInstance(error)).toBe(true)
     expect(written).toBeGreaterThanOrEqual(3000)
     expect(written).toBeLessThan(POINTS)
