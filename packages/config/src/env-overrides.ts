@@ -2,6 +2,7 @@ import { UnknownKeyError } from './errors.js'
 import { FIXED_SECTIONS, SECRET_SOURCES, SERVER_KEYS, sectionsHolding } from './keys.js'
 import type { Locations } from './locations.js'
 import type { RawConfig } from './raw.js'
+import { cleanSecret } from './resolve-secrets.js'
 import { closest, editDistance } from './suggest.js'
 
 export const ENV_PREFIX = 'EHT_INFLUX_'
@@ -53,8 +54,8 @@ function overridesFrom(env: NodeJS.ProcessEnv, locations: Locations): Override[]
         const hint = guess === undefined ? `; server keys are ${SERVER_KEY_NAMES.join(', ')}` : `; did you mean \`${guess}\`?`
         throw new UnknownKeyError(`does not end in a server key (${ENV_PREFIX}SERVER_<NAME>_<KEY>)${hint}`, { file: locations.file, variable })
       }
-      // A password may start or end with a space (see resolve-secrets): only line endings are dropped.
-      out.push({ variable, section: `server.${split.name}`, key: split.key, value: split.key === 'password' ? env[variable]!.replace(/[\r\n]+$/, '') : value })
+      // A password may start or end with a space: only line endings are dropped (as from a password file).
+      out.push({ variable, section: `server.${split.name}`, key: split.key, value: split.key === 'password' ? cleanSecret('password', env[variable]!) : value })
       continue
     }
     const section = Object.keys(FIXED_SECTIONS).find((s) => rest.startsWith(`${s.toUpperCase()}_`))

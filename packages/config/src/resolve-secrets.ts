@@ -23,7 +23,7 @@ export function readableBy(mode: number): string | undefined {
  * A token never holds whitespace: it is trimmed. A password may hold any character, spaces at either
  * end included: only the line ending(s) an editor or `echo` puts at the end of a file are dropped.
  */
-function clean(what: keyof typeof SECRET_SOURCES, text: string): string {
+export function cleanSecret(what: keyof typeof SECRET_SOURCES, text: string): string {
   return what === 'token' ? text.trim() : text.replace(/[\r\n]+$/, '')
 }
 
@@ -39,7 +39,7 @@ function readSecretFile(path: string, what: keyof typeof SECRET_SOURCES, fail: (
   // Decoding would put U+FFFD in place of a byte that is not UTF-8: a password that can never match.
   if (invalidUtf8At(bytes) !== undefined) fail(`the ${what} file ${path} is not valid UTF-8 (perhaps saved as Latin-1); save it as UTF-8`)
   // A leading U+FEFF is the byte order mark some editors (Windows Notepad) write, not part of the secret.
-  const value = clean(what, bytes.toString('utf8').replace(/^\uFEFF/, ''))
+  const value = cleanSecret(what, bytes.toString('utf8').replace(/^\uFEFF/, ''))
   if (value.trim() === '') fail(`the ${what} file ${path} is empty`)
   const who = readableBy(fs.statSync(path).mode)
   if (who !== undefined) warnings.push(`${path} holds a ${what} and is readable by ${who}; run \`chmod 600 ${path}\``)
@@ -95,7 +95,7 @@ function readSecret(what: keyof typeof SECRET_SOURCES, server: Record<string, st
     const variable = /^[A-Z_][A-Z0-9_]*$/.test(name) ? `environment variable ${name}` : `the environment variable named by ${envKey} (not shown: it does not look like a variable name; if it is the ${what} itself, use ${fileKey} or ${literal})`
     if (value === undefined) throw new SecretUnavailableError(`${variable} is not set (it should hold the ${what})`, ctx.locations.at(section, envKey))
     if (value.trim() === '') throw new SecretUnavailableError(`${variable} is empty (it should hold the ${what})`, ctx.locations.at(section, envKey))
-    return new Secret(clean(what, value))
+    return new Secret(cleanSecret(what, value))
   }
   if (server[fileKey] !== undefined) {
     const path = ctx.resolvePath(server[fileKey])
