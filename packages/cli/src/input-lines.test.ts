@@ -4,6 +4,7 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import zlib from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
+import { DEFAULT_MAX_LINE_BYTES } from '@eht-influx-client/logfile'
 import { InputError } from './errors.js'
 import { MAX_LINE_BYTES, openLineInput, type LineInput } from './input-lines.js'
 
@@ -118,6 +119,8 @@ describe('openLineInput', () => {
 
   it('a line longer than the logfile readers take (16 MiB) is a bad line, whole chunks or a last line without newline, the lines around it kept', async () => {
     expect(MAX_LINE_BYTES).toBe(16 * 1024 * 1024)
+    // Not imported from logfile (the CLI loads it only when a command needs it): the same number all the same.
+    expect(MAX_LINE_BYTES).toBe(DEFAULT_MAX_LINE_BYTES)
     const max = 1000
     const chunked = (text: string, size: number) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => Buffer.from(text.slice(i * size, (i + 1) * size)))
     const text = `a v=1\nm s="${'x'.repeat(max)}" 1\nb v=2\nm s="${'x'.repeat(max - 8)}"\nc v=3\nm s="${'z'.repeat(max)}"`

@@ -3,7 +3,7 @@ import { LogfileError, LogReadError } from './errors.js'
 import { formatFromPath, lineDecoder, type LineDecoder } from './formats.js'
 import { lineBatches, lineText, type LineBatch } from './line-source.js'
 import type { InfluxRecord } from './record.js'
-import type { BadLine, ReadItem, ReadItemIterator, ReadOptions, ReadStats } from './read-types.js'
+import { READING_STOPPED, type BadLine, type ReadItem, type ReadItemIterator, type ReadOptions, type ReadStats } from './read-types.js'
 import { TORN_MARKER, TORN_REASON } from './torn-line.js'
 import { transcodeByShape } from './jsonl-to-lp.js'
 import { encodeLineProtocol } from './lp-encode.js'
@@ -193,7 +193,7 @@ export class FileItems implements ReadItemIterator {
   private stopped(error: unknown): IteratorResult<ReadItem> {
     this.finish()
     void this.batches?.return(undefined)
-    this.bad(this.lastLine + 1, `reading stopped: ${(error as Error).message}`, '')
+    this.bad(this.lastLine + 1, `${READING_STOPPED}${(error as Error).message}`, '')
     return { value: undefined, done: true }
   }
 

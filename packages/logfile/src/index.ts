@@ -17,10 +17,13 @@ export { readLogFile } from './read-log-file.js'
 export { writeFileAtomic } from './atomic-write.js'
 export type { AtomicWriteOptions } from './atomic-write.js'
 export type { ReadItem, ReadItemIterator, BadLine, ReadOptions, ReadStats, LogReader } from './read-types.js'
+export { DEFAULT_MAX_LINE_BYTES, READING_STOPPED } from './read-types.js'
 export type { LineProtocolRun } from './line-protocol-run.js'
 export { readLogs } from './read-logs.js'
 export { listLogFiles } from './list-log-files.js'
-export { formatFromPath } from './formats.js'
+export { formatFromPath, chunkEncoder } from './formats.js'
+export type { ChunkEncoder } from './formats.js'
+export { isGzipPath } from './file-naming.js'
 export {
   LogfileError,
   RecordError,

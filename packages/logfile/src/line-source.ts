@@ -4,6 +4,7 @@ import { AsciiBytes } from './ascii-bytes.js'
 import { isGzipPath } from './file-naming.js'
 import { gunzipChunks } from './gunzip-chunks.js'
 import { NEWLINE } from './char-codes.js'
+import { DEFAULT_MAX_LINE_BYTES } from './read-types.js'
 import type { ByteText } from './jsonl-byte-match.js'
 
 /**
@@ -154,7 +155,7 @@ function markLongLines(batch: LineBatch, first: number, start: number, max: numb
  * chunk size and `maxLineBytes`, whatever the file size.
  */
 export async function* lineBatches(file: string, options: LineSourceOptions = {}): AsyncGenerator<LineBatch> {
-  const maxLineBytes = options.maxLineBytes ?? 16 * 1024 * 1024
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
   const source = await openChunks(file, options.highWaterMark ?? CHUNK_BYTES)
   // What outlives a chunk of a reused buffer is copied: the start of a line still to end.
   const keep = (bytes: Buffer) => (source.reused ? Buffer.from(bytes) : bytes)

@@ -22,6 +22,16 @@ export interface BadLine {
   text: string
 }
 
+/**
+ * How a bad line's reason starts when reading a file stopped part-way (broken
+ * data: a corrupt or truncated `.gz`, an I/O error): the lines before it were
+ * read, the rest of the file was not.
+ */
+export const READING_STOPPED = 'reading stopped: '
+
+/** The readers' default `maxLineBytes`: 16 MiB. */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024
+
 export interface ReadOptions {
   /** Default: from the extension (`.jsonl`, `.csv`, `.lp`), `.gz` stripped. */
   format?: LogFormat

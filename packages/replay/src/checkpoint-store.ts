@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { EHTConfig, ServerConfig } from '@eht-influx-client/config'
-import { writeFileAtomic } from '@eht-influx-client/logfile'
+import { isGzipPath, writeFileAtomic } from '@eht-influx-client/logfile'
 import { CheckpointError } from './errors.js'
-import { fingerprintMismatch, fingerprintOf, HEAD_BYTES, identityOf, isGz, type FileIdentity, type Fingerprint } from './file-fingerprint.js'
+import { fingerprintMismatch, fingerprintOf, HEAD_BYTES, identityOf, type FileIdentity, type Fingerprint } from './file-fingerprint.js'
 
 /**
  * How far one logfile was delivered: every line ending at or before `offset`
@@ -82,7 +82,7 @@ function recentFileOf(file: string): string {
 const DURABLE_INTERVAL_MS = 1000
 
 /** A rotated file compressed since the last run keeps its checkpoint. */
-const keyOf = (file: string) => (isGz(file) ? file.slice(0, -3) : file)
+const keyOf = (file: string) => (isGzipPath(file) ? file.slice(0, -3) : file)
 
 /** A checkpoint file's text; undefined when there is none. */
 async function readCheckpoint(file: string): Promise<string | undefined> {

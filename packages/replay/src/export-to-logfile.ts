@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { EHTConfig } from '@eht-influx-client/config'
-import { formatFromPath, openLogWriter, validateRecord, type InfluxRecord, type LogFormat } from '@eht-influx-client/logfile'
+import { formatFromPath, type InfluxRecord, isGzipPath, type LogFormat, openLogWriter, validateRecord } from '@eht-influx-client/logfile'
 import { isSignal, throwIfAborted } from './abort.js'
 import { ExportOutputError, ReplayOptionsError } from './errors.js'
 import type { ExportSource, FieldTypeConflict } from './export-source.js'
@@ -74,7 +74,6 @@ export interface ExportSummary {
   durationMs: number
 }
 
-const isGzipName = (file: string): boolean => /\.gz$/i.test(file)
 
 /** Refuses an output that exists and is not an empty file, before anything is read. */
 async function checkOutput(file: string): Promise<void> {
@@ -143,7 +142,7 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
   throwIfAborted(signal, 'the export')
   const file = path.resolve(options.output)
   await checkOutput(file)
-  const gzip = options.gzip ?? isGzipName(file)
+  const gzip = options.gzip ?? isGzipPath(file)
   const writer = gzip ? await openGzipOutput(file, format) : await openOutput(file, format)
   const source: ExportSource = server.api === 'v1' ? new InfluxQLSource(server) : new FluxSource(server)
   const planner = new WindowPlanner(since, until, target)

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import zlib from 'node:zlib'
+import { isGzipPath } from '@eht-influx-client/logfile'
 
 /**
  * What a checkpoint keeps of the content it was taken on, so that a file
@@ -23,8 +24,6 @@ export const HEAD_BYTES = 4096
 export const TAIL_BYTES = 256
 
 const hash = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex').slice(0, 32)
-/** As the reader takes it: `.gz` in any case (`.GZ`) is gzip. */
-export const isGz = (file: string): boolean => /\.gz$/i.test(file)
 
 /** Up to `length` bytes of `handle` from `position` (fewer at the end of the file). */
 async function readAt(handle: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
@@ -98,7 +97,7 @@ export async function fingerprintOf(file: string, offset: number, knownHead?: Fi
   try {
     const stat = await handle.stat()
     if (read !== undefined && (stat.dev !== read.dev || stat.ino !== read.ino)) return undefined
-    if (isGz(file)) {
+    if (isGzipPath(file)) {
       if (reuse) return { headBytes, head: knownHead.head }
       const head = await gunzipHead(handle, headBytes)
       return head.length < headBytes ? undefined : { headBytes, head: hash(head) }
@@ -123,7 +122,7 @@ export async function fingerprintMismatch(file: string, offset: number, print: P
   try {
     const handle = await fs.promises.open(file, 'r')
     try {
-      if (isGz(file)) {
+      if (isGzipPath(file)) {
         if (print.head === undefined || print.headBytes === undefined) return undefined
         const head = await gunzipHead(handle, print.headBytes)
         return head.length === print.headBytes && hash(head) === print.head ? undefined : `its first ${print.headBytes} bytes (decompressed) are not those checkpointed`

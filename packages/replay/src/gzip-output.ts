@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { once } from 'node:events'
 import { pipeline } from 'node:stream/promises'
 import zlib from 'node:zlib'
-import { CsvEncoder, encodeJsonl, encodeLineProtocol, type InfluxRecord, type LogFormat } from '@eht-influx-client/logfile'
+import { chunkEncoder, type InfluxRecord, type LogFormat } from '@eht-influx-client/logfile'
 import { ExportOutputError } from './errors.js'
 
 /** Where an export writes its windows: `append` one window at a time, then `close`. */
@@ -10,20 +10,6 @@ export interface ExportWriter {
   append(records: readonly InfluxRecord[]): Promise<void>
   /** Ends the output (a gzip output gets its trailer: the windows written so far read back whole). */
   close(): Promise<void>
-}
-
-/** The text of records as the logfile writer writes them (every line ends with `\n`; CSV repeats its header only when the columns change). */
-function textEncoder(format: LogFormat): (records: readonly InfluxRecord[]) => string {
-  if (format === 'csv') {
-    const csv = new CsvEncoder()
-    return (records) => csv.encode(records)
-  }
-  const encode = format === 'jsonl' ? encodeJsonl : encodeLineProtocol
-  return (records) => {
-    const lines: string[] = []
-    for (const record of records) lines.push(encode(record), '\n')
-    return lines.join('')
-  }
 }
 
 /**
@@ -46,12 +32,13 @@ export async function openGzipOutput(file: string, format: LogFormat): Promise<E
   const done = pipeline(gzip, out).catch((error: unknown) => {
     failure ??= error
   })
-  const encode = textEncoder(format)
+  // The bytes the logfile writer would write (CSV repeats its header only when the columns change).
+  const encoder = chunkEncoder(format)
   let closed = false
   return {
     async append(records) {
       if (failure !== undefined) throw fail(failure, 'compressing failed: ')
-      if (gzip.write(encode(records))) return
+      if (gzip.write(encoder.encode(records))) return
       // Backpressure: wait until zlib and the disk catch up (or the pipeline fails, which ends `done`).
       const waiting = new AbortController()
       await Promise.race([once(gzip, 'drain', { signal: waiting.signal }).catch(() => {}), done]).finally(() => waiting.abort())

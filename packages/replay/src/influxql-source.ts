@@ -187,7 +187,7 @@ export class InfluxQLSource implements ExportSource {
           if (declared !== undefined && declared.length > 1) throw new Error(`the field has several types now (${declared.join(', ')}, in different shards), written while the export ran; the export stops rather than give it one`)
           if (typeof value === 'boolean') fields[key] = { type: 'boolean', value }
           else if (typeof value === 'string') fields[key] = { type: 'string', value }
-          else if (isNumberText(value)) fields[key] = fieldValue(numericType(fieldTypes.get(key), value.$n, showFieldKeys(this.server.bucket)), value.$n)
+          else if (isNumberText(value)) fields[key] = fieldValue(numericType(declared, value.$n, showFieldKeys(this.server.bucket)), value.$n)
           else throw new Error(`unexpected value ${JSON.stringify(value)}`)
         } catch (error) {
           throw new ExportDataError(`${this.label}: measurement "${series.name}", field "${key}" at ${time.$n}: ${(error as Error).message}`, this.server.name, { cause: error })

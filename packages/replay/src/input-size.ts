@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { isGz } from './file-fingerprint.js'
+import { isGzipPath } from '@eht-influx-client/logfile'
 
 /**
  * Deflate expands at most about 1032:1, so a gzip trailer claiming more is not
@@ -38,7 +38,7 @@ export async function inputSizes(files: readonly string[]): Promise<number[]> {
   const sizes: number[] = []
   for (const file of files) {
     const stat = await fs.promises.stat(file).catch(() => undefined)
-    sizes.push(stat === undefined ? 0 : isGz(file) ? await gzipSize(file, stat.size) : stat.size)
+    sizes.push(stat === undefined ? 0 : isGzipPath(file) ? await gzipSize(file, stat.size) : stat.size)
   }
   return sizes
 }

@@ -1,5 +1,5 @@
 import type { EHTConfig } from '@eht-influx-client/config'
-import { listLogFiles, type BadLine, type LogFormat } from '@eht-influx-client/logfile'
+import { listLogFiles, READING_STOPPED, type BadLine, type LogFormat } from '@eht-influx-client/logfile'
 import type { LineSink } from '@eht-influx-client/writer'
 import { BadLineLog } from './bad-line-log.js'
 import { LinePrinter, type OutputStream } from './dry-run-output.js'
@@ -126,7 +126,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const onBadLine = (bad: BadLine) => {
     if (bad.line <= (reported.get(bad.file) ?? 0)) return
     reported.set(bad.file, bad.line)
-    if (bad.reason.startsWith('reading stopped')) readStopped.add(bad.file)
+    if (bad.reason.startsWith(READING_STOPPED)) readStopped.add(bad.file)
     // A bad line every server's checkpoint is past was reported by an earlier run.
     if (feeds.length > 0 && feeds.every((f) => f.checkpointLine(bad.file) >= bad.line)) return
     badLines.report(bad)

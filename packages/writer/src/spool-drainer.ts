@@ -1,4 +1,4 @@
-import { encodeLineProtocol, readLogFile } from '@eht-influx-client/logfile'
+import { encodeLineProtocol, READING_STOPPED, readLogFile } from '@eht-influx-client/logfile'
 import fs from 'node:fs'
 import path from 'node:path'
 import { deliverBatch, UNSENT } from './deliver-batch.js'
@@ -36,9 +36,6 @@ export interface DrainOutcome {
  * Each file is drained by one drainer at a time (this one, another client's, a
  * `spool drain`), going on from its saved progress (see SpoolClaim).
  */
-/** How logfile's reader reports an I/O error part-way through a file (as a bad line, keeping what it read). */
-const READING_STOPPED = 'reading stopped: '
-
 export class SpoolDrainer {
   private chain: Promise<unknown> = Promise.resolve()
   private poked = false

@@ -58,7 +58,7 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   const range = await parseTimeRange(options)
   const since = range.since ?? ALL_TIME.since
   const until = range.until ?? ALL_TIME.until
-  const [{ exportToLogfile }, { formatFromPath, formatRfc3339 }] = await Promise.all([import('@eht-influx-client/replay'), import('@eht-influx-client/logfile')])
+  const [{ exportToLogfile }, { formatFromPath, formatRfc3339, isGzipPath }] = await Promise.all([import('@eht-influx-client/replay'), import('@eht-influx-client/logfile')])
   const format = (options.format as LogFormat | undefined) ?? formatFromPath(target) ?? 'jsonl'
   // Before anything is read: --force replaces a file, never a directory or another kind of file.
   let existing: fs.Stats | undefined
@@ -93,7 +93,7 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
           output: partial,
           format,
           // The partial file's name does not end in .gz: say it is to be gzip all the same.
-          gzip: /\.gz$/i.test(target),
+          gzip: isGzipPath(target),
           onProgress: (p) => progress.update(p.points, p.points),
           signal: interrupt.signal,
         }),
@@ -118,7 +118,7 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
     summary.unknownMeasurements.length === 0 ? '' : `; ${summary.unknownMeasurements.length} measurement(s) not on the server`,
     summary.conflicts.length === 0 ? '' : `; NOT exported (a field with several types): ${[...new Set(summary.conflicts.map((c) => c.measurement))].join(', ')}`,
   ].join('')
-  output.summary(`export: ${formatPoints(summary.points)} from server ${server.name} (${server.bucket}), ${which}, ${bounds}, to ${target} (${format}${/\.gz$/i.test(target) ? ', gzip' : ''}) in ${formatDuration(summary.durationMs)}; ${summary.queries} queries; ${skipped}${left}`)
+  output.summary(`export: ${formatPoints(summary.points)} from server ${server.name} (${server.bucket}), ${which}, ${bounds}, to ${target} (${format}${isGzipPath(target) ? ', gzip' : ''}) in ${formatDuration(summary.durationMs)}; ${summary.queries} queries; ${skipped}${left}`)
   return {
     exitCode: summary.skipped > 0 || summary.warnings.length > 0 ? 1 : 0,
     json: { ...summary, output: target, since: range.since ?? null, until: range.until ?? null, measurements: measurements.length === 0 ? null : measurements },
