@@ -132,7 +132,6 @@ export class SpoolClaim {
     private readonly token: string,
     /** Where delivery goes on: every line ending at or before it was taken by the server. */
     readonly startOffset: number,
-    private readonly listed?: readonly string[],
   ) {}
 
   /**
@@ -153,7 +152,7 @@ export class SpoolClaim {
           return undefined
         }
         await removeProgressTemps(file, listed)
-        return new SpoolClaim(file, lock, token, await readProgress(`${file}.progress`, size), listed)
+        return new SpoolClaim(file, lock, token, await readProgress(`${file}.progress`, size))
       }
       const owner = await readLock(lock)
       if (owner === undefined) continue
@@ -195,7 +194,6 @@ export class SpoolClaim {
   async finish(): Promise<void> {
     await fs.promises.rm(`${this.file}.progress`, { force: true })
     // Temps left before this claim were removed when it was taken; its own are removed by each atomic write.
-    if (this.listed === undefined) await removeProgressTemps(this.file)
     await this.release()
   }
 
@@ -207,9 +205,9 @@ export class SpoolClaim {
   }
 }
 
-/** Removes progress and lock files whose spool file is gone (a drainer ended between deleting the file and them). */
-export async function removeClaimLeftovers(dir: string, sealed: ReadonlySet<string>): Promise<void> {
-  const names = await fs.promises.readdir(dir).catch(() => [] as string[])
+/** Removes progress and lock files whose spool file is gone (a drainer ended between deleting the file and them); `listed`: the folder's names, if already read. */
+export async function removeClaimLeftovers(dir: string, sealed: ReadonlySet<string>, listed?: readonly string[]): Promise<void> {
+  const names = listed ?? (await fs.promises.readdir(dir).catch(() => [] as string[]))
   for (const name of names) {
     const match = /^(spool-.+?\.lp)\.(?:progress|lock)(?:\..+\.(?:tmp|stale))?$/.exec(name)
     if (match === null || sealed.has(match[1]!)) continue

@@ -134,9 +134,9 @@ export class SpoolDrainer {
     const name = this.ctx.server.name
     await this.ctx.spool.seal()
     const files = await listServerSpool(this.spoolDir, name)
-    await removeClaimLeftovers(this.ctx.spool.dir, new Set(files.map((f) => path.basename(f.file))))
-    // The folder's names, listed once for every file of the pass (not twice a file: thousands of files made it O(n²)).
+    // The folder's names, listed once for the leftovers and every file of the pass (not twice a file: thousands of files made it O(n²)).
     const listed = await fs.promises.readdir(this.ctx.spool.dir).catch(() => [] as string[])
+    await removeClaimLeftovers(this.ctx.spool.dir, new Set(files.map((f) => path.basename(f.file))), listed)
     const outcome: DrainOutcome = { server: name, files: 0, remainingFiles: files.length, delivered: 0, rejected: 0, badLines: 0, failed: undefined }
     this.progressReported = new Set()
     for (const file of this.reportedUnreadable.keys()) if (!files.some((f) => f.file === file)) this.reportedUnreadable.delete(file)
