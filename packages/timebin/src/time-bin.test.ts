@@ -199,6 +199,19 @@ describe('point()', () => {
     tb.point(6.5, 4)
     expect(tb.getTuples()).toEqual([[5, 3]]) // 2 * 0.5 + 4 * 0.5
   })
+
+  it('keeps its width: assigning binWidth throws, and the bins stay those of the constructor\'s width', () => {
+    const tb = new TimeBin(1)
+    tb.point(0.5, 4)
+    expect(() => {
+      ;(tb as { binWidth: number }).binWidth = 2
+    }).toThrow(TypeError)
+    expect(tb.binWidth).toBe(1)
+    tb.point(1.5, 4)
+    tb.point(4.5, 4)
+    // a constant value averages to itself in every bin of width 1
+    expect(tb.getTuples()).toEqual([[0, 4], [1, 4], [2, 4], [3, 4]])
+  })
 })
 
 describe('a finished bin\'s value', () => {

@@ -23,8 +23,8 @@ export interface OpenBin {
  * Each point's value holds from the previous point's time up to its own.
  */
 export class TimeBin {
-  /** Bin width in seconds. */
-  readonly binWidth: number
+  /** Bin width in seconds, kept behind the binWidth getter so that no assignment can change it. */
+  private readonly _width: number
 
   // The state is in plain properties, marked private for TypeScript only: in
   // Node 20, V8 sometimes compiles `#private` fields to a generic lookup, which
@@ -74,8 +74,17 @@ export class TimeBin {
 
   /** @param binWidth bin width in seconds: a positive, finite number (default 1). */
   constructor(binWidth = 1.0) {
-    this.binWidth = checkBinWidth(binWidth)
-    this._inverse = exactInverse(this.binWidth)
+    this._width = checkBinWidth(binWidth)
+    this._inverse = exactInverse(this._width)
+  }
+
+  /**
+   * Bin width in seconds, as given to the constructor. Read-only: assigning it
+   * throws a TypeError (modules are strict), since the open bin and the
+   * shortcuts were computed with it.
+   */
+  get binWidth(): number {
+    return this._width
   }
 
   /**
@@ -146,7 +155,7 @@ export class TimeBin {
   /** The bin still being filled, or `undefined` before the first point and after `flush()`. */
   get openBin(): OpenBin | undefined {
     if (Number.isNaN(this._lastT)) return undefined
-    return { start: this._start, value: this._valueSeconds / this.binWidth, covered: this._offset }
+    return { start: this._start, value: this._valueSeconds / this._width, covered: this._offset }
   }
 
   /** What `console.log()` and `util.inspect()` show: the width and the open bin, not the bookkeeping. */
@@ -162,7 +171,7 @@ export class TimeBin {
     const lastT = this._lastT
     if (t < lastT) throw earlierTimeError(t, lastT, call)
     if (t === lastT) return
-    const width = this.binWidth
+    const width = this._width
     if (!hasExactBinIndex(t, width)) throw binIndexRangeError(t, width, call)
     const { index, offset } = binPosition(t, width)
     if (!hasFiniteBinStart(index, width)) throw binStartRangeError(t, width, index, call)
@@ -188,7 +197,7 @@ export class TimeBin {
    * nothing and returns false.
    */
   private _skipOneBin(t: number, value: number): boolean {
-    const width = this.binWidth
+    const width = this._width
     const index = this._index + 2
     const start = index * width
     const end = (index + 1) * width
@@ -203,7 +212,7 @@ export class TimeBin {
 
   /** Finishes the open bin, `value` covering the rest of it. */
   private _finishOpenBin(value: number): void {
-    const width = this.binWidth
+    const width = this._width
     const inverse = this._inverse
     const valueSeconds = this._valueSeconds + value * (width - this._offset)
     this._finish(this._start, inverse > 0 ? valueSeconds * inverse : valueSeconds / width)
@@ -229,7 +238,7 @@ export class TimeBin {
   private _open(index: number, t: number, offset: number, value: number): void {
     this._enter(index, t, value, offset)
     const start = this._start
-    this._sameUntil = sameUntil(t, start, (index + 1) * this.binWidth)
+    this._sameUntil = sameUntil(t, start, (index + 1) * this._width)
   }
 
   /**
@@ -240,7 +249,7 @@ export class TimeBin {
    * caller sets the same-bin shortcut (_sameUntil).
    */
   private _enter(index: number, t: number, value: number, offset?: number): void {
-    const width = this.binWidth
+    const width = this._width
     const start = index * width
     const end = (index + 1) * width
     const nextEnd = (index + 2) * width
