@@ -6,6 +6,7 @@ import type { Locations } from './locations.js'
 import type { RawConfig } from './raw.js'
 import { SectionReader } from './section-reader.js'
 import { logfilePathProblem } from './logfile-path.js'
+import { spoolSizeWarning } from './spool-size.js'
 import type { ClientConfig, EHTConfig, LogfileConfig, ServerConfig } from './types.js'
 import { invalidValue } from './validate.js'
 
@@ -61,19 +62,8 @@ export function buildConfig(raw: RawConfig, source: string | undefined, ctx: Bui
   const built = readers.map((r, i) => buildServer(ctx.serverOrder[i]!, r, client, secrets))
   guardProfile(client, built, readers, ctx.locations)
 
+  // The checks below run in the order of the default file: [logfile], [retry], [spool] (the README says so).
   const l = reader('logfile', raw.logfile)
-  const r = reader('retry', raw.retry)
-  const retry = {
-    maxRetries: r.number('max_retries'),
-    minDelayMs: r.duration('min_delay'),
-    maxDelayMs: r.duration('max_delay'),
-    exponentialBase: r.number('exponential_base'),
-    jitter: r.number('jitter'),
-    maxRetryTimeMs: r.duration('max_retry_time'),
-  }
-  if (retry.maxDelayMs < retry.minDelayMs) throw invalidValue(ctx.locations, 'retry', 'max_delay', r.text('max_delay'), `a duration no shorter than min_delay (${r.text('min_delay')})`)
-  const s = reader('spool', raw.spool)
-  const e = reader('errors', raw.errors)
   const logfile = {
     path: l.path('path'),
     format: l.word<LogfileConfig['format']>('format'),
@@ -88,13 +78,28 @@ export function buildConfig(raw: RawConfig, source: string | undefined, ctx: Bui
   }
   const pathProblem = logfilePathProblem(logfile.path, logfile.format, logfile.rotate)
   if (pathProblem !== undefined) throw invalidValue(ctx.locations, 'logfile', pathProblem.key, l.text(pathProblem.key), pathProblem.expected)
+  const r = reader('retry', raw.retry)
+  const retry = {
+    maxRetries: r.number('max_retries'),
+    minDelayMs: r.duration('min_delay'),
+    maxDelayMs: r.duration('max_delay'),
+    exponentialBase: r.number('exponential_base'),
+    jitter: r.number('jitter'),
+    maxRetryTimeMs: r.duration('max_retry_time'),
+  }
+  if (retry.maxDelayMs < retry.minDelayMs) throw invalidValue(ctx.locations, 'retry', 'max_delay', r.text('max_delay'), `a duration no shorter than min_delay (${r.text('min_delay')})`)
+  const s = reader('spool', raw.spool)
+  const e = reader('errors', raw.errors)
+  const spool = { dir: s.path('dir'), maxSizeBytes: s.size('max_size') }
+  const spoolWarning = spoolSizeWarning(spool.maxSizeBytes, built, ctx.locations)
+  if (spoolWarning !== undefined) ctx.warnings.push(spoolWarning)
   return {
     source,
     client,
     servers: built,
     logfile,
     retry,
-    spool: { dir: s.path('dir'), maxSizeBytes: s.size('max_size') },
+    spool,
     errors: { errorsFile: e.path('errors_file'), stderr: e.word('stderr') },
     warnings: ctx.warnings,
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidValueError, MissingValueError, SecretUnavailableError, UnknownKeyError } from './errors.js'
+import { DuplicateServerError, InvalidValueError, MissingValueError, SecretUnavailableError, UnknownKeyError } from './errors.js'
+import { SERVER_KEYS } from './keys.js'
 import { parseConfig } from './parse-config.js'
 import { FILE, expectConfigError } from '../test/expect-config-error.js'
 
@@ -57,6 +58,24 @@ describe('EHT_INFLUX_SERVER_<NAME>_<KEY>', () => {
     const config = parse({ EHT_INFLUX_SERVER_CLOUD_EU_TOKEN_ENV: 'EU_TOKEN', EU_TOKEN: 'eu-from-env', EHT_INFLUX_SERVER_LOCAL_TOKEN: 'direct' })
     expect(config.servers.map((s) => s.token!.reveal())).toEqual(['direct', 'eu-from-env'])
     expectConfigError(() => parse({ EHT_INFLUX_SERVER_CLOUD_EU_TOKEN_ENV: 'UNSET_TOKEN' }), SecretUnavailableError, { variable: 'EHT_INFLUX_SERVER_CLOUD_EU_TOKEN_ENV', section: 'server.cloud-eu', key: 'token_env' }, 'UNSET_TOKEN is not set')
+  })
+
+  it('refuses servers that one variable would name alike (cloud-eu and cloud_eu), instead of setting one of them', () => {
+    const both = '[client]\nbucket = eht_test\n[server.cloud-eu]\nurl = http://a\ntoken = a\n[server.cloud_eu]\nurl = http://b\ntoken = b\n'
+    expectConfigError(() => parseConfig(both, FILE, { env: { EHT_INFLUX_SERVER_CLOUD_EU_URL: 'http://new' } }), DuplicateServerError, { file: FILE, line: 6, section: 'server.cloud_eu' }, '[server.cloud-eu] (line 3)')
+  })
+
+  it('sends a variable to the one server it can name when one name extends another (x and x_batch)', () => {
+    const two = '[client]\nbucket = eht_test\n[server.x]\nurl = http://a\ntoken = a\n[server.x_batch]\nurl = http://b\ntoken = b\n'
+    const config = parseConfig(two, FILE, { env: { EHT_INFLUX_SERVER_X_BATCH_SIZE: '7', EHT_INFLUX_SERVER_X_BATCH_URL: 'http://c', EHT_INFLUX_SERVER_X_BATCH_BATCH_SIZE: '9' } })
+    expect(config.servers.map((s) => [s.name, s.batchSize, s.url])).toEqual([['x', 7, 'http://a'], ['x_batch', 9, 'http://c']])
+  })
+
+  it('splits every variable one way only: no server key is the end of another after an _', () => {
+    // Were one (a key `size` beside `batch_size`), EHT_INFLUX_SERVER_X_BATCH_SIZE could be [server.x] batch_size
+    // or [server.x_batch] size; the longest-key split in env-overrides.ts would then pick one silently.
+    const keys = SERVER_KEYS.map((k) => k.key)
+    expect(keys.flatMap((short) => keys.filter((long) => long.endsWith(`_${short}`)).map((long) => `${short} ends ${long}`))).toEqual([])
   })
 
   it('rejects a variable that does not end in a server key, with the closest', () => {

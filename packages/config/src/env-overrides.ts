@@ -3,11 +3,11 @@ import { FIXED_SECTIONS, SECRET_SOURCES, SERVER_KEYS, sectionsHolding } from './
 import type { Locations } from './locations.js'
 import type { RawConfig } from './raw.js'
 import { cleanSecret } from './resolve-secrets.js'
+import { serverKey } from './scan.js'
 import { closest, editDistance } from './suggest.js'
 
 export const ENV_PREFIX = 'EHT_INFLUX_'
 const SERVER_KEY_NAMES = SERVER_KEYS.map((k) => k.key)
-const normalName = (name: string) => name.toUpperCase().replaceAll('-', '_')
 
 /** `LOCAL_DB_BATCH_SIZE` -> name `LOCAL_DB`, key `batch_size` (the longest key that ends it). */
 function splitServerVariable(rest: string): { name: string; key: string } | undefined {
@@ -87,8 +87,8 @@ export function applyEnvOverrides(raw: RawConfig, locations: Locations, serverOr
     let section = o.section
     let target: Record<string, string>
     if (section.startsWith('server.')) {
-      const wanted = normalName(section.slice(7))
-      let name = serverOrder.find((n) => normalName(n) === wanted)
+      const wanted = serverKey(section.slice(7))
+      let name = serverOrder.find((n) => serverKey(n) === wanted)
       if (name === undefined) {
         name = wanted.toLowerCase()
         serverOrder.push(name)

@@ -79,4 +79,12 @@ describe('duplicates', () => {
     expectConfigError(() => scan('[server.local]\nurl = http://a\n[server.local]\n', FILE), DuplicateServerError, { file: FILE, line: 3, section: 'server.local' }, 'two servers named `local`', 'lines 1 and 3')
     expectConfigError(() => scan('[server.cloud]\n[server.Cloud]\n', FILE), DuplicateServerError, { line: 2, section: 'server.Cloud' }, 'lines 1 and 2')
   })
+  it('rejects two servers whose names differ only by - and _ (one EHT_INFLUX_SERVER_<NAME>_ prefix for both), naming both', () => {
+    const error = expectConfigError(() => scan('[server.cloud-eu]\nurl = http://a\n\n[server.cloud_eu]\nurl = http://b\n', FILE), DuplicateServerError, { file: FILE, line: 4, section: 'server.cloud_eu' }, '[server.cloud-eu] (line 1)', '[server.cloud_eu] (line 4)', 'EHT_INFLUX_SERVER_CLOUD_EU_<KEY>')
+    expect(error.message).not.toContain('two servers named')
+    expectConfigError(() => scan('[server.A-b]\n[server.a_B]\n', FILE), DuplicateServerError, { line: 2, section: 'server.a_B' }, '[server.A-b] (line 1)', 'EHT_INFLUX_SERVER_A_B_<KEY>')
+  })
+  it('keeps servers whose names only start alike (x and x_batch): each has its own prefix', () => {
+    expect(scan('[server.x]\n[server.x_batch]\n[server.x-b]\n', FILE).sections.map((s) => s.name)).toEqual(['server.x', 'server.x_batch', 'server.x-b'])
+  })
 })

@@ -29,6 +29,14 @@ const KEY_NAME = /^[A-Za-z][A-Za-z0-9_]*$/
 export const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/
 
 /**
+ * A server name as `EHT_INFLUX_SERVER_<NAME>_<KEY>` writes it: upper case, `-` as `_`. Two servers
+ * with one such name (`cloud-eu`, `cloud_eu`) are refused: a variable would set only one of them.
+ */
+export function serverKey(name: string): string {
+  return name.toUpperCase().replaceAll('-', '_')
+}
+
+/**
  * The value after `=`: a quoted value ends at its closing quote (`"` allows `\"` and `\\`);
  * an unquoted one at a `;` or `#` that starts the text or follows a space (an inline comment).
  * Never echoes the value in an error: it may be a token.
@@ -61,7 +69,8 @@ function readValue(text: string, fail: (problem: string) => never): string {
 export function scan(text: string, file: string | undefined): Scanned {
   const sections: ScannedSection[] = []
   const entries: ScannedEntry[] = []
-  const sectionLines = new Map<string, number>()
+  /** Section as compared -> its line and name as written (a server by its environment prefix, see serverKey). */
+  const sectionLines = new Map<string, { line: number; name: string }>()
   const keyLines = new Map<string, number>()
   let current: string | undefined
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)
@@ -81,13 +90,18 @@ export function scan(text: string, file: string | undefined): Scanned {
       if (name.startsWith('server.') && !SERVER_NAME.test(name.slice(7))) {
         throw new ConfigSyntaxError(`a server name is letters, digits, _ and -, without dots: \`${name.slice(7)}\``, at(column, name))
       }
-      const seenAs = name.startsWith('server.') ? `server.${name.slice(7).toLowerCase()}` : name
+      const seenAs = name.startsWith('server.') ? `server.${serverKey(name.slice(7))}` : name
       const earlier = sectionLines.get(seenAs)
       if (earlier !== undefined) {
-        if (name.startsWith('server.')) throw new DuplicateServerError(`two servers named \`${name.slice(7)}\` (lines ${earlier} and ${line}; server names compare without case); give each its own name`, at(column, name))
-        throw new DuplicateKeyError(`section [${name}] appears twice (lines ${earlier} and ${line}); merge them into one`, at(column, name))
+        if (name.startsWith('server.') && earlier.name.toLowerCase() === name.toLowerCase()) {
+          throw new DuplicateServerError(`two servers named \`${name.slice(7)}\` (lines ${earlier.line} and ${line}; server names compare without case); give each its own name`, at(column, name))
+        }
+        if (name.startsWith('server.')) {
+          throw new DuplicateServerError(`[${earlier.name}] (line ${earlier.line}) and [${name}] (line ${line}) differ only in case, - or _, so both would be set by EHT_INFLUX_SERVER_${serverKey(name.slice(7))}_<KEY>; give each its own name`, at(column, name))
+        }
+        throw new DuplicateKeyError(`section [${name}] appears twice (lines ${earlier.line} and ${line}); merge them into one`, at(column, name))
       }
-      sectionLines.set(seenAs, line)
+      sectionLines.set(seenAs, { line, name })
       sections.push({ name, line, column })
       current = name
       return
