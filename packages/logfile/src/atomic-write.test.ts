@@ -32,6 +32,24 @@ describe('writeFileAtomic', () => {
     expect(fs.readdirSync(dir)).toEqual(['state.json'])
   })
 
+  it.each(['writeFile', 'sync'] as const)('keeps the old content and removes its temporary file when the %s fails (a full disk)', async (step) => {
+    const dir = tempDir()
+    const file = path.join(dir, 'state.json')
+    await writeFileAtomic(file, 'old')
+    const probe = await fs.promises.open(path.join(dir, 'probe'), 'w')
+    const prototype = Object.getPrototypeOf(probe) as Record<typeof step, () => Promise<void>>
+    await probe.close()
+    fs.rmSync(path.join(dir, 'probe'))
+    const failing = vi.spyOn(prototype, step).mockRejectedValue(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }))
+    try {
+      await expect(writeFileAtomic(file, 'new')).rejects.toThrow(/ENOSPC/)
+    } finally {
+      failing.mockRestore()
+    }
+    expect(fs.readdirSync(dir)).toEqual(['state.json'])
+    expect(fs.readFileSync(file, 'utf8')).toBe('old')
+  })
+
   it('writes through the temporary file it is given, and leaves none behind', async () => {
     const dir = tempDir()
     const file = path.join(dir, 'spool.lp.progress')

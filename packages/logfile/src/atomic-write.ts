@@ -48,15 +48,16 @@ export async function writeFileAtomic(file: string, text: string, options: Atomi
   const temp = options.temp ?? path.join(dir, `.${path.basename(file)}.${process.pid}.${sequence++}.tmp`)
   const handle = await fs.promises.open(temp, 'w', 0o644)
   try {
-    await handle.writeFile(text, 'utf8')
-    if (sync) await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
+    try {
+      await handle.writeFile(text, 'utf8')
+      if (sync) await handle.sync()
+    } finally {
+      await handle.close()
+    }
     await fs.promises.rename(temp, file)
   } catch (error) {
-    await fs.promises.rm(temp, { force: true })
+    // A full disk (ENOSPC on the write or the sync), a failed close or rename: the temporary file must not stay behind.
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined)
     throw error
   }
   if (sync) await syncDir(dir)

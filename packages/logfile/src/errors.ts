@@ -97,16 +97,23 @@ export class LogWriterOptionsError extends LogfileError {
   }
 }
 
-/** Writing, syncing, rotating or compressing a logfile failed; `path` is the file. */
+/**
+ * Writing, syncing, rotating or compressing a logfile failed; `path` is the file.
+ * From `append()`, `recordsWritten` is how many of its records (from the first on)
+ * are in the file as whole lines: they are kept, the others are not (a disk that
+ * filled up mid-write keeps the records before it). Undefined for other failures.
+ */
 export class LogWriteError extends LogfileError {
   static override readonly errorName = 'LogWriteError'
   static override readonly errorCode = 'WRITE_FAILED'
+  readonly recordsWritten: number | undefined
   constructor(
     message: string,
     readonly path: string | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; recordsWritten?: number },
   ) {
     super(message, options)
+    this.recordsWritten = options?.recordsWritten
   }
 }
 

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { gzipRotated } from './compress.js'
+import { compressSettled } from './compress.js'
 import { clock, lines, point, readBack, writerSandbox } from '../test/fixtures/writer-helpers.js'
 
 const box = writerSandbox('eht-logfile-rotate-')
@@ -92,7 +92,7 @@ describe('rotation', () => {
 
   it('compressRotated: the old file becomes .gz (plain one removed) and still reads back', async () => {
     const time = clock('2024-01-01T10:00:00Z')
-    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d%H.jsonl'), rotate: { kind: 'hourly' }, compressRotated: true, now: time.now })
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d%H.jsonl'), rotate: { kind: 'hourly' }, compressRotated: true, compressGraceMs: 0, now: time.now })
     await w.append([point(1n), point(2n)])
     time.set('2024-01-01T11:00:00Z')
     await w.append([point(3n)])
@@ -102,9 +102,47 @@ describe('rotation', () => {
     expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
   })
 
+  it('compressRotated: a rotated file is compressed only once nobody has written to it for compressGraceMs (the writer stays open)', async () => {
+    const time = clock('2024-01-01T10:59:59Z')
+    const old = path.join(box.dir, 'Kp-2024010110.jsonl')
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d%H.jsonl'), rotate: { kind: 'hourly' }, compressRotated: true, compressGraceMs: 400, now: time.now })
+    await w.append([point(1n)])
+    // Another writer whose clock is behind still appends to the old hour's file.
+    const behind = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d%H.jsonl'), rotate: { kind: 'hourly' }, now: clock('2024-01-01T10:59:59Z').now })
+    time.set('2024-01-01T11:00:00Z')
+    await w.append([point(2n)])
+    for (let i = 3n; i < 9n; i++) {
+      await sleep(100)
+      await behind.append([point(i)])
+    }
+    await behind.close()
+    expect(listed()).toEqual(['Kp-2024010110.jsonl', 'Kp-2024010111.jsonl'])
+    for (let i = 0; i < 40 && !fs.existsSync(`${old}.gz`); i++) await sleep(50)
+    expect(listed()).toEqual(['Kp-2024010110.jsonl.gz', 'Kp-2024010111.jsonl'])
+    await w.flush()
+    expect(w.stats.compressed).toBe(1)
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n].sort((a, b) => (a < b ? -1 : 1)))
+  })
+
+  it('compressRotated, size rotation: a file is compressed only once a later numbered file exists, never the last one', async () => {
+    const pattern = path.join(box.dir, 'Kp.jsonl')
+    const w = await writer({ path: pattern, rotate: { kind: 'size', maxBytes: 100 }, compressRotated: true, compressGraceMs: 0 })
+    for (let i = 1n; i <= 6n; i++) await w.append([point(i)])
+    const last = w.currentPath!
+    await w.close()
+    expect(w.stats.rotations).toBeGreaterThan(1)
+    expect(listed().filter((n) => !n.endsWith('.gz'))).toEqual([path.basename(last)])
+    expect(listed()).toHaveLength(w.stats.rotations + 1)
+    // A writer that opens later goes on with the last file; the compressed ones are not touched.
+    const again = await writer({ path: pattern, rotate: { kind: 'size', maxBytes: 100 }, compressRotated: true, compressGraceMs: 0 })
+    await again.append([point(7n)])
+    await again.flush()
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n])
+  })
+
   it('compressRotated, clock stepped back across midnight: the compressed day is not reopened; a numbered file takes the records', async () => {
     const time = clock('2024-01-01T23:59:59Z')
-    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' }, compressRotated: true, now: time.now })
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' }, compressRotated: true, compressGraceMs: 0, now: time.now })
     await w.append([point(1n), point(2n)])
     time.set('2024-01-02T00:00:00.300Z')
     await w.append([point(3n)])
@@ -113,10 +151,10 @@ describe('rotation', () => {
     await w.append([point(4n)])
     expect(w.currentPath).toBe(path.join(box.dir, 'Kp-20240101.1.jsonl'))
     time.set('2024-01-02T00:00:00.100Z')
-    await w.append([point(5n)]) // day 2's compression may still run: it is waited for, then day 2 goes on in a numbered file
+    await w.append([point(5n)]) // day 2 is a day after the clock's when it stepped back: not compressed, the writer goes on with it
     await w.close()
-    expect(listed()).toEqual(['Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp-20240102.1.jsonl', 'Kp-20240102.jsonl.gz'])
-    expect(w.stats.compressed).toBe(3)
+    expect(listed()).toEqual(['Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp-20240102.jsonl'])
+    expect(w.stats.compressed).toBe(2)
     expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n])
   })
 
@@ -140,7 +178,7 @@ describe('rotation', () => {
   it('compressRotated, two processes whose clocks differ: the one behind does not recreate the file the other compressed', async () => {
     const a = clock('2024-01-01T23:59:59Z')
     const b = clock('2024-01-01T23:59:59Z')
-    const options = { path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' } as const, compressRotated: true }
+    const options = { path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' } as const, compressRotated: true, compressGraceMs: 0 }
     const wa = await writer({ ...options, now: a.now })
     const wb = await writer({ ...options, now: b.now })
     await wa.append([point(1n)])
@@ -166,7 +204,7 @@ describe('rotation', () => {
     await b.append([point(1n), point(2n)])
     await b.close()
     // A starts on day 1 and finds the file; B, on day 2 by now, compresses it before A opens it.
-    beforeOpenOf(day1, () => gzipRotated(day1))
+    beforeOpenOf(day1, () => compressSettled(day1, 0))
     const a = await writer({ ...options, now: clock('2024-01-01T23:59:59.500Z').now })
     expect(a.currentPath).toBe(path.join(box.dir, 'Kp-20240101.1.jsonl'))
     await a.append([point(3n)])
@@ -183,7 +221,7 @@ describe('rotation', () => {
       const b = await writer({ path: day1 })
       await b.append([point(1n)])
       await b.close()
-      await gzipRotated(day1)
+      await compressSettled(day1, 0)
     })
     const a = await writer({ ...options, now: clock('2024-01-01T23:59:59.500Z').now })
     expect(a.currentPath).toBe(path.join(box.dir, 'Kp-20240101.1.jsonl'))
@@ -211,7 +249,7 @@ describe('rotation', () => {
   it('size rotation of a dated name, clock stepped back: the writer waits for its own compression of the file it goes back to', async () => {
     const day1 = path.join(box.dir, 'Kp-20240101.jsonl')
     const time = clock('2024-01-01T23:59:59Z')
-    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'size', maxBytes: 1_000_000 }, compressRotated: true, now: time.now })
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'size', maxBytes: 1_000_000 }, compressRotated: true, compressGraceMs: 0, now: time.now })
     // Hold day 1's compression just before it publishes the .gz (after its last check that the file is unchanged)
     // until the append below is done, or 300 ms if that append waits for the compression.
     const link = fs.promises.link
@@ -235,7 +273,8 @@ describe('rotation', () => {
     time.set('2024-01-02T00:00:00.200Z')
     await w.append([point(5n)])
     await w.close()
-    expect(listed()).toEqual(['Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp-20240102.1.jsonl', 'Kp-20240102.jsonl.gz'])
+    // Day 2 was never compressed: when the clock stepped back it was a later day's file, not a settled one.
+    expect(listed()).toEqual(['Kp-20240101.1.jsonl.gz', 'Kp-20240101.jsonl.gz', 'Kp-20240102.jsonl'])
     expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n])
   })
 })

@@ -1,9 +1,10 @@
 import fs from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { gzipRotated, syncPath } from './compress.js'
-import { CompressionJobs } from './compression-jobs.js'
-import { LogfileError, LogWriteError } from './errors.js'
+import { syncPath } from './compress.js'
+import type { CompressionJobs } from './compression-jobs.js'
+import type { CompressionSweep } from './compression-sweep.js'
+import { LogWriteError } from './errors.js'
 import { withCounter } from './file-naming.js'
 import type { LogWriterOptions } from './writer-options.js'
 
@@ -40,12 +41,14 @@ export class LogTarget {
   dirty = false
   /** Called once per switch to another file (the writer resets what depends on the file). */
   onSwitch: () => void = () => {}
-  private readonly compressions = new CompressionJobs()
 
   constructor(
     private readonly options: LogWriterOptions,
     private readonly stats: LogWriterStats,
-    private readonly onBackgroundError: (error: unknown) => void,
+    /** Every compression this writer runs (by file: choose() waits for those of the file it goes back to). */
+    private readonly compressions: CompressionJobs,
+    /** With `compressRotated`: the sweep that compresses rotated files once they have settled. */
+    private readonly sweep: CompressionSweep | undefined,
   ) {}
 
   /**
@@ -74,7 +77,7 @@ export class LogTarget {
       // With `reopen` the old file was compressed and removed by another process: nothing to rotate away from.
       if (old !== undefined && old !== file && !reopen) {
         this.stats.rotations++
-        if (this.options.compressRotated === true) this.compress(old)
+        this.sweep?.request([...new Set([path.dirname(old), path.dirname(file)])], file)
       }
       return
     }
@@ -163,17 +166,20 @@ export class LogTarget {
     return fs.fstatSync(this.handle!.fd)
   }
 
-  /** Appends the whole buffer (one write() unless the kernel writes less). */
+  /**
+   * Appends the whole buffer (one write() unless the kernel writes less). On failure,
+   * `written` says how many of its bytes are in the file (the rest are not).
+   */
   async writeAll(buffer: Buffer): Promise<void> {
+    let offset = 0
     try {
-      let offset = 0
       while (offset < buffer.length) {
         const { bytesWritten } = await this.handle!.write(buffer, offset, buffer.length - offset)
         if (bytesWritten <= 0) throw new Error('write() wrote nothing')
         offset += bytesWritten
       }
     } catch (error) {
-      throw new LogWriteError(`cannot append to ${this.path}: ${describe(error)}`, this.path, { cause: error })
+      throw Object.assign(new Error(`cannot append to ${this.path}: ${describe(error)}`, { cause: error }), { written: offset })
     } finally {
       this.dirty = true
     }
@@ -197,16 +203,9 @@ export class LogTarget {
     this.handle = undefined
   }
 
-  /** Waits for the compressions started so far. */
+  /** Waits for the sweep running and the compressions started so far. */
   async settled(): Promise<void> {
+    await this.sweep?.idle()
     await this.compressions.settled()
-  }
-
-  private compress(file: string): void {
-    const job = gzipRotated(file).then(
-      () => void this.stats.compressed++,
-      (error: unknown) => this.onBackgroundError(LogfileError.isInstance(error) ? error : new LogWriteError(`cannot compress ${file}: ${describe(error)}`, file, { cause: error })),
-    )
-    this.compressions.add(file, job)
   }
 }

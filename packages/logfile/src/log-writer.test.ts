@@ -1,8 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { describe, expect, it, vi } from 'vitest'
 import { clock, lines, point, readBack, writerSandbox } from '../test/fixtures/writer-helpers.js'
-import { LogWriterClosedError, LogWriterOptionsError, RecordError } from './errors.js'
+import { LogWriteError, LogWriterClosedError, LogWriterOptionsError, RecordError } from './errors.js'
 import { openLogWriter } from './log-writer.js'
 import { TORN_MARKER } from './torn-line.js'
 
@@ -86,6 +87,83 @@ describe('openLogWriter / append', () => {
     fs.unlinkSync(path.join(box.dir, 'Kp.jsonl.moved'))
     await w.append([point(2n)])
     expect((await readBack(file)).records.map((r) => r.timestamp)).toEqual([2n])
+  })
+
+  it('writes its lines again when the file was compressed and removed by another process right as they went in', async () => {
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' }, now: clock('2024-01-01T12:00:00Z').now })
+    const day = path.join(box.dir, 'Kp-20240101.jsonl')
+    await w.append([point(1n)])
+    // Another process's compression: it read the file (point 1) and published the .gz; our write lands; then it unlinks.
+    const probe = await fs.promises.open(path.join(box.dir, 'probe'), 'w')
+    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> }
+    await probe.close()
+    const write = proto.write
+    let armed = true
+    vi.spyOn(proto, 'write').mockImplementation(async function (this: unknown, ...args: unknown[]) {
+      if (!armed) return write.apply(this, args)
+      armed = false
+      fs.writeFileSync(`${day}.gz`, zlib.gzipSync(fs.readFileSync(day)))
+      const result = await write.apply(this, args)
+      fs.unlinkSync(day)
+      return result
+    })
+    await w.append([point(2n)])
+    vi.restoreAllMocks()
+    await w.append([point(3n)])
+    fs.unlinkSync(path.join(box.dir, 'probe'))
+    expect(w.currentPath).toBe(path.join(box.dir, 'Kp-20240101.1.jsonl'))
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
+  })
+
+  it.each(['jsonl', 'csv', 'lp'] as const)('a disk that fills up mid-append: the error says how many records are in the file whole (%s)', async (format) => {
+    const file = path.join(box.dir, `Kp.${format}`)
+    const w = await writer({ path: file, format })
+    await w.append([point(1n)])
+    const before = fs.statSync(file).size
+    // As the kernel does on a full disk: the first write() takes part of the buffer, the next one fails.
+    const probe = await fs.promises.open(path.join(box.dir, 'probe'), 'w')
+    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> }
+    await probe.close()
+    fs.unlinkSync(path.join(box.dir, 'probe'))
+    const write = proto.write
+    let calls = 0
+    vi.spyOn(proto, 'write').mockImplementation(async function (this: unknown, buffer: unknown, offset: unknown, length: unknown) {
+      if (calls++ === 0) return write.call(this, buffer, offset, Math.floor((length as number) * 0.37))
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    })
+    const records = Array.from({ length: 300 }, (_, i) => point(BigInt(i + 2), i % 2 === 0 ? i : -i / 3))
+    const error = await w.append(records).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    vi.restoreAllMocks()
+    expect(LogWriteError.isInstance(error)).toBe(true)
+    const { records: back, bad } = await readBack(file)
+    const whole = back.length - 1
+    expect(whole).toBeGreaterThan(50)
+    expect(whole).toBeLessThan(300)
+    expect((error as LogWriteError).recordsWritten).toBe(whole)
+    expect((error as Error).message).toContain(`${whole} of the 300 records were written whole`)
+    expect(back.slice(1)).toEqual(records.slice(0, whole))
+    expect(bad).toHaveLength(1) // the torn line
+    expect(fs.statSync(file).size).toBeGreaterThan(before)
+    // The writer goes on on a new line; the records not written can be appended again.
+    await w.append(records.slice(whole))
+    expect((await readBack(file)).records.slice(1)).toEqual(records)
+  })
+
+  it('an append that fails before anything is written (the next file cannot be opened) says none was written', async () => {
+    const time = clock('2024-01-01T12:00:00Z')
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d', 'x.jsonl'), rotate: { kind: 'daily' }, now: time.now })
+    await w.append([point(1n)])
+    fs.writeFileSync(path.join(box.dir, 'Kp-20240102'), 'a file where the directory would go')
+    time.set('2024-01-02T00:00:01Z')
+    const error = await w.append([point(2n), point(3n)]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(LogWriteError.isInstance(error)).toBe(true)
+    expect((error as LogWriteError).recordsWritten).toBe(0)
   })
 
   it('rejects append() and flush() after close(); close() twice is fine; currentPath is undefined once closed', async () => {

@@ -1,13 +1,21 @@
-import { LogWriterClosedError, LogWriterOptionsError, RecordError } from './errors.js'
+import { CompressionJobs } from './compression-jobs.js'
+import { CompressionSweep, DEFAULT_COMPRESS_GRACE_MS } from './compression-sweep.js'
+import { LogWriteError, LogWriterClosedError, LogWriterOptionsError, RecordError } from './errors.js'
 import { FileNaming } from './file-naming.js'
 import { chunkEncoder, type ChunkEncoder } from './formats.js'
 import { LogTarget, type LogWriterStats } from './log-target.js'
 import type { InfluxRecord } from './record.js'
+import { RotatedNames } from './rotated-names.js'
 import { endsTorn, TORN_MARKER } from './torn-line.js'
 import { checkWriterOptions, DEFAULT_FLUSH_INTERVAL_MS, type LogWriterOptions } from './writer-options.js'
+import { recordsInWritten } from './written-records.js'
 
 export interface LogWriter {
-  /** Encodes and appends whole lines with one write() (O_APPEND); resolves once written (and fdatasync'ed with fsync = always). Rejects with `RecordError` (nothing written) when a record is invalid. */
+  /**
+   * Encodes and appends whole lines with one write() (O_APPEND); resolves once written (and fdatasync'ed with fsync = always).
+   * Rejects with `RecordError` (nothing written) when a record is invalid, and with `LogWriteError` when the file cannot
+   * be written: its `recordsWritten` says how many of the records, from the first on, are in the file as whole lines.
+   */
   append(records: readonly InfluxRecord[]): Promise<void>
   /** Everything appended so far is written and fdatasync'ed, and pending compressions are done. */
   flush(): Promise<void>
@@ -23,6 +31,8 @@ class FileLogWriter implements LogWriter {
   private readonly target: LogTarget
   private readonly encoder: ChunkEncoder
   private readonly naming: FileNaming
+  private readonly names: RotatedNames
+  private readonly sweep: CompressionSweep | undefined
   /** File size right after our last write: anything else means another writer (CSV then repeats its header). */
   private expectedSize = -1
   private tailChecked = false
@@ -37,7 +47,20 @@ class FileLogWriter implements LogWriter {
   ) {
     this.encoder = chunkEncoder(options.format)
     this.naming = new FileNaming(options.path, options.rotate, directives)
-    this.target = new LogTarget(options, this.stats, (error) => (this.backgroundError ??= error))
+    this.names = new RotatedNames(options.path, options.rotate, directives)
+    const jobs = new CompressionJobs()
+    if (options.compressRotated === true && options.rotate.kind !== 'none') {
+      this.sweep = new CompressionSweep({
+        names: this.names,
+        rotate: options.rotate,
+        graceMs: options.compressGraceMs ?? DEFAULT_COMPRESS_GRACE_MS,
+        jobs,
+        nowMs: () => this.nowMs(),
+        onCompressed: () => void this.stats.compressed++,
+        onError: (error) => (this.backgroundError ??= error),
+      })
+    }
+    this.target = new LogTarget(options, this.stats, jobs, this.sweep)
     this.target.onSwitch = () => {
       this.expectedSize = -1
       this.tailChecked = false
@@ -49,7 +72,10 @@ class FileLogWriter implements LogWriter {
   }
 
   async open(): Promise<void> {
-    await this.target.select(this.naming.at(this.nowMs()), 0)
+    const now = this.nowMs()
+    await this.target.select(this.naming.at(now), 0)
+    // Rotated files left plain by earlier runs (stopped before they settled, or killed mid-compression).
+    this.sweep?.request(this.names.dirsAround(now), this.target.path)
     if (this.options.fsync !== 'interval') return
     this.timer = setInterval(() => {
       if (this.target.dirty) this.enqueue(() => this.target.syncIfDirty()).catch((error: unknown) => (this.backgroundError ??= error))
@@ -73,6 +99,7 @@ class FileLogWriter implements LogWriter {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.timer)
+      this.sweep?.close()
       await this.enqueue(async () => {
         await this.target.closeHandle()
         this.target.path = undefined
@@ -105,8 +132,30 @@ class FileLogWriter implements LogWriter {
 
   private async write(records: readonly InfluxRecord[]): Promise<void> {
     const target = this.target
-    const base = this.naming.at(this.nowMs())
-    if (base !== target.base) await target.select(base, 0)
+    // A file removed under us right after our write (a compression by another process that found it settled in
+    // that instant) may not hold our lines: they are written again to the file chosen now (at worst twice, never lost).
+    let written = 0
+    try {
+      const base = this.naming.at(this.nowMs())
+      if (base !== target.base) await target.select(base, 0)
+      for (let attempt = 0; ; attempt++) {
+        written = 0
+        await this.writeOnce(records)
+        written = records.length
+        if (this.options.fsync === 'always') await target.syncIfDirty()
+        if (target.stat().nlink !== 0 || attempt === 3) return
+        await target.select(target.base, target.counter, true)
+        this.expectedSize = -1
+      }
+    } catch (error) {
+      // A failure before the write (opening the next file) or after it (fsync): every record or none is in the file.
+      if (!LogWriteError.isInstance(error) || error.recordsWritten !== undefined) throw error
+      throw new LogWriteError(`${error.message} (${written} of the ${records.length} records were written whole before it failed)`, error.path, { cause: error.cause, recordsWritten: written })
+    }
+  }
+
+  private async writeOnce(records: readonly InfluxRecord[]): Promise<void> {
+    const target = this.target
     let stat = target.stat()
     if (stat.nlink === 0) {
       // Another process compressed and removed the file: start it again.
@@ -122,8 +171,12 @@ class FileLogWriter implements LogWriter {
       this.encoder.reset()
       buffer = this.encoder.encode(records)
     }
+    let marker = 0
     if (!this.tailChecked) {
-      if (await endsTorn(target.handle!, stat.size)) buffer = Buffer.concat([Buffer.from(`${TORN_MARKER}\n`), buffer])
+      if (await endsTorn(target.handle!, stat.size)) {
+        marker = Buffer.byteLength(`${TORN_MARKER}\n`)
+        buffer = Buffer.concat([Buffer.from(`${TORN_MARKER}\n`), buffer])
+      }
       this.tailChecked = true
     }
     try {
@@ -131,13 +184,15 @@ class FileLogWriter implements LogWriter {
     } catch (error) {
       this.tailChecked = false
       this.expectedSize = -1
-      throw error
+      this.encoder.reset()
+      const written = recordsInWritten(this.options.format, buffer, marker, (error as { written: number }).written)
+      const { message, cause } = error as Error
+      throw new LogWriteError(`${message} (${written} of the ${records.length} records were written whole before it failed; the rest are not in the file)`, target.path, { cause, recordsWritten: written })
     }
     this.expectedSize = stat.size + buffer.length
     this.stats.records += records.length
     this.stats.bytes += buffer.length
     this.stats.writes++
-    if (this.options.fsync === 'always') await target.syncIfDirty()
   }
 }
 

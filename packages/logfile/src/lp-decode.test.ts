@@ -63,6 +63,18 @@ describe('decodeLineProtocol', () => {
     expect(decodeLineProtocol('m f="🔭 a\tb\\" ☃" 1').fields.f).toEqual({ type: 'string', value: '🔭 a\tb" ☃' })
   })
 
+  it('reads \\= and \\" in a measurement and \\" in a field key as InfluxDB 1.x does (without the backslash); tags keep \\"', () => {
+    expect(decodeLineProtocol('e\\=8 v=1 1').measurement).toBe('e=8')
+    expect(decodeLineProtocol('a\\"b v=1 1').measurement).toBe('a"b')
+    expect(Object.keys(decodeLineProtocol('m temp\\"C=2 1').fields)).toEqual(['temp"C'])
+    expect(decodeLineProtocol('m,k\\"=v\\"x v=1 1').tags).toEqual({ 'k\\"': 'v\\"x' })
+    // What it reads is a valid record, which encodes to a line InfluxDB reads as the same names.
+    for (const line of ['e\\=8 v=1 1', 'a\\"b v=1 1', 'm temp\\"C=2 1']) {
+      const record = decodeLineProtocol(line)
+      expect(decodeLineProtocol(encodeLineProtocol(record))).toEqual(record)
+    }
+  })
+
   it('keeps the timestamp exact above 2^53 and accepts CRLF and repeated spaces', () => {
     const record = decodeLineProtocol('pps,station=Kp  offset=1i   1617672549204824064\r')
     expect(record.timestamp).toBe(1617672549204824064n)

@@ -24,10 +24,11 @@ let pos = 0
 
 /**
  * Scans a measurement, key or tag value from `start` to the first unescaped comma
- * or space (or equals sign when `stopOnEquals`). `\,` `\ ` (and `\=` outside
- * measurements) lose their backslash; any other backslash is kept, as InfluxDB does.
+ * or space (or equals sign when `stopOnEquals`). `\,` `\ ` `\=` lose their
+ * backslash, and so does `\"` in measurements and field keys (`unescapeQuote`);
+ * any other backslash is kept: as InfluxDB 1.x reads them.
  */
-function scanName(line: string, start: number, end: number, stopOnEquals: boolean, measurement: boolean): string {
+function scanName(line: string, start: number, end: number, stopOnEquals: boolean, unescapeQuote: boolean): string {
   let out = ''
   let from = start
   let i = start
@@ -35,7 +36,7 @@ function scanName(line: string, start: number, end: number, stopOnEquals: boolea
     const c = line.charCodeAt(i)
     if (c === BACKSLASH && i + 1 < end) {
       const next = line.charCodeAt(i + 1)
-      if (next === COMMA || next === SPACE || (next === EQUALS && !measurement)) {
+      if (next === COMMA || next === SPACE || next === EQUALS || (next === QUOTE && unescapeQuote)) {
         out += line.slice(from, i)
         from = i + 1
       }
@@ -137,7 +138,7 @@ function parseTags(line: string, end: number, tags: Record<string, string>): voi
 function parseFields(line: string, end: number, fields: Record<string, FieldValue>): void {
   for (;;) {
     const keyStart = pos
-    const key = scanName(line, keyStart, end, true, false)
+    const key = scanName(line, keyStart, end, true, true)
     if (pos >= end || line.charCodeAt(pos) !== EQUALS) fail(`field key ${JSON.stringify(key)} is not followed by "="`, pos)
     checkAt(validNames.fieldKeys, key, 'fields', key, keyStart)
     const valueStart = ++pos

@@ -13,9 +13,14 @@ function quote(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text)
 }
 
-/** Characters line protocol escapes with a backslash at this position. */
+/**
+ * Characters that InfluxDB reads as escaped after a backslash at this position (it
+ * would store them without the backslash). InfluxDB 1.x unescapes `\,` `\ ` `\=`
+ * and `\"` in measurements and field keys, but only `\,` `\ ` `\=` in tag keys and
+ * values (a tag keeps `\"` as written); `\\` is read differently by 1.x and 2.x.
+ */
 function isSpecial(kind: NameKind, ch: string): boolean {
-  return ch === ',' || ch === ' ' || ch === '\\' || (ch === '=' && kind !== 'measurement')
+  return ch === ',' || ch === ' ' || ch === '\\' || ch === '=' || (ch === '"' && (kind === 'measurement' || kind === 'field key'))
 }
 
 function checkCharacters(kind: NameKind, text: string, key: string): void {

@@ -29,6 +29,10 @@ describe('validateRecord', () => {
     ['tag value ending in a backslash', { tags: { k: 'C:\\' } }, 'tags.k', 'ends with a backslash'],
     ['backslash before a comma', { tags: { k: 'a\\,b' } }, 'tags.k', 'backslash before ","'],
     ['two backslashes', { measurement: 'a\\\\b' }, 'measurement', 'backslash before "\\\\"'],
+    // InfluxDB 1.x unescapes \= and \" in measurements and \" in field keys: stored without the backslash.
+    ['a backslash before "=" in the measurement', { measurement: 'pps\\=offset' }, 'measurement', 'has a backslash before "=" at index 3, which InfluxDB would read as an escape'],
+    ['a backslash before a quote in the measurement', { measurement: 'a\\"b' }, 'measurement', 'has a backslash before "\\"" at index 1, which InfluxDB would read as an escape'],
+    ['a backslash before a quote in a field key', { fields: { 'temp\\"C': { type: 'float', value: 2 } } }, 'fields.temp\\"C', 'has a backslash before "\\""'],
     ['lone surrogate', { tags: { k: 'a\uD800' } }, 'tags.k', 'lone UTF-16 surrogate'],
     ['no fields', { fields: {} }, 'fields', 'has no fields'],
     ['field key "time"', { fields: { time: { type: 'float', value: 1 } } }, 'fields.time', 'reserved'],
@@ -54,5 +58,7 @@ describe('validateRecord', () => {
     expect(() => validateRecord({ ...base, measurement: 'time', tags: { station: '', path: 'C:\\data', site: 'Pico ☃ 🔭' } })).not.toThrow()
     expect(() => validateRecord({ ...base, fields: { s: { type: 'string', value: 'tab\tand \\ "quote" \r' } } })).not.toThrow()
     expect(() => validateRecord({ ...base, timestamp: -9223372036854775806n })).not.toThrow()
+    // Tag keys and values keep \" (InfluxDB 1.x does not unescape it there); an unescaped = or " in a measurement is plain.
+    expect(() => validateRecord({ ...base, measurement: 'a=b"c', tags: { 'k\\"': 'v\\"x' }, fields: { 'f"': { type: 'float', value: 1 } } })).not.toThrow()
   })
 })

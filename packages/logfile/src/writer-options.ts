@@ -16,8 +16,14 @@ export interface LogWriterOptions {
   fsync: FsyncMode
   /** How often `fsync: 'interval'` syncs, in milliseconds (default 1000, as the config's `flush_interval`); unused by the other modes. */
   flushIntervalMs?: number
-  /** Gzip each file once the writer has rotated away from it (`name.jsonl` -> `name.jsonl.gz`). */
+  /**
+   * Gzip each rotated file (`name.jsonl` -> `name.jsonl.gz`) once it has settled: no writer
+   * would choose it any more (its period is over; with size rotation, a later numbered file
+   * exists) and nobody has written to it for `compressGraceMs`.
+   */
   compressRotated?: boolean
+  /** How long a rotated file must go unwritten before `compressRotated` compresses it, in milliseconds (default 60000). */
+  compressGraceMs?: number
   /** The clock used for rotation (for tests); default `() => new Date()`. */
   now?: () => Date
 }
@@ -34,7 +40,7 @@ function fail(key: string, message: string): never {
 /** Checks every option and returns the directives the path uses. Throws `LogWriterOptionsError` naming the key. */
 export function checkWriterOptions(options: LogWriterOptions): Set<string> {
   if (typeof options !== 'object' || options === null) throw new LogWriterOptionsError('LogWriterOptions must be an object', '')
-  const { path: pattern, format, rotate, fsync, flushIntervalMs, compressRotated, now } = options
+  const { path: pattern, format, rotate, fsync, flushIntervalMs, compressRotated, compressGraceMs, now } = options
   if (typeof pattern !== 'string' || pattern.trim() === '') fail('path', `must be a non-empty file path, got ${JSON.stringify(pattern)}`)
   if (!LOG_FORMATS.includes(format)) fail('format', `must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   const directives = patternDirectives(pattern)
@@ -50,6 +56,7 @@ export function checkWriterOptions(options: LogWriterOptions): Set<string> {
   if (flushIntervalMs !== undefined && (typeof flushIntervalMs !== 'number' || !Number.isFinite(flushIntervalMs) || flushIntervalMs < 0)) fail('flushIntervalMs', `must be a finite number of milliseconds >= 0, got ${String(flushIntervalMs)}`)
   if (fsync === 'interval' && flushIntervalMs !== undefined && flushIntervalMs <= 0) fail('flushIntervalMs', 'must be above 0 when fsync is interval')
   if (compressRotated !== undefined && typeof compressRotated !== 'boolean') fail('compressRotated', `must be a boolean, got ${typeof compressRotated}`)
+  if (compressGraceMs !== undefined && (typeof compressGraceMs !== 'number' || !Number.isFinite(compressGraceMs) || compressGraceMs < 0)) fail('compressGraceMs', `must be a finite number of milliseconds >= 0, got ${String(compressGraceMs)}`)
   if (now !== undefined && typeof now !== 'function') fail('now', `must be a function returning a Date, got ${typeof now}`)
   return directives
 }
