@@ -104,10 +104,34 @@ export class DeliveryFailedError extends ServerError {
   override readonly code = 'DELIVERY_FAILED'
 }
 
-/** The spool reached `[spool] max_size` (or the disk is full): points only in the logfile. */
+/**
+ * Why points could be neither delivered nor spooled: `spool-full` (`[spool]
+ * max_size` reached, or the disk full), `spool-unwritable` (the spool folder
+ * cannot be written: permissions, a file in its place, too many open files...).
+ */
+export type DropReason = 'spool-full' | 'spool-unwritable'
+
+/** The last drop of a server's points, or of a call's: why, and the full message. */
+export interface DropCause {
+  reason: DropReason
+  message: string
+}
+
+/**
+ * The spool could not keep points (`reason`: `max_size` reached or the disk
+ * full, or the spool not writable): they are only in the logfile. `spooled`:
+ * how many of the points (the first ones) were kept before it ran out.
+ */
 export class SpoolFullError extends ServerError {
   override readonly name = 'SpoolFullError'
   override readonly code = 'SPOOL_FULL'
+  readonly reason: DropReason
+  readonly spooled: number
+  constructor(message: string, server: string, options?: { cause?: unknown; reason?: DropReason; spooled?: number }) {
+    super(message, server, options)
+    this.reason = options?.reason ?? 'spool-full'
+    this.spooled = options?.spooled ?? 0
+  }
 }
 
 /**

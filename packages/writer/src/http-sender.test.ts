@@ -35,6 +35,24 @@ describe('classify', () => {
     expect(classify(http(404, 'database not found'), false, 1000)).toMatchObject({ kind: 'refused', message: 'HTTP 404 Status: database not found' })
   })
 
+  it('a 500 of an InfluxDB that crashed on the points (a recovered panic) is bad points, bisected; its other 500s and a 503 are retried', () => {
+    const influxd = { 'x-influxdb-version': '1.6.7~rc0' }
+    // What InfluxDB 1.6.7 answers when it panics parsing a point (Go's http.Error after recover()).
+    const panic = classify(http(500, 'Internal Server Error\n', influxd), false, 1000)
+    expect(panic).toMatchObject({ kind: 'bad-points', status: 500, message: expect.stringMatching(/^HTTP 500 Status: Internal Server Error \(the server crashed on this request .*not retried/) })
+    expect(classify(http(500, '{"error":"[panic:runtime error: index out of range [100] with length 100]"}'), false, 1000)).toMatchObject({ kind: 'bad-points', status: 500 })
+    // Its own errors carry X-Influxdb-Error (a timeout, a full cache): an outage, retried.
+    expect(classify(http(500, '{"error":"timeout"}', { ...influxd, 'x-influxdb-error': 'timeout' }), false, 1000)).toMatchObject({ kind: 'retry', status: 500 })
+    // A proxy's or another server's plain 500, and 503: retried as before.
+    expect(classify(http(500, 'Internal Server Error'), false, 1000)).toMatchObject({ kind: 'retry', status: 500 })
+    expect(classify(http(503, 'Internal Server Error', influxd), false, 1000)).toMatchObject({ kind: 'retry', status: 503 })
+  })
+
+  it("InfluxDB 1.x's 500 for a retention policy that does not exist refuses us (kept, not retried)", () => {
+    const rp = http(500, '{"error":"retention policy not found: one_week"}', { 'x-influxdb-version': '1.6.7~rc0', 'x-influxdb-error': 'retention policy not found: one_week' })
+    expect(classify(rp, false, 1000)).toEqual({ kind: 'refused', status: 500, message: 'HTTP 500 Status: retention policy not found: one_week' })
+  })
+
   it('retries network errors and timeouts, naming them', () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
     expect(classify(reset, false, 1000)).toEqual({ kind: 'retry', message: 'network error: ECONNRESET: socket hang up' })

@@ -17,10 +17,15 @@ export type SendOutcome =
   | { kind: 'retry'; message: string; status?: number; retryAfterMs?: number }
   /** 413: the batch must be split. */
   | { kind: 'too-large'; message: string; status: number }
-  /** 400/422: some points of the batch are bad. */
+  /**
+   * 400/422: some points of the batch are bad. Also a 500 of a server that
+   * crashed on the request's content (see crashedOnContent): asking again
+   * cannot help, so it is bisected like a 400.
+   */
   | { kind: 'bad-points'; message: string; status: number }
   /**
-   * 401/403/404 and other 4xx: the server refuses us; points must be kept. No
+   * 401/403/404 and other 4xx (and InfluxDB 1.x's 500 for a retention policy
+   * that does not exist): the server refuses us; points must be kept. No
    * status when the request could not even be made (credentials that an HTTP
    * header cannot carry).
    */
@@ -126,10 +131,37 @@ function withoutSecretStart(text: string, secrets: readonly string[]): string {
   return text.slice(0, cut)
 }
 
+/**
+ * True for a 500 of a server that crashed on what it was sent, rather than one
+ * that is down or overloaded. InfluxDB 1.x recovers a panic in its HTTP handler
+ * (1.6.7 panics parsing a point with exactly 100 or 200 tags) and answers the
+ * plain-text `Internal Server Error` of Go's http.Error, without the
+ * `X-Influxdb-Error` header that every error of its own carries (a full cache,
+ * a write timeout...: those are retried); or a body naming the panic
+ * (`[panic:...]`). The same point crashes it again, so retrying would block the
+ * server's delivery (and its spool) for good.
+ */
+export function crashedOnContent(error: HttpError): boolean {
+  if (error.statusCode !== 500) return false
+  const body = error.body ?? ''
+  if (body.includes('[panic:')) return true
+  const headers = error.headers ?? {}
+  return headers['x-influxdb-version'] !== undefined && headers['x-influxdb-error'] === undefined && body.trim() === 'Internal Server Error'
+}
+
+/** Said of a crash on content: why a 500 is not retried. */
+const CRASH_NOTE =
+  'the server crashed on this request (an InfluxDB panic, e.g. InfluxDB 1.6 on a point with exactly 100 or 200 tags): not retried, as the same point crashes it again; only the points that crash it are rejected, the others are delivered'
+
+/** InfluxDB 1.x's 500 for a write to a retention policy that does not exist: no retry can help until someone creates it. */
+const NO_RETENTION_POLICY = /\bretention policy not found: ?(.*)$/
+
 export function classify(error: unknown, timedOut: boolean, timeoutMs: number, secrets: readonly string[] = []): SendOutcome {
   if (error instanceof HttpError) {
     const status = error.statusCode
     const message = serverMessage(error, secrets)
+    if (status === 500 && crashedOnContent(error)) return { kind: 'bad-points', message: `${message} (${CRASH_NOTE})`, status }
+    if (status === 500 && NO_RETENTION_POLICY.test(message)) return { kind: 'refused', message, status }
     if (status === 429 || status >= 500) {
       const after = retryAfterMs(error.headers?.['retry-after'])
       return after === undefined ? { kind: 'retry', message, status } : { kind: 'retry', message, status, retryAfterMs: after }
@@ -162,6 +194,32 @@ export function unsendable(error: unknown, label: string, timeoutMs: number): Se
     }
   }
   return classify(error, false, timeoutMs)
+}
+
+/**
+ * A refusal for a missing retention policy made plain: which database lacks
+ * which policy, and what to change (the rp comes from `bucket = db/rp`; the
+ * server names it too).
+ */
+function withRetentionPolicyHint(outcome: SendOutcome, server: ServerConfig): SendOutcome {
+  if (outcome.kind !== 'refused' || outcome.status !== 500) return outcome
+  const match = NO_RETENTION_POLICY.exec(outcome.message)
+  if (match === null) return outcome
+  const slash = server.bucket.indexOf('/')
+  const db = slash < 0 ? server.bucket : server.bucket.slice(0, slash)
+  const named = match[1] !== undefined && match[1] !== '' ? match[1] : slash < 0 ? undefined : server.bucket.slice(slash + 1)
+  const policy = named === undefined ? 'default retention policy' : `retention policy "${named}"`
+  const hint = `database "${db}" has no ${policy}: create it on the server (CREATE RETENTION POLICY), or correct bucket = ${server.bucket} in [server.${server.name}]`
+  return { ...outcome, message: `${outcome.message} (${hint})` }
+}
+
+/**
+ * What to check after a refusal with `status`, for a message: the 500 of a
+ * missing retention policy already says it (withRetentionPolicyHint).
+ */
+export function refusalAdvice(status: number): string {
+  if (status === 500) return 'check the bucket'
+  return 'check the token/credentials and the bucket'
 }
 
 /** Node's codes for a server certificate that failed verification. */
@@ -220,7 +278,7 @@ export function createHttpSender(server: ServerConfig): HttpSender {
           try {
             transport.send(path, (whole ? payload.buffer : payload) as string, { method: 'POST', headers: gzipped ? gzipHeaders : headers, signal: controller.signal }, {
               next() {},
-              error: (error) => finish(classify(error, timedOut, server.timeoutMs, secrets)),
+              error: (error) => finish(withRetentionPolicyHint(classify(error, timedOut, server.timeoutMs, secrets), server)),
               complete: () => finish({ kind: 'ok' }),
             })
           } catch (error) {

@@ -114,11 +114,7 @@ describe('the logfile cannot be written', () => {
         expect(failed.every((c) => c < 10)).toBe(true)
         expect(failed).toContain(8) // the synchronous call rejects too
         expect(outcomes.slice(10).every((o) => o === true)).toBe(true)
-        for (const c of failed) {
-          const error = outcomes[c] as LogfileWriteError
-          expect(LogfileWriteError.isInstance(error)).toBe(true)
-          expect(error.message).toMatch(/^the logfile could not be written \(.*ENOSPC.*\); these 20 points are not in it, but were still handed to the servers/)
-        }
+        for (const c of failed) expect(LogfileWriteError.isInstance(outcomes[c])).toBe(true)
         // Reported to onError (server undefined: the logfile) and to stderr, once per failed call.
         const logfileErrors = errors.filter((e) => e.server === undefined)
         expect(logfileErrors.map((e) => e.points)).toEqual(failed.map(() => 20))
@@ -134,6 +130,12 @@ describe('the logfile cannot be written', () => {
           if (outcomes[c] === true) expect(calls.get(c), `call ${c}`).toBe(20)
           else expect(calls.get(c) ?? 0, `call ${c}`).toBeLessThan(20)
         }
+        // Each failed call's error says how many of its points are in the logfile (a call the full disk cut part-way: some).
+        for (const c of failed) {
+          const inLog = calls.get(c) ?? 0
+          const which = inLog === 0 ? 'these 20 points are not in it' : `the first ${inLog} of these 20 points were written to it; the other ${20 - inLog} are not in it`
+          expect((outcomes[c] as LogfileWriteError).message, `call ${c}`).toMatch(new RegExp(`^the logfile could not be written \\(.*ENOSPC.*\\); ${which}, but were still handed to the servers`))
+        }
         expect(bad.every((reason) => /torn line/.test(reason))).toBe(true)
         expect(client.stats().cloud).toMatchObject({ written: 320, delivered: 320, spooled: 0, dropped: 0 })
       } finally {
@@ -143,6 +145,41 @@ describe('the logfile cannot be written', () => {
       }
     },
   )
+
+  it.skipIf(!canMount)('a call cut short by a full disk: the error says how many of its points are in the logfile, and which are not', async () => {
+    for (const servers of [true, false]) {
+      const dir = tempDir()
+      const disk = path.join(dir, 'disk')
+      fs.mkdirSync(disk)
+      const unmount = mountSmallDisk(disk)!
+      let client: EHTInfluxDBClient | undefined
+      try {
+        fs.writeFileSync(path.join(disk, 'filler'), Buffer.alloc(32 * 1024))
+        const measurement = servers ? 'lf_cut' : 'lf_cut_alone'
+        const config = makeConfig(dir, { ...(servers ? { servers: [{ name: 'cloud', url: vm.url, api: 'v2' as const, keys: { token: 'vm-token-not-checked' } }] } : {}), logfile: { path: './disk/eht-%Y-%m-%d.jsonl' } })
+        client = await EHTInfluxDBClient.fromConfig(config, { stderr: new CaptureSink() })
+        const api = client.writeApi()
+        // One call of 3000 points, about 300 KB: the disk fills up part-way through its write.
+        const rows = Array.from({ length: 30 }, (_, c) => call(c)).flat().concat(Array.from({ length: 2400 }, (_, i) => ({ station: 'Kp', v: 3000 + i, timestamp: T0 + BigInt(3000 + i) * 1_000_000n })))
+        expect(rows).toHaveLength(3000)
+        const error = await api.write({ record: rows, dataFrameMeasurementName: measurement, dataFrameTagColumns: ['station'] }).catch((e: unknown) => e)
+        await client.close()
+        expect(LogfileWriteError.isInstance(error)).toBe(true)
+        const { calls } = await logged(disk)
+        const inLog = [...calls.values()].reduce((a, b) => a + b, 0)
+        expect(inLog).toBeGreaterThan(0)
+        expect(inLog).toBeLessThan(3000)
+        const rest = servers
+          ? `the other ${3000 - inLog} are not in it, but were still handed to the servers \\(delivered, or kept in the spool\\)$`
+          : `the other ${3000 - inLog} are kept nowhere: write them again once the logfile can be written$`
+        expect((error as Error).message).toMatch(new RegExp(`^the logfile could not be written \\(.*ENOSPC.*\\); ${servers ? '' : 'no server is configured, so '}the first ${inLog} of these 3000 points were written to it; ${rest}`))
+        if (servers) expect(await vm.countSamples(`{__name__="${measurement}_v"}`)).toBe(3000)
+      } finally {
+        await client?.close().catch(() => {})
+        unmount()
+      }
+    }
+  })
 
   it.skipIf(!canMount)('mid-run with no server configured: the error says the points are kept nowhere', async () => {
     const dir = tempDir()

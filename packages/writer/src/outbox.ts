@@ -1,6 +1,7 @@
 import { deliverBatch, UNSENT, type BatchResult } from './deliver-batch.js'
 import { DeliveryFailedError, ServerRefusedError, SpoolFullError } from './errors.js'
 import { recordRejected, retryHooks, type ServerContext } from './server-context.js'
+import { refusalAdvice } from './http-sender.js'
 import { describeServer } from './server-label.js'
 import { Stopper } from './sleep.js'
 import type { JoinedLines } from './joined-lines.js'
@@ -67,7 +68,7 @@ export class Outbox {
     const why = failing
       ? `${describeServer(server)} is down (${this.down}): points beyond one batch wait in the spool, not in memory`
       : `more than max_buffer_lines = ${server.maxBufferLines} points waiting in memory`
-    return this.spoolLines(overflow, why, [[ticket, overflow.count]])
+    return this.spoolLines(overflow, why, [[ticket, overflow.count]]).then(() => undefined)
   }
 
   /**
@@ -154,7 +155,10 @@ export class Outbox {
   }
 
   private async process(lines: JoinedLines, spans: Span[]): Promise<void> {
-    if (this.down !== undefined) return this.spoolLines(lines, `${describeServer(this.ctx.server)} is down (${this.down})`, spans)
+    if (this.down !== undefined) {
+      await this.spoolLines(lines, `${describeServer(this.ctx.server)} is down (${this.down})`, spans)
+      return
+    }
     const { stats, hub, server } = this.ctx
     let result: BatchResult
     try {
@@ -169,26 +173,29 @@ export class Outbox {
     settleSent(spans, result)
     if (result.unsent === 0) return
     const reason = result.reason ?? 'not delivered'
-    this.markDown(reason, result)
+    // Down before the spool write: batches in flight meanwhile go to the spool too, not to the server.
+    if (this.drained) this.down ??= reason
     const unsent = result.unsent === lines.count ? lines : lines.filter((i) => result.status[i] === UNSENT)
-    await this.spoolLines(unsent, reason, unsentSpans(spans, result.status))
+    const failure = await this.spoolLines(unsent, reason, unsentSpans(spans, result.status))
+    this.reportUndelivered(reason, result, failure)
   }
 
-  private markDown(reason: string, result: BatchResult): void {
+  /** Says why the points were not delivered, and, once the spool write is done, where they are. */
+  private reportUndelivered(reason: string, result: BatchResult, failure: SpoolFullError | undefined): void {
     const { server, hub } = this.ctx
     const label = describeServer(server)
+    const where = keptWhere(result.unsent, failure)
     const error =
       result.refused
         ? new ServerRefusedError(
             result.refusedStatus === undefined
-              ? `${reason}; points are kept in the spool`
-              : `${label} refused the write (${reason}); check the token/credentials and the bucket; points are kept in the spool`,
+              ? `${reason}; ${where ?? 'points are kept in the spool'}`
+              : `${label} refused the write (${reason}); ${refusalAdvice(result.refusedStatus)}; ${where ?? 'points are kept in the spool'}`,
             server.name,
             result.refusedStatus,
           )
-        : new DeliveryFailedError(`${label}: ${reason}; points are kept in the spool and sent when it answers again`, server.name)
+        : new DeliveryFailedError(`${label}: ${reason}; ${where ?? 'points are kept in the spool and sent when it answers again'}`, server.name)
     hub.error({ server: server.name, points: result.unsent, reason, error })
-    if (this.drained) this.down ??= reason
   }
 
   /** A batch whose sending threw: every line unsent (so reported, spooled, and its tickets settled). */
@@ -205,21 +212,55 @@ export class Outbox {
     hub.error({ server: server.name, points, reason: message, error: new DeliveryFailedError(message, server.name, { cause: error }) })
   }
 
-  /** Spools lines, settling their tickets as spooled, or as dropped when the spool cannot take them. */
-  private async spoolLines(lines: JoinedLines, reason: string, spans: Span[]): Promise<void> {
+  /**
+   * Spools lines, settling their tickets as spooled, or as dropped when the
+   * spool cannot take them (all, or the ones after those that fit): then
+   * returns why, after reporting the drop with its cause.
+   */
+  private async spoolLines(lines: JoinedLines, reason: string, spans: Span[]): Promise<SpoolFullError | undefined> {
     const { spool, stats, hub, server } = this.ctx
+    let failure: SpoolFullError | undefined
     try {
       await spool.append(lines)
     } catch (error) {
-      const full = error instanceof SpoolFullError ? error : new SpoolFullError(String(error), server.name, { cause: error })
-      stats.dropped += lines.count
-      hub.error({ server: server.name, points: lines.count, reason: full.message, error: full })
-      for (const [ticket, count] of spans) ticket?.settle('dropped', count, full.message)
-      return
+      failure = SpoolFullError.isInstance(error)
+        ? error
+        : new SpoolFullError(`cannot write the spool of server "${server.name}": ${(error as Error)?.message ?? String(error)}; ${lines.count} points are only in the logfile`, server.name, { cause: error, reason: 'spool-unwritable' })
     }
-    stats.spooled += lines.count
-    hub.spooled({ server: server.name, points: lines.count, reason })
-    for (const [ticket, count] of spans) ticket?.settle('spooled', count, reason)
-    this.onSpool()
+    const kept = failure === undefined ? lines.count : Math.min(failure.spooled, lines.count)
+    const dropCause = failure === undefined ? undefined : { reason: failure.reason, message: failure.message }
+    if (kept > 0) {
+      stats.spooled += kept
+      hub.spooled({ server: server.name, points: kept, reason })
+    }
+    if (failure !== undefined) {
+      stats.dropped += lines.count - kept
+      stats.dropCause = dropCause
+      hub.error({ server: server.name, points: lines.count - kept, reason: failure.message, error: failure })
+    }
+    // The spool kept the first `kept` lines: the spans (in line order) settle as spooled up to there, then as dropped.
+    let spooledLeft = kept
+    for (const [ticket, count] of spans) {
+      const spooled = Math.min(spooledLeft, count)
+      spooledLeft -= spooled
+      if (ticket === undefined) continue
+      if (spooled < count) ticket.outcome.dropCause = dropCause
+      ticket.settle('spooled', spooled, reason)
+      ticket.settle('dropped', count - spooled, failure?.message)
+    }
+    if (kept > 0) this.onSpool()
+    return failure
   }
+}
+
+/**
+ * Where `points` that were not delivered are, when the spool did not keep
+ * them all (undefined when it did): said only once the spool write is done.
+ */
+function keptWhere(points: number, failure: SpoolFullError | undefined): string | undefined {
+  if (failure === undefined) return undefined
+  const why = failure.reason === 'spool-full' ? 'the spool is full' : 'the spool cannot be written'
+  const kept = Math.min(failure.spooled, points)
+  if (kept === 0) return `${why}: the points are only in the logfile`
+  return `${why}: ${kept} points are kept in the spool, the other ${points - kept} are only in the logfile`
 }

@@ -51,6 +51,47 @@ describe('normalizePoints', () => {
   })
 })
 
+describe('normalizePoints: a Point gets the same name checks as a record', () => {
+  const record = (tags: Record<string, string>, field = 'v', measurement = 'gps') => ({ measurement, tags, fields: { [field]: { type: 'float' as const, value: 1 } }, timestamp: T })
+  const cases: [string, Point, ReturnType<typeof record>][] = [
+    ['a CR in a tag value', new Point('gps').tag('receiver', 'GPS 1\r').floatField('v', 1).timestamp(String(T)), record({ receiver: 'GPS 1\r' })],
+    ['a newline in the measurement', new Point('gps\n').floatField('v', 1).timestamp(String(T)), record({}, 'v', 'gps\n')],
+    ['a tab in a field key', new Point('gps').floatField('temp\tC', 1).timestamp(String(T)), record({}, 'temp\tC')],
+    ['a newline in a tag key', new Point('gps').tag('rx\n', 'x').floatField('v', 1).timestamp(String(T)), record({ 'rx\n': 'x' })],
+    ['a tag value ending in a backslash', new Point('gps').tag('dir', 'C:\\').floatField('v', 1).timestamp(String(T)), record({ dir: 'C:\\' })],
+    ['a field key starting with "_"', new Point('gps').floatField('_v', 1).timestamp(String(T)), record({}, '_v')],
+  ]
+  it.each(cases)('%s: refused with the error a record gets, not written with the characters changed', (_, point, same) => {
+    const fromPoint = failure(() => normalizePoints([point], options))
+    const fromRecord = failure(() => normalizePoints([same], options))
+    expect(fromPoint.message).toBe(fromRecord.message)
+    expect(fromPoint).toMatchObject({ row: 0, column: fromRecord.column })
+  })
+
+  it('names the character: a CR in a tag value', () => {
+    expect(failure(() => normalizePoints([new Point('gps').tag('receiver', 'GPS 1\r').floatField('v', 1)], options)).message).toBe(
+      'point 0, column "receiver": tag value "GPS 1\\r" contains control character U+000D at index 5, which line protocol cannot carry',
+    )
+  })
+
+  it('a string field holding a newline: the same error as a record', () => {
+    const fromPoint = failure(() => normalizePoints([new Point('m').stringField('s', 'a\nb').timestamp(String(T))], options))
+    const fromRecord = failure(() => normalizePoints([{ measurement: 'm', tags: {}, fields: { s: { type: 'string', value: 'a\nb' } }, timestamp: T }], options))
+    expect(fromPoint.message).toBe(fromRecord.message)
+  })
+
+  it('still takes what line protocol escapes (spaces, commas, equals signs, quotes, backslashes inside names) and numbers as tag values', () => {
+    const point = new Point('m s,x').tag('t k=', 'a b,c=d\\e').tag('n', 7 as unknown as string).stringField('s', 'say "hi" \\ ok').floatField('f k', 1).timestamp(String(T))
+    const { records } = normalizePoints([point], options)
+    expect(records[0]).toEqual({
+      measurement: 'm s,x',
+      tags: { n: '7', 't k=': 'a b,c=d\\e' },
+      fields: { 'f k': { type: 'float', value: 1 }, s: { type: 'string', value: 'say "hi" \\ ok' } },
+      timestamp: T,
+    })
+  })
+})
+
 describe('normalizeLines', () => {
   it('decodes line protocol, and a line without a timestamp gets the current time', () => {
     const before = nowNs()

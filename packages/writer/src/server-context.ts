@@ -1,7 +1,7 @@
 import type { ServerConfig } from '@eht-influx-client/config'
 import type { BatchHooks, BatchResult } from './deliver-batch.js'
-import { PointsRejectedError } from './errors.js'
-import type { ErrorsFile } from './errors-file.js'
+import { PointsRejectedError, type DropCause } from './errors.js'
+import { ErrorsFileAppendError, type ErrorsFile } from './errors-file.js'
 import type { EventHub } from './events.js'
 import type { HttpSender } from './http-sender.js'
 import type { RetryPolicy } from './retry-policy.js'
@@ -21,8 +21,10 @@ export interface ServerStats {
   spooled: number
   /** Points the server rejected for good (in the errors file). */
   rejected: number
-  /** Points neither delivered nor spooled (spool full): only in the logfile. */
+  /** Points neither delivered nor spooled (spool full or not writable): only in the logfile. */
   dropped: number
+  /** Why points were last dropped (absent while none was). */
+  dropCause?: DropCause
   /** Points waiting in memory now. */
   queued: number
 }
@@ -61,10 +63,22 @@ export async function recordRejected(ctx: ServerContext, lines: readonly string[
   try {
     await ctx.errorsFile.append(result.rejected.map((r) => ({ server: name, status: r.status, message: r.message, line: lines[r.index]! })))
   } catch (error) {
-    const message = `server "${name}" rejected ${result.rejected.length} points (${first.message}) and the errors file ${where} could not be written (${(error as Error).message}); they are in the logfile`
+    const message = `server "${name}" rejected ${result.rejected.length} points (${first.message}) and the errors file ${where} could not be written (${describeCause(error)}); ${notWritten(error, result.rejected.length)}`
     ctx.hub.error({ server: name, points: result.rejected.length, reason: message, error: new PointsRejectedError(message, name, first.status, { cause: error }) })
     return
   }
   const message = `server "${name}" rejected ${result.rejected.length} points for good (${first.message}); they are in ${where}`
   ctx.hub.error({ server: name, points: result.rejected.length, reason: first.message, error: new PointsRejectedError(message, name, first.status) })
+}
+
+function describeCause(error: unknown): string {
+  const cause = error instanceof ErrorsFileAppendError ? error.cause : error
+  return (cause as Error)?.message ?? String(cause)
+}
+
+/** Where the rejected points are after a failed append: some may be in the errors file whole (a disk that filled up part-way). */
+function notWritten(error: unknown, count: number): string {
+  const written = error instanceof ErrorsFileAppendError ? error.written : 0
+  if (written === 0) return 'they are in the logfile'
+  return `the first ${written} of them are in it, the other ${count - written} only in the logfile`
 }

@@ -24,12 +24,16 @@ describe('[spool] max_size reached', () => {
     const api = client.writeApi({ writeMode: 'synchronous' })
     const result = await api.write({ record: rows(200), dataFrameMeasurementName: 'full', dataFrameTagColumns: ['station'] })
     await client.close()
-    expect(result.servers?.down).toMatchObject({ accepted: 0, spooled: 0, dropped: 200 })
-    expect(result.servers?.down?.reasons[0]).toMatch(/spool is full .*max_size 2048 bytes.*only in the logfile/)
+    // The first points that fit are kept (a batch is not dropped whole); the rest are only in the logfile.
+    const spooled = result.servers!.down!.spooled
+    expect(spooled).toBeGreaterThan(0)
+    expect(result.servers?.down).toMatchObject({ accepted: 0, spooled, dropped: 200 - spooled, dropCause: { reason: 'spool-full' } })
+    expect(result.servers?.down?.reasons.join('\n')).toMatch(new RegExp(`spool is full .*max_size 2048 bytes.*${200 - spooled} of 200 points .*only in the logfile`))
     expect(errors.map((e) => e.error.code)).toContain('SPOOL_FULL')
     expect(stderr.text).toContain('ERROR spool is full')
-    expect(client.stats().down).toMatchObject({ written: 200, dropped: 200, spooled: 0 })
+    expect(client.stats().down).toMatchObject({ written: 200, dropped: 200 - spooled, spooled })
     expect(await readAll(path.join(dir, 'log'))).toHaveLength(200)
+    expect(await readAll((await listServerSpool(config.spool.dir, 'down')).map((f) => f.file), 'lp')).toHaveLength(spooled)
   })
 })
 

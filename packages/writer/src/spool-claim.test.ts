@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ownIdentity, startTimeOf } from './process-identity.js'
 import { removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
 import { tempDir } from '../test/helpers.js'
@@ -69,6 +69,31 @@ describe('SpoolClaim', () => {
       expect(await SpoolClaim.take(file), lock).toBeUndefined()
       expect(fs.readFileSync(`${file}.lock`, 'utf8')).toBe(lock)
     }
+  })
+
+  it.runIf(fs.existsSync('/proc/self/stat'))('leaves a lock of this very process (pid and start time) that no drainer of this module took: another worker thread holds it', async () => {
+    const file = spoolFile(tempDir())
+    const { boot, start, ns } = ownIdentity()
+    // What a drainer in another worker thread of this process writes: our pid and identity, a token unknown here.
+    const theirs = `${process.pid} 11111111-2222-4333-8444-555555555555 ${boot} ${start} ${ns}\n`
+    fs.writeFileSync(`${file}.lock`, theirs)
+    expect(await SpoolClaim.take(file)).toBeUndefined()
+    expect(fs.readFileSync(`${file}.lock`, 'utf8')).toBe(theirs)
+  })
+
+  it('leaves a lock that another copy of this module in the same process holds (two installs of the package)', async () => {
+    const file = spoolFile(tempDir())
+    const first = await SpoolClaim.take(file)
+    expect(first).toBeDefined()
+    vi.resetModules()
+    const copy = await import('./spool-claim.js')
+    expect(copy.SpoolClaim).not.toBe(SpoolClaim)
+    expect(await copy.SpoolClaim.take(file)).toBeUndefined()
+    expect(await first!.holds()).toBe(true)
+    await first!.release()
+    const second = await copy.SpoolClaim.take(file)
+    expect(second).toBeDefined()
+    await second!.release()
   })
 
   it('treats an empty lock as being written when fresh, as left by a crash when old', async () => {

@@ -4,8 +4,13 @@ import path from 'node:path'
 import { writeFileAtomic } from '@eht-influx-client/logfile'
 import { formatIdentity, identityAlive, ownIdentity, parseIdentity, type ProcessIdentity, sameNamespace } from './process-identity.js'
 
-/** Claims held by drainers of this process: lock file -> token (a second drainer here must not take them). */
-const held = new Map<string, string>()
+/**
+ * Claims held by drainers of this process: lock file -> token (a second drainer here must not take them).
+ * On globalThis, so that every copy of this package loaded in the process (two installs) shares it;
+ * worker threads each have their own, and are told apart by the lock's start time (see stale()).
+ */
+const HELD = Symbol.for('@eht-influx-client/writer.spoolClaimsHeld')
+const held = ((globalThis as Record<symbol, unknown>)[HELD] ??= new Map<string, string>()) as Map<string, string>
 
 const code = (error: unknown) => (error as NodeJS.ErrnoException).code
 
@@ -34,10 +39,19 @@ async function readLock(lock: string): Promise<LockOwner | undefined> {
 function stale(owner: LockOwner, lock: string): boolean {
   // Empty or torn: being written (where links are not supported), or left by a crash long ago.
   if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > 10_000
-  // Our pid (in our pid namespace, or where none was recorded): held only if a drainer of this process holds it
-  // (a lock of an earlier process with our pid is stale). The same pid in another namespace is another process.
-  if (owner.pid === process.pid && (owner.ns === undefined || sameNamespace(owner))) return held.get(lock) !== owner.token
+  // Our pid (in our pid namespace, or where none was recorded): held if a drainer of this copy of the package
+  // holds it, or if the lock records this very process (our boot id and start time): a drainer in another worker
+  // thread, whose claims are not in `held`. A lock of an earlier process with our pid (another start time, or the
+  // pid only, as older versions wrote) is stale. The same pid in another namespace is another process.
+  if (owner.pid === process.pid && (owner.ns === undefined || sameNamespace(owner))) return held.get(lock) !== owner.token && !thisProcess(owner)
   return !identityAlive(owner)
+}
+
+/** True when `owner` (of our pid) recorded this process's start time, and boot id where both are known. */
+function thisProcess(owner: ProcessIdentity): boolean {
+  const me = ownIdentity()
+  if (owner.start === undefined || me.start === undefined || owner.start !== me.start) return false
+  return owner.boot === undefined || me.boot === undefined || owner.boot === me.boot
 }
 
 /**

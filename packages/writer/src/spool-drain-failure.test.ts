@@ -57,3 +57,40 @@ describe('the spool drainer, when a file operation fails', () => {
     expect(fs.readdirSync(path.join(dir, 'spool'), { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('.lock'))).toEqual([])
   })
 })
+
+describe('a drain asked for (delivery.drainSpool(), the CLI `spool drain`), when a file operation fails', () => {
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+
+  it('rejects with SpoolDrainError naming the server, the spool file, its lock file and the cause; every point stays in the spool', async () => {
+    const dir = tempDir()
+    const port = await closedPort()
+    const config = makeConfig(dir, { servers: [{ name: 'cloud', url: `http://127.0.0.1:${port}`, api: 'v1' }], retry: { max_retries: '0', max_retry_time: '1s' } })
+    const delivery = await openDelivery(config, { stderr: new CaptureSink(), drainSpool: false })
+    try {
+      const lines = Array.from({ length: 5 }, (_, i) => `m,s=Kp v=${i} ${1617672549204824064n + BigInt(i)}`)
+      expect(await delivery.enqueue(lines, true)).toMatchObject({ cloud: { spooled: 5 } })
+      const writeFile = fs.promises.writeFile.bind(fs.promises)
+      vi.spyOn(fs.promises, 'writeFile').mockImplementation(async (file, ...rest) => {
+        if (String(file).includes('.lock.')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' })
+        return writeFile(file, ...rest)
+      })
+      const error = await delivery.drainSpool().catch((e: unknown) => e)
+      expect(SpoolDrainError.isInstance(error)).toBe(true)
+      const drainError = error as SpoolDrainError
+      // The pass sealed the file being written before it failed on its lock.
+      const [spooled] = await delivery.listSpool()
+      expect(drainError.server).toBe('cloud')
+      expect(drainError.message).toContain(spooled!.file)
+      expect(drainError.message).toContain(`${spooled!.file}.lock`)
+      expect(drainError.message).toMatch(/server "cloud".*ENOSPC: no space left on device/)
+      expect((drainError.cause as { code?: string }).code).toBe('ENOSPC')
+      vi.restoreAllMocks()
+      expect((await delivery.listSpool()).map((f) => f.file)).toEqual([spooled!.file])
+    } finally {
+      vi.restoreAllMocks()
+      await delivery.close()
+    }
+  })
+})

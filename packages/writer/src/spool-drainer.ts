@@ -4,6 +4,7 @@ import path from 'node:path'
 import { deliverBatch, UNSENT } from './deliver-batch.js'
 import { ServerRefusedError, SpoolDrainError, SpoolLineError } from './errors.js'
 import type { Outbox } from './outbox.js'
+import { refusalAdvice } from './http-sender.js'
 import { recordRejected, retryHooks, type ServerContext } from './server-context.js'
 import { sleep, Stopper } from './sleep.js'
 import { lockHolder, removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
@@ -64,9 +65,18 @@ export class SpoolDrainer {
     this.wake?.()
   }
 
-  /** One pass now (queued after a pass in progress). */
+  /**
+   * One pass now (queued after a pass in progress). Rejects with a
+   * SpoolDrainError naming the spool (its file, when one was at fault) and the
+   * cause when a file operation fails (the lock or a drained file's removal on
+   * a full disk, a folder it may not read); the points stay in the spool.
+   */
   drain(): Promise<DrainOutcome> {
-    const run = this.chain.then(() => this.drainOnce())
+    const run = this.chain.then(() => this.drainOnce()).catch((error: unknown) => {
+      if (SpoolDrainError.isInstance(error)) throw error
+      const { server, spool } = this.ctx
+      throw new SpoolDrainError(`cannot drain the spool of server "${server.name}" in ${spool.dir}: ${(error as Error)?.message ?? String(error)}`, server.name, { cause: error })
+    })
     this.chain = run.catch(() => undefined)
     return run
   }
@@ -125,8 +135,11 @@ export class SpoolDrainer {
    */
   private failedPass(error: unknown): DrainOutcome {
     const { server, hub, spool } = this.ctx
-    const message = `cannot drain the spool of server "${server.name}" in ${spool.dir}: ${(error as Error)?.message ?? String(error)}; its points stay in the spool, and the drain is tried again later`
-    hub.error({ server: server.name, points: 0, reason: message, error: new SpoolDrainError(message, server.name, { cause: error }) })
+    // drain() rejects with a SpoolDrainError saying what failed where: its message, not a second wrapping.
+    const what = SpoolDrainError.isInstance(error) ? error.message : `cannot drain the spool of server "${server.name}" in ${spool.dir}: ${(error as Error)?.message ?? String(error)}`
+    const message = `${what}; its points stay in the spool, and the drain is tried again later`
+    const cause = SpoolDrainError.isInstance(error) ? error.cause : error
+    hub.error({ server: server.name, points: 0, reason: message, error: new SpoolDrainError(message, server.name, { cause }) })
     return { server: server.name, files: 0, remainingFiles: 0, delivered: 0, rejected: 0, badLines: 0, failed: message }
   }
 
@@ -146,7 +159,9 @@ export class SpoolDrainer {
         break
       }
       // Another drainer is on it (left to it), or it was drained meanwhile.
-      const claim = await SpoolClaim.take(file, listed)
+      const claim = await SpoolClaim.take(file, listed).catch((error: unknown) => {
+        throw this.fileError(`cannot take the lock ${file}.lock of spool file ${file}`, error)
+      })
       if (claim === undefined) {
         if (!fs.existsSync(file)) outcome.remainingFiles--
         else await this.noteHeld(file, outcome)
@@ -157,15 +172,27 @@ export class SpoolDrainer {
         if (result === 'stop') break
         if (result === 'skip') continue
         this.reportedUnreadable.delete(file)
-        await this.ctx.spool.remove(file)
-        await claim.finish()
+        await this.ctx.spool.remove(file).catch((error: unknown) => {
+          throw this.fileError(`cannot delete spool file ${file}, which the server took whole (a drain would send its points again)`, error)
+        })
+        await claim.finish().catch((error: unknown) => {
+          throw this.fileError(`cannot remove the progress and lock of drained spool file ${file}`, error)
+        })
       } finally {
-        await claim.release()
+        await claim.release().catch((error: unknown) => {
+          throw this.fileError(`cannot remove the lock ${file}.lock of spool file ${file}`, error)
+        })
       }
       outcome.files++
       outcome.remainingFiles--
     }
     return outcome
+  }
+
+  /** A failed file operation of a pass: what it was, on which file of which server, and why. */
+  private fileError(what: string, error: unknown): SpoolDrainError {
+    const { name } = this.ctx.server
+    return new SpoolDrainError(`cannot drain the spool of server "${name}" in ${this.ctx.spool.dir}: ${what}: ${(error as Error)?.message ?? String(error)}`, name, { cause: error })
   }
 
   /** Says who holds a file this pass left, so a lock nobody will let go of does not go unnoticed. */
@@ -270,7 +297,7 @@ export class SpoolDrainer {
       const message =
         result.refusedStatus === undefined
           ? `spooled points of server "${server.name}" not sent (${outcome.failed}); they stay in the spool`
-          : `server "${server.name}" refused the spooled points (${outcome.failed}); check the token/credentials and the bucket; they stay in the spool`
+          : `server "${server.name}" refused the spooled points (${outcome.failed}); ${refusalAdvice(result.refusedStatus)}; they stay in the spool`
       hub.error({ server: server.name, points: result.unsent, reason: outcome.failed, error: new ServerRefusedError(message, server.name, result.refusedStatus) })
     }
     return false

@@ -51,7 +51,7 @@ describe('listing the spool', () => {
     const error = await new ServerSpool('cloud', dir, budget).append(Array.from({ length: 20 }, (_, i) => line(i).trim())).catch((e: unknown) => e)
     expect(SpoolFullError.isInstance(error)).toBe(true)
     expect((error as Error).message).toContain(
-      `, ${line(1).length * 10 + line(2).length} of them in ${old}, the spool of servers no longer configured, which nobody delivers: add the server back to the configuration (and run 'spool drain'), or move or delete the folder): 20 points for server "cloud" are only in the logfile`,
+      `, ${line(1).length * 10 + line(2).length} of them in ${old}, the spool of servers no longer configured, which nobody delivers: add the server back to the configuration (and run 'spool drain'), or move or delete the folder): ${20 - (error as SpoolFullError).spooled} of 20 points for server "cloud" are only in the logfile`,
     )
   })
 })

@@ -102,6 +102,25 @@ export async function listUnconfiguredSpool(spoolDir: string, servers: readonly 
 
 let sequence = 0
 
+const code = (error: unknown): string => String((error as NodeJS.ErrnoException)?.code ?? '')
+
+/** A disk (or quota) with no room: the spool is full, though not by max_size. */
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT'])
+/** The process (or the system) has too many files open: tried again after these pauses (ms), then dropped. */
+const TOO_MANY_FILES = new Set(['EMFILE', 'ENFILE'])
+const FILES_RETRY_MS = [50, 100, 200, 400, 800]
+
+/** How many whole lines (each ending in \n) at the start of `chunk` fit in `room` bytes, and their bytes. */
+function leadingLines(chunk: Buffer, room: number): { lines: number; bytes: number } {
+  let lines = 0
+  let bytes = 0
+  for (let end = chunk.indexOf(0x0a); end >= 0 && end < room; end = chunk.indexOf(0x0a, end + 1)) {
+    lines++
+    bytes = end + 1
+  }
+  return { lines, bytes }
+}
+
 /** Writes all of `bytes` at the end of the file (O_APPEND), however many write() calls it takes. */
 async function writeAll(handle: fs.promises.FileHandle, bytes: Buffer): Promise<void> {
   for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten
@@ -150,7 +169,12 @@ export class ServerSpool {
     }
   }
 
-  /** Appends lines (in order with every other spool operation); throws SpoolFullError when they cannot be kept. */
+  /**
+   * Appends lines (in order with every other spool operation); throws
+   * SpoolFullError when they cannot all be kept. When `max_size` leaves room
+   * for only some of them, the first ones that fit (whole lines) are kept, and
+   * the error says how many (`spooled`).
+   */
   append(lines: readonly string[] | JoinedLines): Promise<void> {
     const joined = JoinedLines.from(lines)
     if (joined.count === 0) return Promise.resolve()
@@ -158,52 +182,95 @@ export class ServerSpool {
       // The lines as bytes (never decoded again), and the last one's newline: one buffer, one write.
       const body = joined.body
       const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length
-      const chunk = Buffer.allocUnsafe(length + 1)
+      let chunk = Buffer.allocUnsafe(length + 1)
       if (typeof body === 'string') chunk.write(body)
       else body.copy(chunk)
       chunk[length] = 0x0a
+      let kept = joined.count
       // (A second, awaited check only when the budget looks spent: the appends that fit pay nothing more.)
       if (!this.budget.reserve(chunk.length) && !(await this.budget.reserveOrRecount(chunk.length))) {
-        throw new SpoolFullError(
-          `spool is full ([spool] max_size ${this.budget.maxBytes} bytes, ${this.budget.usedBytes} used${await this.budget.unconfiguredNote()}): ${joined.count} points for server "${this.server}" are only in the logfile; replay them from there once the server is back`,
-          this.server,
-        )
+        // The first lines that fit the room left: a batch larger than the room (or than max_size) is not dropped whole.
+        const fit = leadingLines(chunk, this.budget.maxBytes - this.budget.usedBytes)
+        if (fit.lines === 0 || !this.budget.reserve(fit.bytes)) throw await this.fullError(joined.count, 0, chunk)
+        chunk = chunk.subarray(0, fit.bytes)
+        kept = fit.lines
       }
-      let before: number | undefined
       try {
-        if (this.writer === undefined) {
-          const stamp = new Date().toISOString().replace(/[-:.]/g, '')
-          const file = path.join(this.dir, `spool-${stamp}-${process.pid}-${sequence++}.lp${OPEN_SUFFIX}`)
-          await fs.promises.mkdir(this.dir, { recursive: true })
-          // Ours before its owner file exists: a recoverStale() of this process meanwhile must not take the
-          // owner file for a leftover of a previous run with our pid (nor then the file, judged by its pid).
-          ownOpen.add(file)
-          try {
-            // Who writes it, before it exists (a file without one is judged by its pid alone).
-            await fs.promises.writeFile(`${file}${OWNER_SUFFIX}`, `${formatIdentity(ownIdentity())}\n`)
-            this.writer = await fs.promises.open(file, 'a')
-            this.budget.opened(file)
-          } catch (error) {
-            ownOpen.delete(file)
-            await fs.promises.rm(`${file}${OWNER_SUFFIX}`, { force: true })
-            throw error
-          }
-          this.openPath = file
-        }
-        before = (await this.writer.stat()).size
-        await writeAll(this.writer, chunk)
-        await this.writer.datasync()
-        this.budget.written(chunk.length, this.openPath)
+        await this.writeRetrying(chunk)
       } catch (error) {
         this.budget.release(chunk.length, true)
-        // A write that failed half way is cut back off, so the spool never holds part of
-        // a batch that was reported as kept only in the logfile (replaying the logfile
-        // would otherwise send those points twice); later points go to a new file.
-        if (before !== undefined) await this.writer?.truncate(before).catch(() => undefined)
-        await this.sealOpen().catch(() => undefined)
-        throw new SpoolFullError(`cannot write the spool in ${this.dir}: ${(error as Error).message}; ${joined.count} points for server "${this.server}" are only in the logfile`, this.server, { cause: error })
+        const reason = DISK_FULL.has(code(error)) ? 'spool-full' : 'spool-unwritable'
+        throw new SpoolFullError(`cannot write the spool in ${this.dir}: ${(error as Error).message}; ${joined.count} points for server "${this.server}" are only in the logfile`, this.server, { cause: error, reason })
       }
+      if (kept < joined.count) throw await this.fullError(joined.count, kept, chunk)
     })
+  }
+
+  /** The SpoolFullError for `count` points of which the first `kept` (`chunk`, when some) were spooled. */
+  private async fullError(count: number, kept: number, chunk: Buffer): Promise<SpoolFullError> {
+    const { maxBytes, usedBytes } = this.budget
+    const lost = kept === 0 ? `${count} points` : `${count - kept} of ${count} points`
+    const only = `${lost} for server "${this.server}" are only in the logfile${kept === 0 ? '' : ` (the first ${kept} are in the spool)`}; replay them from there once the server is back`
+    // Nothing else in the spool, and still no room for the first point: max_size is the matter, not a full spool.
+    const first = chunk.indexOf(0x0a) + 1
+    const message =
+      kept === 0 && usedBytes === 0 && first > maxBytes
+        ? `a point of ${first} bytes is larger than the whole spool ([spool] max_size ${maxBytes} bytes): ${only}; raise max_size`
+        : `spool is full ([spool] max_size ${maxBytes} bytes, ${usedBytes} used${await this.budget.unconfiguredNote()}): ${only}`
+    return new SpoolFullError(message, this.server, { reason: 'spool-full', spooled: kept })
+  }
+
+  /**
+   * Writes `chunk`, trying again a few times, briefly, when the process has too
+   * many files open (EMFILE, ENFILE): sockets and files of other servers come
+   * and go, and a moment later there may be one to spare.
+   */
+  private async writeRetrying(chunk: Buffer): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.write(chunk)
+      } catch (error) {
+        if (!TOO_MANY_FILES.has(code(error)) || attempt >= FILES_RETRY_MS.length) throw error
+        await new Promise((resolve) => setTimeout(resolve, FILES_RETRY_MS[attempt]))
+      }
+    }
+  }
+
+  /** Appends `chunk` (its bytes reserved) to the file being written, opened if need be. */
+  private async write(chunk: Buffer): Promise<void> {
+    let before: number | undefined
+    try {
+      if (this.writer === undefined) {
+        const stamp = new Date().toISOString().replace(/[-:.]/g, '')
+        const file = path.join(this.dir, `spool-${stamp}-${process.pid}-${sequence++}.lp${OPEN_SUFFIX}`)
+        await fs.promises.mkdir(this.dir, { recursive: true })
+        // Ours before its owner file exists: a recoverStale() of this process meanwhile must not take the
+        // owner file for a leftover of a previous run with our pid (nor then the file, judged by its pid).
+        ownOpen.add(file)
+        try {
+          // Who writes it, before it exists (a file without one is judged by its pid alone).
+          await fs.promises.writeFile(`${file}${OWNER_SUFFIX}`, `${formatIdentity(ownIdentity())}\n`)
+          this.writer = await fs.promises.open(file, 'a')
+          this.budget.opened(file)
+        } catch (error) {
+          ownOpen.delete(file)
+          await fs.promises.rm(`${file}${OWNER_SUFFIX}`, { force: true })
+          throw error
+        }
+        this.openPath = file
+      }
+      before = (await this.writer.stat()).size
+      await writeAll(this.writer, chunk)
+      await this.writer.datasync()
+      this.budget.written(chunk.length, this.openPath)
+    } catch (error) {
+      // A write that failed half way is cut back off, so the spool never holds part of
+      // a batch that was reported as kept only in the logfile (replaying the logfile
+      // would otherwise send those points twice); later points go to a new file.
+      if (before !== undefined) await this.writer?.truncate(before).catch(() => undefined)
+      await this.sealOpen().catch(() => undefined)
+      throw error
+    }
   }
 
   /** Closes the file being written and makes it drainable. */

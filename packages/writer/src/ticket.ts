@@ -1,3 +1,5 @@
+import type { DropCause } from './errors.js'
+
 /** What became of the points of one call at one server. */
 export interface ServerOutcome {
   /** Accepted by the server. */
@@ -6,10 +8,12 @@ export interface ServerOutcome {
   spooled: number
   /** Rejected by the server for good; in the errors file. */
   rejected: number
-  /** Neither delivered nor spooled (spool full): only in the logfile. */
+  /** Neither delivered nor spooled (spool full or not writable): only in the logfile. */
   dropped: number
   /** Why points were spooled, rejected or dropped (distinct messages). */
   reasons: string[]
+  /** Present when points were dropped: why (the spool full, or not writable) and the message. */
+  dropCause?: DropCause
 }
 
 export type OutcomeKind = 'accepted' | 'spooled' | 'rejected' | 'dropped'
