@@ -16,7 +16,9 @@ export function describeBadLine(bad: BadLine): string {
  * Bad input lines of a replay: counted, appended to the errors file as
  * `{"time","file","lineNumber","column","message","line"}` (writes folded
  * together), and reported on stderr as `[errors] stderr` says (`every`: each
- * line; `summary`: one line at the end; `off`: nothing).
+ * line; `summary`: one line at the end; `off`: nothing). With `record`
+ * false (a dry run, which leaves no trace in the station's files) they are
+ * counted and reported, not written to the errors file.
  */
 export class BadLineLog {
   count = 0
@@ -28,6 +30,7 @@ export class BadLineLog {
     private readonly errors: ErrorsConfig,
     private readonly sink: LineSink = process.stderr,
     private readonly callback?: (bad: BadLine) => void,
+    private readonly record = true,
   ) {}
 
   report(bad: BadLine): void {
@@ -39,6 +42,7 @@ export class BadLineLog {
     } catch {
       // the caller's callback must not stop the replay
     }
+    if (!this.record) return
     const entry = { time: new Date().toISOString(), file: bad.file, lineNumber: bad.line, ...(bad.column === undefined ? {} : { column: bad.column }), message, line: bad.text }
     this.pending.push(`${JSON.stringify(entry)}\n`)
     this.writing ??= this.drain()
@@ -65,7 +69,8 @@ export class BadLineLog {
     while (this.writing !== undefined) await this.writing
     if (this.failure !== undefined && this.errors.stderr !== 'off') this.sink.write(`${PREFIX} ${this.failure}\n`)
     if (this.count > 0 && this.errors.stderr === 'summary') {
-      this.sink.write(`${PREFIX} ${this.count} bad lines skipped; they are listed in ${this.errors.errorsFile}\n`)
+      const where = this.record ? `they are listed in ${this.errors.errorsFile}` : 'a dry run does not write them to the errors file'
+      this.sink.write(`${PREFIX} ${this.count} bad lines skipped; ${where}\n`)
     }
     return this.failure
   }

@@ -60,6 +60,14 @@ describe('CheckpointStore', () => {
     expect(fs.existsSync(fresh.file)).toBe(false)
   })
 
+  it('still writes after a save that had nothing to write', async () => {
+    const store = await CheckpointStore.open(tempDir(), scope, true)
+    await store.save(true)
+    store.advance('/f.lp', { offset: 10, line: 1 })
+    await store.save(true)
+    expect(onDisk(store.file)).toEqual({ offset: 10, line: 1 })
+  })
+
   it('folds saves requested during a write into one more write with the latest state', async () => {
     const store = await CheckpointStore.open(tempDir(), scope, true)
     const saves: Promise<void>[] = []

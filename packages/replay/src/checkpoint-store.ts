@@ -81,6 +81,16 @@ function recentFileOf(file: string): string {
  */
 const DURABLE_INTERVAL_MS = 1000
 
+/** Numbers the temporary files of this process's checkpoint writes. */
+let tempSequence = 0
+
+/**
+ * The temporary file of a write of `file`: `.<name>.<pid>.<n>.tmp` beside it,
+ * named here (not left to writeFileAtomic's default) so that a leftover of a
+ * killed process is recognised by its name and pid (see checkpoint-temps.ts).
+ */
+const tempOf = (file: string) => path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${tempSequence++}.tmp`)
+
 /** A rotated file compressed since the last run keeps its checkpoint. */
 const keyOf = (file: string) => (isGzipPath(file) ? file.slice(0, -3) : file)
 
@@ -278,6 +288,11 @@ export class CheckpointStore {
   save(durable = false): Promise<void> {
     if (durable) this.durableWanted = true
     if (this.saving !== undefined) return this.saving
+    // Nothing to write: no write starts (the async function below would end at once, before `saving` is set, and stay set).
+    if (!this.dirty && !(this.durableWanted && this.behind)) {
+      this.durableWanted = false
+      return Promise.resolve()
+    }
     this.saving = (async () => {
       try {
         while (this.dirty || (this.durableWanted && this.behind)) {
@@ -296,6 +311,11 @@ export class CheckpointStore {
       }
     })()
     return this.saving
+  }
+
+  /** Waits for a write in progress (its failure is reported where it was awaited). */
+  async idle(): Promise<void> {
+    while (this.saving !== undefined) await this.saving.catch(() => undefined)
   }
 
   /**
@@ -344,18 +364,21 @@ export class CheckpointStore {
     }
     const text = `${JSON.stringify(content, null, 1)}\n`
     const file = durable ? this.file : this.recentFile
+    const temp = tempOf(file)
     try {
       if (!durable) {
-        await writeFileAtomic(file, text, { sync: false })
+        await writeFileAtomic(file, text, { sync: false, temp })
         this.behind = true
         return
       }
-      await writeFileAtomic(file, text)
+      await writeFileAtomic(file, text, { temp })
       this.lastDurable = performance.now()
       // The recent file is behind the checkpoint file now: it goes, so that deleting the checkpoint file starts over.
       if (this.behind) await fs.promises.rm(this.recentFile, { force: true })
       this.behind = false
     } catch (error) {
+      // A write that failed (disk full) leaves no temporary file behind; a renamed one is gone already.
+      await fs.promises.rm(temp, { force: true }).catch(() => undefined)
       throw new CheckpointError(`cannot write checkpoint file ${file}: ${(error as Error).message}`, file, { cause: error })
     }
   }

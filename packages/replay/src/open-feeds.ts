@@ -1,6 +1,8 @@
 import type { EHTConfig, ServerConfig } from '@eht-influx-client/config'
 import { openDelivery, type Delivery, type LineSink } from '@eht-influx-client/writer'
-import { checkpointDir, CheckpointStore } from './checkpoint-store.js'
+import { CheckpointLock } from './checkpoint-lock.js'
+import { checkpointDir, checkpointFile, CheckpointStore } from './checkpoint-store.js'
+import { removeLeftoverTemps } from './checkpoint-temps.js'
 import { RateLimiter, type RateLimit } from './rate-limiter.js'
 import { ServerFeed } from './server-feed.js'
 
@@ -24,19 +26,39 @@ export interface OpenFeeds {
   close(): Promise<void>
 }
 
-/** One delivery path (the writer's) and one checkpoint store per server; everything opened is closed on failure. */
+/**
+ * One delivery path (the writer's) and one checkpoint store per server, each
+ * store under its lock (see CheckpointLock: a second replay of the same server
+ * and selection is refused); everything opened is closed on failure, and the
+ * locks are let go once the deliveries are closed and the last checkpoint
+ * writes ended.
+ */
 export async function openFeeds(setup: FeedSetup): Promise<OpenFeeds> {
   const { config, since, until, measurements } = setup
+  const dir = checkpointDir(config)
   const deliveries: Delivery[] = []
+  const locks: CheckpointLock[] = []
+  const stores: CheckpointStore[] = []
   const close = async () => {
-    await Promise.all(deliveries.map((d) => d.close()))
+    try {
+      await Promise.all(deliveries.map((d) => d.close()))
+      await Promise.all(stores.map((s) => s.idle()))
+    } finally {
+      await Promise.all(locks.map((l) => l.release()))
+    }
   }
   const feeds: ServerFeed[] = []
   try {
     for (const server of setup.servers) {
+      // Before anything is read or removed (resume: false), so that two replays never share a checkpoint.
+      locks.push(await CheckpointLock.take(checkpointFile(dir, { server, since, until, measurements }), server.name))
+    }
+    await removeLeftoverTemps(dir)
+    for (const server of setup.servers) {
       // Checked before anything is opened, so a bad limit fails fast.
       const limiter = setup.rateLimit === undefined ? undefined : new RateLimiter(setup.rateLimit)
-      const store = await CheckpointStore.open(checkpointDir(config), { server, since, until, measurements }, setup.resume)
+      const store = await CheckpointStore.open(dir, { server, since, until, measurements }, setup.resume)
+      stores.push(store)
       const delivery = await openDelivery(config, { servers: [server.name], drainSpool: false, ...(setup.stderr === undefined ? {} : { stderr: setup.stderr }) })
       deliveries.push(delivery)
       const chunk = limiter?.chunkLimits(server.batchSize, server.batchBytes) ?? { lines: server.batchSize, bytes: server.batchBytes }

@@ -104,3 +104,20 @@ describe('replay summary bytes', () => {
     expect(both).toMatchObject({ read: 6, badLines: 2, bytes: lines.length + 11 + lines.length + 18 })
   })
 })
+
+describe('a dry run', () => {
+  it('leaves no trace in the station\'s files: bad lines are counted and reported, not written to the errors file; no checkpoint', async () => {
+    const dir = tempDir()
+    const dryConfig = testConfig(dir, [{ name: 'local', url: 'http://127.0.0.1:9', api: 'v1' }], { stderr: 'summary' })
+    const file = path.join(dir, 'a.lp')
+    fs.writeFileSync(file, 'm,t=a v=1i 1617672549204824064\nnot line protocol\n')
+    const seen: number[] = []
+    const stderr: string[] = []
+    const summary = await replay({ config: dryConfig, inputs: file, dryRun: true, output: sink, onBadLine: (b) => seen.push(b.line), stderr: { write: (t: string) => stderr.push(t) } })
+    expect(summary).toMatchObject({ printed: 1, badLines: 1 })
+    expect(seen).toEqual([2])
+    expect(stderr).toEqual(['eht-influx-client: replay: 1 bad lines skipped; a dry run does not write them to the errors file\n'])
+    expect(fs.existsSync(dryConfig.errors.errorsFile)).toBe(false)
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.lp', 'config.ini'])
+  })
+})

@@ -27,7 +27,7 @@ export interface ReplayOptions {
   measurements?: readonly string[]
   /** For files whose extension does not tell (default: from the extension). */
   format?: LogFormat
-  /** Print the line protocol that would be sent to `output`; send nothing, touch no checkpoint. */
+  /** Print the line protocol that would be sent to `output`; send nothing, touch no checkpoint, write no errors file (bad lines are still counted and reported). */
   dryRun?: boolean
   /** Where a dry run prints (default process.stdout). */
   output?: OutputStream
@@ -36,7 +36,7 @@ export interface ReplayOptions {
   /** Continue from the checkpoints of an earlier run of the same selection (default true); false starts over. */
   resume?: boolean
   onProgress?: (progress: ReplayProgress) => void
-  /** Each bad input line (also written to the errors file). */
+  /** Each bad input line (also written to the errors file, except in a dry run). */
   onBadLine?: (bad: BadLine) => void
   /** Where report lines go (default process.stderr), as `[errors] stderr` says. */
   stderr?: LineSink
@@ -44,6 +44,10 @@ export interface ReplayOptions {
   signal?: AbortSignal
 }
 
+/**
+ * What a replay did. A replay that fails part way rejects with its error
+ * carrying this as a non-enumerable `summary` property (see withSummary).
+ */
 export interface ReplaySummary {
   /** Input files read. */
   files: number
@@ -102,19 +106,26 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const { feeds, close } = dryRun
     ? { feeds: [] as ServerFeed[], close: async () => {} }
     : await openFeeds({ config, servers, since, until, measurements: options.measurements, resume: options.resume !== false, rateLimit: options.rateLimit, stderr: options.stderr, onAccepted: (n) => meter.sent(n) })
-  // Before anything is read or skipped: a file replaced or truncated at a checkpointed path starts over.
-  const restarts = new Map<string, { reason: string; servers: string[] }>()
-  for (const feed of feeds) {
-    for (const { file, reason } of await feed.verifyCheckpoints(files)) {
-      const entry = restarts.get(file) ?? { reason, servers: [] }
-      entry.servers.push(feed.name)
-      restarts.set(file, entry)
+  try {
+    // Before anything is read or skipped: a file replaced or truncated at a checkpointed path starts over.
+    const restarts = new Map<string, { reason: string; servers: string[] }>()
+    for (const feed of feeds) {
+      for (const { file, reason } of await feed.verifyCheckpoints(files)) {
+        const entry = restarts.get(file) ?? { reason, servers: [] }
+        entry.servers.push(feed.name)
+        restarts.set(file, entry)
+      }
     }
+    for (const [file, { reason, servers: names }] of restarts) {
+      warnings.push(`${file}: the checkpoint of server${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} does not match this file any more (${reason}): it was replaced, truncated or rewritten since the last replay, so it is replayed from its start`)
+    }
+  } catch (error) {
+    // Nothing was sent yet: the deliveries are closed and the checkpoints' locks let go.
+    await close()
+    throw error
   }
-  for (const [file, { reason, servers: names }] of restarts) {
-    warnings.push(`${file}: the checkpoint of server${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} does not match this file any more (${reason}): it was replaced, truncated or rewritten since the last replay, so it is replayed from its start`)
-  }
-  const badLines = new BadLineLog(config.errors, options.stderr, options.onBadLine)
+  // A dry run leaves no trace in the files a station uses: its bad lines are counted and reported, not written to the errors file.
+  const badLines = new BadLineLog(config.errors, options.stderr, options.onBadLine, !dryRun)
   const printer = dryRun ? new LinePrinter(options.output ?? process.stdout) : undefined
   /** Per file: the last bad line reported in this run. */
   const reported = new Map<string, number>()
@@ -153,8 +164,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
         }),
       ),
     )
-    if (failure !== undefined) throw failure.error
-    completed = true
+    if (failure === undefined) completed = true
   } finally {
     signal?.removeEventListener('abort', abortFeeds)
     meter.halt()
@@ -162,13 +172,13 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     const failed = await badLines.close()
     if (failed !== undefined) warnings.push(failed)
   }
-  const stoppedEarly = pipelines.some((p) => p.stoppedEarly) || (completed && feeds.some((f) => f.stopped))
+  const stoppedEarly = failure !== undefined || pipelines.some((p) => p.stoppedEarly) || (completed && feeds.some((f) => f.stopped))
   // A reader that read everything read each file whole (a file cut short by broken data: up to its last point).
   if (pipelines.some((p) => p.exhausted)) meter.finish(files.reduce((sum, file, i) => sum + (readStopped.has(file) ? meter.offsetOf(file) : Math.max(sizes[i]!, meter.offsetOf(file))), 0))
   else meter.stop()
-  // The furthest reader's counts (each reader counts the same points).
-  const stats = pipelines.map((p) => p.counter.stats!).reduce((a, b) => (b.records + b.filtered > a.records + a.filtered ? b : a))
-  return {
+  // The furthest reader's counts (each reader counts the same points; a reader that failed before opening counts none).
+  const stats = pipelines.map((p) => p.counter.stats ?? { records: 0, filtered: 0 }).reduce((a, b) => (b.records + b.filtered > a.records + a.filtered ? b : a))
+  const summary: ReplaySummary = {
     files: files.length,
     bytes: meter.bytesRead,
     read: stats.records,
@@ -181,4 +191,20 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     servers: Object.fromEntries(feeds.map((f) => [f.name, f.summary])),
     warnings,
   }
+  if (failure !== undefined) throw withSummary(failure.error, summary)
+  return summary
+}
+
+/**
+ * A replay that failed part way (a checkpoint that could not be written, disk
+ * full...) throws its error with what was done up to then as `summary` (not
+ * enumerable, so printing the error does not print it): per server, what was
+ * sent, accepted, rejected, spooled, which tells the user what the next replay
+ * will send again. Left out where the error is not an object that takes it.
+ */
+function withSummary(error: unknown, summary: ReplaySummary): unknown {
+  if (typeof error === 'object' && error !== null && Object.isExtensible(error) && !Object.hasOwn(error, 'summary')) {
+    Object.defineProperty(error, 'summary', { value: summary, writable: true, configurable: true, enumerable: false })
+  }
+  return error
 }

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { CheckpointError } from './errors.js'
+import { formatIdentity, identityAlive, otherNamespace, ownIdentity, parseIdentity, type ProcessIdentity } from './process-identity.js'
+
+/** Locks held by replays of this process: lock file -> token (a second replay here must not take them). */
+const held = new Map<string, string>()
+
+/** A lock file that is empty or torn counts as held for this long (it may be being written), then as left by a crash. */
+const UNREADABLE_GRACE_MS = 10_000
+
+const code = (error: unknown) => (error as NodeJS.ErrnoException).code
+
+interface LockOwner {
+  /** undefined: the file holds no process (empty or torn). */
+  id: ProcessIdentity | undefined
+  token: string
+  text: string
+  ageMs: number
+}
+
+/** The lock of a checkpoint file: `<server>-<hash>.lock` beside it. */
+export function lockFileOf(checkpointFile: string): string {
+  return `${checkpointFile.replace(/\.json$/, '')}.lock`
+}
+
+async function readLock(lock: string): Promise<LockOwner | undefined> {
+  const ifThere = (error: unknown) => {
+    if (code(error) === 'ENOENT') return undefined
+    throw error
+  }
+  const text = await fs.promises.readFile(lock, 'utf8').catch(ifThere)
+  const stat = await fs.promises.stat(lock).catch(ifThere)
+  if (text === undefined || stat === undefined) return undefined
+  // `pid token boot start ns`
+  const [pid, token, ...rest] = text.trim().split(' ')
+  return { id: parseIdentity([pid ?? '', ...rest].join(' ')), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
+}
+
+/** True when the lock was left by a replay that is gone (its process ended, or it was of this process and let go). */
+function stale(owner: LockOwner, lock: string): boolean {
+  if (owner.id === undefined) return owner.ageMs > UNREADABLE_GRACE_MS
+  if (owner.id.pid === process.pid && !otherNamespace(owner.id)) return held.get(lock) !== owner.token
+  return !identityAlive(owner.id)
+}
+
+/** True while a live replay of another process holds the lock of `checkpointFile` (or may: one in another pid namespace, or one starting). */
+export async function lockedByOtherProcess(checkpointFile: string): Promise<boolean> {
+  const lock = lockFileOf(checkpointFile)
+  const owner = await readLock(lock).catch(() => undefined)
+  if (owner === undefined || stale(owner, lock)) return false
+  return owner.id === undefined || owner.id.pid !== process.pid || otherNamespace(owner.id)
+}
+
+/** Creates the lock with its whole text in one step (link fails when it exists), so it is never seen empty; an exclusive create where links are not supported. */
+async function createLock(lock: string, text: string): Promise<boolean> {
+  // Named as the checkpoint folder's other temporary files, `.<name>.<pid>.<n>.tmp`, so a leftover is found (see checkpoint-temps.ts).
+  const temp = path.join(path.dirname(lock), `.${path.basename(lock)}.${process.pid}.${randomUUID()}.tmp`)
+  try {
+    await fs.promises.writeFile(temp, text, { mode: 0o644 })
+    await fs.promises.link(temp, lock)
+    return true
+  } catch (error) {
+    if (code(error) === 'EEXIST') return false
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code(error) ?? '')) throw error
+  } finally {
+    await fs.promises.rm(temp, { force: true })
+  }
+  try {
+    await fs.promises.writeFile(lock, text, { flag: 'wx', mode: 0o644 })
+    return true
+  } catch (error) {
+    if (code(error) === 'EEXIST') return false
+    throw error
+  }
+}
+
+function describeHolder(owner: LockOwner): string {
+  if (owner.id === undefined) return 'a replay that is starting (the lock file is being written)'
+  if (owner.id.pid === process.pid && !otherNamespace(owner.id)) return 'another replay in this process'
+  if (otherNamespace(owner.id)) return `process ${owner.id.pid} in another pid namespace (${owner.id.ns}, e.g. a container), which cannot be checked from here`
+  return `process ${owner.id.pid}`
+}
+
+/**
+ * The right to use one checkpoint (one server target and selection) for the
+ * length of a replay, across processes: a lock file `<server>-<hash>.lock`
+ * beside the checkpoint holding `pid token boot start ns`. Two replays of the
+ * same checkpoint at once would each write their own state over the other's
+ * (the entries of the files only the other replay read would be lost, and
+ * those files sent again in full by the next replay); so the second one is
+ * refused with a CheckpointError naming the holder. A lock left by a process
+ * that is gone (its pid dead, or now another process's: another start time or
+ * boot) is taken over.
+ */
+export class CheckpointLock {
+  private constructor(
+    readonly file: string,
+    private readonly token: string,
+  ) {}
+
+  static async take(checkpointFile: string, server: string): Promise<CheckpointLock> {
+    const lock = lockFileOf(checkpointFile)
+    const token = randomUUID()
+    const [pid, ...rest] = formatIdentity(ownIdentity()).split(' ')
+    const text = `${pid} ${token} ${rest.join(' ')}\n`
+    try {
+      await fs.promises.mkdir(path.dirname(lock), { recursive: true })
+      for (let attempt = 0; attempt < 5; attempt++) {
+        if (await createLock(lock, text)) {
+          held.set(lock, token)
+          return new CheckpointLock(lock, token)
+        }
+        const owner = await readLock(lock)
+        if (owner === undefined) continue
+        if (!stale(owner, lock)) {
+          const gone = owner.id !== undefined && otherNamespace(owner.id) ? `; if no replay runs there any more, delete ${lock}` : `; a lock whose process is gone is taken over by the next replay`
+          throw new CheckpointError(
+            `the checkpoint ${checkpointFile} of server "${server}" is in use by ${describeHolder(owner)} (lock file ${lock}): two replays of the same server and selection at once would overwrite each other's checkpoint. Wait until it ends, or stop it, then run this replay again${gone}`,
+            checkpointFile,
+          )
+        }
+        // Take the stale lock aside (only one process can move it), and check it was the stale one.
+        const aside = `${lock}.${token}.stale`
+        try {
+          await fs.promises.rename(lock, aside)
+        } catch (error) {
+          if (code(error) === 'ENOENT') continue
+          throw error
+        }
+        const moved = await fs.promises.readFile(aside, 'utf8').catch(() => '')
+        if (moved !== owner.text) await fs.promises.link(aside, lock).catch(() => undefined) // a fresh lock of another replay: put it back
+        await fs.promises.rm(aside, { force: true })
+      }
+    } catch (error) {
+      if (error instanceof CheckpointError) throw error
+      throw new CheckpointError(`cannot lock the checkpoint ${checkpointFile} (lock file ${lock}): ${(error as Error).message}`, checkpointFile, { cause: error })
+    }
+    throw new CheckpointError(`cannot lock the checkpoint ${checkpointFile}: the lock file ${lock} kept changing (other replays starting at the same time); run this replay again`, checkpointFile)
+  }
+
+  /** Lets go of the checkpoint (only if the lock is still this one's). */
+  async release(): Promise<void> {
+    if (held.get(this.file) !== this.token) return
+    held.delete(this.file)
+    const owner = await readLock(this.file).catch(() => undefined)
+    if (owner?.token === this.token) await fs.promises.rm(this.file, { force: true }).catch(() => undefined)
+  }
+}
