@@ -11,7 +11,23 @@ describe('describeServerCounts', () => {
 
   it('says where what was not delivered is, and why a replay stopped', () => {
     expect(describeServerCounts('cloud', { delivered: 5, spooled: 3, rejected: 2, dropped: 1, alreadyDone: 10, stopped: 'server down' }, config)).toBe(
-      "server cloud: 5 delivered, 10 already delivered (checkpoint), 3 spooled in /st/spool ('eht-influx-client spool drain' delivers them), 2 rejected (in /st/errors.jsonl), 1 dropped (spool full: only in the logfile; replay it), stopped: server down",
+      "server cloud: 5 delivered, 10 already delivered (checkpoint), 3 spooled in /st/spool ('eht-influx-client spool drain' delivers them), 2 rejected (in /st/errors.jsonl), 1 dropped (neither delivered nor spooled: only in the logfile; replay it), stopped: server down",
+    )
+  })
+
+  it("says why points were dropped, from the writer's drop cause", () => {
+    const dropped = (reason: string, message: string) => describeServerCounts('cloud', { ...zero, dropped: 50, dropCause: { reason, message } }, config)
+    expect(dropped('spool-unwritable', `cannot write the spool in /st/spool: ENOTDIR: not a directory, mkdir '/st/spool/cloud'; 50 points for server "cloud" are only in the logfile`)).toBe(
+      "server cloud: 0 delivered, 50 dropped (spool not writable: ENOTDIR: not a directory, mkdir '/st/spool/cloud': only in the logfile; replay it)",
+    )
+    expect(dropped('spool-unwritable', 'cannot write the spool of server "cloud": EMFILE: too many open files, open \'/st/spool/cloud/x.lp\'; 50 points are only in the logfile')).toContain(
+      "50 dropped (spool not writable: EMFILE: too many open files, open '/st/spool/cloud/x.lp': only",
+    )
+    expect(dropped('spool-full', 'spool is full ([spool] max_size 1048576 bytes, 1048000 used): 50 points for server "cloud" are only in the logfile; replay them from there once the server is back')).toContain(
+      '50 dropped (spool full ([spool] max_size 1048576 bytes, 1048000 used): only in the logfile; replay it)',
+    )
+    expect(dropped('spool-full', 'cannot write the spool in /st/spool: ENOSPC: no space left on device, write; 50 points for server "cloud" are only in the logfile')).toContain(
+      '50 dropped (spool full: ENOSPC: no space left on device, write: only in the logfile; replay it)',
     )
   })
 })

@@ -12,6 +12,28 @@ export interface ServerCounts {
   alreadyDone?: number
   /** replay: why the server got no more points. */
   stopped?: string | undefined
+  /** Why points were dropped (the writer's last drop), when the library says. */
+  dropCause?: DropCause | undefined
+}
+
+/** The writer's `DropCause`: `spool-full` (max_size reached, or the disk full) or `spool-unwritable` (a file in its place, permissions, EMFILE...). */
+export interface DropCause {
+  reason: string
+  message: string
+}
+
+/**
+ * Why points were dropped, short: `spool full ([spool] max_size ... used)`,
+ * `spool full: ENOSPC: ...` or `spool not writable: ENOTDIR: ...`, from the
+ * writer's drop cause (its message says the rest); neutral when unknown.
+ */
+export function describeDropCause(cause: DropCause | undefined): string {
+  if (cause === undefined) return 'neither delivered nor spooled'
+  // `cannot write the spool in <dir>: <system error>; 50 points for server "x" are only in the logfile`
+  const system = /^cannot write the spool (?:in .*?|of server ".*?"): (.*?); \d+ (?:of \d+ )?points\b/s.exec(cause.message)?.[1]
+  if (cause.reason === 'spool-unwritable') return `spool not writable: ${system ?? cause.message}`
+  const limit = /^spool is full \((.*?)\):/s.exec(cause.message)?.[1]
+  return limit !== undefined ? `spool full (${limit})` : system !== undefined ? `spool full: ${system}` : 'spool full'
 }
 
 /** True when some points did not reach the server (spooled, rejected, dropped, or it stopped taking them). */
@@ -25,7 +47,7 @@ export function describeServerCounts(name: string, counts: ServerCounts, config:
   if ((counts.alreadyDone ?? 0) > 0) parts.push(`${formatCount(counts.alreadyDone!)} already delivered (checkpoint)`)
   if (counts.spooled > 0) parts.push(`${formatCount(counts.spooled)} spooled in ${config.spool.dir} ('${PROGRAM_NAME} spool drain' delivers them)`)
   if (counts.rejected > 0) parts.push(`${formatCount(counts.rejected)} rejected (in ${config.errors.errorsFile})`)
-  if (counts.dropped > 0) parts.push(`${formatCount(counts.dropped)} dropped (spool full: only in the logfile; replay it)`)
+  if (counts.dropped > 0) parts.push(`${formatCount(counts.dropped)} dropped (${describeDropCause(counts.dropCause)}: only in the logfile; replay it)`)
   if (counts.stopped !== undefined) parts.push(`stopped: ${counts.stopped}`)
   return `server ${name}: ${parts.join(', ')}`
 }

@@ -12,6 +12,7 @@ describe('toCliError', () => {
     ['READ_FAILED', 'InputError', 2],
     ['EXPORT_QUERY_FAILED', 'ServerError', 1],
     ['LOGFILE_WRITE', 'OutputError', 1],
+    ['SPOOL_DRAIN', 'OutputError', 1],
     ['CHECKPOINT_FAILED', 'OutputError', 1],
   ])('%s -> %s (exit %i), the original as cause', (code, name, exitCode) => {
     const original = libraryError(code, 'what went wrong')

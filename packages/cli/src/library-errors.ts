@@ -9,6 +9,7 @@ const BY_CODE: Readonly<Record<string, CliErrorClass>> = {
   PROFILE_GUARD: CliConfigError,
   INVALID_INPUT: InputError,
   LOGFILE_WRITE: OutputError,
+  SPOOL_DRAIN: OutputError,
   // @eht-influx-client/replay
   REPLAY_OPTIONS_INVALID: UsageError,
   CHECKPOINT_FAILED: OutputError,

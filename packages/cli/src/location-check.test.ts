@@ -36,7 +36,16 @@ describe('checkLocation', () => {
     const file = path.join(root, 'not-a-dir')
     fs.writeFileSync(file, 'x')
     const report = await checkLocation('logfile', path.join(file, 'logs', 'eht.jsonl'), false)
-    expect(report).toMatchObject({ writable: false, ok: false })
-    expect(report.detail).toContain('NOT writable')
+    expect(report).toMatchObject({ writable: false, ok: false, exists: false })
+    expect(report.detail.startsWith(`${file} is a file, not a directory: ${path.join(file, 'logs')} cannot be created in it`)).toBe(true)
+  })
+
+  it('says a file is a file where the directory itself is one (not "NOT writable by this user")', async () => {
+    const file = path.join(root, 'a-file')
+    fs.writeFileSync(file, 'x')
+    const report = await checkLocation('logfile', path.join(file, 'eht.jsonl'), false)
+    expect(report).toMatchObject({ writable: false, ok: false, exists: false })
+    expect(report.detail).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')} is a file, not a directory(, .* free)?$`))
+    expect(report.detail).not.toContain('NOT writable')
   })
 })

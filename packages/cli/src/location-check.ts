@@ -29,8 +29,10 @@ const LOW_SPACE = 100 * 1000 * 1000
 export async function checkLocation(what: string, target: string, isDirectory: boolean): Promise<LocationReport> {
   const directory = staticDirectory(target, isDirectory)
   const existing = await nearestExisting(directory)
-  const exists = existing === directory
-  const writable = await canWrite(existing)
+  // A file where a directory should be is in the way whoever runs it: say that, not "not writable by this user".
+  const isFile = !(await isDirectoryPath(existing))
+  const exists = existing === directory && !isFile
+  const writable = !isFile && (await canWrite(existing))
   let freeBytes: number | undefined
   try {
     const stats = await fs.statfs(existing)
@@ -38,8 +40,9 @@ export async function checkLocation(what: string, target: string, isDirectory: b
   } catch {
     freeBytes = undefined
   }
-  const parts = [exists ? `${directory} exists` : `${directory} will be created (in ${existing})`]
-  parts.push(writable ? 'writable' : `NOT writable by this user (${existing})`)
+  const parts = isFile
+    ? [existing === directory ? `${directory} is a file, not a directory` : `${existing} is a file, not a directory: ${directory} cannot be created in it`]
+    : [exists ? `${directory} exists` : `${directory} will be created (in ${existing})`, writable ? 'writable' : `NOT writable by this user (${existing})`]
   if (freeBytes !== undefined) parts.push(`${formatBytes(freeBytes)} free${freeBytes < LOW_SPACE ? ' (LOW)' : ''}`)
   const ok = writable && freeBytes !== 0
   return { what, path: target, directory, exists, writable, freeBytes, ok, detail: parts.join(', ') }
@@ -65,6 +68,14 @@ async function nearestExisting(directory: string): Promise<string> {
       if (parent === current) return current
       current = parent
     }
+  }
+}
+
+async function isDirectoryPath(target: string): Promise<boolean> {
+  try {
+    return (await fs.stat(target)).isDirectory()
+  } catch {
+    return true // gone meanwhile: canWrite() decides
   }
 }
 

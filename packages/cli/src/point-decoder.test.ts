@@ -30,6 +30,16 @@ describe('pointDecoder: line protocol', () => {
   })
 })
 
+describe('pointDecoder: JSONL', () => {
+  it('blank and # comment lines hold no point (a JSON line never starts with #)', () => {
+    const decoder = pointDecoder(logfile, 'jsonl', { measurement: 'wx', tags: {} })
+    expect(decoder.decode('# readings of the maser', 1)).toBeUndefined()
+    expect(decoder.decode('  #{"time":"1","fields":{"v":1}}', 2)).toBeUndefined()
+    expect(decoder.decode('   ', 3)).toBeUndefined()
+    expect(decoder.decode('{"time":"1617672549204824064","fields":{"v":1.5}}', 4)!.measurement).toBe('wx')
+  })
+})
+
 describe('withMeasurement (JSONL)', () => {
   it('inserts the default into an object without one, leaving the rest of the text as it is', () => {
     expect(withMeasurement('{"time":"1","fields":{"v":1.50}}', 'wx')).toBe('{"measurement":"wx","time":"1","fields":{"v":1.50}}')

@@ -35,7 +35,8 @@ export function pointDecoder(logfile: Logfile, format: LogFormat, defaults: Poin
     case 'lp':
       return { decode: (text) => withTags(decodeLine(logfile, text)) }
     case 'jsonl':
-      return { decode: (text) => withTags(text.trim() === '' ? undefined : decodeJsonlLine(logfile, text, defaults.measurement)) }
+      // A JSON line never starts with '#': such a line is a comment, as in line protocol.
+      return { decode: (text) => withTags(isBlankOrComment(text) ? undefined : decodeJsonlLine(logfile, text, defaults.measurement)) }
     case 'csv': {
       const csv = csvWithMeasurement(new logfile.CsvDecoder(), defaults.measurement)
       return { decode: (text, line) => withTags(csv(text, line)) }
@@ -43,9 +44,14 @@ export function pointDecoder(logfile: Logfile, format: LogFormat, defaults: Poin
   }
 }
 
-function decodeLine(logfile: Logfile, text: string): InfluxRecord | undefined {
+/** A line without a point in line protocol and JSONL: blank, or a `#` comment (after any spaces). */
+function isBlankOrComment(text: string): boolean {
   const trimmed = text.trimStart()
-  if (trimmed === '' || trimmed.startsWith('#')) return undefined
+  return trimmed === '' || trimmed.startsWith('#')
+}
+
+function decodeLine(logfile: Logfile, text: string): InfluxRecord | undefined {
+  if (isBlankOrComment(text)) return undefined
   try {
     return logfile.decodeLineProtocol(text)
   } catch (error) {

@@ -13,8 +13,8 @@ import { BadLineReport } from './bad-lines.js'
 import type { LineBatch, LineInput } from './input-lines.js'
 import { handleInterrupt, type Interrupt, type SignalTarget } from './interrupt.js'
 import { Output } from './output.js'
-import { pointDecoder } from './point-decoder.js'
-import { IDLE_WRITE_MS, writePoints } from './write-points.js'
+import { pointDecoder, type PointDecoder } from './point-decoder.js'
+import { IDLE_WRITE_MS, writePoints, WriteStopped } from './write-points.js'
 import { logfileLines } from '../test/station-config.js'
 
 const dirs: string[] = []
@@ -65,14 +65,14 @@ function quietOutput(): Output {
   return new Output({ stdout: stream, stderr: stream }, { quiet: true, verbose: false, json: false })
 }
 
-function setUp(input: LineInput, interrupt: Interrupt = fakeInterrupt(), options: { configText?: string; sync?: boolean; stderr?: string[] } = {}) {
+function setUp(input: LineInput, interrupt: Interrupt = fakeInterrupt(), options: { configText?: string; sync?: boolean; stderr?: string[]; decoder?: PointDecoder } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eht-cli-write-points-'))
   dirs.push(dir)
   const output = quietOutput()
   const writing = writePoints({
     config: options.configText === undefined ? defaultConfig({ cwd: dir }) : parseConfig(options.configText, path.join(dir, 'config.ini'), { env: {} }),
     input,
-    decoder: pointDecoder(logfile, 'lp', { measurement: undefined, tags: {} }),
+    decoder: options.decoder ?? pointDecoder(logfile, 'lp', { measurement: undefined, tags: {} }),
     sync: options.sync ?? false,
     interrupt,
     badLines: new BadLineReport(output),
@@ -196,4 +196,25 @@ describe('writePoints', () => {
     expect(outcome).toMatchObject({ points: 6, interrupted: true, servers: { down: { delivered: 0, spooled: 6 } } })
     expect(lines().map((l) => Number((JSON.parse(l) as { fields: { seq: { i: string } } }).fields.seq.i))).toEqual([0, 1, 2, 3, 4, 5])
   }, 20_000)
+
+  it('a failure it cannot go on after (here a decoder bug): WriteStopped with the outcome so far and the last line handed over', async () => {
+    const piped = pipedInput()
+    const lp = pointDecoder(logfile, 'lp', { measurement: undefined, tags: {} })
+    const decoder: PointDecoder = {
+      decode: (text, line) => {
+        if (text === 'BOOM') throw new TypeError('a bug in the decoder')
+        return lp.decode(text, line)
+      },
+    }
+    const { writing, lines } = setUp(piped.input, fakeInterrupt(), { decoder })
+    piped.send([point(1), point(2), point(3)])
+    await expect.poll(lines, { timeout: 10_000, interval: 20 }).toHaveLength(3)
+    piped.send([point(4), 'BOOM', point(6)])
+    const stopped = await writing.catch((error: unknown) => error)
+    expect(stopped).toBeInstanceOf(WriteStopped)
+    const { afterLine, outcome, cause } = stopped as WriteStopped
+    expect([afterLine, (cause as Error).message]).toEqual([3, 'a bug in the decoder'])
+    expect(outcome).toMatchObject({ points: 3, interrupted: false, notLogged: undefined })
+    expect(lines()).toHaveLength(3)
+  })
 })

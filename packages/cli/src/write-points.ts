@@ -8,7 +8,7 @@ import type { Interrupt } from './interrupt.js'
 import { loggedLineBytes } from './logged-size.js'
 import type { PointDecoder } from './point-decoder.js'
 import type { ServerCounts } from './delivery-report.js'
-import { withoutSkippedPoints } from './report-filters.js'
+import { onlyFirstLogfileFailure, withoutSkippedPoints } from './report-filters.js'
 
 /**
  * Input lines longer than this (UTF-16 units) have their logged size checked: an encoded line is
@@ -50,11 +50,39 @@ export interface WriteRequest {
 }
 
 export interface WriteOutcome {
-  /** Points written to the logfile (and handed to every server). */
+  /** Points handed to the writer: logged (but see notLogged) and handed to every server. */
   points: number
   servers: Record<string, ServerCounts>
   /** Ctrl-C stopped the reading; what was read is logged and delivered or spooled. */
   interrupted: boolean
+  /** Points the logfile could not take (they still went to the servers), undefined when it took every one. */
+  notLogged: NotLogged | undefined
+  /** The writer's message when the logfile could not be closed at the end (a failed fsync): it may not be on disk whole. */
+  logfileCloseError?: string
+}
+
+/** Points of writer calls the logfile could not take: what, where in the input, and why (the first cause). */
+export interface NotLogged {
+  points: number
+  /** Input lines of the first and the last such point. */
+  firstLine: number
+  lastLine: number
+  /** Why the logfile could not be written, e.g. `cannot append to /x/log.jsonl: ENOSPC: no space left on device, write`. */
+  cause: string
+}
+
+/**
+ * writePoints() stopped early on an error it cannot go on after: the outcome
+ * so far (for the summary), the last input line read, and the error.
+ */
+export class WriteStopped extends Error {
+  constructor(
+    readonly outcome: WriteOutcome,
+    readonly afterLine: number,
+    override readonly cause: unknown,
+  ) {
+    super(`stopped after line ${afterLine}`, { cause })
+  }
 }
 
 /** `point 3, column "x": reason` -> `column "x": reason` (the index is of the batch, not of the input). */
@@ -71,25 +99,53 @@ const withoutIndex = (message: string) => message.replace(/^point \d+(, )?(: )?/
  * logged, sent once and spooled if a server fails. An input that breaks off (a
  * truncated .gz) is an InputError, thrown once the lines before the break are
  * logged and sent.
+ *
+ * When the logfile cannot be written (a full disk), the writer still hands
+ * the points to the servers: they are counted as not logged and the rest of
+ * the input is written on (each call tries the logfile again). Any other
+ * failure stops the reading: WriteStopped says after which line.
  */
 export async function writePoints(request: WriteRequest): Promise<WriteOutcome> {
   const { input, decoder, badLines, interrupt } = request
-  const { EHTInfluxDBClient } = await import('@eht-influx-client/writer')
-  // The command printed the configuration's warnings already (once).
-  const client = await EHTInfluxDBClient.fromConfig({ ...request.config, warnings: [] }, { drainSpool: false, stderr: withoutSkippedPoints(request.stderr) })
-  const api = client.writeApi({ writeMode: request.sync ? 'synchronous' : 'asynchronous', skipInvalid: true })
+  const { EHTInfluxDBClient, LogfileWriteError } = await import('@eht-influx-client/writer')
+  // The command printed the configuration's warnings already (once); it reports a failing logfile itself, with the count.
+  const client = await EHTInfluxDBClient.fromConfig({ ...request.config, warnings: [] }, { drainSpool: false, stderr: onlyFirstLogfileFailure(withoutSkippedPoints(request.stderr)) })
+  /** The input line of each point of the call being made: the writer reports a point it refuses (synchronously) by its index. */
+  let callLines: number[] = []
+  let refusedInCall = new Set<number>()
+  const api = client.writeApi({
+    writeMode: request.sync ? 'synchronous' : 'asynchronous',
+    skipInvalid: true,
+    onInvalid(error) {
+      if (error.row !== undefined) refusedInCall.add(error.row)
+      const line = error.row === undefined ? 0 : (callLines[error.row] ?? 0)
+      badLines.add({ file: input.name, line, reason: withoutIndex(error.message), text: '' })
+    },
+  })
   let points = 0
   let interrupted = false
+  let notLogged: NotLogged | undefined
   let records: InfluxRecord[] = []
   let lines: number[] = []
+  /** The last input line read and handed over (for a stop: "stopped after line N"). */
+  let lastLine = 0
   /** Calls made or cut short after Ctrl-C: api.close() settles them (a retry waiting for its delay spooled at once). */
   const cutShort: Promise<void>[] = []
-  const count = (result: WriteResult, numbers: number[]) => {
-    points += result.points
-    for (const error of result.skipped) {
-      const line = error.row === undefined ? 0 : numbers[error.row]!
-      badLines.add({ file: input.name, line, reason: withoutIndex(error.message), text: '' })
-    }
+  /**
+   * A call the logfile failed: its points went to the servers all the same (the writer does so), they
+   * are counted and the input goes on. `handed`: the input lines of the call's points, in order.
+   */
+  const countNotLogged = (error: unknown, handed: number[]) => {
+    if (!LogfileWriteError.isInstance(error)) throw error
+    points += handed.length
+    const cause = error.cause instanceof Error ? error.cause : error
+    // The logfile keeps the records written whole before it failed (a disk filling up mid-call): the first ones.
+    const written = (cause as { recordsWritten?: unknown }).recordsWritten
+    const missing = handed.slice(typeof written === 'number' ? written : 0)
+    if (missing.length === 0) return
+    notLogged ??= { points: 0, firstLine: missing[0]!, lastLine: 0, cause: cause.message }
+    notLogged.points += missing.length
+    notLogged.lastLine = missing.at(-1)!
   }
   /** Hands what was read to the writer (logfile first); after Ctrl-C without waiting for the servers. */
   const send = async () => {
@@ -97,10 +153,18 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
     const [batch, numbers] = [records, lines]
     records = []
     lines = []
+    callLines = numbers
+    refusedInCall = new Set()
     const call = api.writePoints(batch)
+    const refused = refusedInCall
+    const handed = numbers.filter((_, i) => !refused.has(i))
+    lastLine = numbers.at(-1) ?? lastLine
     // --sync: push the batch out now rather than after flush_interval (the call waits for the servers).
     if (request.sync) void api.flush().catch(() => undefined)
-    const counted = call.then((result) => count(result, numbers))
+    const counted = call.then(
+      (result: WriteResult) => void (points += result.points),
+      (error: unknown) => countNotLogged(error, handed),
+    )
     if (interrupted) {
       counted.catch(() => undefined) // awaited (and its error thrown) once api.close() has run
       cutShort.push(counted)
@@ -193,14 +257,24 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
       for (const call of cutShort) await call
     }
   } catch (error) {
+    // What was handed over is still delivered (or spooled) and counted; the summary says how far it got.
     await client.close().catch(() => undefined)
-    throw error
+    throw new WriteStopped({ points, servers: serverCounts(client.stats()), interrupted, notLogged }, lastLine, error)
   } finally {
     input.close()
   }
-  await client.close()
+  let logfileCloseError: string | undefined
+  // The servers were closed all the same (every point accepted or spooled): it is said with the summary.
+  await client.close().catch((error: unknown) => {
+    if (!LogfileWriteError.isInstance(error)) throw error
+    logfileCloseError = error.message
+  })
   if (broken !== undefined) throw broken
+  return { points, servers: serverCounts(client.stats()), interrupted, notLogged, ...(logfileCloseError === undefined ? {} : { logfileCloseError }) }
+}
+
+function serverCounts(stats: Record<string, ServerCounts>): Record<string, ServerCounts> {
   const servers: Record<string, ServerCounts> = {}
-  for (const [name, s] of Object.entries(client.stats())) servers[name] = { delivered: s.delivered, spooled: s.spooled, rejected: s.rejected, dropped: s.dropped }
-  return { points, servers, interrupted }
+  for (const [name, s] of Object.entries(stats)) servers[name] = { delivered: s.delivered, spooled: s.spooled, rejected: s.rejected, dropped: s.dropped, ...(s.dropCause === undefined ? {} : { dropCause: s.dropCause }) }
+  return servers
 }

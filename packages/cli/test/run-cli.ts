@@ -56,6 +56,8 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  // A command that stops reading early (it failed) closes its stdin: EPIPE here is not the test's failure.
+  child.stdin.on('error', () => undefined)
   child.stdin.end(options.input ?? '')
   options.onSpawn?.(child)
   return new Promise((resolve, reject) => {

@@ -1,12 +1,12 @@
 import path from 'node:path'
 import { Option, type Command } from 'commander'
 import type { LogFormat } from '@eht-influx-client/logfile'
-import type { ReplaySummary } from '@eht-influx-client/replay'
+import type { ReplayProgress, ReplaySummary } from '@eht-influx-client/replay'
 import { BadLineReport } from '../bad-lines.js'
 import type { CommandContext, CommandResult } from '../command.js'
-import { InputError } from '../errors.js'
+import { CliError, InputError } from '../errors.js'
 import { formatBytes, formatDuration, formatPoints } from '../format.js'
-import { reportingLibraryErrors } from '../library-errors.js'
+import { reportingLibraryErrors, toCliError } from '../library-errors.js'
 import { PROGRAM_NAME } from '../output.js'
 import { parseRateLimit } from '../rate-limit.js'
 import { describeServerCounts, notDelivered, type ServerCounts } from '../delivery-report.js'
@@ -60,8 +60,11 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
   const interrupt = context.handleInterrupt()
   const stdout = new ClosableStdout(output.streams.stdout)
   const progress = await context.startProgress({ label: 'replay', unit: 'bytes' })
-  const summary: ReplaySummary = await reportingLibraryErrors(() =>
-    replay({
+  /** How far it got, for a replay that fails once under way (replay() then gives no summary). */
+  let reached: ReplayProgress | undefined
+  let summary: ReplaySummary
+  try {
+    summary = await replay({
       config,
       inputs,
       ...(servers.length > 0 ? { servers } : {}),
@@ -75,17 +78,30 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
       output: output.json ? { write: () => true, once: () => undefined } : stdout,
       resume: options.resume !== false,
       onProgress(p) {
+        reached = p
         progress.setTotal(p.bytesTotal)
         progress.update(p.bytesRead, p.pointsRead)
       },
       onBadLine: (bad) => badLines.add(bad),
       stderr: withoutBadLineReports(output.streams.stderr),
       signal: AbortSignal.any([interrupt.signal, stdout.closed.signal]),
-    }),
-  ).finally(() => {
+    })
+  } catch (error) {
+    badLines.finish()
+    const failure = toCliError(error)
+    // Nothing read yet (a checkpoint that cannot be read or locked...): the error says it all.
+    if (reached === undefined || !CliError.isInstance(failure)) throw failure
+    // Stopped under way (a checkpoint that cannot be written on a full disk): what was done, then why it stopped.
+    // (pointsSent of the last progress report lags behind: it is not a count of what the servers took.)
+    const sent = dryRun ? 'nothing sent' : 'what each server took is not known (it stopped before counting)'
+    output.summary(`replay${dryRun ? ' (dry run)' : ''}: stopped after ${formatPoints(reached.pointsRead)} read (${formatBytes(reached.bytesRead)} of ${formatBytes(reached.bytesTotal)}) in ${formatDuration(reached.elapsedMs)}; ${sent}; ${badLines.describe()}`)
+    output.error(`${failure.message}; what the checkpoint does not cover is sent again by the same command once this is fixed`)
+    const json = { inputs, read: reached.pointsRead, bytes: reached.bytesRead, bytesTotal: reached.bytesTotal, badLines: badLines.count, badLineSamples: badLines.samples, dryRun, interrupted: false }
+    return { exitCode: failure.exitCode, json: { ...json, error: { name: failure.name, code: failure.code, message: failure.message } } }
+  } finally {
     progress.stop()
     stdout.dispose()
-  })
+  }
   badLines.finish()
   const interrupted = interrupt.signal.aborted
   const perServer: [string, ServerCounts][] = Object.values(summary.servers).map((s) => [s.server, { ...s, delivered: s.accepted }])

@@ -3,15 +3,15 @@ import { Option, type Command } from 'commander'
 import type { LogFormat } from '@eht-influx-client/logfile'
 import { BadLineReport } from '../bad-lines.js'
 import type { CommandContext, CommandResult } from '../command.js'
-import { UsageError } from '../errors.js'
-import { formatPoints } from '../format.js'
+import { CliError, UsageError } from '../errors.js'
+import { formatCount, formatPoints } from '../format.js'
 import { openLineInput } from '../input-lines.js'
-import { reportingLibraryErrors } from '../library-errors.js'
+import { toCliError } from '../library-errors.js'
 import { newestLogfile } from '../log-path.js'
 import { PROGRAM_NAME } from '../output.js'
 import { describeServerCounts, notDelivered } from '../delivery-report.js'
 import { collect, parseTagOption } from '../option-values.js'
-import { writePoints } from '../write-points.js'
+import { writePoints, WriteStopped, type NotLogged, type WriteOutcome } from '../write-points.js'
 
 const FORMATS = ['lp', 'jsonl', 'csv'] as const
 
@@ -55,8 +55,19 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   const input = await openLineInput(file, process.stdin)
   const badLines = new BadLineReport(output)
   const started = performance.now()
-  const outcome = await reportingLibraryErrors(() =>
-    writePoints({
+  const summarize = async (outcome: WriteOutcome) => {
+    badLines.finish()
+    const logfilePath = (await newestLogfile(config.logfile.path)) ?? config.logfile.path
+    const servers = Object.entries(outcome.servers)
+    const where = servers.length === 0 ? 'no server configured (logfile only)' : servers.map(([name, counts]) => describeServerCounts(name, counts, config)).join('; ')
+    const { notLogged } = outcome
+    const unlogged = notLogged === undefined ? '' : ` (${formatCount(notLogged.points)} of them NOT in it: it could not be written)`
+    output.summary(`write: ${formatPoints(outcome.points)} from ${input.name} (${format}) to ${logfilePath}${unlogged}; ${where}; ${badLines.describe()}`)
+    return { logfilePath, servers }
+  }
+  let outcome: WriteOutcome
+  try {
+    outcome = await writePoints({
       config,
       input,
       decoder: pointDecoder(logfile, format, { measurement, tags }),
@@ -64,17 +75,22 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
       interrupt: context.handleInterrupt(),
       badLines,
       stderr: output.streams.stderr,
-    }),
-  )
+    })
+  } catch (error) {
+    if (!(error instanceof WriteStopped)) throw toCliError(error)
+    // What was done is said first; then why it stopped, and where in the input.
+    const { logfilePath } = await summarize(error.outcome)
+    if (error.outcome.notLogged !== undefined) output.error(describeNotLogged(error.outcome.notLogged, logfilePath, input.name, Object.keys(error.outcome.servers).length > 0))
+    throw stoppedError(error, input.name)
+  }
   const elapsedMs = Math.round(performance.now() - started)
-  badLines.finish()
-  const logfilePath = (await newestLogfile(config.logfile.path)) ?? config.logfile.path
-  const servers = Object.entries(outcome.servers)
-  const where = servers.length === 0 ? 'no server configured (logfile only)' : servers.map(([name, counts]) => describeServerCounts(name, counts, config)).join('; ')
-  output.summary(`write: ${formatPoints(outcome.points)} from ${input.name} (${format}) to ${logfilePath}; ${where}; ${badLines.describe()}`)
+  const { logfilePath, servers } = await summarize(outcome)
+  const { notLogged } = outcome
+  if (notLogged !== undefined) output.error(describeNotLogged(notLogged, logfilePath, input.name, servers.length > 0))
+  if (outcome.logfileCloseError !== undefined) output.error(outcome.logfileCloseError)
   if (outcome.interrupted) output.error('interrupted (Ctrl-C): the points read before it are in the logfile and were sent (or spooled); the rest of the input was not read')
   return {
-    exitCode: outcome.interrupted ? 130 : badLines.count > 0 || servers.some(([, counts]) => notDelivered(counts)) ? 1 : 0,
+    exitCode: outcome.interrupted ? 130 : badLines.count > 0 || notLogged !== undefined || outcome.logfileCloseError !== undefined || servers.some(([, counts]) => notDelivered(counts)) ? 1 : 0,
     json: {
       input: input.name,
       format,
@@ -83,6 +99,8 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
       badLineSamples: badLines.samples,
       logfile: logfilePath,
       servers: outcome.servers,
+      notLogged: notLogged?.points ?? 0,
+      ...(notLogged === undefined && outcome.logfileCloseError === undefined ? {} : { logfileError: notLogged?.cause ?? outcome.logfileCloseError }),
       spoolDir: config.spool.dir,
       errorsFile: config.errors.errorsFile,
       sync: options.sync === true,
@@ -90,4 +108,23 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
       elapsedMs,
     },
   }
+}
+
+/** `the logfile ... could not be written (cause): 20,000 points are not in it (lines 1 to 20,000 of stdin); ...` */
+function describeNotLogged(notLogged: NotLogged, logfilePath: string, inputName: string, toServers: boolean): string {
+  const where = notLogged.firstLine === notLogged.lastLine ? `line ${notLogged.firstLine}` : `lines ${notLogged.firstLine} to ${notLogged.lastLine}`
+  const fate = toServers
+    ? 'they were still sent to the servers (the summary says what each took), but a replay of the logfile will not have them'
+    : `no server is configured, so they are kept nowhere: write those lines again once the logfile can be written`
+  return `the logfile ${logfilePath} could not be written (${notLogged.cause}): ${formatPoints(notLogged.points)} are not in it (of ${where} of ${inputName}); ${fate}`
+}
+
+/** The error that stopped writePoints, as reported: its own message, then where in the input it stopped. */
+function stoppedError(stopped: WriteStopped, inputName: string): unknown {
+  const where = `stopped after line ${stopped.afterLine} of ${inputName}; the rest was not written`
+  const error = toCliError(stopped.cause)
+  // The same class (name, code, exit code), the message completed.
+  if (CliError.isInstance(error)) return new (error.constructor as typeof CliError)(`${error.message}; ${where}`, { code: error.code, exitCode: error.exitCode, cause: error })
+  const message = error instanceof Error ? error.message : String(error)
+  return new CliError(`unexpected failure: ${message}; ${where}`, { code: 'EHT_CLI_UNEXPECTED', exitCode: 1, cause: error })
 }
