@@ -42,6 +42,18 @@ describe('BadLineLog', () => {
     expect(off.lines).toEqual([])
   })
 
+  it('continues an errors file whose last line was torn (a full disk, a crash) on a new line, as the writer does', async () => {
+    const errorsFile = path.join(dir, 'torn.jsonl')
+    fs.writeFileSync(errorsFile, '{"time":"2026-01-01T00:00:00.000Z","server":"a","status":400,"message":"m","line":"x v=1 1"}\n{"time":"2026-01-01T00:0')
+    const log = new BadLineLog({ errorsFile, stderr: 'off' }, sink())
+    log.report({ file: 'f.lp', line: 3, reason: 'expected a field', text: 'bad' })
+    expect(await log.close()).toBeUndefined()
+    const lines = fs.readFileSync(errorsFile, 'utf8').split('\n')
+    expect(lines[1]).toBe('{"time":"2026-01-01T00:0')
+    expect(JSON.parse(lines[2]!)).toMatchObject({ file: 'f.lp', lineNumber: 3, line: 'bad' })
+    expect(lines.slice(3)).toEqual([''])
+  })
+
   it('keeps counting and says so when the errors file cannot be written', async () => {
     const blocker = path.join(dir, 'not-a-dir')
     fs.writeFileSync(blocker, '')

@@ -1,8 +1,6 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { ErrorsConfig } from '@eht-influx-client/config'
 import type { BadLine } from '@eht-influx-client/logfile'
-import type { LineSink } from '@eht-influx-client/writer'
+import { ErrorsFile, type LineSink } from '@eht-influx-client/writer'
 
 const PREFIX = 'eht-influx-client: replay:'
 
@@ -15,7 +13,8 @@ export function describeBadLine(bad: BadLine): string {
 /**
  * Bad input lines of a replay: counted, appended to the errors file as
  * `{"time","file","lineNumber","column","message","line"}` (writes folded
- * together), and reported on stderr as `[errors] stderr` says (`every`: each
+ * together, through the writer's ErrorsFile, so that lines of processes
+ * appending to the same file at once never mix), and reported on stderr as `[errors] stderr` says (`every`: each
  * line; `summary`: one line at the end; `off`: nothing). With `record`
  * false (a dry run, which leaves no trace in the station's files) they are
  * counted and reported, not written to the errors file.
@@ -23,6 +22,7 @@ export function describeBadLine(bad: BadLine): string {
 export class BadLineLog {
   count = 0
   private pending: string[] = []
+  private file: ErrorsFile | undefined
   private writing: Promise<void> | undefined
   private failure: string | undefined
 
@@ -44,17 +44,17 @@ export class BadLineLog {
     }
     if (!this.record) return
     const entry = { time: new Date().toISOString(), file: bad.file, lineNumber: bad.line, ...(bad.column === undefined ? {} : { column: bad.column }), message, line: bad.text }
-    this.pending.push(`${JSON.stringify(entry)}\n`)
+    this.pending.push(JSON.stringify(entry))
     this.writing ??= this.drain()
   }
 
   private async drain(): Promise<void> {
     try {
-      await fs.promises.mkdir(path.dirname(this.errors.errorsFile), { recursive: true })
+      this.file ??= new ErrorsFile(this.errors.errorsFile)
       while (this.pending.length > 0) {
-        const text = this.pending.join('')
+        const texts = this.pending
         this.pending = []
-        await fs.promises.appendFile(this.errors.errorsFile, text)
+        await this.file.appendLines(texts)
       }
     } catch (error) {
       this.failure = `the errors file ${this.errors.errorsFile} could not be written (${(error as Error).message}); bad lines are only counted`

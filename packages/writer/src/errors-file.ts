@@ -82,9 +82,18 @@ export class ErrorsFile {
 
   /** Rejects with ErrorsFileAppendError saying how many of the points were written whole. */
   append(points: readonly RejectedPoint[], now: Date = new Date()): Promise<void> {
-    if (points.length === 0) return this.chain.then(() => undefined)
     const time = now.toISOString()
-    const lines = points.map((p) => Buffer.from(`${JSON.stringify({ time, server: p.server, status: p.status, message: p.message, line: p.line })}\n`))
+    return this.appendLines(points.map((p) => JSON.stringify({ time, server: p.server, status: p.status, message: p.message, line: p.line })))
+  }
+
+  /**
+   * Appends entries of another shape (replay's bad input lines), each one line
+   * of text without its newline, with the same guarantees as append(); rejects
+   * with ErrorsFileAppendError saying how many were written whole.
+   */
+  appendLines(texts: readonly string[]): Promise<void> {
+    if (texts.length === 0) return this.chain.then(() => undefined)
+    const lines = texts.map((text) => Buffer.from(`${text}\n`))
     const run = this.chain.then(() => this.write(lines))
     this.chain = run.catch(() => undefined)
     return run
