@@ -63,6 +63,8 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
   /** How far it got, for a replay that fails once under way (replay() then gives no summary). */
   let reached: ReplayProgress | undefined
   let summary: ReplaySummary
+  /** The error of a replay that stopped under way and said what it had done (its summary is printed first). */
+  let stopped: CliError | undefined
   try {
     summary = await replay({
       config,
@@ -87,17 +89,24 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
       signal: AbortSignal.any([interrupt.signal, stdout.closed.signal]),
     })
   } catch (error) {
-    badLines.finish()
     const failure = toCliError(error)
-    // Nothing read yet (a checkpoint that cannot be read or locked...): the error says it all.
-    if (reached === undefined || !CliError.isInstance(failure)) throw failure
-    // Stopped under way (a checkpoint that cannot be written on a full disk): what was done, then why it stopped.
-    // (pointsSent of the last progress report lags behind: it is not a count of what the servers took.)
-    const sent = dryRun ? 'nothing sent' : 'what each server took is not known (it stopped before counting)'
-    output.summary(`replay${dryRun ? ' (dry run)' : ''}: stopped after ${formatPoints(reached.pointsRead)} read (${formatBytes(reached.bytesRead)} of ${formatBytes(reached.bytesTotal)}) in ${formatDuration(reached.elapsedMs)}; ${sent}; ${badLines.describe()}`)
-    output.error(`${failure.message}; what the checkpoint does not cover is sent again by the same command once this is fixed`)
-    const json = { inputs, read: reached.pointsRead, bytes: reached.bytesRead, bytesTotal: reached.bytesTotal, badLines: badLines.count, badLineSamples: badLines.samples, dryRun, interrupted: false }
-    return { exitCode: failure.exitCode, json: { ...json, error: { name: failure.name, code: failure.code, message: failure.message } } }
+    // Stopped under way with what was done attached (replay() does that once the servers are fed): the usual summary, then why it stopped.
+    const partial = carriedSummary(error)
+    if (partial !== undefined && CliError.isInstance(failure)) {
+      stopped = failure
+      summary = partial
+    } else {
+      badLines.finish()
+      // Nothing read yet (a checkpoint that cannot be read or locked...): the error says it all.
+      if (reached === undefined || !CliError.isInstance(failure)) throw failure
+      // Stopped under way (a checkpoint that cannot be written on a full disk): what was done, then why it stopped.
+      // (pointsSent of the last progress report lags behind: it is not a count of what the servers took.)
+      const sent = dryRun ? 'nothing sent' : 'what each server took is not known (it stopped before counting)'
+      output.summary(`replay${dryRun ? ' (dry run)' : ''}: stopped after ${formatPoints(reached.pointsRead)} read (${formatBytes(reached.bytesRead)} of ${formatBytes(reached.bytesTotal)}) in ${formatDuration(reached.elapsedMs)}; ${sent}; ${badLines.describe()}`)
+      output.error(`${failure.message}; what the checkpoint does not cover is sent again by the same command once this is fixed`)
+      const json = { inputs, read: reached.pointsRead, bytes: reached.bytesRead, bytesTotal: reached.bytesTotal, badLines: badLines.count, badLineSamples: badLines.samples, dryRun, interrupted: false }
+      return { exitCode: failure.exitCode, json: { ...json, error: { name: failure.name, code: failure.code, message: failure.message } } }
+    }
   } finally {
     progress.stop()
     stdout.dispose()
@@ -105,13 +114,24 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
   badLines.finish()
   const interrupted = interrupt.signal.aborted
   const perServer: [string, ServerCounts][] = Object.values(summary.servers).map((s) => [s.server, { ...s, delivered: s.accepted }])
-  const head = `${formatPoints(summary.read)} read from ${formatPoints(summary.files, 'file')} (${formatBytes(summary.bytes)}) in ${formatDuration(summary.durationMs)}`
+  const head = `${stopped !== undefined ? 'stopped after ' : ''}${formatPoints(summary.read)} read from ${formatPoints(summary.files, 'file')} (${formatBytes(summary.bytes)}) in ${formatDuration(summary.durationMs)}`
   const where = dryRun ? `${formatPoints(summary.printed, 'line')} printed${stdout.closed.signal.aborted ? ' (stdout closed early)' : ''}, nothing sent` : perServer.map(([name, counts]) => describeServerCounts(name, counts, config)).join('; ')
   output.summary(`replay${dryRun ? ' (dry run)' : ''}: ${head}; ${where}; ${badLines.describe()}`)
   for (const warning of summary.warnings) output.warn(warning)
+  if (stopped !== undefined) {
+    output.error(`${stopped.message}; what the checkpoint does not cover is sent again by the same command once this is fixed`)
+    return { exitCode: stopped.exitCode, json: { inputs, ...summary, badLineSamples: badLines.samples, interrupted, error: { name: stopped.name, code: stopped.code, message: stopped.message } } }
+  }
   if (interrupted) output.error(`interrupted (Ctrl-C): what the servers accepted is checkpointed; run the same command again to continue`)
   return {
     exitCode: interrupted ? 130 : badLines.count > 0 || perServer.some(([, counts]) => notDelivered(counts)) || (summary.stoppedEarly && !stdout.closed.signal.aborted) ? 1 : 0,
     json: { inputs, ...summary, badLineSamples: badLines.samples, interrupted },
   }
+}
+
+/** The summary a replay that failed under way attaches to its error (see the replay package's README), if any. */
+function carriedSummary(error: unknown): ReplaySummary | undefined {
+  if (typeof error !== 'object' || error === null) return undefined
+  const summary = (error as { summary?: unknown }).summary
+  return typeof summary === 'object' && summary !== null && 'servers' in summary ? (summary as ReplaySummary) : undefined
 }
