@@ -100,15 +100,16 @@ export class ErrorsFile {
   }
 
   private async write(lines: readonly Buffer[]): Promise<void> {
-    let handle: FileHandle
+    let opened: { handle: FileHandle; readable: boolean }
     try {
-      handle = await this.open()
+      opened = await this.open()
     } catch (error) {
       throw new ErrorsFileAppendError(`cannot open ${this.path}: ${(error as Error).message}`, 0, lines.length, { cause: error })
     }
+    const { handle, readable } = opened
     let written = 0
     try {
-      let repair = await endsTorn(handle)
+      let repair = readable && (await endsTorn(handle))
       for (const group of groups(lines)) {
         const buffer = Buffer.concat(repair ? [Buffer.from('\n'), ...group] : group)
         const skip = repair ? 1 : 0
@@ -141,14 +142,29 @@ export class ErrorsFile {
   }
 
   /** Opened for each append (errors are rare): a file or folder removed meanwhile is made again (mkdir -p, then once more). */
-  private async open(): Promise<FileHandle> {
-    const { O_RDWR, O_APPEND, O_CREAT } = fs.constants // readable for the torn-line check
+  private async open(): Promise<{ handle: FileHandle; readable: boolean }> {
     try {
-      return await fs.promises.open(this.path, O_RDWR | O_APPEND | O_CREAT)
+      return await this.openOnce()
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
       await fs.promises.mkdir(path.dirname(this.path), { recursive: true })
-      return await fs.promises.open(this.path, O_RDWR | O_APPEND | O_CREAT)
+      return await this.openOnce()
+    }
+  }
+
+  /**
+   * Readable for the torn-end check. A file this process may append to but not
+   * read (mode 0200, a write-only ACL) is opened write-only, as appendFile did,
+   * and appended to without that check: its entries are worth more than a line
+   * break after a torn end.
+   */
+  private async openOnce(): Promise<{ handle: FileHandle; readable: boolean }> {
+    const { O_RDWR, O_WRONLY, O_APPEND, O_CREAT } = fs.constants
+    try {
+      return { handle: await fs.promises.open(this.path, O_RDWR | O_APPEND | O_CREAT), readable: true }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error
+      return { handle: await fs.promises.open(this.path, O_WRONLY | O_APPEND | O_CREAT), readable: false }
     }
   }
 }

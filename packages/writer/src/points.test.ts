@@ -68,6 +68,20 @@ describe('normalizePoints: a Point gets the same name checks as a record', () =>
     expect(fromPoint).toMatchObject({ row: 0, column: fromRecord.column })
   })
 
+  it('checks a new name or string value of a Point whose other names passed before (names are checked once each)', () => {
+    const good = () => new Point('gps_known').tag('receiver', 'GPS 1').tag('site', 'Kp').floatField('v', 1).stringField('s', 'ok').timestamp(String(T))
+    expect(normalizePoints([good(), good()], options).records).toHaveLength(2)
+    const bad: [Point, string][] = [
+      [good().tag('receiver', 'GPS 1\r'), 'column "receiver": tag value "GPS 1\\r" contains control character U+000D'],
+      [good().tag('_site', 'Kp'), 'column "_site": tag key "_site" starts with "_"'],
+      [good().tag('time', 'GPS 1'), 'column "time": tag key "time" is reserved'],
+      [good().stringField('s', 'a\nb'), 'column "s": string field "s" contains a newline'],
+      [good().floatField('_v', 2), 'column "_v": field key "_v" starts with "_"'],
+    ]
+    for (const [point, message] of bad) expect(failure(() => normalizePoints([point], options)).message).toContain(`point 0, ${message}`)
+    expect(normalizePoints([good()], options).records).toHaveLength(1)
+  })
+
   it('names the character: a CR in a tag value', () => {
     expect(failure(() => normalizePoints([new Point('gps').tag('receiver', 'GPS 1\r').floatField('v', 1)], options)).message).toBe(
       'point 0, column "receiver": tag value "GPS 1\\r" contains control character U+000D at index 5, which line protocol cannot carry',

@@ -1,6 +1,7 @@
 import { Point } from '@influxdata/influxdb-client'
-import { decodeLineProtocol, LineProtocolError, nowNs, validateRecord, type FieldValue, type InfluxRecord } from '@eht-influx-client/logfile'
+import { decodeLineProtocol, LineProtocolError, nowNs, type InfluxRecord } from '@eht-influx-client/logfile'
 import { invalid, PointCollector } from './point-collector.js'
+import { checkPointNames } from './point-names.js'
 import { TimestampProblem, checkPlausible, scaleToNs, toNs, type TimestampUnit } from './timestamps.js'
 
 export interface PointOptions {
@@ -16,43 +17,6 @@ function isPoint(value: unknown): value is Point {
 function withDefaultTags(record: InfluxRecord, defaults: Readonly<Record<string, string>>): InfluxRecord {
   for (const key in defaults) if (record.tags[key] === undefined) record.tags[key] = defaults[key]!
   return record
-}
-
-/** What an official Point (1.x) holds at run time (private in its types): names as given, field values as line protocol. */
-interface PointParts {
-  name?: unknown
-  tags?: Record<string, unknown>
-  fields?: Record<string, unknown>
-}
-
-/**
- * The Point's own names through the rules a record gets, before its line
- * protocol is taken: Point writes a newline, CR or tab in a name as two
- * characters (`\n`), so the point would be stored under another name, and a tag
- * value ending in a backslash as an escape of the space after it. A probe
- * record with the names the Point's line protocol would carry (it leaves out
- * empty keys and empty tag values, and writes other tag values with String())
- * and its string field values (which may hold a newline; their escaping adds no
- * character the rules look at) gets the same RecordError, naming the key, as
- * the record with those names. No measurement or no field: the line protocol
- * check says so.
- */
-function checkPointNames(point: Point): void {
-  const { name, tags = {}, fields = {} } = point as unknown as PointParts
-  if (typeof name !== 'string' || name === '') return
-  const probeFields: Record<string, FieldValue> = {}
-  for (const key of Object.keys(fields)) {
-    if (key === '') continue
-    const text = fields[key]
-    probeFields[key] = typeof text === 'string' && text.startsWith('"') ? { type: 'string', value: text } : { type: 'boolean', value: true }
-  }
-  if (Object.keys(probeFields).length === 0) return
-  const probeTags: Record<string, string> = {}
-  for (const key of Object.keys(tags)) {
-    const value = tags[key]
-    if (key !== '' && value) probeTags[key] = String(value)
-  }
-  validateRecord({ measurement: name, tags: probeTags, fields: probeFields, timestamp: 0n })
 }
 
 /** An official `Point`: its names checked as a record's, its own line protocol, our timestamp (now when it has none). */

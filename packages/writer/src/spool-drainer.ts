@@ -167,6 +167,7 @@ export class SpoolDrainer {
         else await this.noteHeld(file, outcome)
         continue
       }
+      let thrown: { error: unknown } | undefined
       try {
         const result = await this.drainFile(file, outcome, claim)
         if (result === 'stop') break
@@ -178,9 +179,14 @@ export class SpoolDrainer {
         await claim.finish().catch((error: unknown) => {
           throw this.fileError(`cannot remove the progress and lock of drained spool file ${file}`, error)
         })
+      } catch (error) {
+        thrown = { error }
+        throw error
       } finally {
         await claim.release().catch((error: unknown) => {
-          throw this.fileError(`cannot remove the lock ${file}.lock of spool file ${file}`, error)
+          if (thrown === undefined) throw this.fileError(`cannot remove the lock ${file}.lock of spool file ${file}`, error)
+          // The first error says what matters (a file a drain would send again); a second one must not replace it.
+          if (SpoolDrainError.isInstance(thrown.error)) thrown.error.message += `; also cannot remove its lock ${file}.lock: ${(error as Error)?.message ?? String(error)}`
         })
       }
       outcome.files++

@@ -91,10 +91,11 @@ export class WriteApi {
     this.closing ??= (async () => {
       try {
         await this.pipeline.flush(true)
+      } finally {
+        // Also when the flush failed (the logfile: close() rejects with its error): this WriteApi's
+        // calls are still waited for, and its callbacks must not receive the client's later events.
         await Promise.allSettled([...this.pending])
         this.removeCallbacks()
-      } finally {
-        // Closed also when the flush failed (writes throw ClosedError): nothing more to wait for.
         this.onClosed(this)
       }
     })()
