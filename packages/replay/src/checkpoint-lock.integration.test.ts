@@ -3,6 +3,9 @@
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { threadId, Worker } from 'node:worker_threads'
+import type { EHTConfig } from '@eht-influx-client/config'
 import { startFaultProxy, startInfluxDB1, type FaultProxy, type InfluxDB1Server } from '@eht-influx-client/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixtures, lp, removeTempDirs, tempDir, testConfig } from '../test/support.js'
@@ -98,6 +101,84 @@ describe('two replays of the same checkpoint at once', () => {
     expect((await replay({ config, inputs: file })).servers.local).toMatchObject({ alreadyDone: 1000, sent: 0 })
   })
 
+  /** A replay in a worker thread of this process (the package as built: a copy of its own); resolves with what it posts. */
+  function runWorker(configFile: string, ...inputs: string[]): { worker: Worker; done: Promise<{ servers?: ReplaySummary['servers']; error?: { name: string; message: string } }> } {
+    const worker = new Worker(path.join(fixtures, 'replay-worker.mjs'), { workerData: { configFile, inputs } })
+    const done = new Promise<{ servers?: ReplaySummary['servers']; error?: { name: string; message: string } }>((resolve, reject) => {
+      worker.once('message', resolve)
+      worker.once('error', reject)
+    }).finally(() => worker.terminate())
+    return { worker, done }
+  }
+
+  /** Two files of `n` points each in `dir`. */
+  function twoFiles(dir: string, measurement: string, n: number): [string, string] {
+    return ['f1', 'f2'].map((name) => {
+      const file = path.join(dir, `${name}.lp`)
+      fs.writeFileSync(file, `${lp(`${measurement}_${name}`, n).join('\n')}\n`)
+      return file
+    }) as [string, string]
+  }
+
+  const locked = (config: EHTConfig) => fs.existsSync(checkpointDir(config)) && fs.readdirSync(checkpointDir(config)).some((n) => n.endsWith('.lock'))
+
+  it('also across the threads of one process: a replay in a worker thread holds the checkpoint against one of the main thread', async () => {
+    const dir = tempDir()
+    const config = testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1', extra: ['batch_size = 100'] }])
+    const [f1, f2] = twoFiles(dir, 'lock_worker', 3000)
+    writeDelayMs = 100
+    try {
+      const first = runWorker(path.join(dir, 'config.ini'), f1)
+      await waitFor(() => locked(config) && proxy.stats().inFlight > 0)
+      const error = await replay({ config, inputs: f2 }).catch((e: unknown) => e)
+      expect(CheckpointError.isInstance(error)).toBe(true)
+      expect((error as Error).message).toContain(`is in use by another replay in this process (worker thread ${first.worker.threadId})`)
+      expect((await first.done).servers?.local).toMatchObject({ sent: 3000, accepted: 3000 })
+    } finally {
+      writeDelayMs = 0
+    }
+    // The worker's checkpoint was not overwritten: only f2 is sent.
+    expect((await replay({ config, inputs: [f1, f2] })).servers.local).toMatchObject({ alreadyDone: 3000, sent: 3000, accepted: 3000 })
+  })
+
+  it('and the other way: a replay in a worker thread is refused while the main thread holds the checkpoint', async () => {
+    const dir = tempDir()
+    const config = testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1', extra: ['batch_size = 100'] }])
+    const [f1, f2] = twoFiles(dir, 'lock_main', 3000)
+    writeDelayMs = 100
+    try {
+      const first = replay({ config, inputs: f1 })
+      await waitFor(() => locked(config) && proxy.stats().inFlight > 0)
+      const second = await runWorker(path.join(dir, 'config.ini'), f2).done
+      expect(second.error?.name).toBe('CheckpointError')
+      expect(second.error?.message).toContain(`is in use by another replay in this process (${threadId === 0 ? 'the main thread' : `worker thread ${threadId}`})`)
+      expect((await first).servers.local).toMatchObject({ sent: 3000, accepted: 3000 })
+    } finally {
+      writeDelayMs = 0
+    }
+    expect((await replay({ config, inputs: [f1, f2] })).servers.local).toMatchObject({ alreadyDone: 3000, sent: 3000, accepted: 3000 })
+  })
+
+  it('and between two copies of the package in one thread', async () => {
+    const dir = tempDir()
+    const config = testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1', extra: ['batch_size = 100'] }])
+    const [f1, f2] = twoFiles(dir, 'lock_copy', 1000)
+    // The package as built: another module instance than this test's (the sources).
+    const copy = (await import(pathToFileURL(path.join(fixtures, '../../dist/index.js')).href)) as { replay: typeof replay }
+    expect(copy.replay).not.toBe(replay)
+    writeDelayMs = 50
+    try {
+      const first = replay({ config, inputs: f1 })
+      await waitFor(() => locked(config))
+      const error = await copy.replay({ config, inputs: f2 }).catch((e: unknown) => e)
+      expect((error as Error).name).toBe('CheckpointError')
+      expect((error as Error).message).toContain('is in use by another replay in this process (this thread)')
+      expect((await first).servers.local).toMatchObject({ sent: 1000, accepted: 1000 })
+    } finally {
+      writeDelayMs = 0
+    }
+  })
+
   it('takes over a lock left by a process that is gone', async () => {
     const dir = tempDir()
     const config = testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1' }])
@@ -123,20 +204,65 @@ describe('temporary files left in the checkpoint folder', () => {
     const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' })
     try {
       const names = {
-        dead: [`.local-0123456789ab.recent.json.${dead}.8.tmp`, `.local-0123456789ab.json.${dead}.0.tmp`, `.other-aaaaaaaaaaaa.lock.${dead}.5f0c1d2e-1111-4222-8333-944455556666.tmp`],
-        live: [`.local-0123456789ab.json.${live.pid}.3.tmp`, `.local-0123456789ab.json.${process.pid}.99999.tmp`],
+        dead: [
+          `.local-0123456789ab.recent.json.${dead}.8.tmp`,
+          `.local-0123456789ab.json.${dead}.0.tmp`,
+          `.other-aaaaaaaaaaaa.lock.${dead}.5f0c1d2e-1111-4222-8333-944455556666.tmp`,
+          // A stale lock taken aside by a replay killed before it removed it.
+          `other-aaaaaaaaaaaa.lock.${dead}.7a0c1d2e-1111-4222-8333-944455556666.stale`,
+        ],
+        live: [`.local-0123456789ab.json.${live.pid}.3.tmp`, `.local-0123456789ab.json.${process.pid}.99999.tmp`, `other-aaaaaaaaaaaa.lock.${live.pid}.8b0c1d2e-1111-4222-8333-944455556666.stale`],
         other: ['notes.txt', `.local-0123456789ab.json.${dead}.tmp.keep`],
       }
       for (const name of [...names.dead, ...names.live, ...names.other]) fs.writeFileSync(path.join(folder, name), '{')
-      expect((await replay({ config, inputs: file })).servers.local).toMatchObject({ accepted: 10 })
+      // One that cannot be removed (a folder by that name) is passed over with a warning; the replay runs.
+      const stuck = `.local-0123456789ab.json.${dead}.7.tmp`
+      fs.mkdirSync(path.join(folder, stuck, 'inside'), { recursive: true })
+      const summary = await replay({ config, inputs: file })
+      expect(summary.servers.local).toMatchObject({ accepted: 10 })
+      expect(summary.warnings).toEqual([expect.stringContaining(`cannot remove ${path.join(folder, stuck)}, left in the checkpoint folder by process ${dead}, which has ended`)])
       const left = fs.readdirSync(folder)
       for (const name of names.dead) expect(left).not.toContain(name)
-      for (const name of [...names.live, ...names.other]) expect(left).toContain(name)
+      for (const name of [...names.live, ...names.other, stuck]) expect(left).toContain(name)
       // The replay's own writes left none.
-      expect(left.filter((n) => n.endsWith('.tmp')).sort()).toEqual([...names.live].sort())
+      expect(left.filter((n) => n.endsWith('.tmp') || n.endsWith('.stale')).sort()).toEqual([...names.live, stuck].sort())
     } finally {
       live.kill()
     }
+  })
+})
+
+describe('a replay whose reading fails part way', () => {
+  it('writes its last checkpoint before it lets go of the lock, and nothing after', async () => {
+    const dir = tempDir()
+    const config = testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1', extra: ['batch_size = 10'] }])
+    const a = path.join(dir, 'a.lp')
+    const b = path.join(dir, 'b.lp')
+    const aLines = lp('readfail_a', 10)
+    fs.writeFileSync(a, `${aLines.join('\n')}\nnot line protocol\n`)
+    fs.writeFileSync(b, `${lp('readfail_b', 5, 100_000).join('\n')}\n`)
+    const folder = checkpointDir(config)
+    const target = checkpointFile(folder, { server: config.servers.find((s) => s.name === 'local')! })
+    writeDelayMs = 100
+    let error: unknown
+    try {
+      // a's chunk is in flight when b, deleted meanwhile, cannot be opened.
+      error = await replay({ config, inputs: [a, b], onBadLine: () => fs.rmSync(b) }).catch((e: unknown) => e)
+    } finally {
+      writeDelayMs = 0
+    }
+    expect((error as Error).name).toBe('LogReadError')
+    expect((error as Error).message).toContain(b)
+    expect((error as { summary?: ReplaySummary }).summary?.servers.local).toMatchObject({ sent: 10, accepted: 10 })
+    // When the replay rejects, a's checkpoint is on disk (durably), and the lock is gone.
+    const files = () => Object.fromEntries(fs.readdirSync(folder).map((n) => [n, fs.readFileSync(path.join(folder, n), 'utf8')]))
+    const atEnd = files()
+    expect(Object.keys(atEnd)).toEqual([path.basename(target)])
+    expect((JSON.parse(atEnd[path.basename(target)]!) as { files: Record<string, unknown> }).files[a]).toMatchObject({ offset: Buffer.byteLength(`${aLines.join('\n')}\n`), line: 10 })
+    // No write comes later (the save SAVE_DELAY_MS after a settled chunk was cancelled).
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    expect(files()).toEqual(atEnd)
+    expect((await replay({ config, inputs: a })).servers.local).toMatchObject({ alreadyDone: 10, sent: 0 })
   })
 })
 

@@ -1,11 +1,22 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { threadId } from 'node:worker_threads'
 import { CheckpointError } from './errors.js'
 import { formatIdentity, identityAlive, otherNamespace, ownIdentity, parseIdentity, type ProcessIdentity } from './process-identity.js'
 
-/** Locks held by replays of this process: lock file -> token (a second replay here must not take them). */
-const held = new Map<string, string>()
+/**
+ * Locks held by replays of this thread: lock file -> token. On globalThis, so
+ * that every copy of this package loaded here (two installs) shares it; a
+ * replay in another worker thread has a map of its own, and its lock is told
+ * apart from one of an earlier process with our pid by its start time (see
+ * thisProcess()).
+ */
+const HELD = Symbol.for('@eht-influx-client/replay.checkpointLocksHeld')
+const held = ((globalThis as Record<symbol, unknown>)[HELD] ??= new Map<string, string>()) as Map<string, string>
+/** Tokens of locks this thread let go but could not remove (see release()): stale, though they name this process. */
+const LET_GO = Symbol.for('@eht-influx-client/replay.checkpointLocksLetGo')
+const letGo = ((globalThis as Record<symbol, unknown>)[LET_GO] ??= new Set<string>()) as Set<string>
 
 /** A lock file that is empty or torn counts as held for this long (it may be being written), then as left by a crash. */
 const UNREADABLE_GRACE_MS = 10_000
@@ -16,6 +27,8 @@ interface LockOwner {
   /** undefined: the file holds no process (empty or torn). */
   id: ProcessIdentity | undefined
   token: string
+  /** The holder's thread in its process (0: the main thread); undefined in locks that do not say. */
+  thread: number | undefined
   text: string
   ageMs: number
 }
@@ -33,15 +46,41 @@ async function readLock(lock: string): Promise<LockOwner | undefined> {
   const text = await fs.promises.readFile(lock, 'utf8').catch(ifThere)
   const stat = await fs.promises.stat(lock).catch(ifThere)
   if (text === undefined || stat === undefined) return undefined
-  // `pid token boot start ns`
-  const [pid, token, ...rest] = text.trim().split(' ')
-  return { id: parseIdentity([pid ?? '', ...rest].join(' ')), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
+  // `pid token boot start ns thread`
+  const [pid, token, boot, start, ns, thread] = text.trim().split(' ')
+  return {
+    id: parseIdentity([pid ?? '', boot ?? '', start ?? '', ns ?? ''].join(' ')),
+    token: token ?? '',
+    thread: thread !== undefined && /^\d+$/.test(thread) ? Number(thread) : undefined,
+    text,
+    ageMs: Date.now() - stat.mtimeMs,
+  }
 }
 
-/** True when the lock was left by a replay that is gone (its process ended, or it was of this process and let go). */
+/**
+ * True when a lock of our pid (in our pid namespace) was written by this very
+ * process: its start time (and boot id where both are known) is ours. Where
+ * no start time is known (no /proc), a lock file written since this process
+ * started: a process that had our pid before had ended by then.
+ */
+function thisProcess(id: ProcessIdentity, ageMs: number): boolean {
+  const me = ownIdentity()
+  if (id.boot !== undefined && me.boot !== undefined && id.boot !== me.boot) return false
+  if (id.start !== undefined && me.start !== undefined) return id.start === me.start
+  return ageMs < process.uptime() * 1000
+}
+
+/** True when the lock was left by a replay that is gone (its process ended, or it was of this thread and let go). */
 function stale(owner: LockOwner, lock: string): boolean {
   if (owner.id === undefined) return owner.ageMs > UNREADABLE_GRACE_MS
-  if (owner.id.pid === process.pid && !otherNamespace(owner.id)) return held.get(lock) !== owner.token
+  if (owner.id.pid === process.pid && !otherNamespace(owner.id)) {
+    // Held by a replay of this thread (any copy of the package), or by one of another worker thread of this
+    // process, whose tokens are not in `held`: the lock names this very process. Only a lock of an earlier
+    // process that had our pid, or one this thread let go, is stale.
+    if (held.get(lock) === owner.token) return false
+    if (letGo.has(owner.token)) return true
+    return !thisProcess(owner.id, owner.ageMs)
+  }
   return !identityAlive(owner.id)
 }
 
@@ -76,9 +115,16 @@ async function createLock(lock: string, text: string): Promise<boolean> {
   }
 }
 
+/** Which thread of this process a lock of ours names. */
+function threadOf(owner: LockOwner): string {
+  if (owner.thread === undefined) return ''
+  if (owner.thread === threadId) return ' (this thread)'
+  return owner.thread === 0 ? ' (the main thread)' : ` (worker thread ${owner.thread})`
+}
+
 function describeHolder(owner: LockOwner): string {
   if (owner.id === undefined) return 'a replay that is starting (the lock file is being written)'
-  if (owner.id.pid === process.pid && !otherNamespace(owner.id)) return 'another replay in this process'
+  if (owner.id.pid === process.pid && !otherNamespace(owner.id)) return `another replay in this process${threadOf(owner)}`
   if (otherNamespace(owner.id)) return `process ${owner.id.pid} in another pid namespace (${owner.id.ns}, e.g. a container), which cannot be checked from here`
   return `process ${owner.id.pid}`
 }
@@ -86,13 +132,14 @@ function describeHolder(owner: LockOwner): string {
 /**
  * The right to use one checkpoint (one server target and selection) for the
  * length of a replay, across processes: a lock file `<server>-<hash>.lock`
- * beside the checkpoint holding `pid token boot start ns`. Two replays of the
+ * beside the checkpoint holding `pid token boot start ns thread`. Two replays of the
  * same checkpoint at once would each write their own state over the other's
  * (the entries of the files only the other replay read would be lost, and
  * those files sent again in full by the next replay); so the second one is
- * refused with a CheckpointError naming the holder. A lock left by a process
- * that is gone (its pid dead, or now another process's: another start time or
- * boot) is taken over.
+ * refused with a CheckpointError naming the holder, also when the holder is
+ * this process (another replay of this thread, or of a worker thread: the
+ * thread is named). A lock left by a process that is gone (its pid dead, or
+ * now another process's: another start time or boot) is taken over.
  */
 export class CheckpointLock {
   private constructor(
@@ -104,7 +151,7 @@ export class CheckpointLock {
     const lock = lockFileOf(checkpointFile)
     const token = randomUUID()
     const [pid, ...rest] = formatIdentity(ownIdentity()).split(' ')
-    const text = `${pid} ${token} ${rest.join(' ')}\n`
+    const text = `${pid} ${token} ${rest.join(' ')} ${threadId}\n`
     try {
       await fs.promises.mkdir(path.dirname(lock), { recursive: true })
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -115,14 +162,22 @@ export class CheckpointLock {
         const owner = await readLock(lock)
         if (owner === undefined) continue
         if (!stale(owner, lock)) {
-          const gone = owner.id !== undefined && otherNamespace(owner.id) ? `; if no replay runs there any more, delete ${lock}` : `; a lock whose process is gone is taken over by the next replay`
+          const gone =
+            owner.id === undefined
+              ? `; a lock whose process is gone is taken over by the next replay`
+              : otherNamespace(owner.id)
+                ? `; if no replay runs there any more, delete ${lock}`
+                : owner.id.pid === process.pid
+                  ? `; a lock of a worker thread terminated during its replay stays until this process ends: delete ${lock} if no replay of this process uses it`
+                  : `; a lock whose process is gone is taken over by the next replay`
           throw new CheckpointError(
             `the checkpoint ${checkpointFile} of server "${server}" is in use by ${describeHolder(owner)} (lock file ${lock}): two replays of the same server and selection at once would overwrite each other's checkpoint. Wait until it ends, or stop it, then run this replay again${gone}`,
             checkpointFile,
           )
         }
-        // Take the stale lock aside (only one process can move it), and check it was the stale one.
-        const aside = `${lock}.${token}.stale`
+        // Take the stale lock aside (only one process can move it), and check it was the stale one. Named with
+        // our pid, so that one left by a kill right here is removed as a leftover (see checkpoint-temps.ts).
+        const aside = `${lock}.${process.pid}.${token}.stale`
         try {
           await fs.promises.rename(lock, aside)
         } catch (error) {
@@ -145,6 +200,8 @@ export class CheckpointLock {
     if (held.get(this.file) !== this.token) return
     held.delete(this.file)
     const owner = await readLock(this.file).catch(() => undefined)
-    if (owner?.token === this.token) await fs.promises.rm(this.file, { force: true }).catch(() => undefined)
+    if (owner?.token !== this.token) return
+    // A lock that could not be removed names this process still: noted as let go, so that it is stale here.
+    await fs.promises.rm(this.file, { force: true }).catch(() => letGo.add(this.token))
   }
 }

@@ -23,7 +23,15 @@ export interface FeedSetup {
 
 export interface OpenFeeds {
   feeds: ServerFeed[]
-  close(): Promise<void>
+  /** Leftovers of the checkpoint folder that could not be removed (see removeLeftoverTemps). */
+  warnings: string[]
+  /**
+   * Closes the deliveries, writes each checkpoint a last time, and lets go of
+   * the locks. Never rejects (it runs after a failure, whose error must not be
+   * lost): resolves with the errors met, a delivery's close that failed, or a
+   * last checkpoint write that failed (a CheckpointError naming the file).
+   */
+  close(): Promise<unknown[]>
 }
 
 /**
@@ -39,21 +47,34 @@ export async function openFeeds(setup: FeedSetup): Promise<OpenFeeds> {
   const deliveries: Delivery[] = []
   const locks: CheckpointLock[] = []
   const stores: CheckpointStore[] = []
-  const close = async () => {
-    try {
-      await Promise.all(deliveries.map((d) => d.close()))
-      await Promise.all(stores.map((s) => s.idle()))
-    } finally {
-      await Promise.all(locks.map((l) => l.release()))
-    }
-  }
   const feeds: ServerFeed[] = []
+  const warnings: string[] = []
+  let closing: Promise<unknown[]> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      const errors: unknown[] = []
+      try {
+        const closed = await Promise.allSettled(deliveries.map((d) => d.close()))
+        for (const c of closed) if (c.status === 'rejected') errors.push(c.reason)
+        // A feed whose reader failed was not finished: its last outcomes are applied and written now, while
+        // the lock is held (its save timer would write after the release). A finished feed has nothing to write.
+        const saved = await Promise.allSettled(feeds.map((feed, i) => feed.closeOut(closed[i]?.status === 'fulfilled')))
+        for (const s of saved) if (s.status === 'rejected') errors.push(s.reason)
+      } catch (error) {
+        errors.push(error)
+      } finally {
+        // Also after a failed close: no write of a store may run once its lock is let go.
+        await Promise.all(stores.map((s) => s.idle()))
+        await Promise.all(locks.map((l) => l.release()))
+      }
+      return errors
+    })())
   try {
     for (const server of setup.servers) {
       // Before anything is read or removed (resume: false), so that two replays never share a checkpoint.
       locks.push(await CheckpointLock.take(checkpointFile(dir, { server, since, until, measurements }), server.name))
     }
-    await removeLeftoverTemps(dir)
+    warnings.push(...(await removeLeftoverTemps(dir)).warnings)
     for (const server of setup.servers) {
       // Checked before anything is opened, so a bad limit fails fast.
       const limiter = setup.rateLimit === undefined ? undefined : new RateLimiter(setup.rateLimit)
@@ -67,8 +88,9 @@ export async function openFeeds(setup: FeedSetup): Promise<OpenFeeds> {
       feeds.push(new ServerFeed(server.name, delivery, store, { lines, bytes: chunk.bytes, windowLines, batchSize: server.batchSize }, limiter, setup.onAccepted))
     }
   } catch (error) {
+    // The error says what failed; nothing was sent, so what closing meets adds nothing to it.
     await close()
     throw error
   }
-  return { feeds, close }
+  return { feeds, warnings, close }
 }

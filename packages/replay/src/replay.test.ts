@@ -3,6 +3,7 @@ import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { removeTempDirs, tempDir, testConfig } from '../test/support.js'
+import { checkpointDir } from './checkpoint-store.js'
 import { ReplayOptionsError } from './errors.js'
 import type { ReplayProgress } from './progress.js'
 import { replay, type ReplayOptions } from './replay.js'
@@ -27,6 +28,25 @@ describe('replay options', () => {
     expect(await keyOf({ since: 'last tuesday' })).toBe('since')
     expect(await keyOf({ since: 10n, until: 5n })).toBe('until')
     expect(await keyOf({ servers: ['nope'] })).toBe('servers[0]')
+    expect(await keyOf({ signal: {} as never })).toBe('signal')
+    expect(await keyOf({ signal: 'stop' as never })).toBe('signal')
+  })
+
+  it('whatever fails once the checkpoints are locked, the locks are let go', async () => {
+    const dir = tempDir()
+    const own = testConfig(dir, [{ name: 'local', url: 'http://127.0.0.1:9', api: 'v1' }])
+    const inputs = path.join(dir, '*.jsonl') // nothing to send
+    // Passes for an AbortSignal, and throws once the replay runs.
+    const signal = {
+      aborted: false,
+      addEventListener: () => {
+        throw new Error('listener refused')
+      },
+      removeEventListener: () => undefined,
+    } as unknown as AbortSignal
+    await expect(replay({ config: own, inputs, signal })).rejects.toThrow('listener refused')
+    expect(fs.readdirSync(checkpointDir(own)).filter((n) => n.endsWith('.lock'))).toEqual([])
+    expect((await replay({ config: own, inputs })).servers.local).toMatchObject({ sent: 0 })
   })
 
   it('time the summary on a monotonic clock: the wall clock stepping (NTP) does not change durationMs', async () => {

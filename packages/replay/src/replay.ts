@@ -82,6 +82,11 @@ function checkOptions(options: ReplayOptions): void {
     throw new ReplayOptionsError('measurements must be an array of measurement names', 'measurements')
   }
   if (options.rateLimit !== undefined) new RateLimiter(options.rateLimit)
+  // Checked by its shape (an AbortSignal of another realm passes), before anything is locked or opened.
+  const signal = options.signal as Partial<AbortSignal> | null | undefined
+  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function')) {
+    throw new ReplayOptionsError(`signal must be an AbortSignal (an AbortController's signal), not ${signal === null ? 'null' : typeof signal === 'object' ? 'an object without aborted, addEventListener and removeEventListener' : typeof signal}`, 'signal')
+  }
 }
 
 /**
@@ -103,10 +108,19 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const warnings = files.length === 0 ? [`no logfile matches ${JSON.stringify(options.inputs)}`] : []
   const sizes = await inputSizes(files)
   const meter = new ProgressMeter(sizes.reduce((a, b) => a + b, 0), options.onProgress)
-  const { feeds, close } = dryRun
-    ? { feeds: [] as ServerFeed[], close: async () => {} }
+  const { feeds, warnings: leftovers, close } = dryRun
+    ? { feeds: [] as ServerFeed[], warnings: [], close: async (): Promise<unknown[]> => [] }
     : await openFeeds({ config, servers, since, until, measurements: options.measurements, resume: options.resume !== false, rateLimit: options.rateLimit, stderr: options.stderr, onAccepted: (n) => meter.sent(n) })
+  warnings.push(...leftovers)
+  // From here on, whatever throws, the deliveries are closed and the checkpoints' locks let go (close() runs once:
+  // where the replay got to its end, this finally finds it done).
   try {
+    return await feedServers()
+  } finally {
+    await close()
+  }
+
+  async function feedServers(): Promise<ReplaySummary> {
     // Before anything is read or skipped: a file replaced or truncated at a checkpointed path starts over.
     const restarts = new Map<string, { reason: string; servers: string[] }>()
     for (const feed of feeds) {
@@ -119,80 +133,81 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     for (const [file, { reason, servers: names }] of restarts) {
       warnings.push(`${file}: the checkpoint of server${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} does not match this file any more (${reason}): it was replaced, truncated or rewritten since the last replay, so it is replayed from its start`)
     }
-  } catch (error) {
-    // Nothing was sent yet: the deliveries are closed and the checkpoints' locks let go.
-    await close()
-    throw error
-  }
-  // A dry run leaves no trace in the files a station uses: its bad lines are counted and reported, not written to the errors file.
-  const badLines = new BadLineLog(config.errors, options.stderr, options.onBadLine, !dryRun)
-  const printer = dryRun ? new LinePrinter(options.output ?? process.stdout) : undefined
-  /** Per file: the last bad line reported in this run. */
-  const reported = new Map<string, number>()
-  /** Files whose reading stopped at broken data (a truncated .gz): read only up to their last point. */
-  const readStopped = new Set<string>()
-  // The first reader to meet a bad line reports it. Every reader meets a file's bad lines in the order of
-  // their numbers, which appending does not change (a count would: a line still being written is bad for a
-  // reader that comes early, good for a later one).
-  const onBadLine = (bad: BadLine) => {
-    if (bad.line <= (reported.get(bad.file) ?? 0)) return
-    reported.set(bad.file, bad.line)
-    if (bad.reason.startsWith(READING_STOPPED)) readStopped.add(bad.file)
-    // A bad line every server's checkpoint is past was reported by an earlier run.
-    if (feeds.length > 0 && feeds.every((f) => f.checkpointLine(bad.file) >= bad.line)) return
-    badLines.report(bad)
-  }
-  let failure: { error: unknown } | undefined
-  const stopping = () => signal?.aborted === true || failure !== undefined
-  const abortFeeds = () => {
-    for (const feed of feeds) feed.abort()
-  }
-  const read = { since, until, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }) }
-  // One pipeline per server; a dry run (or a replay to no server) reads once.
-  const pipelines = (feeds.length > 0 ? feeds : [undefined]).map((feed) => new ReadPipeline({ files, read, onBadLine, feed, printer, meter, stopping }))
-  let completed = false
-  signal?.addEventListener('abort', abortFeeds, { once: true })
-  if (signal?.aborted === true) abortFeeds()
-  meter.start()
-  try {
-    await Promise.all(
-      pipelines.map((pipeline) =>
-        pipeline.run().catch((error: unknown) => {
-          // The others stop promptly too, and the first failure is thrown once they have.
-          failure ??= { error }
-          abortFeeds()
-        }),
-      ),
-    )
+    // A dry run leaves no trace in the files a station uses: its bad lines are counted and reported, not written to the errors file.
+    const badLines = new BadLineLog(config.errors, options.stderr, options.onBadLine, !dryRun)
+    const printer = dryRun ? new LinePrinter(options.output ?? process.stdout) : undefined
+    /** Per file: the last bad line reported in this run. */
+    const reported = new Map<string, number>()
+    /** Files whose reading stopped at broken data (a truncated .gz): read only up to their last point. */
+    const readStopped = new Set<string>()
+    // The first reader to meet a bad line reports it. Every reader meets a file's bad lines in the order of
+    // their numbers, which appending does not change (a count would: a line still being written is bad for a
+    // reader that comes early, good for a later one).
+    const onBadLine = (bad: BadLine) => {
+      if (bad.line <= (reported.get(bad.file) ?? 0)) return
+      reported.set(bad.file, bad.line)
+      if (bad.reason.startsWith(READING_STOPPED)) readStopped.add(bad.file)
+      // A bad line every server's checkpoint is past was reported by an earlier run.
+      if (feeds.length > 0 && feeds.every((f) => f.checkpointLine(bad.file) >= bad.line)) return
+      badLines.report(bad)
+    }
+    let failure: { error: unknown } | undefined
+    const stopping = () => signal?.aborted === true || failure !== undefined
+    const abortFeeds = () => {
+      for (const feed of feeds) feed.abort()
+    }
+    const read = { since, until, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }) }
+    // One pipeline per server; a dry run (or a replay to no server) reads once.
+    const pipelines = (feeds.length > 0 ? feeds : [undefined]).map((feed) => new ReadPipeline({ files, read, onBadLine, feed, printer, meter, stopping }))
+    let completed = false
+    try {
+      signal?.addEventListener('abort', abortFeeds, { once: true })
+      if (signal?.aborted === true) abortFeeds()
+      meter.start()
+      await Promise.all(
+        pipelines.map((pipeline) =>
+          pipeline.run().catch((error: unknown) => {
+            // The others stop promptly too, and the first failure is thrown once they have.
+            failure ??= { error }
+            abortFeeds()
+          }),
+        ),
+      )
+    } finally {
+      signal?.removeEventListener('abort', abortFeeds)
+      meter.halt()
+      // Deliveries closed, the last checkpoint writes made (those of a server whose reader failed too), locks let go.
+      // What failed there does not hide the replay's own error: it becomes a warning of its summary.
+      for (const error of await close()) {
+        if (failure === undefined) failure = { error }
+        else warnings.push(`after the replay failed, closing it failed too: ${error instanceof Error ? error.message : String(error)}`)
+      }
+      const failed = await badLines.close()
+      if (failed !== undefined) warnings.push(failed)
+    }
     if (failure === undefined) completed = true
-  } finally {
-    signal?.removeEventListener('abort', abortFeeds)
-    meter.halt()
-    await close()
-    const failed = await badLines.close()
-    if (failed !== undefined) warnings.push(failed)
+    const stoppedEarly = failure !== undefined || pipelines.some((p) => p.stoppedEarly) || (completed && feeds.some((f) => f.stopped))
+    // A reader that read everything read each file whole (a file cut short by broken data: up to its last point).
+    if (pipelines.some((p) => p.exhausted)) meter.finish(files.reduce((sum, file, i) => sum + (readStopped.has(file) ? meter.offsetOf(file) : Math.max(sizes[i]!, meter.offsetOf(file))), 0))
+    else meter.stop()
+    // The furthest reader's counts (each reader counts the same points; a reader that failed before opening counts none).
+    const stats = pipelines.map((p) => p.counter.stats ?? { records: 0, filtered: 0 }).reduce((a, b) => (b.records + b.filtered > a.records + a.filtered ? b : a))
+    const summary: ReplaySummary = {
+      files: files.length,
+      bytes: meter.bytesRead,
+      read: stats.records,
+      filtered: stats.filtered,
+      badLines: badLines.count,
+      dryRun,
+      printed: printer?.printed ?? 0,
+      stoppedEarly,
+      durationMs: Math.round(performance.now() - started),
+      servers: Object.fromEntries(feeds.map((f) => [f.name, f.summary])),
+      warnings,
+    }
+    if (failure !== undefined) throw withSummary(failure.error, summary)
+    return summary
   }
-  const stoppedEarly = failure !== undefined || pipelines.some((p) => p.stoppedEarly) || (completed && feeds.some((f) => f.stopped))
-  // A reader that read everything read each file whole (a file cut short by broken data: up to its last point).
-  if (pipelines.some((p) => p.exhausted)) meter.finish(files.reduce((sum, file, i) => sum + (readStopped.has(file) ? meter.offsetOf(file) : Math.max(sizes[i]!, meter.offsetOf(file))), 0))
-  else meter.stop()
-  // The furthest reader's counts (each reader counts the same points; a reader that failed before opening counts none).
-  const stats = pipelines.map((p) => p.counter.stats ?? { records: 0, filtered: 0 }).reduce((a, b) => (b.records + b.filtered > a.records + a.filtered ? b : a))
-  const summary: ReplaySummary = {
-    files: files.length,
-    bytes: meter.bytesRead,
-    read: stats.records,
-    filtered: stats.filtered,
-    badLines: badLines.count,
-    dryRun,
-    printed: printer?.printed ?? 0,
-    stoppedEarly,
-    durationMs: Math.round(performance.now() - started),
-    servers: Object.fromEntries(feeds.map((f) => [f.name, f.summary])),
-    warnings,
-  }
-  if (failure !== undefined) throw withSummary(failure.error, summary)
-  return summary
 }
 
 /**

@@ -127,6 +127,8 @@ export class ServerFeed {
   private saved = 0
   private saveFailure: unknown
   private saveTimer: NodeJS.Timeout | undefined
+  /** closeOut() ran: no more writes start (the lock is about to be let go). */
+  private closedOut = false
 
   constructor(
     readonly name: string,
@@ -291,6 +293,23 @@ export class ServerFeed {
     await this.store.save(true)
   }
 
+  /**
+   * The end of a replay whose feeding stopped without finish() (its reader
+   * failed): once the delivery is closed (`settled`: every chunk handed over
+   * has its outcome; false when its close failed, and some may never have
+   * one), applies the outcomes, cancels the write SAVE_DELAY_MS away, and
+   * writes the checkpoint durably now, before its lock is let go: a write left
+   * to the timer ran after the lock was released. After finish(), there is
+   * nothing left to write. Rejects when the write fails.
+   */
+  async closeOut(settled: boolean): Promise<void> {
+    if (settled) await this.chain.catch(() => undefined)
+    // An outcome that comes later (a close that failed) moves the checkpoint in memory only.
+    this.closedOut = true
+    this.stopSaveTimer()
+    await this.store.save(true)
+  }
+
   private async handOver(): Promise<void> {
     this.noteLast()
     this.lastFile = undefined
@@ -334,7 +353,7 @@ export class ServerFeed {
       const settled = await outcome
       // The delivery path is done with the chunk's bytes: its memory may take a later chunk.
       if (this.spares.length < SPARE_CHUNKS) this.spares.push(memory)
-      if (this.apply(settled, marks)) {
+      if (this.apply(settled, marks) && !this.closedOut) {
         this.moved++
         if (this.moved - this.saved >= SAVE_AFTER_CHUNKS) this.saveInBackground()
         else this.saveTimer ??= setTimeout(() => this.saveInBackground(), SAVE_DELAY_MS).unref()
