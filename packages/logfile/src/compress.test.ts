@@ -19,13 +19,19 @@ afterEach(() => {
 
 const lineList = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `line ${from + i} ${'x'.repeat(50)}\n`).join('')
 const gunzip = (file: string) => zlib.gunzipSync(fs.readFileSync(file)).toString()
+/** Writes `file` as written a while ago: an mtime just written may be up to a millisecond ahead of Date.now(), which is no settled file for a grace of 0. */
+function writeSettled(file: string, text: string): void {
+  fs.writeFileSync(file, text)
+  const past = new Date(Date.now() - 10_000)
+  fs.utimesSync(file, past, past)
+}
 /** A pid that no process has (a child that has exited). */
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!
 
 describe('compressSettled', () => {
   it('replaces the file by file.gz with the same content and leaves no temporary file or claim', async () => {
     const file = path.join(dir, 'Kp.jsonl')
-    fs.writeFileSync(file, lineList(1000))
+    writeSettled(file, lineList(1000))
     expect(await compressSettled(file, 0)).toEqual({ kind: 'compressed' })
     expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
     expect(gunzip(`${file}.gz`)).toBe(lineList(1000))
@@ -47,7 +53,7 @@ describe('compressSettled', () => {
 
   it('a file that another live process is compressing (its claim) is left to it', async () => {
     const file = path.join(dir, 'Kp.jsonl')
-    fs.writeFileSync(file, lineList(10))
+    writeSettled(file, lineList(10))
     fs.writeFileSync(claimPath(file), `${process.ppid}\n`)
     expect(await compressSettled(file, 0)).toEqual({ kind: 'busy' })
     expect(fs.readdirSync(dir).sort()).toEqual(['Kp.jsonl', 'Kp.jsonl.gz.claim'])
@@ -55,7 +61,7 @@ describe('compressSettled', () => {
 
   it('takes over the claim of a process that died', async () => {
     const file = path.join(dir, 'Kp.jsonl')
-    fs.writeFileSync(file, lineList(10))
+    writeSettled(file, lineList(10))
     fs.writeFileSync(claimPath(file), `${deadPid()}\n`)
     expect(await compressSettled(file, 0)).toEqual({ kind: 'compressed' })
     expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
@@ -64,7 +70,7 @@ describe('compressSettled', () => {
   it('a .gz already there holding all of the file, or its start (a compression cut between link and unlink), is replaced: no error', async () => {
     const file = path.join(dir, 'Kp.jsonl')
     for (const old of [lineList(100), lineList(60)]) {
-      fs.writeFileSync(file, lineList(100))
+      writeSettled(file, lineList(100))
       fs.writeFileSync(`${file}.gz`, zlib.gzipSync(old))
       expect(await compressSettled(file, 0)).toEqual({ kind: 'compressed' })
       expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
@@ -74,7 +80,7 @@ describe('compressSettled', () => {
 
   it('never replaces a .gz holding other lines: it fails and leaves both files as they were', async () => {
     const file = path.join(dir, 'Kp.jsonl')
-    fs.writeFileSync(file, 'new\n')
+    writeSettled(file, 'new\n')
     fs.writeFileSync(`${file}.gz`, zlib.gzipSync('old\n'))
     await expect(compressSettled(file, 0)).rejects.toSatisfy((e: unknown) => LogWriteError.isInstance(e) && /already exists and holds lines/.test((e as Error).message))
     expect(fs.readdirSync(dir).sort()).toEqual(['Kp.jsonl', 'Kp.jsonl.gz'])
@@ -84,13 +90,74 @@ describe('compressSettled', () => {
 
   it('a line appended between the last check and the unlink (a writer still on the file) ends up in the .gz', async () => {
     const file = path.join(dir, 'Kp.jsonl')
-    fs.writeFileSync(file, lineList(100))
+    writeSettled(file, lineList(100))
     const link = fs.promises.link
     vi.spyOn(fs.promises, 'link').mockImplementation(async (from, to) => {
       if (to === `${file}.gz`) fs.appendFileSync(file, lineList(1, 100)) // after the last look, before the .gz is published and the file unlinked
       return link(from, to)
     })
     expect(await compressSettled(file, 0)).toEqual({ kind: 'compressed' })
+    expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
+    expect(gunzip(`${file}.gz`)).toBe(lineList(101))
+  })
+
+  /** Makes the creation of the compressor's temporary files number `failing` (from 1) fail as a full disk does. */
+  function fullDiskOnTemps(failing: (n: number) => boolean): { created: () => number } {
+    const createWriteStream = fs.createWriteStream
+    let n = 0
+    vi.spyOn(fs, 'createWriteStream').mockImplementation(((file: fs.PathLike, options?: object) => {
+      const stream = createWriteStream(file, options as never)
+      if (String(file).includes('.gz.tmp-') && failing(++n)) process.nextTick(() => stream.destroy(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })))
+      return stream
+    }) as typeof fs.createWriteStream)
+    return { created: () => n }
+  }
+
+  /** Appends line 100 to the file right after the last look, before the .gz is published and the file unlinked. */
+  function appendBeforeThePublish(file: string): void {
+    const link = fs.promises.link
+    vi.spyOn(fs.promises, 'link').mockImplementation(async (from, to) => {
+      if (to === `${file}.gz`) fs.appendFileSync(file, lineList(1, 100))
+      return link(from, to)
+    })
+  }
+
+  it('a line appended before the unlink, then a full disk when the .gz is made again: the file is put back whole beside the .gz, and the next compression replaces it', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    writeSettled(file, lineList(100))
+    appendBeforeThePublish(file)
+    fullDiskOnTemps((n) => n === 2) // the .gz made again, with line 100
+    await expect(compressSettled(file, 0)).rejects.toSatisfy(
+      (e: unknown) => LogWriteError.isInstance(e) && /cannot compress .*Kp\.jsonl: ENOSPC.*it is back beside .*Kp\.jsonl\.gz/.test((e as Error).message),
+    )
+    vi.restoreAllMocks()
+    expect(fs.readdirSync(dir).sort()).toEqual(['Kp.jsonl', 'Kp.jsonl.gz'])
+    expect(fs.readFileSync(file, 'utf8')).toBe(lineList(101))
+    expect(gunzip(`${file}.gz`)).toBe(lineList(100))
+    expect(await compressSettled(file, 0)).toEqual({ kind: 'compressed' })
+    expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
+    expect(gunzip(`${file}.gz`)).toBe(lineList(101))
+  })
+
+  it('while the disk stays full after the unlink, it holds on to the file and tries again until the lines are out', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    writeSettled(file, lineList(100))
+    appendBeforeThePublish(file)
+    const temps = fullDiskOnTemps((n) => n >= 2 && n <= 6) // the .gz again and the plain file twice, then the .gz again once more
+    await expect(compressSettled(file, 0)).rejects.toSatisfy((e: unknown) => LogWriteError.isInstance(e) && /ENOSPC/.test((e as Error).message))
+    expect(temps.created()).toBe(7) // .gz, then (.gz again, plain file) three times: the third time the plain file fits
+    vi.restoreAllMocks()
+    expect(fs.readdirSync(dir).sort()).toEqual(['Kp.jsonl', 'Kp.jsonl.gz'])
+    expect(fs.readFileSync(file, 'utf8')).toBe(lineList(101))
+  })
+
+  it('a full disk after the unlink that clears before the plain file is put back: the .gz made again holds every line', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    writeSettled(file, lineList(100))
+    appendBeforeThePublish(file)
+    fullDiskOnTemps((n) => n === 2 || n === 3)
+    expect(await compressSettled(file, 0)).toEqual({ kind: 'compressed' })
+    vi.restoreAllMocks()
     expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
     expect(gunzip(`${file}.gz`)).toBe(lineList(101))
   })
@@ -110,5 +177,54 @@ describe('compressSettled', () => {
     const plain = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''
     expect(gz + plain, outcome).toBe(lineList(appended))
     expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-') || f.includes('.claim'))).toEqual([])
+  })
+})
+
+/** What /proc tells of process `pid`: its start time (clock ticks after boot), the boot id, our pid namespace. */
+const proc = (pid: number) => ({
+  start: fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]!,
+  boot: fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+  ns: fs.readlinkSync('/proc/self/ns/pid'),
+})
+const claimOf = (pid: number, fields: Partial<ReturnType<typeof proc>> = {}) => {
+  const id = { ...proc(pid), ...fields }
+  return `${pid} 0123456789abcdef ${id.boot} ${id.start} ${id.ns}\n`
+}
+
+describe('compression claims of processes that are gone although their pid runs', () => {
+  it('a claim of our own pid left by an earlier run (a restart as PID 1 gets the pid again) is taken over', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    for (const left of [`${process.pid}\n`, claimOf(process.pid, { start: '1' })]) {
+      writeSettled(file, lineList(10))
+      fs.writeFileSync(claimPath(file), left)
+      expect(await compressSettled(file, 0), left).toEqual({ kind: 'compressed' })
+      expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
+      fs.rmSync(`${file}.gz`)
+    }
+  })
+
+  it('a claim whose pid another process has now (another start time, or another boot) is taken over', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    for (const left of [claimOf(process.ppid, { start: '1' }), claimOf(process.ppid, { boot: '00000000-0000-0000-0000-000000000000' })]) {
+      writeSettled(file, lineList(10))
+      fs.writeFileSync(claimPath(file), left)
+      expect(await compressSettled(file, 0), left).toEqual({ kind: 'compressed' })
+      expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
+      fs.rmSync(`${file}.gz`)
+    }
+  })
+
+  it('the claim of a live process (its pid and start time) is left to it, and so is one this process holds', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    writeSettled(file, lineList(10))
+    fs.writeFileSync(claimPath(file), claimOf(process.ppid))
+    expect(await compressSettled(file, 0)).toEqual({ kind: 'busy' })
+    fs.rmSync(claimPath(file))
+    writeSettled(file, lineList(50000))
+    const outcomes = await Promise.all([compressSettled(file, 0), compressSettled(file, 0)])
+    expect(outcomes.filter((o) => o.kind === 'compressed')).toHaveLength(1)
+    expect(outcomes.filter((o) => o.kind !== 'compressed')).toEqual([{ kind: expect.stringMatching(/^(busy|gone)$/) }])
+    expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
+    expect(gunzip(`${file}.gz`)).toBe(lineList(50000))
   })
 })

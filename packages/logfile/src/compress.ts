@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
@@ -22,6 +21,12 @@ export async function syncPath(file: string): Promise<void> {
 
 const sameFile = (a: fs.Stats, b: fs.Stats) => a.size === b.size && a.mtimeMs === b.mtimeMs
 const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException | undefined)?.code === code
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Waits between tries to publish lines only the compressor's handle holds (a full disk): from the first to the last. */
+const HELD_RETRY_FIRST_MS = 100
+const HELD_RETRY_MAX_MS = 5_000
 
 /**
  * What became of a file handed to compressSettled(): `compressed`; `gone` (no such
@@ -31,10 +36,34 @@ const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException
  */
 export type CompressOutcome = { kind: 'compressed' } | { kind: 'gone' } | { kind: 'busy' } | { kind: 'unsettled'; settlesAt: number }
 
-/** The file's whole content (read through `handle`, from offset 0) gzipped into a new `temp`, synced. */
-async function gzipInto(handle: FileHandle, temp: string): Promise<void> {
-  const input = handle.createReadStream({ start: 0, autoClose: false })
-  await pipeline(input, zlib.createGzip(), fs.createWriteStream(temp, { flags: 'wx' }))
+/**
+ * When this process first saw `file` as `stat` shows it (same inode, size and
+ * mtime). A file whose mtime lies ahead of the clock (written while the clock
+ * was ahead) settles `graceMs` after that instead: no write since then, as a
+ * write sets the mtime to the clock's time and grows the file.
+ */
+export type FirstSeen = (file: string, stat: fs.Stats) => number
+
+/**
+ * The file's content through `handle`, from offset 0. Not handle.createReadStream(): a stream
+ * that fails (a full disk on the output) closes its handle even with `autoClose: false`, and
+ * after the unlink the handle may hold the only copy of some lines.
+ */
+async function* contentOf(handle: FileHandle): AsyncGenerator<Buffer> {
+  for (let offset = 0; ; ) {
+    const chunk = Buffer.allocUnsafe(64 * 1024)
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, offset)
+    if (bytesRead === 0) return
+    offset += bytesRead
+    yield chunk.subarray(0, bytesRead)
+  }
+}
+
+/** The file's whole content (read through `handle`), gzipped or not, into a new `temp`, synced. */
+async function copyInto(handle: FileHandle, temp: string, gzip: boolean): Promise<void> {
+  const input = contentOf(handle)
+  const output = fs.createWriteStream(temp, { flags: 'wx' })
+  await (gzip ? pipeline(input, zlib.createGzip(), output) : pipeline(input, output))
   await syncPath(temp)
 }
 
@@ -58,40 +87,99 @@ async function gzIsPrefixOf(gz: string, handle: FileHandle): Promise<boolean> {
 }
 
 /**
+ * Puts the whole (unlinked) file the handle holds back as `file`: a copy in `temp`,
+ * published with link() (never over another file), copied again over it while lines
+ * still land in the handle's file (nobody appends to a name whose `.gz` is there).
+ */
+async function putBack(handle: FileHandle, file: string, temp: string): Promise<void> {
+  let copied = await handle.stat()
+  await fs.promises.rm(temp, { force: true })
+  await copyInto(handle, temp, false)
+  await fs.promises.link(temp, file)
+  for (let now = await handle.stat(); !sameFile(copied, now); now = await handle.stat()) {
+    copied = now
+    await fs.promises.rm(temp, { force: true })
+    await copyInto(handle, temp, false)
+    await fs.promises.rename(temp, file)
+  }
+  await fs.promises.rm(temp, { force: true })
+}
+
+/**
+ * After the unlink, lines that landed between the last look and the unlink are
+ * in the handle's file only: they are published before the handle is let go.
+ * The `.gz` is made again from the whole file while it changes (each writer
+ * lands at most one write there: it then sees the file gone); when that fails
+ * (a full disk), the whole file is put back as `file` beside the `.gz`, which
+ * holds its start (the next compression replaces it). When both fail, both are
+ * tried again, holding the handle, until one works. Returns the failure that
+ * made it put the file back, if it did.
+ */
+async function publishHeld(handle: FileHandle, file: string, published: fs.Stats, temp: string, plainTemp: string): Promise<{ error: unknown } | undefined> {
+  for (let wait = HELD_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, HELD_RETRY_MAX_MS)) {
+    let failure: unknown
+    try {
+      for (let now = await handle.stat(); !sameFile(published, now); now = await handle.stat()) {
+        await fs.promises.rm(temp, { force: true })
+        await copyInto(handle, temp, true)
+        await fs.promises.rename(temp, `${file}.gz`)
+        published = now
+      }
+      return undefined
+    } catch (error) {
+      failure = error
+    }
+    try {
+      await putBack(handle, file, plainTemp)
+      return { error: failure }
+    } catch {
+      // Neither fits (the disk is still full), or a plain file is at the name for a moment: the handle keeps the lines.
+    }
+    await sleep(wait)
+  }
+}
+
+/**
  * Gzips a rotated logfile that has settled (no write for `graceMs`) to `file.gz`
  * and removes `file`, so that no line appended to it by any process is lost:
  *
- * - one process at a time (a claim file with its pid; see claimCompression());
+ * - one process at a time (a claim file; see claimCompression());
  * - the file is read through one handle; its size and mtime are checked again
  *   right before the `.gz` is published (with link(), never replacing a `.gz`
  *   of other content) and the file unlinked;
  * - a write that still lands between that check and the unlink (a writer that
  *   rotated elsewhere in the same instant) is seen on the handle afterwards: the
- *   `.gz` is made again from the whole (now unlinked) file and renamed over it.
+ *   `.gz` is made again from the whole (now unlinked) file and renamed over it,
+ *   or, if that fails (a full disk), the file is put back (see publishHeld()).
  *   A writer whose write lands after the unlink sees the file gone (nlink 0) and
  *   writes its lines again elsewhere (LogWriter does), so the worst case is a
- *   line kept twice, never one lost.
+ *   line kept twice, never one lost. Only a kill -9 of this process between the
+ *   unlink and the end of publishHeld() loses the lines that landed in that instant.
  *
  * A `.gz` already there beside the file (a compression cut by a crash between
- * link and unlink) is replaced when it holds the start of the file (or all of
- * it), and is an error otherwise (both are left; readers read the plain file).
+ * link and unlink, or a file put back) is replaced when it holds the start of
+ * the file (or all of it), and is an error otherwise (both are left; readers
+ * read the plain file). `firstSeen`: see FirstSeen.
  */
-export async function compressSettled(file: string, graceMs: number): Promise<CompressOutcome> {
+export async function compressSettled(file: string, graceMs: number, firstSeen?: FirstSeen): Promise<CompressOutcome> {
+  const settlesAt = (stat: fs.Stats) => Math.min(stat.mtimeMs, firstSeen?.(file, stat) ?? Infinity) + graceMs
   // A cheap look first: a file still written to is not claimed nor opened.
   const look = await fs.promises.stat(file).catch((error: unknown) => {
     if (isCode(error, 'ENOENT')) return undefined
     throw error
   })
   if (look === undefined) return { kind: 'gone' }
-  if (Date.now() < look.mtimeMs + graceMs) return { kind: 'unsettled', settlesAt: look.mtimeMs + graceMs }
-  const release = await claimCompression(file).catch((error: unknown) => {
+  if (Date.now() < settlesAt(look)) return { kind: 'unsettled', settlesAt: settlesAt(look) }
+  const claim = await claimCompression(file).catch((error: unknown) => {
     if (isCode(error, 'ENOENT')) return null // the directory is gone
     throw error
   })
-  if (release === null) return { kind: 'gone' }
-  if (release === undefined) return { kind: 'busy' }
+  if (claim === null) return { kind: 'gone' }
+  if (claim === undefined) return { kind: 'busy' }
   const target = `${file}.gz`
-  const temp = `${file}.gz.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
+  // Named for the claim: a sweep removes them once no live claim has its token (see removeIfLeftover()).
+  const temp = `${file}.gz.tmp-${claim.token}-0`
+  const plainTemp = `${file}.gz.tmp-${claim.token}-1`
   let handle: FileHandle | undefined
   try {
     try {
@@ -102,9 +190,8 @@ export async function compressSettled(file: string, graceMs: number): Promise<Co
     }
     const before = await handle.stat()
     if (before.nlink === 0) return { kind: 'gone' } // compressed between the open and the claim's check
-    const settlesAt = before.mtimeMs + graceMs
-    if (Date.now() < settlesAt) return { kind: 'unsettled', settlesAt }
-    await gzipInto(handle, temp)
+    if (Date.now() < settlesAt(before)) return { kind: 'unsettled', settlesAt: settlesAt(before) }
+    await copyInto(handle, temp, true)
     // The last look before publishing: unchanged, still settled, still the file at that name.
     const checked = await handle.stat()
     const named = await fs.promises.stat(file).catch(() => undefined)
@@ -121,20 +208,21 @@ export async function compressSettled(file: string, graceMs: number): Promise<Co
     await fs.promises.unlink(file).catch((error: unknown) => {
       if (!isCode(error, 'ENOENT')) throw error
     })
-    // Writes that landed between the last look and the unlink are in the handle's file only: publish them too.
-    for (let seen = checked, round = 0; round < 10; round++) {
-      const now = await handle.stat()
-      if (sameFile(seen, now)) break
-      await fs.promises.rm(temp, { force: true })
-      await gzipInto(handle, temp)
-      await fs.promises.rename(temp, target)
-      seen = now
-    }
+    const putBackAfter = await publishHeld(handle, file, checked, temp, plainTemp)
     await syncPath(path.dirname(file))
+    if (putBackAfter !== undefined) {
+      const { error } = putBackAfter
+      throw new LogWriteError(
+        `cannot compress ${file}: ${describe(error)}; lines written to it while it was replaced are kept: it is back beside ${target}, which holds its start (the next compression replaces it)`,
+        file,
+        { cause: error },
+      )
+    }
     return { kind: 'compressed' }
   } finally {
     await handle?.close().catch(() => undefined)
     await fs.promises.rm(temp, { force: true }).catch(() => undefined)
-    await release()
+    await fs.promises.rm(plainTemp, { force: true }).catch(() => undefined)
+    await claim.release()
   }
 }

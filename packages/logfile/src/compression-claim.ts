@@ -1,59 +1,173 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
+import path from 'node:path'
+import { formatIdentity, identityAlive, isThisProcess, ourNamespace, ownIdentity, parseIdentity, type ProcessIdentity } from './process-identity.js'
 
-/** Whether process `pid` runs on this machine (EPERM: it does, as another user). */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
+const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException | undefined)?.code === code
 
-/** `Kp.jsonl` -> `Kp.jsonl.gz.claim`: whose compression of the file runs (the compressor's pid). */
+/**
+ * Tokens of the claims this process holds or is making. On globalThis, so that
+ * every copy of this package loaded in the process (two installs) shares it;
+ * worker threads each have their own, and are told apart by the claim's start
+ * time (see stale()).
+ */
+const OURS = Symbol.for('@eht-influx-client/logfile.compressionClaims')
+const ours = ((globalThis as Record<symbol, unknown>)[OURS] ??= new Set<string>()) as Set<string>
+
+/** `Kp.jsonl` -> `Kp.jsonl.gz.claim`: who compresses the file (`pid token boot start ns`). */
 export const claimPath = (file: string) => `${file}.gz.claim`
 
-/** A claim older than this is taken over even when its pid runs (a pid reused after a reboot). */
+/** A claim whose owner recorded no start time (no /proc) is taken over after this long even when its pid runs (a pid reused). */
 const CLAIM_MAX_AGE_MS = 24 * 3_600_000
+/** A claim that cannot be read (not one this version writes) is left alone this long. */
+const UNREADABLE_GRACE_MS = 10_000
 
-/** The pid a claim names, or undefined when there is none (or it cannot be read). */
-async function claimOwner(claim: string): Promise<{ pid: number; ageMs: number } | undefined> {
+interface ClaimOwner extends ProcessIdentity {
+  token: string
+  text: string
+  /** Age of the file (ms). */
+  ageMs: number
+}
+
+/** What a claim holds: `pid token boot start ns` (the boot id and start time tell a reused pid from its first owner). */
+function claimText(token: string): string {
+  const [pid, boot, start, ns] = formatIdentity(ownIdentity()).split(' ')
+  return `${pid} ${token} ${boot} ${start} ${ns}\n`
+}
+
+/** The owner a claim file (or a claim being made) records; undefined when it is gone. */
+async function readClaim(file: string): Promise<ClaimOwner | undefined> {
   try {
-    const [text, stat] = await Promise.all([fs.promises.readFile(claim, 'utf8'), fs.promises.stat(claim)])
-    return { pid: Number(text.trim()), ageMs: Date.now() - stat.mtimeMs }
+    const [text, stat] = await Promise.all([fs.promises.readFile(file, 'utf8'), fs.promises.stat(file)])
+    const [pid, token, boot, start, ns] = text.trim().split(' ')
+    return { ...parseIdentity(pid, boot, start, ns), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    if (isCode(error, 'ENOENT')) return undefined
     throw error
   }
 }
 
 /**
- * Claims the compression of `file` for this process, so that of several writers
- * rotating away from one shared file only one compresses it: a claim file holding
- * our pid, published whole with link() (never replacing another's). A claim whose
- * process is gone (killed mid-compression) is taken over. Returns the release
- * function, or undefined when another live process holds the claim.
+ * True when the claim was left by a compression that is over: its process is
+ * gone (another boot, another start time for its pid, no such pid). Our own
+ * pid (a restart as a container's PID 1 gets it again): stale unless this
+ * process holds the claim, or the claim records this very process (its start
+ * time: a compression in another worker thread).
  */
-export async function claimCompression(file: string): Promise<(() => Promise<void>) | undefined> {
-  const claim = claimPath(file)
-  const temp = `${claim}.${process.pid}-${randomBytes(4).toString('hex')}`
-  await fs.promises.writeFile(temp, `${process.pid}\n`, { flag: 'wx' })
+function stale(owner: ClaimOwner): boolean {
+  if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > UNREADABLE_GRACE_MS
+  if (owner.pid === process.pid && ourNamespace(owner)) return !ours.has(owner.token) && !isThisProcess(owner)
+  if (!identityAlive(owner)) return true
+  return owner.start === undefined && owner.ageMs >= CLAIM_MAX_AGE_MS
+}
+
+/**
+ * Removes the stale claim `owner` was read from, unless it changed since: it is
+ * moved aside first (only one process can move it) and put back if the one
+ * moved is another (a claim made fresh meanwhile). True when it is gone.
+ */
+async function removeStale(claim: string, owner: ClaimOwner): Promise<boolean> {
+  const aside = `${claim}.${randomBytes(8).toString('hex')}.stale`
   try {
-    for (let attempt = 0; attempt < 2; attempt++) {
+    await fs.promises.rename(claim, aside)
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return true
+    throw error
+  }
+  const moved = await fs.promises.readFile(aside, 'utf8').catch(() => '')
+  if (moved !== owner.text) await fs.promises.link(aside, claim).catch(() => undefined)
+  await fs.promises.rm(aside, { force: true })
+  return moved === owner.text
+}
+
+/** A claim on the compression of one file. */
+export interface CompressionClaim {
+  /** Names the compression's temporary files (`<file>.gz.tmp-<token>-<n>`): a sweep removes them once no live claim has it. */
+  readonly token: string
+  /** Removes the claim (if it is still this one). */
+  release(): Promise<void>
+}
+
+/**
+ * Claims the compression of `file` for this process, so that of several writers
+ * rotating away from one shared file only one compresses it: a claim file
+ * recording this process (see claimText()) and a random token, published whole
+ * with link() (never replacing another's). A stale claim (see stale()) is taken
+ * over. Undefined when another live compression holds the claim.
+ */
+export async function claimCompression(file: string): Promise<CompressionClaim | undefined> {
+  const claim = claimPath(file)
+  const token = randomBytes(8).toString('hex')
+  const temp = `${claim}.${token}`
+  ours.add(token) // before the temp exists: a sweep of this process must not take it for a leftover
+  let held = false
+  try {
+    await fs.promises.writeFile(temp, claimText(token), { flag: 'wx' })
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await fs.promises.link(temp, claim)
-        return () => fs.promises.rm(claim, { force: true })
+        held = true
+        return {
+          token,
+          release: async () => {
+            try {
+              if ((await readClaim(claim).catch(() => undefined))?.token === token) await fs.promises.rm(claim, { force: true })
+            } finally {
+              ours.delete(token)
+            }
+          },
+        }
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+        if (!isCode(error, 'EEXIST')) throw error
       }
-      const owner = await claimOwner(claim)
-      if (owner !== undefined && pidAlive(owner.pid) && owner.ageMs < CLAIM_MAX_AGE_MS) return undefined
-      await fs.promises.rm(claim, { force: true }) // stale: its compressor died
+      const owner = await readClaim(claim)
+      if (owner === undefined) continue
+      if (!stale(owner) || !(await removeStale(claim, owner))) return undefined
     }
     return undefined
   } finally {
-    await fs.promises.rm(temp, { force: true })
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined)
+    if (!held) ours.delete(token)
   }
+}
+
+/**
+ * What a compression of `X` keeps beside it while it runs: `X.gz.claim`, `X.gz.claim.<token>`
+ * (a claim being made; `.stale`: one being taken over) and `X.gz.tmp-<token>-<n>` (its output).
+ * Also the names of earlier development versions: `X.gz.claim.<pid>-<hex>`, `X.gz.tmp-<pid>-<hex>`.
+ */
+const LEFTOVER = /^(.*)\.gz\.(?:claim|claim\.[0-9a-f-]+(?:\.stale)?|tmp-([0-9a-f]+)-[0-9a-f]+)$/
+
+/** `X` when `entry` is a name a compression of `X` uses (see LEFTOVER), else undefined. */
+export function leftoverOf(entry: string): string | undefined {
+  return LEFTOVER.exec(entry)?.[1]
+}
+
+/**
+ * Removes `dir/entry`, a name leftoverOf() knows, when the compression it
+ * belongs to is over (its process died, or a restart got its pid): a claim
+ * only once its file is gone (`plainThere` false; else compressSettled() takes
+ * it over), a temporary file once no live claim has its token.
+ */
+export async function removeIfLeftover(dir: string, entry: string, plainThere: boolean): Promise<void> {
+  const file = path.join(dir, entry)
+  const match = LEFTOVER.exec(entry)
+  if (match === null) return
+  if (entry.endsWith('.gz.claim')) {
+    if (plainThere) return
+    const owner = await readClaim(file)
+    if (owner !== undefined && stale(owner)) await removeStale(file, owner)
+    return
+  }
+  const token = match[2]
+  if (token === undefined) {
+    // A claim being made or moved aside holds the claim text: stale as its owner is.
+    const owner = await readClaim(file)
+    if (owner !== undefined && stale(owner)) await fs.promises.rm(file, { force: true })
+    return
+  }
+  if (ours.has(token)) return
+  const owner = await readClaim(claimPath(path.join(dir, match[1]!)))
+  if (owner !== undefined && owner.token === token && !stale(owner)) return
+  await fs.promises.rm(file, { force: true })
 }

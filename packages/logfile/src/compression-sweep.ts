@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { compressSettled } from './compress.js'
-import { pidAlive } from './compression-claim.js'
+import { leftoverOf, removeIfLeftover } from './compression-claim.js'
 import type { CompressionJobs } from './compression-jobs.js'
 import { LogfileError, LogWriteError } from './errors.js'
 import type { RotatedNames } from './rotated-names.js'
@@ -12,11 +12,22 @@ import type { RotateOption } from './writer-options.js'
 export const DEFAULT_COMPRESS_GRACE_MS = 60_000
 /** The least wait before looking again at a file that was not settled (a file still written to is not looked at in a loop). */
 const MIN_RETRY_MS = 100
+/**
+ * The longest: a file that settles later (a long compressGraceMs, or busy) is looked at again after this
+ * (setTimeout cuts a delay past 2^31-1 ms, 24.8 days, to 1 ms: a sweep every millisecond).
+ */
+const MAX_RETRY_MS = 3_600_000
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error))
-// `X.gz.tmp-<pid>-<hex>` (a compression's output) and `X.gz.claim.<pid>-<hex>` (a claim being made): leftovers once <pid> is gone.
-const LEFTOVER = /^(.*)\.gz\.(?:tmp-|claim\.)(\d+)-[0-9a-f]+$/
-const CLAIM = /^(.*)\.gz\.claim$/
+
+/** A file as the sweep first saw it in its present state. */
+interface Sighting {
+  ino: number
+  dev: number
+  size: number
+  mtimeMs: number
+  at: number
+}
 
 export interface SweepSetup {
   names: RotatedNames
@@ -37,8 +48,11 @@ export interface SweepSetup {
  * over) and nobody has written to it for `graceMs`, checked again right before
  * it is replaced by its `.gz` (compressSettled()). Sweeps run when the writer
  * opens and when it rotates; a file not settled yet is looked at again when it
- * could be (an unref'd timer: it keeps no process alive; close() stops it). A
- * sweep also removes the temporary files of compressions whose process died.
+ * could be (an unref'd timer: it keeps no process alive; close() stops it), at
+ * the latest an hour later. A file whose mtime lies ahead of the clock (written
+ * while the clock was ahead) settles `graceMs` after the sweep first saw it as
+ * it is. A sweep also removes the claims and temporary files of compressions
+ * whose process died (see removeIfLeftover()).
  */
 export class CompressionSweep {
   private running: Promise<void> | undefined
@@ -49,6 +63,8 @@ export class CompressionSweep {
   private timer: NodeJS.Timeout | undefined
   private timerAt = Infinity
   private closed = false
+  /** By file: when it was first seen as it is now (see FirstSeen). */
+  private readonly sightings = new Map<string, Sighting>()
 
   constructor(private readonly setup: SweepSetup) {}
 
@@ -98,9 +114,10 @@ export class CompressionSweep {
     const lastCounter = new Map<string, number>()
     const plain: { file: string; base: string; counter: number; period: number | undefined }[] = []
     for (const entry of entries) {
-      const leftover = LEFTOVER.exec(entry) ?? CLAIM.exec(entry)
-      if (leftover !== null) {
-        await this.removeLeftover(dir, entry, leftover[1]!, leftover[2], present)
+      const plainOf = leftoverOf(entry)
+      if (plainOf !== undefined) {
+        // Only those of this writer's files.
+        if (names.parse(path.join(dir, plainOf)) !== undefined) await removeIfLeftover(dir, entry, present.has(plainOf))
         continue
       }
       const gz = entry.endsWith('.gz')
@@ -109,6 +126,7 @@ export class CompressionSweep {
       lastCounter.set(parsed.base, Math.max(lastCounter.get(parsed.base) ?? 0, parsed.counter))
       if (!gz) plain.push({ file: path.join(dir, entry), ...parsed })
     }
+    for (const file of this.sightings.keys()) if (path.dirname(file) === dir && !present.has(path.basename(file))) this.sightings.delete(file)
     const nowMs = this.setup.nowMs()
     const currentPeriod = names.unit === undefined ? undefined : startOf(names.unit, nowMs)
     for (const { file, base, counter, period } of plain) {
@@ -120,7 +138,7 @@ export class CompressionSweep {
   }
 
   private async compress(file: string): Promise<void> {
-    const job = compressSettled(file, this.setup.graceMs)
+    const job = compressSettled(file, this.setup.graceMs, (seen, stat) => this.firstSeen(seen, stat))
     this.setup.jobs.add(
       file,
       job.then(
@@ -135,41 +153,38 @@ export class CompressionSweep {
       this.setup.onError(LogfileError.isInstance(error) ? error : new LogWriteError(`cannot compress ${file}: ${describe(error)}`, file, { cause: error }))
       return
     }
+    if (outcome.kind === 'compressed' || outcome.kind === 'gone') this.sightings.delete(file)
     if (outcome.kind === 'compressed') this.setup.onCompressed()
     else if (outcome.kind === 'unsettled') this.retryAt(path.dirname(file), outcome.settlesAt)
     // Another process compresses it: look again later, in case that process dies before it is done.
     else if (outcome.kind === 'busy') this.retryAt(path.dirname(file), Date.now() + Math.max(this.setup.graceMs, 1000))
   }
 
-  /** Sweeps `dir` again at `at` (real time), or earlier if a sweep is due earlier anyway. */
-  private retryAt(dir: string, at: number): void {
+  /** Sweeps `dir` again once a file could have settled (real time; in an hour at the latest), or earlier if a sweep is due earlier anyway. */
+  private retryAt(dir: string, settlesAt: number): void {
     if (this.closed) return
     this.retryDirs.add(dir)
+    const now = Date.now()
+    const at = Math.min(now + MAX_RETRY_MS, Math.max(now + MIN_RETRY_MS, settlesAt + 10))
     if (this.timer !== undefined && this.timerAt <= at) return
     clearTimeout(this.timer)
     this.timerAt = at
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined
-        this.timerAt = Infinity
-        const dirs = [...this.retryDirs]
-        this.retryDirs.clear()
-        this.request(dirs, this.exclude)
-      },
-      Math.max(MIN_RETRY_MS, at - Date.now() + 10),
-    )
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.timerAt = Infinity
+      const dirs = [...this.retryDirs]
+      this.retryDirs.clear()
+      this.request(dirs, this.exclude)
+    }, at - now)
     this.timer.unref()
   }
 
-  /** Removes a compression's temporary file, or a claim, whose process is gone (a claim only once its file is gone too). */
-  private async removeLeftover(dir: string, entry: string, plain: string, pid: string | undefined, present: ReadonlySet<string>): Promise<void> {
-    if (this.setup.names.parse(path.join(dir, plain)) === undefined) return // not one of this writer's files
-    let owner = pid
-    if (owner === undefined) {
-      if (present.has(plain)) return // compressSettled() takes a stale claim over
-      owner = await fs.promises.readFile(path.join(dir, entry), 'utf8').catch(() => '')
-    }
-    if (pidAlive(Number(owner.trim()))) return
-    await fs.promises.rm(path.join(dir, entry), { force: true })
+  /** When `file` was first seen as `stat` shows it (now, if it changed since it was last seen). */
+  private firstSeen(file: string, stat: fs.Stats): number {
+    const last = this.sightings.get(file)
+    if (last !== undefined && last.ino === stat.ino && last.dev === stat.dev && last.size === stat.size && last.mtimeMs === stat.mtimeMs) return last.at
+    const at = Date.now()
+    this.sightings.set(file, { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs, at })
+    return at
   }
 }

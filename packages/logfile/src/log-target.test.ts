@@ -124,6 +124,101 @@ describe('rotation', () => {
     expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n].sort((a, b) => (a < b ? -1 : 1)))
   })
 
+  /** Counts the sweeps (directory listings) and timer overflow warnings while `during` runs. */
+  async function sweepsDuring(during: () => Promise<void>): Promise<{ sweeps: number; overflows: number }> {
+    let sweeps = 0
+    let overflows = 0
+    const readdir = fs.promises.readdir
+    vi.spyOn(fs.promises, 'readdir').mockImplementation(((...args: Parameters<typeof readdir>) => {
+      sweeps++
+      return readdir(...args)
+    }) as typeof readdir)
+    const onWarning = (warning: Error) => void (warning.name === 'TimeoutOverflowWarning' && overflows++)
+    process.on('warning', onWarning)
+    try {
+      await during()
+    } finally {
+      process.off('warning', onWarning)
+      vi.restoreAllMocks()
+    }
+    return { sweeps, overflows }
+  }
+
+  it('compressRotated: a rotated file whose mtime is a month ahead (written while the clock was ahead) is compressed compressGraceMs after the writer saw it, without a sweep loop', async () => {
+    const old = path.join(box.dir, 'Kp.jsonl')
+    fs.writeFileSync(old, '{"x":1}\n')
+    fs.writeFileSync(path.join(box.dir, 'Kp.1.jsonl'), '')
+    const ahead = new Date(Date.now() + 30 * 86_400_000)
+    fs.utimesSync(old, ahead, ahead)
+    let w: Awaited<ReturnType<typeof writer>> | undefined
+    const { sweeps, overflows } = await sweepsDuring(async () => {
+      w = await writer({ path: old, rotate: { kind: 'size', maxBytes: 1000 }, compressRotated: true, compressGraceMs: 300 })
+      for (let i = 0; i < 60 && !fs.existsSync(`${old}.gz`); i++) await sleep(50)
+    })
+    expect(overflows).toBe(0)
+    expect(sweeps).toBeLessThan(10)
+    expect(listed()).toEqual(['Kp.1.jsonl', 'Kp.jsonl.gz'])
+    expect(zlib.gunzipSync(fs.readFileSync(`${old}.gz`)).toString()).toBe('{"x":1}\n')
+    await w!.flush()
+    expect(w!.stats.compressed).toBe(1)
+  })
+
+  it('compressRotated: a file that settles more than 24.8 days from now (a long compressGraceMs) is looked at again within the hour, not in a loop', async () => {
+    const old = path.join(box.dir, 'Kp.jsonl')
+    fs.writeFileSync(old, '{"x":1}\n')
+    fs.writeFileSync(path.join(box.dir, 'Kp.1.jsonl'), '')
+    const timeouts: number[] = []
+    const { sweeps, overflows } = await sweepsDuring(async () => {
+      const setTimeout = globalThis.setTimeout
+      vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+        timeouts.push(ms ?? 0)
+        return setTimeout(fn, ms)
+      }) as typeof setTimeout)
+      const w = await writer({ path: old, rotate: { kind: 'size', maxBytes: 1000 }, compressRotated: true, compressGraceMs: 30 * 86_400_000 })
+      await sleep(300)
+      await w.close()
+    })
+    expect(overflows).toBe(0)
+    expect(sweeps).toBeLessThan(5)
+    expect(timeouts.filter((ms) => ms > 60_000)).toEqual([expect.any(Number)])
+    expect(Math.max(...timeouts)).toBeLessThanOrEqual(3_600_000)
+    expect(listed()).toEqual(['Kp.1.jsonl', 'Kp.jsonl'])
+  })
+
+  it('compressRotated: the claim and temporary files an earlier run of our pid left (a restart as PID 1) are removed, and the file compressed', async () => {
+    const old = path.join(box.dir, 'Kp.jsonl')
+    fs.writeFileSync(old, '{"x":1}\n')
+    fs.writeFileSync(path.join(box.dir, 'Kp.1.jsonl'), '')
+    const past = new Date(Date.now() - 3_600_000)
+    fs.utimesSync(old, past, past)
+    fs.writeFileSync(`${old}.gz.claim`, `${process.pid}\n`)
+    fs.writeFileSync(`${old}.gz.tmp-${process.pid}-deadbeef`, 'x'.repeat(1000))
+    fs.writeFileSync(`${old}.gz.tmp-0123456789abcdef-0`, 'x'.repeat(1000))
+    fs.writeFileSync(`${old}.gz.claim.${process.pid}-deadbeef`, `${process.pid}\n`)
+    const w = await writer({ path: old, rotate: { kind: 'size', maxBytes: 1000 }, compressRotated: true, compressGraceMs: 100 })
+    for (let i = 0; i < 60 && listed().length > 2; i++) await sleep(50)
+    await w.flush()
+    expect(w.stats.compressed).toBe(1)
+    expect(listed()).toEqual(['Kp.1.jsonl', 'Kp.jsonl.gz'])
+  })
+
+  it('compressRotated: the claim and temporary file of a compression another live process runs are left to it', async () => {
+    const old = path.join(box.dir, 'Kp.jsonl')
+    fs.writeFileSync(old, '{"x":1}\n')
+    fs.writeFileSync(path.join(box.dir, 'Kp.1.jsonl'), '')
+    const past = new Date(Date.now() - 3_600_000)
+    fs.utimesSync(old, past, past)
+    const start = fs.readFileSync(`/proc/${process.ppid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+    fs.writeFileSync(`${old}.gz.claim`, `${process.ppid} 0123456789abcdef ${boot} ${start} ${fs.readlinkSync('/proc/self/ns/pid')}\n`)
+    fs.writeFileSync(`${old}.gz.tmp-0123456789abcdef-0`, 'x'.repeat(1000))
+    const w = await writer({ path: old, rotate: { kind: 'size', maxBytes: 1000 }, compressRotated: true, compressGraceMs: 100 })
+    await sleep(300)
+    await w.flush()
+    expect(w.stats.compressed).toBe(0)
+    expect(listed()).toEqual(['Kp.1.jsonl', 'Kp.jsonl', 'Kp.jsonl.gz.claim', 'Kp.jsonl.gz.tmp-0123456789abcdef-0'])
+  })
+
   it('compressRotated, size rotation: a file is compressed only once a later numbered file exists, never the last one', async () => {
     const pattern = path.join(box.dir, 'Kp.jsonl')
     const w = await writer({ path: pattern, rotate: { kind: 'size', maxBytes: 100 }, compressRotated: true, compressGraceMs: 0 })

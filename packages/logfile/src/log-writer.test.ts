@@ -115,6 +115,65 @@ describe('openLogWriter / append', () => {
     expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([1n, 2n, 3n])
   })
 
+  /** Makes every FileHandle write() run `after` (the file it wrote to, by fd) once it has written, while `armed()`. */
+  async function afterEachWrite(after: () => void): Promise<void> {
+    const probe = await fs.promises.open(path.join(box.dir, 'probe'), 'w')
+    const proto = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> }
+    await probe.close()
+    fs.unlinkSync(path.join(box.dir, 'probe'))
+    const write = proto.write
+    vi.spyOn(proto, 'write').mockImplementation(async function (this: unknown, ...args: unknown[]) {
+      const result = await write.apply(this, args)
+      after()
+      return result
+    })
+  }
+
+  it('a write whose file was removed under it, then no new file can be opened: says none of the records was written', async () => {
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' }, now: clock('2024-01-01T12:00:00Z').now })
+    const day = path.join(box.dir, 'Kp-20240101.jsonl')
+    await w.append([point(1n)])
+    let armed = true
+    // Removed right after the write (its lines may be only in the removed file), and a directory where it was: opening it again fails.
+    await afterEachWrite(() => {
+      if (!armed) return
+      armed = false
+      fs.unlinkSync(day)
+      fs.mkdirSync(day)
+    })
+    const error = await w.append([point(2n), point(3n)]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    vi.restoreAllMocks()
+    expect(LogWriteError.isInstance(error)).toBe(true)
+    expect((error as Error).message).toMatch(/cannot open logfile .*Kp-20240101\.jsonl/)
+    expect((error as LogWriteError).recordsWritten).toBe(0)
+  })
+
+  it('a file removed under each of four writes in a row is an error saying none of the records was written, not a silent loss', async () => {
+    const w = await writer({ path: path.join(box.dir, 'Kp-%Y%m%d.jsonl'), rotate: { kind: 'daily' }, now: clock('2024-01-01T12:00:00Z').now })
+    const day = path.join(box.dir, 'Kp-20240101.jsonl')
+    await w.append([point(1n)])
+    let removed = 0
+    await afterEachWrite(() => {
+      fs.unlinkSync(day)
+      removed++
+    })
+    const error = await w.append([point(2n)]).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    vi.restoreAllMocks()
+    expect(removed).toBe(4)
+    expect(LogWriteError.isInstance(error)).toBe(true)
+    expect((error as Error).message).toMatch(/Kp-20240101\.jsonl: it was removed right after each of 4 writes in a row/)
+    expect((error as LogWriteError).recordsWritten).toBe(0)
+    // The writer goes on: the next append lands in a file.
+    await w.append([point(3n)])
+    expect((await readBack(box.dir)).records.map((r) => r.timestamp)).toEqual([3n])
+  })
+
   it.each(['jsonl', 'csv', 'lp'] as const)('a disk that fills up mid-append: the error says how many records are in the file whole (%s)', async (format) => {
     const file = path.join(box.dir, `Kp.${format}`)
     const w = await writer({ path: file, format })

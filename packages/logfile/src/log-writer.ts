@@ -26,6 +26,9 @@ export interface LogWriter {
   readonly stats: Readonly<LogWriterStats>
 }
 
+/** Writes in a row whose file was removed right after them before append() gives up (a compression removes a file once). */
+const MAX_REMOVED_WRITES = 4
+
 class FileLogWriter implements LogWriter {
   readonly stats: LogWriterStats = { records: 0, bytes: 0, writes: 0, syncs: 0, rotations: 0, compressed: 0 }
   private readonly target: LogTarget
@@ -138,12 +141,22 @@ class FileLogWriter implements LogWriter {
     try {
       const base = this.naming.at(this.nowMs())
       if (base !== target.base) await target.select(base, 0)
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         written = 0
         await this.writeOnce(records)
         written = records.length
         if (this.options.fsync === 'always') await target.syncIfDirty()
-        if (target.stat().nlink !== 0 || attempt === 3) return
+        if (target.stat().nlink !== 0) return
+        // The lines may be only in the removed file: none counts as written (a caller that appends them again
+        // makes at worst a duplicate), also when opening the next file fails.
+        written = 0
+        if (attempt === MAX_REMOVED_WRITES) {
+          throw new LogWriteError(
+            `cannot append to ${target.path}: it was removed right after each of ${attempt} writes in a row (another process compressing or deleting the logfiles), so the records may be only in removed files`,
+            target.path,
+            { recordsWritten: 0 },
+          )
+        }
         await target.select(target.base, target.counter, true)
         this.expectedSize = -1
       }
