@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { formatIdentity, identityAlive, isThisProcess, ourNamespace, ownIdentity, parseIdentity, type ProcessIdentity } from './process-identity.js'
+import { formatProcessIdentity, inOtherPidNamespace, isThisProcess, ownProcessIdentity, parseProcessIdentity, type ProcessIdentity, processIdentityAlive } from './process-identity.js'
 
 const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException | undefined)?.code === code
 
@@ -31,7 +31,7 @@ interface ClaimOwner extends ProcessIdentity {
 
 /** What a claim holds: `pid token boot start ns` (the boot id and start time tell a reused pid from its first owner). */
 function claimText(token: string): string {
-  const [pid, boot, start, ns] = formatIdentity(ownIdentity()).split(' ')
+  const [pid, boot, start, ns] = formatProcessIdentity(ownProcessIdentity()).split(' ')
   return `${pid} ${token} ${boot} ${start} ${ns}\n`
 }
 
@@ -40,7 +40,7 @@ async function readClaim(file: string): Promise<ClaimOwner | undefined> {
   try {
     const [text, stat] = await Promise.all([fs.promises.readFile(file, 'utf8'), fs.promises.stat(file)])
     const [pid, token, boot, start, ns] = text.trim().split(' ')
-    return { ...parseIdentity(pid, boot, start, ns), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
+    return { ...parseProcessIdentity(pid, boot, start, ns), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined
     throw error
@@ -56,8 +56,8 @@ async function readClaim(file: string): Promise<ClaimOwner | undefined> {
  */
 function stale(owner: ClaimOwner): boolean {
   if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > UNREADABLE_GRACE_MS
-  if (owner.pid === process.pid && ourNamespace(owner)) return !ours.has(owner.token) && !isThisProcess(owner)
-  if (!identityAlive(owner)) return true
+  if (owner.pid === process.pid && !inOtherPidNamespace(owner)) return !ours.has(owner.token) && !isThisProcess(owner)
+  if (!processIdentityAlive(owner)) return true
   return owner.start === undefined && owner.ageMs >= CLAIM_MAX_AGE_MS
 }
 

@@ -24,6 +24,8 @@ export { listLogFiles } from './list-log-files.js'
 export { formatFromPath, chunkEncoder } from './formats.js'
 export type { ChunkEncoder } from './formats.js'
 export { isGzipPath } from './file-naming.js'
+export { ownProcessIdentity, formatProcessIdentity, parseProcessIdentity, processIdentityAlive, isThisProcess, inOtherPidNamespace } from './process-identity.js'
+export type { ProcessIdentity } from './process-identity.js'
 export {
   LogfileError,
   RecordError,

@@ -2,15 +2,15 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { threadId } from 'node:worker_threads'
+import { formatProcessIdentity, inOtherPidNamespace, isThisProcess, ownProcessIdentity, parseProcessIdentity, type ProcessIdentity, processIdentityAlive } from '@eht-influx-client/logfile'
 import { CheckpointError } from './errors.js'
-import { formatIdentity, identityAlive, otherNamespace, ownIdentity, parseIdentity, type ProcessIdentity } from './process-identity.js'
 
 /**
  * Locks held by replays of this thread: lock file -> token. On globalThis, so
  * that every copy of this package loaded here (two installs) shares it; a
  * replay in another worker thread has a map of its own, and its lock is told
  * apart from one of an earlier process with our pid by its start time (see
- * thisProcess()).
+ * stale()).
  */
 const HELD = Symbol.for('@eht-influx-client/replay.checkpointLocksHeld')
 const held = ((globalThis as Record<symbol, unknown>)[HELD] ??= new Map<string, string>()) as Map<string, string>
@@ -38,6 +38,13 @@ export function lockFileOf(checkpointFile: string): string {
   return `${checkpointFile.replace(/\.json$/, '')}.lock`
 }
 
+/** The identity in `pid boot start ns` (undefined for text that is not one: an empty or torn lock). */
+function identityOf(text: string): ProcessIdentity | undefined {
+  const [pid, boot, start, ns] = text.trim().split(' ')
+  const id = parseProcessIdentity(pid, boot, start, ns)
+  return Number.isNaN(id.pid) || id.pid <= 0 ? undefined : id
+}
+
 async function readLock(lock: string): Promise<LockOwner | undefined> {
   const ifThere = (error: unknown) => {
     if (code(error) === 'ENOENT') return undefined
@@ -49,7 +56,7 @@ async function readLock(lock: string): Promise<LockOwner | undefined> {
   // `pid token boot start ns thread`
   const [pid, token, boot, start, ns, thread] = text.trim().split(' ')
   return {
-    id: parseIdentity([pid ?? '', boot ?? '', start ?? '', ns ?? ''].join(' ')),
+    id: identityOf([pid ?? '', boot ?? '', start ?? '', ns ?? ''].join(' ')),
     token: token ?? '',
     thread: thread !== undefined && /^\d+$/.test(thread) ? Number(thread) : undefined,
     text,
@@ -57,31 +64,19 @@ async function readLock(lock: string): Promise<LockOwner | undefined> {
   }
 }
 
-/**
- * True when a lock of our pid (in our pid namespace) was written by this very
- * process: its start time (and boot id where both are known) is ours. Where
- * no start time is known (no /proc), a lock file written since this process
- * started: a process that had our pid before had ended by then.
- */
-function thisProcess(id: ProcessIdentity, ageMs: number): boolean {
-  const me = ownIdentity()
-  if (id.boot !== undefined && me.boot !== undefined && id.boot !== me.boot) return false
-  if (id.start !== undefined && me.start !== undefined) return id.start === me.start
-  return ageMs < process.uptime() * 1000
-}
-
 /** True when the lock was left by a replay that is gone (its process ended, or it was of this thread and let go). */
 function stale(owner: LockOwner, lock: string): boolean {
   if (owner.id === undefined) return owner.ageMs > UNREADABLE_GRACE_MS
-  if (owner.id.pid === process.pid && !otherNamespace(owner.id)) {
+  if (owner.id.pid === process.pid && !inOtherPidNamespace(owner.id)) {
     // Held by a replay of this thread (any copy of the package), or by one of another worker thread of this
     // process, whose tokens are not in `held`: the lock names this very process. Only a lock of an earlier
     // process that had our pid, or one this thread let go, is stale.
     if (held.get(lock) === owner.token) return false
     if (letGo.has(owner.token)) return true
-    return !thisProcess(owner.id, owner.ageMs)
+    // The lock's age stands in for a start time where none is known (no /proc).
+    return !isThisProcess(owner.id, { writtenAgoMs: owner.ageMs })
   }
-  return !identityAlive(owner.id)
+  return !processIdentityAlive(owner.id)
 }
 
 /** True while a live replay of another process holds the lock of `checkpointFile` (or may: one in another pid namespace, or one starting). */
@@ -89,7 +84,7 @@ export async function lockedByOtherProcess(checkpointFile: string): Promise<bool
   const lock = lockFileOf(checkpointFile)
   const owner = await readLock(lock).catch(() => undefined)
   if (owner === undefined || stale(owner, lock)) return false
-  return owner.id === undefined || owner.id.pid !== process.pid || otherNamespace(owner.id)
+  return owner.id === undefined || owner.id.pid !== process.pid || inOtherPidNamespace(owner.id)
 }
 
 /** Creates the lock with its whole text in one step (link fails when it exists), so it is never seen empty; an exclusive create where links are not supported. */
@@ -124,8 +119,8 @@ function threadOf(owner: LockOwner): string {
 
 function describeHolder(owner: LockOwner): string {
   if (owner.id === undefined) return 'a replay that is starting (the lock file is being written)'
-  if (owner.id.pid === process.pid && !otherNamespace(owner.id)) return `another replay in this process${threadOf(owner)}`
-  if (otherNamespace(owner.id)) return `process ${owner.id.pid} in another pid namespace (${owner.id.ns}, e.g. a container), which cannot be checked from here`
+  if (owner.id.pid === process.pid && !inOtherPidNamespace(owner.id)) return `another replay in this process${threadOf(owner)}`
+  if (inOtherPidNamespace(owner.id)) return `process ${owner.id.pid} in another pid namespace (${owner.id.ns}, e.g. a container), which cannot be checked from here`
   return `process ${owner.id.pid}`
 }
 
@@ -150,7 +145,7 @@ export class CheckpointLock {
   static async take(checkpointFile: string, server: string): Promise<CheckpointLock> {
     const lock = lockFileOf(checkpointFile)
     const token = randomUUID()
-    const [pid, ...rest] = formatIdentity(ownIdentity()).split(' ')
+    const [pid, ...rest] = formatProcessIdentity(ownProcessIdentity()).split(' ')
     const text = `${pid} ${token} ${rest.join(' ')} ${threadId}\n`
     try {
       await fs.promises.mkdir(path.dirname(lock), { recursive: true })
@@ -165,7 +160,7 @@ export class CheckpointLock {
           const gone =
             owner.id === undefined
               ? `; a lock whose process is gone is taken over by the next replay`
-              : otherNamespace(owner.id)
+              : inOtherPidNamespace(owner.id)
                 ? `; if no replay runs there any more, delete ${lock}`
                 : owner.id.pid === process.pid
                   ? `; a lock of a worker thread terminated during its replay stays until this process ends: delete ${lock} if no replay of this process uses it`

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { processIdentityAlive } from '@eht-influx-client/logfile'
 import { lockedByOtherProcess } from './checkpoint-lock.js'
-import { pidAlive } from './process-identity.js'
 
 /**
  * A file of the checkpoint folder that only exists for a moment:
@@ -43,7 +43,8 @@ export async function removeLeftoverTemps(dir: string): Promise<LeftoverCleanup>
     const match = TEMP.exec(name)
     if (match === null) continue
     const pid = Number(match[2] ?? match[4])
-    if (pid === process.pid || pidAlive(pid)) continue
+    // The name holds the pid only: alive while any process has it (ours included).
+    if (processIdentityAlive({ pid })) continue
     if (await lockedByOtherProcess(path.join(dir, `${match[1] ?? match[3]}.json`))) continue
     const file = path.join(dir, name)
     try {

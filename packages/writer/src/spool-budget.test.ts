@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { EHTInfluxDBClient } from './client.js'
 import { SpoolFullError } from './errors.js'
 import type { ErrorEvent } from './events.js'
-import { formatIdentity, ownIdentity } from './process-identity.js'
+import { formatProcessIdentity, ownProcessIdentity } from '@eht-influx-client/logfile'
 import { SpoolBudget } from './spool-budget.js'
 import { listServerSpool, ServerSpool } from './spool.js'
 import { CaptureSink, closedPort, makeConfig, readAll, rows, tempDir } from '../test/helpers.js'
@@ -76,7 +76,7 @@ describe('a spool budget whose files another drainer delivered', () => {
     }
     try {
       const line = (n: number, c: string) => c.repeat(n - 1)
-      const owner = Buffer.byteLength(`${formatIdentity(ownIdentity())}\n`)
+      const owner = Buffer.byteLength(`${formatProcessIdentity(ownProcessIdentity())}\n`)
       // Room for both appends and their owner files; the count made at open (400 bytes since delivered and
       // deleted by another process) is out of date: the first append fits anyway, the second has the folder counted.
       const budget = new SpoolBudget(800 + 2 * owner + 50, 400, dir)

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { ownIdentity, startTimeOf } from './process-identity.js'
+import { ownProcessIdentity } from '@eht-influx-client/logfile'
+import { startTimeOf } from '../test/start-time.js'
 import { removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
 import { tempDir } from '../test/helpers.js'
 
@@ -45,7 +46,7 @@ describe('SpoolClaim', () => {
 
   it.runIf(fs.existsSync('/proc/self/stat'))('takes over a lock whose pid is now another live process (start time or boot id differ), and writes its own identity', async () => {
     const file = spoolFile(tempDir())
-    const { boot, start, ns } = ownIdentity()
+    const { boot, start, ns } = ownProcessIdentity()
     const parentStart = startTimeOf(process.ppid)!
     fs.writeFileSync(`${file}.lock`, `${process.ppid} alive ${boot} ${parentStart} ${ns}\n`)
     expect(await SpoolClaim.take(file)).toBeUndefined()
@@ -60,7 +61,7 @@ describe('SpoolClaim', () => {
 
   it.runIf(fs.existsSync('/proc/self/ns/pid'))('leaves a lock of a drainer in another pid namespace (a container) alone, whatever its pid is here', async () => {
     const file = spoolFile(tempDir())
-    const { boot, start, ns } = ownIdentity()
+    const { boot, start, ns } = ownProcessIdentity()
     const other = 'pid:[1]'
     expect(other).not.toBe(ns)
     const parentStart = startTimeOf(process.ppid)!
@@ -73,7 +74,7 @@ describe('SpoolClaim', () => {
 
   it.runIf(fs.existsSync('/proc/self/stat'))('leaves a lock of this very process (pid and start time) that no drainer of this module took: another worker thread holds it', async () => {
     const file = spoolFile(tempDir())
-    const { boot, start, ns } = ownIdentity()
+    const { boot, start, ns } = ownProcessIdentity()
     // What a drainer in another worker thread of this process writes: our pid and identity, a token unknown here.
     const theirs = `${process.pid} 11111111-2222-4333-8444-555555555555 ${boot} ${start} ${ns}\n`
     fs.writeFileSync(`${file}.lock`, theirs)

@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { writeFileAtomic } from '@eht-influx-client/logfile'
-import { formatIdentity, identityAlive, ownIdentity, parseIdentity, type ProcessIdentity, sameNamespace } from './process-identity.js'
+import {
+  formatProcessIdentity,
+  inOtherPidNamespace,
+  isThisProcess,
+  ownProcessIdentity,
+  parseProcessIdentity,
+  type ProcessIdentity,
+  processIdentityAlive,
+  writeFileAtomic,
+} from '@eht-influx-client/logfile'
 
 /**
  * Claims held by drainers of this process: lock file -> token (a second drainer here must not take them).
@@ -32,8 +40,12 @@ async function readLock(lock: string): Promise<LockOwner | undefined> {
   if (text === undefined || stat === undefined) return undefined
   // `pid token boot start ns`; locks of older versions hold `pid token` only.
   const [pid, token, boot, start, ns] = text.trim().split(' ')
-  return { ...parseIdentity(Number(pid), boot, start, ns), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
+  // The pid as Number() reads it, as this module always did (stale() judges the lock as before).
+  return { ...parseProcessIdentity(pid, boot, start, ns), pid: Number(pid), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
 }
+
+/** The spool's rule: a lock without a pid namespace (an older version's) is judged by its pid alone. */
+const identityAlive = (owner: ProcessIdentity) => processIdentityAlive(owner, { pidOnlyWithoutNamespace: true })
 
 /** True when the lock was left by a drainer that is gone (its process ended, or it was of this process and let go). */
 function stale(owner: LockOwner, lock: string): boolean {
@@ -43,15 +55,8 @@ function stale(owner: LockOwner, lock: string): boolean {
   // holds it, or if the lock records this very process (our boot id and start time): a drainer in another worker
   // thread, whose claims are not in `held`. A lock of an earlier process with our pid (another start time, or the
   // pid only, as older versions wrote) is stale. The same pid in another namespace is another process.
-  if (owner.pid === process.pid && (owner.ns === undefined || sameNamespace(owner))) return held.get(lock) !== owner.token && !thisProcess(owner)
+  if (owner.pid === process.pid && (owner.ns === undefined || owner.ns === ownProcessIdentity().ns)) return held.get(lock) !== owner.token && !isThisProcess(owner)
   return !identityAlive(owner)
-}
-
-/** True when `owner` (of our pid) recorded this process's start time, and boot id where both are known. */
-function thisProcess(owner: ProcessIdentity): boolean {
-  const me = ownIdentity()
-  if (owner.start === undefined || me.start === undefined || owner.start !== me.start) return false
-  return owner.boot === undefined || me.boot === undefined || owner.boot === me.boot
 }
 
 /**
@@ -60,7 +65,7 @@ function thisProcess(owner: ProcessIdentity): boolean {
  * the pid can be checked here at all).
  */
 function lockText(token: string): string {
-  const [pid, boot, start, ns] = formatIdentity(ownIdentity()).split(' ')
+  const [pid, boot, start, ns] = formatProcessIdentity(ownProcessIdentity()).split(' ')
   return `${pid} ${token} ${boot} ${start} ${ns}\n`
 }
 
@@ -75,7 +80,7 @@ export async function lockHolder(file: string): Promise<{ pid: number; ours: boo
   const lock = `${file}.lock`
   const owner = await readLock(lock).catch(() => undefined)
   if (owner === undefined || stale(owner, lock)) return undefined
-  const foreign = owner.ns !== undefined && ownIdentity().ns !== undefined && !sameNamespace(owner)
+  const foreign = inOtherPidNamespace(owner)
   return {
     pid: owner.pid,
     ours: owner.pid === process.pid && !foreign,

@@ -2,7 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openDelivery } from './delivery.js'
-import { ownIdentity, startTimeOf } from './process-identity.js'
+import { ownProcessIdentity } from '@eht-influx-client/logfile'
+import { startTimeOf } from '../test/start-time.js'
 import { serverSpoolDir } from './spool.js'
 import { closedPort, makeConfig, tempDir } from '../test/helpers.js'
 
@@ -19,7 +20,7 @@ describe('drainSpool() and files another drainer holds', () => {
     // An older version's lock (pid only) and, where the OS tells it, one with the holder's identity.
     fs.writeFileSync(`${old}.lock`, `${process.ppid} 5b1c7d1e-dead-beef-0000-000000000000\n`)
     const start = startTimeOf(process.ppid)
-    fs.writeFileSync(`${current}.lock`, start === undefined ? `${process.ppid} x\n` : `${process.ppid} x ${ownIdentity().boot} ${start} ${ownIdentity().ns ?? '-'}\n`)
+    fs.writeFileSync(`${current}.lock`, start === undefined ? `${process.ppid} x\n` : `${process.ppid} x ${ownProcessIdentity().boot} ${start} ${ownProcessIdentity().ns ?? '-'}\n`)
     const delivery = await openDelivery(config, { drainSpool: false })
     try {
       const [outcome] = await delivery.drainSpool()

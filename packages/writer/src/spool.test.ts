@@ -1,11 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readLogs } from '@eht-influx-client/logfile'
+import { formatProcessIdentity, ownProcessIdentity, readLogs } from '@eht-influx-client/logfile'
 import { SpoolFullError } from './errors.js'
 import { SpoolBudget } from './spool-budget.js'
 import { JoinedLines } from './joined-lines.js'
-import { formatIdentity, ownIdentity, startTimeOf } from './process-identity.js'
+import { startTimeOf } from '../test/start-time.js'
 import { listServerSpool, serverSpoolDir, ServerSpool } from './spool.js'
 import { tempDir } from '../test/helpers.js'
 
@@ -106,7 +106,7 @@ describe('ServerSpool', () => {
     const dir = tempDir()
     const folder = serverSpoolDir(dir, 'local')
     fs.mkdirSync(folder, { recursive: true })
-    const { boot, ns } = ownIdentity()
+    const { boot, ns } = ownProcessIdentity()
     const start = startTimeOf(process.ppid)!
     const owners = {
       same: `${process.ppid} ${boot} ${start} ${ns}`,
@@ -133,7 +133,7 @@ describe('ServerSpool', () => {
     const dir = tempDir()
     const folder = serverSpoolDir(dir, 'local')
     fs.mkdirSync(folder, { recursive: true })
-    const { boot, start, ns } = ownIdentity()
+    const { boot, start, ns } = ownProcessIdentity()
     const parentStart = startTimeOf(process.ppid)!
     const other = 'pid:[1]'
     expect(other).not.toBe(ns)
@@ -161,7 +161,7 @@ describe('ServerSpool', () => {
     fs.mkdirSync(folder, { recursive: true })
     const file = path.join(folder, `spool-20210406T012909204Z-${process.pid}-0.lp.open`)
     fs.writeFileSync(file, `${lines(1)[0]}\n`)
-    fs.writeFileSync(`${file}.owner`, `${formatIdentity(ownIdentity())}\n`)
+    fs.writeFileSync(`${file}.owner`, `${formatProcessIdentity(ownProcessIdentity())}\n`)
     await new ServerSpool('local', dir, new SpoolBudget(1e9, 0)).recoverStale()
     expect(fs.readdirSync(folder).sort()).toEqual([path.basename(file), `${path.basename(file)}.owner`])
   })

@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { formatProcessIdentity, ownProcessIdentity, parseProcessIdentity, type ProcessIdentity, processIdentityAlive } from '@eht-influx-client/logfile'
 import { SpoolDrainError, SpoolFullError } from './errors.js'
 import { JoinedLines } from './joined-lines.js'
-import { formatIdentity, identityAlive, ownIdentity, parseIdentity } from './process-identity.js'
 import type { SpoolBudget } from './spool-budget.js'
 
 /** A spooled file waiting for delivery (line protocol, one point a line, readable by `readLogs`). */
@@ -37,6 +37,9 @@ const OWNER_SUFFIX = '.owner'
 /** `.open` files this process created (and has not sealed): another file with our pid is a previous run's. */
 const ownOpen = new Set<string>()
 
+/** The spool's rule: an owner without a pid namespace (an older version's file) is judged by its pid alone. */
+const identityAlive = (owner: ProcessIdentity) => processIdentityAlive(owner, { pidOnlyWithoutNamespace: true })
+
 /** True while the writer of the `.open` file `file` (whose name holds `pid`) may still be writing it. */
 async function writerAlive(file: string, pid: number): Promise<boolean> {
   if (ownOpen.has(file)) return true
@@ -44,7 +47,7 @@ async function writerAlive(file: string, pid: number): Promise<boolean> {
   // `pid boot start ns` (a file of an unreleased version may lack ns).
   const [ownerPid, boot, start, ns] = (text ?? '').trim().split(' ')
   if (text !== undefined && Number(ownerPid) === pid) {
-    const owner = parseIdentity(pid, boot, start, ns)
+    const owner = { ...parseProcessIdentity(ownerPid, boot, start, ns), pid }
     // Our pid with another start time is a previous run's; with ours (or where start times cannot tell), it
     // may be another thread's or another copy of this package's in this process (ownOpen is per copy).
     return identityAlive(owner)
@@ -249,7 +252,7 @@ export class ServerSpool {
         ownOpen.add(file)
         try {
           // Who writes it, before it exists (a file without one is judged by its pid alone).
-          await fs.promises.writeFile(`${file}${OWNER_SUFFIX}`, `${formatIdentity(ownIdentity())}\n`)
+          await fs.promises.writeFile(`${file}${OWNER_SUFFIX}`, `${formatProcessIdentity(ownProcessIdentity())}\n`)
           this.writer = await fs.promises.open(file, 'a')
           this.budget.opened(file)
         } catch (error) {
