@@ -7,7 +7,7 @@ import { openDelivery } from './delivery.js'
 import { readErrorsFile } from './errors-file.js'
 import type { ErrorEvent } from './events.js'
 import { CaptureSink, makeConfig, tempDir } from '../test/helpers.js'
-import { canMountSmallDisk, mountSmallDisk, stillMounted } from '../test/small-disk.js'
+import { canMountSmallDisk, mountSmallDisk, stillMounted } from '@eht-influx-client/test-support'
 
 let influx: InfluxDB1Server
 const canMount = canMountSmallDisk()

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { BadLine } from '@eht-influx-client/logfile'
 import { ErrorsFile, ErrorsFileAppendError, readErrorsFile, type RejectedPoint } from './errors-file.js'
 import { tempDir } from '../test/helpers.js'
-import { canMountSmallDisk, mountSmallDisk, stillMounted } from '../test/small-disk.js'
+import { canMountSmallDisk, mountSmallDisk, stillMounted } from '@eht-influx-client/test-support'
 
 const canMount = canMountSmallDisk()
 afterAll(() => expect(stillMounted, 'tmpfs disks left mounted').toEqual([]))

@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readLogs } from '@eht-influx-client/logfile'
-import { startVictoriaMetrics, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
+import { canMountSmallDisk, mountSmallDisk, startVictoriaMetrics, stillMounted, type VictoriaMetricsServer } from '@eht-influx-client/test-support'
 import { EHTInfluxDBClient } from './client.js'
 import { LogfileWriteError } from './errors.js'
 import type { ErrorEvent } from './events.js'
@@ -19,40 +18,7 @@ afterAll(async () => {
   expect(stillMounted, 'tmpfs disks left mounted').toEqual([])
 })
 
-/** Mount points that even `umount -l` could not detach: reported after the tests, not over a test's own failure. */
-const stillMounted: string[] = []
-
-/**
- * A 64 KiB tmpfs (a disk that fills up): needs root; undefined where mounting
- * is not allowed. The unmount never throws: called from `finally`, its error
- * would hide the test's own failure. A disk still busy (a file left open by a
- * test that failed before closing its client) is detached with `umount -l`.
- */
-function mountSmallDisk(dir: string): (() => void) | undefined {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore' })
-  } catch {
-    return undefined
-  }
-  return () => {
-    try {
-      execFileSync('umount', [dir], { stdio: 'pipe' })
-    } catch (error) {
-      try {
-        execFileSync('umount', ['-l', dir], { stdio: 'pipe' })
-        console.warn(`umount ${dir}: ${String((error as { stderr?: unknown }).stderr ?? error).trim()}; detached with umount -l`)
-      } catch (lazy) {
-        stillMounted.push(`${dir}: ${String((lazy as { stderr?: unknown }).stderr ?? lazy).trim()}`)
-      }
-    }
-  }
-}
-const canMount = (() => {
-  const dir = tempDir()
-  const unmount = mountSmallDisk(dir)
-  unmount?.()
-  return unmount !== undefined
-})()
+const canMount = canMountSmallDisk()
 
 const T0 = 1617672549204824064n
 /** Call `c`: 20 rows whose `v` is c * 100 + i. */

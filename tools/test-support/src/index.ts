@@ -4,3 +4,4 @@ export { startProcess, waitForHttp, type ManagedProcess } from './managed-proces
 export { influxd1Env, startInfluxDB1, type InfluxDB1Server, type InfluxQLResponse, type InfluxQLSeries, type StartInfluxDB1Options } from './influxdb1.js'
 export { startVictoriaMetrics, type ExportedSeries, type StartVictoriaMetricsOptions, type VictoriaMetricsServer } from './victoria-metrics.js'
 export { startFaultProxy, type FaultAction, type FaultLogEntry, type FaultProxy, type FaultProxyStats, type FaultRequest, type FaultScript } from './fault-proxy.js'
+export { canMountSmallDisk, mountSmallDisk, stillMounted } from './small-disk.js'

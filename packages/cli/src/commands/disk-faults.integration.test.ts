@@ -4,9 +4,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { canMountSmallDisk, mountSmallDisk } from '@eht-influx-client/test-support'
 import { useRealServers } from '../../test/real-servers.js'
 import { parseJsonOutput, runCli } from '../../test/run-cli.js'
-import { canMountSmallDisk, mountSmallDisk } from '../../test/small-disk.js'
 import { logfileLines, station, stationPoints } from '../../test/station-config.js'
 
 const real = useRealServers()
