@@ -16,7 +16,7 @@ describe('the public API', () => {
       [
         'CsvDecoder', 'DEFAULT_MAX_LINE_BYTES', 'READING_STOPPED', 'chunkEncoder', 'isGzipPath', 'CsvEncoder', 'CsvError', 'JsonlError', 'LineProtocolError', 'LogReadError', 'LogWriteError', 'LogWriterClosedError', 'LogWriterOptionsError',
         'LogfileError', 'RecordError', 'TimeError', 'dateToNs', 'decodeJsonl', 'decodeLineProtocol', 'encodeJsonl', 'encodeLineProtocol', 'formatFromPath',
-        'formatRfc3339', 'jsonlLineSchema', 'jsonlLineToLineProtocol', 'listLogFiles', 'nowNs', 'nsToDate', 'openLogWriter', 'parseRfc3339', 'readLogFile', 'readLogs', 'secondsToNs', 'validateRecord', 'writeFileAtomic',
+        'formatRfc3339', 'jsonlLineSchema', 'jsonlLineToLineProtocol', 'listLogFiles', 'nowNs', 'nsToDate', 'openLogWriter', 'parseRfc3339', 'readLogFile', 'readLogs', 'secondsToNs', 'validateRecord', 'writeFileAtomic', 'createFileExclusively',
         'ownProcessIdentity', 'formatProcessIdentity', 'parseProcessIdentity', 'processIdentityAlive', 'isThisProcess', 'inOtherPidNamespace',
       ].sort(),
     )

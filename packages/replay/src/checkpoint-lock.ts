@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { threadId } from 'node:worker_threads'
-import { formatProcessIdentity, inOtherPidNamespace, isThisProcess, ownProcessIdentity, parseProcessIdentity, type ProcessIdentity, processIdentityAlive } from '@eht-influx-client/logfile'
+import { createFileExclusively, formatProcessIdentity, inOtherPidNamespace, isThisProcess, ownProcessIdentity, parseProcessIdentity, type ProcessIdentity, processIdentityAlive } from '@eht-influx-client/logfile'
 import { CheckpointError } from './errors.js'
 
 /**
@@ -87,28 +87,12 @@ export async function lockedByOtherProcess(checkpointFile: string): Promise<bool
   return owner.id === undefined || owner.id.pid !== process.pid || inOtherPidNamespace(owner.id)
 }
 
-/** Creates the lock with its whole text in one step (link fails when it exists), so it is never seen empty; an exclusive create where links are not supported. */
-async function createLock(lock: string, text: string): Promise<boolean> {
-  // Named as the checkpoint folder's other temporary files, `.<name>.<pid>.<n>.tmp`, so a leftover is found (see checkpoint-temps.ts).
-  const temp = path.join(path.dirname(lock), `.${path.basename(lock)}.${process.pid}.${randomUUID()}.tmp`)
-  try {
-    await fs.promises.writeFile(temp, text, { mode: 0o644 })
-    await fs.promises.link(temp, lock)
-    return true
-  } catch (error) {
-    if (code(error) === 'EEXIST') return false
-    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code(error) ?? '')) throw error
-  } finally {
-    await fs.promises.rm(temp, { force: true })
-  }
-  try {
-    await fs.promises.writeFile(lock, text, { flag: 'wx', mode: 0o644 })
-    return true
-  } catch (error) {
-    if (code(error) === 'EEXIST') return false
-    throw error
-  }
-}
+/**
+ * The lock made at once, never over another's (see createFileExclusively); its temp is named as the
+ * checkpoint folder's other temporary files, `.<name>.<pid>.<n>.tmp`, so a leftover is found (see checkpoint-temps.ts).
+ */
+const createLock = (lock: string, text: string) =>
+  createFileExclusively(lock, text, path.join(path.dirname(lock), `.${path.basename(lock)}.${process.pid}.${randomUUID()}.tmp`))
 
 /** Which thread of this process a lock of ours names. */
 function threadOf(owner: LockOwner): string {

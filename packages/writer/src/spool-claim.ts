@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import {
+  createFileExclusively,
   formatProcessIdentity,
   inOtherPidNamespace,
   isThisProcess,
@@ -89,31 +90,8 @@ export async function lockHolder(file: string): Promise<{ pid: number; ours: boo
   }
 }
 
-/**
- * Creates the lock file with our `pid token` in one step (link fails if it exists): never seen empty.
- * Where hard links are not supported, an exclusive create and a write (briefly empty: see stale()).
- */
-async function createLock(lock: string, text: string): Promise<boolean> {
-  const temp = `${lock}.${randomUUID()}.tmp`
-  try {
-    // Inside the try: a write cut short (disk full) leaves no temp file behind.
-    await fs.promises.writeFile(temp, text, { mode: 0o644 })
-    await fs.promises.link(temp, lock)
-    return true
-  } catch (error) {
-    if (code(error) === 'EEXIST') return false
-    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes(code(error) ?? '')) throw error
-  } finally {
-    await fs.promises.rm(temp, { force: true })
-  }
-  try {
-    await fs.promises.writeFile(lock, text, { flag: 'wx', mode: 0o644 })
-    return true
-  } catch (error) {
-    if (code(error) === 'EEXIST') return false
-    throw error
-  }
-}
+/** The lock made at once, never over another's (see createFileExclusively). */
+const createLock = (lock: string, text: string) => createFileExclusively(lock, text, `${lock}.${randomUUID()}.tmp`)
 
 /**
  * Removes half-written progress files of `file` (a drainer killed while saving); only the lock holder writes them.
