@@ -162,6 +162,134 @@ describe('compressSettled', () => {
     expect(gunzip(`${file}.gz`)).toBe(lineList(101))
   })
 
+  it('a put-back cut short after its link (the second copy does not fit) is removed once the .gz made again holds every line', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    writeSettled(file, lineList(100))
+    const { unlink, rename, link } = fs.promises
+    let late: number | undefined
+    let gzRenames = 0
+    vi.spyOn(fs.promises, 'unlink').mockImplementation(async (p) => {
+      if (p === file && late === undefined) {
+        fs.appendFileSync(file, lineList(1, 100)) // before the unlink: only the handle has it afterwards
+        late = fs.openSync(file, 'a')
+      }
+      return unlink(p)
+    })
+    vi.spyOn(fs.promises, 'rename').mockImplementation(async (from, to) => {
+      if (to === `${file}.gz` && gzRenames++ === 0) throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' })
+      if (to === file) throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' }) // the second plain copy
+      return rename(from, to)
+    })
+    vi.spyOn(fs.promises, 'link').mockImplementation(async (from, to) => {
+      await link(from, to)
+      if (to === file) fs.writeSync(late!, lineList(1, 101)) // a late write during the put-back: the copy is short
+    })
+    try {
+      expect(await compressSettled(file, 0)).toEqual({ kind: 'compressed' })
+    } finally {
+      fs.closeSync(late!)
+    }
+    vi.restoreAllMocks()
+    expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
+    expect(gunzip(`${file}.gz`)).toBe(lineList(102))
+  })
+
+  it('a later try renames over the copy an earlier one put back (still ours) instead of failing on its name', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    writeSettled(file, lineList(100))
+    const { unlink, rename, link } = fs.promises
+    let late: number | undefined
+    let plainRenames = 0
+    vi.spyOn(fs.promises, 'unlink').mockImplementation(async (p) => {
+      if (p === file && late === undefined) {
+        fs.appendFileSync(file, lineList(1, 100))
+        late = fs.openSync(file, 'a')
+      }
+      return unlink(p)
+    })
+    vi.spyOn(fs.promises, 'rename').mockImplementation(async (from, to) => {
+      if (to === `${file}.gz`) throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' })
+      if (to === file && plainRenames++ === 0) throw Object.assign(new Error('ENOSPC: no space left on device, rename'), { code: 'ENOSPC' })
+      return rename(from, to)
+    })
+    vi.spyOn(fs.promises, 'link').mockImplementation(async (from, to) => {
+      await link(from, to)
+      if (to === file) fs.writeSync(late!, lineList(1, 101))
+    })
+    const outcome = compressSettled(file, 0).then(
+      () => 'compressed',
+      (e: Error) => e.message,
+    )
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('still trying after 3 s'), 3000))
+    const result = await Promise.race([outcome, timeout])
+    fs.closeSync(late!)
+    expect(result).toMatch(/cannot compress .*Kp\.jsonl: ENOSPC.*it is back beside/)
+    vi.restoreAllMocks()
+    expect(fs.readdirSync(dir).sort()).toEqual(['Kp.jsonl', 'Kp.jsonl.gz'])
+    expect(fs.readFileSync(file, 'utf8')).toBe(lineList(102))
+  })
+
+  it('an error other than a full disk (EROFS) after the unlink: one put-back try, then it gives up at once naming the byte range lost', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    writeSettled(file, lineList(100))
+    appendBeforeThePublish(file)
+    const createWriteStream = fs.createWriteStream
+    let n = 0
+    vi.spyOn(fs, 'createWriteStream').mockImplementation(((f: fs.PathLike, options?: object) => {
+      const stream = createWriteStream(f, options as never)
+      if (String(f).includes('.gz.tmp-') && ++n >= 2) process.nextTick(() => stream.destroy(Object.assign(new Error('EROFS: read-only file system, write'), { code: 'EROFS' })))
+      return stream
+    }) as typeof fs.createWriteStream)
+    const started = Date.now()
+    const outcome = compressSettled(file, 0).then(
+      () => 'compressed',
+      (e: Error) => e,
+    )
+    const result = await Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('still trying after 3 s'), 3000))])
+    expect(LogWriteError.isInstance(result), String(result)).toBe(true)
+    const size = Buffer.byteLength(lineList(100))
+    expect((result as Error).message).toMatch(new RegExp(`cannot compress .*Kp\\.jsonl: EROFS.*gave up .*bytes ${size} to ${size + Buffer.byteLength(lineList(1, 100))} of .*Kp\\.jsonl .* are lost`))
+    expect(n).toBe(3) // the .gz, the .gz again, the plain copy: no retry
+    expect(Date.now() - started).toBeLessThan(2000)
+    vi.restoreAllMocks()
+    expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
+  })
+
+  it('while the disk stays full it removes its partial copies before it waits, says so once, and gives the held lines to rescue() once giveUpAt has passed', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    writeSettled(file, lineList(100))
+    appendBeforeThePublish(file)
+    fullDiskOnTemps((n) => n >= 2)
+    const reports: Error[] = []
+    const tempsWhenWaiting: string[][] = []
+    let giveUpAt = Infinity
+    let rescued: [string, string] | undefined
+    const job = compressSettled(file, 0, undefined, {
+      onWaiting: (error) => {
+        reports.push(error)
+        tempsWhenWaiting.push(fs.readdirSync(dir).filter((f) => f.includes('.tmp-')))
+      },
+      giveUpAt: () => giveUpAt,
+      rescue: async (bytes, from) => {
+        rescued = [bytes.toString(), from]
+        return path.join(dir, 'current.jsonl')
+      },
+    }).catch((e: Error) => e)
+    for (let i = 0; i < 100 && reports.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 400)) // a few tries more
+    expect(reports).toHaveLength(1)
+    expect(tempsWhenWaiting).toEqual([[]])
+    expect(reports[0]!.message).toMatch(/cannot compress .*Kp\.jsonl: ENOSPC.*bytes \d+ to \d+ of it .* held by this process only/)
+    giveUpAt = Date.now()
+    const error = await job
+    expect(LogWriteError.isInstance(error)).toBe(true)
+    expect((error as Error).message).toMatch(/gave up .*closing.*: bytes \d+ to \d+ of .*Kp\.jsonl .* were appended to .*current\.jsonl instead/)
+    expect(rescued).toEqual([lineList(1, 100), file])
+    vi.restoreAllMocks()
+    expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
+    expect(gunzip(`${file}.gz`)).toBe(lineList(100))
+  })
+
   it('loses nothing when a process keeps appending to the file while it is compressed', async () => {
     const file = path.join(dir, 'Kp.jsonl')
     fs.writeFileSync(file, lineList(20000))

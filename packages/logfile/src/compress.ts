@@ -86,23 +86,80 @@ async function gzIsPrefixOf(gz: string, handle: FileHandle): Promise<boolean> {
   return prefix
 }
 
+/** The plain copy putBack() published at the name, as it left it: a later try may replace or remove it only while it is still that file. */
+interface OwnCopy {
+  ino: number
+  dev: number
+  size: number
+  mtimeMs: number
+}
+
+/** Whether the file at `file` is still the copy putBack() left there (same inode, untouched). */
+async function isOwnCopy(file: string, own: OwnCopy | undefined): Promise<boolean> {
+  if (own === undefined) return false
+  const now = await fs.promises.stat(file).catch(() => undefined)
+  return now !== undefined && now.ino === own.ino && now.dev === own.dev && now.size === own.size && now.mtimeMs === own.mtimeMs
+}
+
+/** Publishes `temp` at `file`: over the copy an earlier try left there (still ours), else with link() (never over another file). */
+async function publishCopy(temp: string, file: string, held: { own: OwnCopy | undefined }, replace: boolean): Promise<void> {
+  const { ino, dev, size, mtimeMs } = await fs.promises.stat(temp)
+  if (replace) await fs.promises.rename(temp, file)
+  else await fs.promises.link(temp, file)
+  held.own = { ino, dev, size, mtimeMs }
+}
+
 /**
  * Puts the whole (unlinked) file the handle holds back as `file`: a copy in `temp`,
- * published with link() (never over another file), copied again over it while lines
+ * published with link() (never over another file; over the copy an earlier try
+ * left there, `held.own`, when it is still ours), copied again over it while lines
  * still land in the handle's file (nobody appends to a name whose `.gz` is there).
  */
-async function putBack(handle: FileHandle, file: string, temp: string): Promise<void> {
+async function putBack(handle: FileHandle, file: string, temp: string, held: { own: OwnCopy | undefined }): Promise<void> {
   let copied = await handle.stat()
   await fs.promises.rm(temp, { force: true })
   await copyInto(handle, temp, false)
-  await fs.promises.link(temp, file)
+  await publishCopy(temp, file, held, await isOwnCopy(file, held.own))
   for (let now = await handle.stat(); !sameFile(copied, now); now = await handle.stat()) {
     copied = now
     await fs.promises.rm(temp, { force: true })
     await copyInto(handle, temp, false)
-    await fs.promises.rename(temp, file)
+    await publishCopy(temp, file, held, true)
   }
   await fs.promises.rm(temp, { force: true })
+}
+
+/**
+ * What compressSettled() does with lines that only its handle on the unlinked file
+ * holds while neither the `.gz` made again nor the file put back fits (see publishHeld()).
+ * A writer passes its own; without one, it waits for space for ever and reports nothing.
+ */
+export interface HeldLines {
+  /** Called once when it starts waiting for space, with an error naming the file and the byte range held. */
+  onWaiting?(error: LogWriteError): void
+  /** Called when that wait ends (the lines are out, or it gave up). */
+  onWaitEnd?(): void
+  /** When to stop waiting for space (ms since the epoch), read at each try; Infinity (the default): never. */
+  giveUpAt?(): number
+  /**
+   * Writes the held lines (`bytes`, from `file`) where readers find them (a writer's current logfile)
+   * when it gives up; resolves to that file's name, or undefined when it cannot take them.
+   */
+  rescue?(bytes: Buffer, file: string): Promise<string | undefined>
+}
+
+/** Errors worth waiting out: space that other processes (log rotation, an operator) may free. */
+const isFullDisk = (error: unknown) => isCode(error, 'ENOSPC') || isCode(error, 'EDQUOT')
+
+/** Bytes `from` to `to` of the file the handle holds. */
+async function bytesOf(handle: FileHandle, from: number, to: number): Promise<Buffer> {
+  const bytes = Buffer.alloc(to - from)
+  for (let at = 0; at < bytes.length; ) {
+    const { bytesRead } = await handle.read(bytes, at, bytes.length - at, from + at)
+    if (bytesRead === 0) return bytes.subarray(0, at)
+    at += bytesRead
+  }
+  return bytes
 }
 
 /**
@@ -111,32 +168,94 @@ async function putBack(handle: FileHandle, file: string, temp: string): Promise<
  * The `.gz` is made again from the whole file while it changes (each writer
  * lands at most one write there: it then sees the file gone); when that fails
  * (a full disk), the whole file is put back as `file` beside the `.gz`, which
- * holds its start (the next compression replaces it). When both fail, both are
- * tried again, holding the handle, until one works. Returns the failure that
- * made it put the file back, if it did.
+ * holds its start (the next compression replaces it). A plain copy an earlier
+ * try left at the name is removed once a `.gz` made again holds it all.
+ * When both fail for want of space (ENOSPC, EDQUOT), the partial temporary files
+ * are removed (the space is the writers'), `held.onWaiting()` is told once, and
+ * both are tried again, holding the handle, until one works or `held.giveUpAt()`
+ * has passed; on any other error (EROFS, EIO, EACCES) it gives up at once. Giving
+ * up hands the bytes no file at the name holds to `held.rescue()` (the writer's
+ * current logfile), and throws a LogWriteError naming them and where they went
+ * or that they are lost. Returns the failure that made it put the file back, if it did.
  */
-async function publishHeld(handle: FileHandle, file: string, published: fs.Stats, temp: string, plainTemp: string): Promise<{ error: unknown } | undefined> {
-  for (let wait = HELD_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, HELD_RETRY_MAX_MS)) {
-    let failure: unknown
-    try {
-      for (let now = await handle.stat(); !sameFile(published, now); now = await handle.stat()) {
-        await fs.promises.rm(temp, { force: true })
-        await copyInto(handle, temp, true)
-        await fs.promises.rename(temp, `${file}.gz`)
-        published = now
+async function publishHeld(
+  handle: FileHandle,
+  file: string,
+  published: fs.Stats,
+  temp: string,
+  plainTemp: string,
+  held: HeldLines,
+): Promise<{ error: unknown } | undefined> {
+  const copy: { own: OwnCopy | undefined } = { own: undefined }
+  let waiting = false
+  try {
+    for (let wait = HELD_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, HELD_RETRY_MAX_MS)) {
+      let failure: unknown
+      try {
+        for (let now = await handle.stat(); !sameFile(published, now); now = await handle.stat()) {
+          await fs.promises.rm(temp, { force: true })
+          await copyInto(handle, temp, true)
+          await fs.promises.rename(temp, `${file}.gz`)
+          published = now
+        }
+        // A copy an earlier try put back holds part of what the .gz holds now: readers would read it and skip the .gz.
+        if (await isOwnCopy(file, copy.own)) await fs.promises.unlink(file)
+        return undefined
+      } catch (error) {
+        failure = error
       }
-      return undefined
-    } catch (error) {
-      failure = error
+      let putBackFailure: unknown
+      try {
+        await putBack(handle, file, plainTemp, copy)
+        return { error: failure }
+      } catch (error) {
+        putBackFailure = error
+      }
+      // Partial copies would take the space the writers need while we wait.
+      await fs.promises.rm(temp, { force: true }).catch(() => undefined)
+      await fs.promises.rm(plainTemp, { force: true }).catch(() => undefined)
+      // Held, in no file at the name: what neither the .gz nor a copy still at the name (ours, which readers read) holds.
+      const from = Math.max(published.size, (await isOwnCopy(file, copy.own)) ? copy.own!.size : 0)
+      const to = (await handle.stat()).size
+      if (to <= from) return { error: failure } // our copy at the name holds it all
+      const cause = isFullDisk(failure) || !isFullDisk(putBackFailure) ? failure : putBackFailure
+      const giveUpAt = held.giveUpAt?.() ?? Infinity
+      if (!isFullDisk(failure) && !isFullDisk(putBackFailure)) await giveUp(handle, file, from, to, cause, 'the error is not a full disk', held)
+      if (Date.now() >= giveUpAt) await giveUp(handle, file, from, to, cause, 'the writer is closing and the disk is still full', held)
+      if (!waiting) {
+        waiting = true
+        held.onWaiting?.(
+          new LogWriteError(
+            `cannot compress ${file}: ${describe(cause)}; bytes ${from} to ${to} of it (lines written while it was replaced by ${file}.gz) are held by this process only, in the unlinked file, until space is free (tried again every few seconds; close() gives up after a while)`,
+            file,
+            { cause },
+          ),
+        )
+      }
+      // Ref'd: a process left with nothing else to do must not exit while it holds the only copy of lines.
+      await sleep(Math.max(0, Math.min(wait, giveUpAt - Date.now())))
     }
-    try {
-      await putBack(handle, file, plainTemp)
-      return { error: failure }
-    } catch {
-      // Neither fits (the disk is still full), or a plain file is at the name for a moment: the handle keeps the lines.
-    }
-    await sleep(wait)
+  } finally {
+    if (waiting) held.onWaitEnd?.()
   }
+}
+
+/** Gives the held bytes `from`..`to` to `held.rescue()`, and throws a LogWriteError that says where they went, or that they are lost. */
+async function giveUp(handle: FileHandle, file: string, from: number, to: number, cause: unknown, why: string, held: HeldLines): Promise<never> {
+  const range = `bytes ${from} to ${to} of ${file} (lines written to it while it was replaced by ${file}.gz, which holds the lines before them)`
+  let where: string | undefined
+  let rescueFailure: unknown
+  if (held.rescue !== undefined) {
+    try {
+      where = await held.rescue(await bytesOf(handle, from, to), file)
+    } catch (error) {
+      rescueFailure = error
+    }
+  }
+  const prefix = `cannot compress ${file}: ${describe(cause)}; gave up (${why})`
+  if (where !== undefined) throw new LogWriteError(`${prefix}: ${range} were appended to ${where} instead (readers merge files by time)`, file, { cause })
+  const notThere = rescueFailure === undefined ? '' : `; appending them to the current logfile failed too: ${describe(rescueFailure)}`
+  throw new LogWriteError(`${prefix}: ${range} are lost${notThere}`, file, { cause })
 }
 
 /**
@@ -150,7 +269,8 @@ async function publishHeld(handle: FileHandle, file: string, published: fs.Stats
  * - a write that still lands between that check and the unlink (a writer that
  *   rotated elsewhere in the same instant) is seen on the handle afterwards: the
  *   `.gz` is made again from the whole (now unlinked) file and renamed over it,
- *   or, if that fails (a full disk), the file is put back (see publishHeld()).
+ *   or, if that fails (a full disk), the file is put back (see publishHeld();
+ *   when neither is possible for good, the lines go to `held.rescue()` or are reported lost).
  *   A writer whose write lands after the unlink sees the file gone (nlink 0) and
  *   writes its lines again elsewhere (LogWriter does), so the worst case is a
  *   line kept twice, never one lost. Only a kill -9 of this process between the
@@ -159,9 +279,9 @@ async function publishHeld(handle: FileHandle, file: string, published: fs.Stats
  * A `.gz` already there beside the file (a compression cut by a crash between
  * link and unlink, or a file put back) is replaced when it holds the start of
  * the file (or all of it), and is an error otherwise (both are left; readers
- * read the plain file). `firstSeen`: see FirstSeen.
+ * read the plain file). `firstSeen`: see FirstSeen; `held`: see HeldLines.
  */
-export async function compressSettled(file: string, graceMs: number, firstSeen?: FirstSeen): Promise<CompressOutcome> {
+export async function compressSettled(file: string, graceMs: number, firstSeen?: FirstSeen, held: HeldLines = {}): Promise<CompressOutcome> {
   const settlesAt = (stat: fs.Stats) => Math.min(stat.mtimeMs, firstSeen?.(file, stat) ?? Infinity) + graceMs
   // A cheap look first: a file still written to is not claimed nor opened.
   const look = await fs.promises.stat(file).catch((error: unknown) => {
@@ -208,7 +328,7 @@ export async function compressSettled(file: string, graceMs: number, firstSeen?:
     await fs.promises.unlink(file).catch((error: unknown) => {
       if (!isCode(error, 'ENOENT')) throw error
     })
-    const putBackAfter = await publishHeld(handle, file, checked, temp, plainTemp)
+    const putBackAfter = await publishHeld(handle, file, checked, temp, plainTemp, held)
     await syncPath(path.dirname(file))
     if (putBackAfter !== undefined) {
       const { error } = putBackAfter

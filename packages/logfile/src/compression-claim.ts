@@ -17,14 +17,23 @@ const ours = ((globalThis as Record<symbol, unknown>)[OURS] ??= new Set<string>(
 /** `Kp.jsonl` -> `Kp.jsonl.gz.claim`: who compresses the file (`pid token boot start ns`). */
 export const claimPath = (file: string) => `${file}.gz.claim`
 
-/** A claim whose owner recorded no start time (no /proc) is taken over after this long even when its pid runs (a pid reused). */
-const CLAIM_MAX_AGE_MS = 24 * 3_600_000
+/** How often a held claim's mtime is set to now, so that others can tell it is held (see stale()). */
+const CLAIM_REFRESH_MS = 60_000
+/**
+ * A claim whose owner cannot be checked from here (another pid namespace: a
+ * container's, which a restart never gets again; or no start time recorded, so
+ * its pid may be another's now) is taken over once its mtime is this old: ten
+ * refreshes missed.
+ */
+const UNCHECKABLE_MAX_AGE_MS = 10 * CLAIM_REFRESH_MS
 /** A claim that cannot be read (not one this version writes) is left alone this long. */
 const UNREADABLE_GRACE_MS = 10_000
 
 interface ClaimOwner extends ProcessIdentity {
   token: string
   text: string
+  /** The file's mtime (ms): refreshed while its owner holds it. */
+  mtimeMs: number
   /** Age of the file (ms). */
   ageMs: number
 }
@@ -40,7 +49,7 @@ async function readClaim(file: string): Promise<ClaimOwner | undefined> {
   try {
     const [text, stat] = await Promise.all([fs.promises.readFile(file, 'utf8'), fs.promises.stat(file)])
     const [pid, token, boot, start, ns] = text.trim().split(' ')
-    return { ...parseProcessIdentity(pid, boot, start, ns), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
+    return { ...parseProcessIdentity(pid, boot, start, ns), token: token ?? '', text, mtimeMs: stat.mtimeMs, ageMs: Date.now() - stat.mtimeMs }
   } catch (error) {
     if (isCode(error, 'ENOENT')) return undefined
     throw error
@@ -52,19 +61,23 @@ async function readClaim(file: string): Promise<ClaimOwner | undefined> {
  * gone (another boot, another start time for its pid, no such pid). Our own
  * pid (a restart as a container's PID 1 gets it again): stale unless this
  * process holds the claim, or the claim records this very process (its start
- * time: a compression in another worker thread).
+ * time: a compression in another worker thread). An owner that cannot be
+ * checked from here (another pid namespace, no start time recorded): stale
+ * once the claim has not been refreshed for UNCHECKABLE_MAX_AGE_MS (a killed
+ * container's claim would otherwise be kept until the next reboot).
  */
 function stale(owner: ClaimOwner): boolean {
   if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > UNREADABLE_GRACE_MS
   if (owner.pid === process.pid && !inOtherPidNamespace(owner)) return !ours.has(owner.token) && !isThisProcess(owner)
   if (!processIdentityAlive(owner)) return true
-  return owner.start === undefined && owner.ageMs >= CLAIM_MAX_AGE_MS
+  return (inOtherPidNamespace(owner) || owner.start === undefined) && owner.ageMs >= UNCHECKABLE_MAX_AGE_MS
 }
 
 /**
  * Removes the stale claim `owner` was read from, unless it changed since: it is
  * moved aside first (only one process can move it) and put back if the one
- * moved is another (a claim made fresh meanwhile). True when it is gone.
+ * moved is another (a claim made fresh meanwhile) or was refreshed since (its
+ * owner is alive). True when it is gone.
  */
 async function removeStale(claim: string, owner: ClaimOwner): Promise<boolean> {
   const aside = `${claim}.${randomBytes(8).toString('hex')}.stale`
@@ -74,10 +87,38 @@ async function removeStale(claim: string, owner: ClaimOwner): Promise<boolean> {
     if (isCode(error, 'ENOENT')) return true
     throw error
   }
-  const moved = await fs.promises.readFile(aside, 'utf8').catch(() => '')
-  if (moved !== owner.text) await fs.promises.link(aside, claim).catch(() => undefined)
+  const [moved, movedStat] = await Promise.all([fs.promises.readFile(aside, 'utf8').catch(() => ''), fs.promises.stat(aside).catch(() => undefined)])
+  const same = moved === owner.text && movedStat?.mtimeMs === owner.mtimeMs
+  if (!same) await fs.promises.link(aside, claim).catch(() => undefined)
   await fs.promises.rm(aside, { force: true })
-  return moved === owner.text
+  return same
+}
+
+/**
+ * Sets the mtime of `claim` to now every `periodMs` while it holds `token`
+ * (an unref'd timer: it keeps no process alive). Returns its stop.
+ */
+function keepFresh(claim: string, token: string, periodMs: number): () => void {
+  let refreshing = false
+  const timer = setInterval(() => {
+    if (refreshing) return
+    refreshing = true
+    void readClaim(claim)
+      .then(async (owner) => {
+        if (owner?.token === token) {
+          const now = new Date()
+          await fs.promises.utimes(claim, now, now)
+        } else {
+          clearInterval(timer) // released, or taken over (this process stalled too long)
+        }
+      })
+      .catch(() => undefined) // a refresh missed; the next one tries again
+      .finally(() => {
+        refreshing = false
+      })
+  }, periodMs)
+  timer.unref()
+  return () => clearInterval(timer)
 }
 
 /** A claim on the compression of one file. */
@@ -93,9 +134,12 @@ export interface CompressionClaim {
  * rotating away from one shared file only one compresses it: a claim file
  * recording this process (see claimText()) and a random token, published whole
  * with link() (never replacing another's). A stale claim (see stale()) is taken
- * over. Undefined when another live compression holds the claim.
+ * over. While held, its mtime is refreshed (see keepFresh()), so that a claim
+ * whose owner cannot be checked is taken over only once its owner is gone.
+ * Undefined when another live compression holds the claim. `refreshMs`: for
+ * tests.
  */
-export async function claimCompression(file: string): Promise<CompressionClaim | undefined> {
+export async function claimCompression(file: string, { refreshMs = CLAIM_REFRESH_MS }: { refreshMs?: number } = {}): Promise<CompressionClaim | undefined> {
   const claim = claimPath(file)
   const token = randomBytes(8).toString('hex')
   const temp = `${claim}.${token}`
@@ -107,9 +151,11 @@ export async function claimCompression(file: string): Promise<CompressionClaim |
       try {
         await fs.promises.link(temp, claim)
         held = true
+        const stopRefresh = keepFresh(claim, token, refreshMs)
         return {
           token,
           release: async () => {
+            stopRefresh()
             try {
               if ((await readClaim(claim).catch(() => undefined))?.token === token) await fs.promises.rm(claim, { force: true })
             } finally {

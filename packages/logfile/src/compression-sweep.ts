@@ -138,7 +138,7 @@ export class CompressionSweep {
   }
 
   private async compress(file: string): Promise<void> {
-    const job = compressSettled(file, this.setup.graceMs, (seen, stat) => this.firstSeen(seen, stat))
+    const job = compressSettled(file, this.setup.graceMs, (seen, stat) => this.firstSeen(seen, stat), this.setup.jobs.held)
     this.setup.jobs.add(
       file,
       job.then(

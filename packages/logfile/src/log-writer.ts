@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { CompressionJobs } from './compression-jobs.js'
 import { CompressionSweep, DEFAULT_COMPRESS_GRACE_MS } from './compression-sweep.js'
 import { LogWriteError, LogWriterClosedError, LogWriterOptionsError, RecordError } from './errors.js'
@@ -7,7 +9,7 @@ import { LogTarget, type LogWriterStats } from './log-target.js'
 import type { InfluxRecord } from './record.js'
 import { RotatedNames } from './rotated-names.js'
 import { endsTorn, TORN_MARKER } from './torn-line.js'
-import { checkWriterOptions, DEFAULT_FLUSH_INTERVAL_MS, type LogWriterOptions } from './writer-options.js'
+import { checkWriterOptions, DEFAULT_COMPRESS_CLOSE_WAIT_MS, DEFAULT_FLUSH_INTERVAL_MS, type LogWriterOptions } from './writer-options.js'
 import { recordsInWritten } from './written-records.js'
 
 export interface LogWriter {
@@ -43,6 +45,13 @@ class FileLogWriter implements LogWriter {
   private timer: NodeJS.Timeout | undefined
   private backgroundError: unknown
   private closing: Promise<void> | undefined
+  /** The file appended to last, for lines a compression gives back once closing. */
+  private lastPath: string | undefined
+  /** Compressions waiting for space to publish lines only they hold (see HeldLines), and a promise that ends once one does. */
+  private holding = 0
+  private held = waitingSignal()
+  /** When compressions waiting for space give up: set by close(). */
+  private giveUpAt = Infinity
 
   constructor(
     private readonly options: LogWriterOptions,
@@ -52,6 +61,17 @@ class FileLogWriter implements LogWriter {
     this.naming = new FileNaming(options.path, options.rotate, directives)
     this.names = new RotatedNames(options.path, options.rotate, directives)
     const jobs = new CompressionJobs()
+    jobs.held = {
+      onWaiting: (error) => {
+        this.backgroundError ??= error
+        if (this.holding++ === 0) this.held.resolve()
+      },
+      onWaitEnd: () => {
+        if (--this.holding === 0) this.held = waitingSignal()
+      },
+      giveUpAt: () => this.giveUpAt,
+      rescue: (bytes, file) => this.rescue(bytes, file),
+    }
     if (options.compressRotated === true && options.rotate.kind !== 'none') {
       this.sweep = new CompressionSweep({
         names: this.names,
@@ -96,28 +116,58 @@ class FileLogWriter implements LogWriter {
   async flush(): Promise<void> {
     if (this.closing !== undefined) throw new LogWriterClosedError('flush() after close()')
     await this.enqueue(() => this.target.syncIfDirty())
-    await this.settle()
+    await this.settle(false)
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.timer)
       this.sweep?.close()
+      this.giveUpAt = Date.now() + (this.options.compressCloseWaitMs ?? DEFAULT_COMPRESS_CLOSE_WAIT_MS)
       await this.enqueue(async () => {
+        this.lastPath = this.target.path
         await this.target.closeHandle()
         this.target.path = undefined
       })
-      await this.settle()
+      await this.settle(true)
     })()
     return this.closing
   }
 
-  /** Waits for background compressions, then throws the first background error (interval fsync, compression). */
-  private async settle(): Promise<void> {
-    await this.target.settled()
+  /**
+   * Waits for background compressions, then throws the first background error (interval fsync, compression).
+   * While a compression waits for space (a full disk), only close() waits for it (until it gives up): flush() reports it once.
+   */
+  private async settle(closing: boolean): Promise<void> {
+    const settled = this.target.settled()
+    await (closing ? settled : Promise.race([settled, this.held.promise]))
     const error = this.backgroundError
     this.backgroundError = undefined
     if (error !== undefined) throw error
+  }
+
+  /**
+   * Appends lines a compression gave back (see HeldLines) to the file appended to now (or last): not through the
+   * queue (a write there may wait for that compression), as one O_APPEND write. Not for CSV: rows need their own
+   * file's annotation block. Never creates a file (one beside its .gz would hide it).
+   */
+  private async rescue(bytes: Buffer, from: string): Promise<string | undefined> {
+    const file = this.target.path ?? this.lastPath
+    if (this.options.format === 'csv' || file === undefined || path.resolve(file) === path.resolve(from)) return undefined
+    const handle = await fs.promises.open(file, fs.constants.O_RDWR | fs.constants.O_APPEND)
+    try {
+      const before = await handle.stat()
+      const parts = [bytes]
+      if (await endsTorn(handle, before.size)) parts.unshift(Buffer.from(`${TORN_MARKER}\n`))
+      if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) parts.push(Buffer.from(`${TORN_MARKER}\n`))
+      const text = Buffer.concat(parts)
+      const { bytesWritten } = await handle.write(text)
+      if (bytesWritten !== text.length) throw new Error(`only ${bytesWritten} of ${text.length} bytes were written`)
+      await handle.datasync()
+      return (await handle.stat()).nlink === 0 ? undefined : file
+    } finally {
+      await handle.close()
+    }
   }
 
   private enqueue<T>(op: () => Promise<T>): Promise<T> {
@@ -207,6 +257,13 @@ class FileLogWriter implements LogWriter {
     this.stats.bytes += buffer.length
     this.stats.writes++
   }
+}
+
+/** A promise and its resolve(). */
+function waitingSignal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void
+  const promise = new Promise<void>((done) => (resolve = done))
+  return { promise, resolve }
 }
 
 /**

@@ -31,6 +31,7 @@ describe('checkWriterOptions', () => {
     [{ flushIntervalMs: 0 }, 'flushIntervalMs', 'must be above 0 when fsync is interval'],
     [{ flushIntervalMs: NaN }, 'flushIntervalMs', 'must be a finite number'],
     [{ compressRotated: 'yes' }, 'compressRotated', 'must be a boolean'],
+    [{ compressCloseWaitMs: -1 }, 'compressCloseWaitMs', 'must be a finite number of milliseconds >= 0, got -1'],
     [{ now: Date.now() }, 'now', 'must be a function'],
   ])('rejects %j, naming %s', (change, key, message) => {
     const thrown = thrownBy(() => checkWriterOptions({ ...good, ...change } as LogWriterOptions))

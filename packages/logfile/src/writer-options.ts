@@ -24,9 +24,17 @@ export interface LogWriterOptions {
   compressRotated?: boolean
   /** How long a rotated file must go unwritten before `compressRotated` compresses it, in milliseconds (default 60000). */
   compressGraceMs?: number
+  /**
+   * How long `close()` keeps trying to publish lines that a compression holds because the disk is full
+   * (see the README), in milliseconds (default 30000); then they are appended to the writer's last file.
+   */
+  compressCloseWaitMs?: number
   /** The clock used for rotation (for tests); default `() => new Date()`. */
   now?: () => Date
 }
+
+/** `compressCloseWaitMs` when it is left out: close() waits that long for space before it gives up. */
+export const DEFAULT_COMPRESS_CLOSE_WAIT_MS = 30_000
 
 /** `flushIntervalMs` when it is left out: one second, the config's default `flush_interval`. */
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000
@@ -40,7 +48,7 @@ function fail(key: string, message: string): never {
 /** Checks every option and returns the directives the path uses. Throws `LogWriterOptionsError` naming the key. */
 export function checkWriterOptions(options: LogWriterOptions): Set<string> {
   if (typeof options !== 'object' || options === null) throw new LogWriterOptionsError('LogWriterOptions must be an object', '')
-  const { path: pattern, format, rotate, fsync, flushIntervalMs, compressRotated, compressGraceMs, now } = options
+  const { path: pattern, format, rotate, fsync, flushIntervalMs, compressRotated, compressGraceMs, compressCloseWaitMs, now } = options
   if (typeof pattern !== 'string' || pattern.trim() === '') fail('path', `must be a non-empty file path, got ${JSON.stringify(pattern)}`)
   if (!LOG_FORMATS.includes(format)) fail('format', `must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(format)}`)
   const directives = patternDirectives(pattern)
@@ -57,6 +65,7 @@ export function checkWriterOptions(options: LogWriterOptions): Set<string> {
   if (fsync === 'interval' && flushIntervalMs !== undefined && flushIntervalMs <= 0) fail('flushIntervalMs', 'must be above 0 when fsync is interval')
   if (compressRotated !== undefined && typeof compressRotated !== 'boolean') fail('compressRotated', `must be a boolean, got ${typeof compressRotated}`)
   if (compressGraceMs !== undefined && (typeof compressGraceMs !== 'number' || !Number.isFinite(compressGraceMs) || compressGraceMs < 0)) fail('compressGraceMs', `must be a finite number of milliseconds >= 0, got ${String(compressGraceMs)}`)
+  if (compressCloseWaitMs !== undefined && (typeof compressCloseWaitMs !== 'number' || !Number.isFinite(compressCloseWaitMs) || compressCloseWaitMs < 0)) fail('compressCloseWaitMs', `must be a finite number of milliseconds >= 0, got ${String(compressCloseWaitMs)}`)
   if (now !== undefined && typeof now !== 'function') fail('now', `must be a function returning a Date, got ${typeof now}`)
   return directives
 }
