@@ -255,6 +255,50 @@ describe('compressSettled', () => {
     expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
   })
 
+  it('a copy it put back goes as soon as a larger .gz made again is in place: readers would read the copy and skip the .gz', async () => {
+    const file = path.join(dir, 'Kp.jsonl')
+    writeSettled(file, lineList(100))
+    const { unlink, rename, link } = fs.promises
+    let late: number | undefined
+    vi.spyOn(fs.promises, 'unlink').mockImplementation(async (p) => {
+      if (p === file && late === undefined) {
+        fs.appendFileSync(file, lineList(1, 100)) // lands right before the unlink
+        late = fs.openSync(file, 'a')
+      }
+      return unlink(p)
+    })
+    // Line 101 lands right after the first copy is put back (its next copy fails: it waits), line 102 right after
+    // the next try's .gz (with line 101) is in place, whose next .gz and copy fail again.
+    let putBacks = 0
+    vi.spyOn(fs.promises, 'link').mockImplementation(async (from, to) => {
+      await link(from, to)
+      if (to === file && putBacks++ === 0) fs.writeSync(late!, lineList(1, 101))
+    })
+    let gzRenames = 0
+    vi.spyOn(fs.promises, 'rename').mockImplementation(async (from, to) => {
+      await rename(from, to)
+      if (to === `${file}.gz` && gzRenames++ === 0) fs.writeSync(late!, lineList(1, 102))
+    })
+    const temps = fullDiskOnTemps((n) => n === 2 || n === 4 || n >= 6) // ok: the .gz, the first copy, the .gz of the second try
+    let rescued: string | undefined
+    const error = await compressSettled(file, 0, undefined, {
+      giveUpAt: () => (temps.created() >= 7 ? 0 : Infinity),
+      rescue: async (bytes) => {
+        rescued = bytes.toString()
+        return path.join(dir, 'current.jsonl')
+      },
+    }).catch((e: Error) => e)
+    fs.closeSync(late!)
+    expect(temps.created()).toBe(7)
+    const size = Buffer.byteLength(lineList(102))
+    expect((error as Error).message).toMatch(new RegExp(`gave up .*: bytes ${size} to ${size + Buffer.byteLength(lineList(1, 102))} of .*Kp\\.jsonl .* were appended to`))
+    vi.restoreAllMocks()
+    // What readers find: the .gz (no plain copy hiding its line 101) and the rescued line 102.
+    expect(fs.readdirSync(dir)).toEqual(['Kp.jsonl.gz'])
+    expect(gunzip(`${file}.gz`)).toBe(lineList(102))
+    expect(rescued).toBe(lineList(1, 102))
+  })
+
   it('while the disk stays full it removes its partial copies before it waits, says so once, and gives the held lines to rescue() once giveUpAt has passed', async () => {
     const file = path.join(dir, 'Kp.jsonl')
     writeSettled(file, lineList(100))

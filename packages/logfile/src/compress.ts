@@ -22,7 +22,15 @@ export async function syncPath(file: string): Promise<void> {
 const sameFile = (a: fs.Stats, b: fs.Stats) => a.size === b.size && a.mtimeMs === b.mtimeMs
 const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException | undefined)?.code === code
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error))
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Waits `ms`, or less when `wake` settles first (the timer is then cleared: a ref'd timer left behind would keep the process up). */
+async function sleep(ms: number, wake: Promise<void> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, ms))), ...(wake === undefined ? [] : [wake])])
+  } finally {
+    clearTimeout(timer)
+  }
+}
 
 /** Waits between tries to publish lines only the compressor's handle holds (a full disk): from the first to the last. */
 const HELD_RETRY_FIRST_MS = 100
@@ -137,10 +145,15 @@ async function putBack(handle: FileHandle, file: string, temp: string, held: { o
 export interface HeldLines {
   /** Called once when it starts waiting for space, with an error naming the file and the byte range held. */
   onWaiting?(error: LogWriteError): void
-  /** Called when that wait ends (the lines are out, or it gave up). */
-  onWaitEnd?(): void
+  /**
+   * Called when that wait ends (the lines are out, or it gave up), with the error onWaiting() had: it no longer
+   * holds (a give-up then throws its own error, naming where the lines went or that they are lost).
+   */
+  onWaitEnd?(error: LogWriteError): void
   /** When to stop waiting for space (ms since the epoch), read at each try; Infinity (the default): never. */
   giveUpAt?(): number
+  /** Resolves when giveUpAt() may have changed (the writer closes): a wait between tries then ends at once. */
+  giveUpAtChanged?(): Promise<void>
   /**
    * Writes the held lines (`bytes`, from `file`) where readers find them (a writer's current logfile)
    * when it gives up; resolves to that file's name, or undefined when it cannot take them.
@@ -187,7 +200,7 @@ async function publishHeld(
   held: HeldLines,
 ): Promise<{ error: unknown } | undefined> {
   const copy: { own: OwnCopy | undefined } = { own: undefined }
-  let waiting = false
+  let waiting: LogWriteError | undefined
   try {
     for (let wait = HELD_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, HELD_RETRY_MAX_MS)) {
       let failure: unknown
@@ -197,8 +210,10 @@ async function publishHeld(
           await copyInto(handle, temp, true)
           await fs.promises.rename(temp, `${file}.gz`)
           published = now
+          // A copy an earlier try put back holds part of what the .gz holds now: readers would read it and skip the
+          // .gz (the plain file wins), so it goes at once, not only once the .gz holds it all (a later try may fail).
+          if (await isOwnCopy(file, copy.own)) await fs.promises.unlink(file)
         }
-        // A copy an earlier try put back holds part of what the .gz holds now: readers would read it and skip the .gz.
         if (await isOwnCopy(file, copy.own)) await fs.promises.unlink(file)
         return undefined
       } catch (error) {
@@ -214,29 +229,28 @@ async function publishHeld(
       // Partial copies would take the space the writers need while we wait.
       await fs.promises.rm(temp, { force: true }).catch(() => undefined)
       await fs.promises.rm(plainTemp, { force: true }).catch(() => undefined)
-      // Held, in no file at the name: what neither the .gz nor a copy still at the name (ours, which readers read) holds.
-      const from = Math.max(published.size, (await isOwnCopy(file, copy.own)) ? copy.own!.size : 0)
+      // Held, in no file readers read: past our copy still at the name (readers then read it, not the .gz), else past the .gz.
+      const from = (await isOwnCopy(file, copy.own)) ? copy.own!.size : published.size
       const to = (await handle.stat()).size
       if (to <= from) return { error: failure } // our copy at the name holds it all
       const cause = isFullDisk(failure) || !isFullDisk(putBackFailure) ? failure : putBackFailure
       const giveUpAt = held.giveUpAt?.() ?? Infinity
       if (!isFullDisk(failure) && !isFullDisk(putBackFailure)) await giveUp(handle, file, from, to, cause, 'the error is not a full disk', held)
       if (Date.now() >= giveUpAt) await giveUp(handle, file, from, to, cause, 'the writer is closing and the disk is still full', held)
-      if (!waiting) {
-        waiting = true
-        held.onWaiting?.(
-          new LogWriteError(
-            `cannot compress ${file}: ${describe(cause)}; bytes ${from} to ${to} of it (lines written while it was replaced by ${file}.gz) are held by this process only, in the unlinked file, until space is free (tried again every few seconds; close() gives up after a while)`,
-            file,
-            { cause },
-          ),
+      if (waiting === undefined) {
+        waiting = new LogWriteError(
+          `cannot compress ${file}: ${describe(cause)}; bytes ${from} to ${to} of it (lines written while it was replaced by ${file}.gz) are held by this process only, in the unlinked file, until space is free (tried again every few seconds; close() gives up after a while)`,
+          file,
+          { cause },
         )
+        held.onWaiting?.(waiting)
       }
       // Ref'd: a process left with nothing else to do must not exit while it holds the only copy of lines.
-      await sleep(Math.max(0, Math.min(wait, giveUpAt - Date.now())))
+      // Woken when giveUpAt() changes: a sleep begun before close() set it must not outlast it.
+      await sleep(Math.max(0, Math.min(wait, giveUpAt - Date.now())), held.giveUpAtChanged?.())
     }
   } finally {
-    if (waiting) held.onWaitEnd?.()
+    if (waiting !== undefined) held.onWaitEnd?.(waiting)
   }
 }
 

@@ -50,8 +50,9 @@ class FileLogWriter implements LogWriter {
   /** Compressions waiting for space to publish lines only they hold (see HeldLines), and a promise that ends once one does. */
   private holding = 0
   private held = waitingSignal()
-  /** When compressions waiting for space give up: set by close(). */
+  /** When compressions waiting for space give up: set by close(), which then resolves giveUpAtSet (waking them). */
   private giveUpAt = Infinity
+  private readonly giveUpAtSet = waitingSignal()
 
   constructor(
     private readonly options: LogWriterOptions,
@@ -66,10 +67,14 @@ class FileLogWriter implements LogWriter {
         this.backgroundError ??= error
         if (this.holding++ === 0) this.held.resolve()
       },
-      onWaitEnd: () => {
+      onWaitEnd: (error) => {
+        // The wait is over: its report no longer holds. Giving up then throws its own (where the lines went,
+        // or that they are lost), which onError below must not find taken by this one.
+        if (this.backgroundError === error) this.backgroundError = undefined
         if (--this.holding === 0) this.held = waitingSignal()
       },
       giveUpAt: () => this.giveUpAt,
+      giveUpAtChanged: () => this.giveUpAtSet.promise,
       rescue: (bytes, file) => this.rescue(bytes, file),
     }
     if (options.compressRotated === true && options.rotate.kind !== 'none') {
@@ -124,6 +129,7 @@ class FileLogWriter implements LogWriter {
       clearInterval(this.timer)
       this.sweep?.close()
       this.giveUpAt = Date.now() + (this.options.compressCloseWaitMs ?? DEFAULT_COMPRESS_CLOSE_WAIT_MS)
+      this.giveUpAtSet.resolve()
       await this.enqueue(async () => {
         this.lastPath = this.target.path
         await this.target.closeHandle()

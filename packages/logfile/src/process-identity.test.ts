@@ -51,6 +51,16 @@ describe.runIf(fs.existsSync('/proc/self/ns/pid'))('process identity', () => {
     expect(processIdentityAlive({ ...ownProcessIdentity(), start: '1' })).toBe(false) // our pid, an earlier process
   })
 
+  it('a pid that is not a positive whole number (0 and -1 name process groups to kill()) is never alive', () => {
+    const { boot, ns } = ownProcessIdentity()
+    for (const pid of [0, -1, -process.pid, NaN, 1.5, 2 ** 53]) {
+      expect(processIdentityAlive({ pid }), String(pid)).toBe(false)
+      expect(processIdentityAlive({ pid, boot, ns }), String(pid)).toBe(false)
+      expect(processIdentityAlive({ pid, boot }, { pidOnlyWithoutNamespace: true }), String(pid)).toBe(false)
+    }
+    expect(processIdentityAlive(parseProcessIdentity('0', boot, '123', ns))).toBe(false)
+  })
+
   it('pidOnlyWithoutNamespace: a file without a pid namespace is judged by its pid alone', () => {
     const { boot } = ownProcessIdentity()
     const reused = { pid: process.ppid, boot, start: '1' } // no ns: a file of an older version

@@ -72,8 +72,12 @@ export function parseProcessIdentity(pid: string | undefined, boot?: string, sta
   return { pid: pid !== undefined && /^\d+$/.test(pid) ? Number(pid) : NaN, boot: known(boot), start: known(start), ns: known(ns) }
 }
 
-/** Whether process `pid` exists in our pid namespace (EPERM: it does, as another user). */
+/**
+ * Whether process `pid` exists in our pid namespace (EPERM: it does, as another user). A pid that is not a
+ * positive whole number names no process: false (kill(0) or kill(-n) would signal a process group, ours included).
+ */
 function pidAlive(pid: number): boolean {
+  if (!(pid > 0 && Number.isSafeInteger(pid))) return false
   try {
     process.kill(pid, 0)
     return true
