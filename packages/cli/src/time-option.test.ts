@@ -31,6 +31,15 @@ describe('parseTimeOption (--since / --until)', () => {
     expect(() => parseTimeOption('2025-13-01', '--since', now, libs)).toThrow(/^--since "2025-13-01" is not a date: month 13 is not 1 to 12; expected an RFC 3339 time/)
     expect(() => parseTimeOption('2025-02-30', '--until', now, libs)).toThrow(/^--until "2025-02-30" is not a date: day 30 does not exist in 2025-02; expected/)
   })
+  it('an RFC 3339 time that cannot be one: a usage error saying why (beyond InfluxDB\'s range, a day that does not exist)', () => {
+    expect(() => parseTimeOption('2262-04-11T23:47:16.854775807Z', '--until', now, libs)).toThrow(UsageError)
+    expect(() => parseTimeOption('2262-04-11T23:47:16.854775807Z', '--until', now, libs)).toThrow(
+      /^--until "2262-04-11T23:47:16.854775807Z" cannot be used: outside InfluxDB's time range \(years 1677 to 2262\)$/,
+    )
+    expect(() => parseTimeOption('2025-02-30T00:00:00Z', '--since', now, libs)).toThrow(/^--since "2025-02-30T00:00:00Z" cannot be used: day 30 does not exist in 2025-02$/)
+    // the last ns InfluxDB takes is still a time
+    expect(parseTimeOption('2262-04-11T23:47:16.854775806Z', '--until', now, libs)).toBe(9223372036854775806n)
+  })
 })
 
 describe('parseTimeRange', () => {

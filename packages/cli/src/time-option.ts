@@ -32,7 +32,11 @@ export function parseTimeOption(text: string, option: string, nowMs: number, lib
   try {
     return libs.logfile.parseRfc3339(value)
   } catch (error) {
-    throw new UsageError(`${option} ${JSON.stringify(text)} is not a time; expected ${EXPECTED}`, { cause: error })
+    // A time in RFC 3339 form that cannot be one (outside InfluxDB's range, day 30 of February) says why; other text is not one at all.
+    const message = (error as Error).message
+    if (message.startsWith('not an RFC 3339 time')) throw new UsageError(`${option} ${JSON.stringify(text)} is not a time; expected ${EXPECTED}`, { cause: error })
+    const reason = message.replace(/^RFC 3339 time ".*" (is )?/, '').replace(/ in RFC 3339 time ".*"$/, '')
+    throw new UsageError(`${option} ${JSON.stringify(text)} cannot be used: ${reason}`, { cause: error })
   }
 }
 
