@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { Option, type Command } from 'commander'
 import type { LogFormat } from '@eht-influx-client/logfile'
-import type { ReplayProgress, ReplaySummary } from '@eht-influx-client/replay'
+import type { ReplaySummary } from '@eht-influx-client/replay'
 import { BadLineReport } from '../bad-lines.js'
 import type { CommandContext, CommandResult } from '../command.js'
 import { CliError, InputError } from '../errors.js'
@@ -60,8 +60,6 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
   const interrupt = context.handleInterrupt()
   const stdout = new ClosableStdout(output.streams.stdout)
   const progress = await context.startProgress({ label: 'replay', unit: 'bytes' })
-  /** How far it got, for a replay that fails once under way (replay() then gives no summary). */
-  let reached: ReplayProgress | undefined
   let summary: ReplaySummary
   /** The error of a replay that stopped under way and said what it had done (its summary is printed first). */
   let stopped: CliError | undefined
@@ -80,7 +78,6 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
       output: output.json ? { write: () => true, once: () => undefined } : stdout,
       resume: options.resume !== false,
       onProgress(p) {
-        reached = p
         progress.setTotal(p.bytesTotal)
         progress.update(p.bytesRead, p.pointsRead)
       },
@@ -92,21 +89,13 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
     const failure = toCliError(error)
     // Stopped under way with what was done attached (replay() does that once the servers are fed): the usual summary, then why it stopped.
     const partial = carriedSummary(error)
-    if (partial !== undefined && CliError.isInstance(failure)) {
-      stopped = failure
-      summary = partial
-    } else {
+    // Nothing sent yet (a checkpoint that cannot be read or locked...): the error says it all.
+    if (partial === undefined || !CliError.isInstance(failure)) {
       badLines.finish()
-      // Nothing read yet (a checkpoint that cannot be read or locked...): the error says it all.
-      if (reached === undefined || !CliError.isInstance(failure)) throw failure
-      // Stopped under way (a checkpoint that cannot be written on a full disk): what was done, then why it stopped.
-      // (pointsSent of the last progress report lags behind: it is not a count of what the servers took.)
-      const sent = dryRun ? 'nothing sent' : 'what each server took is not known (it stopped before counting)'
-      output.summary(`replay${dryRun ? ' (dry run)' : ''}: stopped after ${formatPoints(reached.pointsRead)} read (${formatBytes(reached.bytesRead)} of ${formatBytes(reached.bytesTotal)}) in ${formatDuration(reached.elapsedMs)}; ${sent}; ${badLines.describe()}`)
-      output.error(`${failure.message}; what the checkpoint does not cover is sent again by the same command once this is fixed`)
-      const json = { inputs, read: reached.pointsRead, bytes: reached.bytesRead, bytesTotal: reached.bytesTotal, badLines: badLines.count, badLineSamples: badLines.samples, dryRun, interrupted: false }
-      return { exitCode: failure.exitCode, json: { ...json, error: { name: failure.name, code: failure.code, message: failure.message } } }
+      throw failure
     }
+    stopped = failure
+    summary = partial
   } finally {
     progress.stop()
     stdout.dispose()
