@@ -156,14 +156,13 @@ export async function writePoints(request: WriteRequest): Promise<WriteOutcome> 
     callLines = numbers
     refusedInCall = new Set()
     const call = api.writePoints(batch)
-    const refused = refusedInCall
-    const handed = numbers.filter((_, i) => !refused.has(i))
+    const refused = refusedInCall // filled during the call (synchronously): final here
     lastLine = numbers.at(-1) ?? lastLine
     // --sync: push the batch out now rather than after flush_interval (the call waits for the servers).
     if (request.sync) void api.flush().catch(() => undefined)
     const counted = call.then(
       (result: WriteResult) => void (points += result.points),
-      (error: unknown) => countNotLogged(error, handed),
+      (error: unknown) => countNotLogged(error, numbers.filter((_, i) => !refused.has(i))),
     )
     if (interrupted) {
       counted.catch(() => undefined) // awaited (and its error thrown) once api.close() has run

@@ -159,7 +159,6 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     const read = { since, until, ...(options.measurements === undefined ? {} : { measurements: options.measurements }), ...(options.format === undefined ? {} : { format: options.format }) }
     // One pipeline per server; a dry run (or a replay to no server) reads once.
     const pipelines = (feeds.length > 0 ? feeds : [undefined]).map((feed) => new ReadPipeline({ files, read, onBadLine, feed, printer, meter, stopping }))
-    let completed = false
     try {
       signal?.addEventListener('abort', abortFeeds, { once: true })
       if (signal?.aborted === true) abortFeeds()
@@ -185,8 +184,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
       const failed = await badLines.close()
       if (failed !== undefined) warnings.push(failed)
     }
-    if (failure === undefined) completed = true
-    const stoppedEarly = failure !== undefined || pipelines.some((p) => p.stoppedEarly) || (completed && feeds.some((f) => f.stopped))
+    const stoppedEarly = failure !== undefined || pipelines.some((p) => p.stoppedEarly) || feeds.some((f) => f.stopped)
     // A reader that read everything read each file whole (a file cut short by broken data: up to its last point).
     if (pipelines.some((p) => p.exhausted)) meter.finish(files.reduce((sum, file, i) => sum + (readStopped.has(file) ? meter.offsetOf(file) : Math.max(sizes[i]!, meter.offsetOf(file))), 0))
     else meter.stop()

@@ -55,6 +55,7 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   const input = await openLineInput(file, process.stdin)
   const badLines = new BadLineReport(output)
   const started = performance.now()
+  /** The summary line, then what is not in the logfile (if anything). */
   const summarize = async (outcome: WriteOutcome) => {
     badLines.finish()
     const logfilePath = (await newestLogfile(config.logfile.path)) ?? config.logfile.path
@@ -63,6 +64,7 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
     const { notLogged } = outcome
     const unlogged = notLogged === undefined ? '' : ` (${formatCount(notLogged.points)} of them NOT in it: it could not be written)`
     output.summary(`write: ${formatPoints(outcome.points)} from ${input.name} (${format}) to ${logfilePath}${unlogged}; ${where}; ${badLines.describe()}`)
+    if (notLogged !== undefined) output.error(describeNotLogged(notLogged, logfilePath, input.name, servers.length > 0))
     return { logfilePath, servers }
   }
   let outcome: WriteOutcome
@@ -79,14 +81,12 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   } catch (error) {
     if (!(error instanceof WriteStopped)) throw toCliError(error)
     // What was done is said first; then why it stopped, and where in the input.
-    const { logfilePath } = await summarize(error.outcome)
-    if (error.outcome.notLogged !== undefined) output.error(describeNotLogged(error.outcome.notLogged, logfilePath, input.name, Object.keys(error.outcome.servers).length > 0))
+    await summarize(error.outcome)
     throw stoppedError(error, input.name)
   }
   const elapsedMs = Math.round(performance.now() - started)
   const { logfilePath, servers } = await summarize(outcome)
   const { notLogged } = outcome
-  if (notLogged !== undefined) output.error(describeNotLogged(notLogged, logfilePath, input.name, servers.length > 0))
   if (outcome.logfileCloseError !== undefined) output.error(outcome.logfileCloseError)
   if (outcome.interrupted) output.error('interrupted (Ctrl-C): the points read before it are in the logfile and were sent (or spooled); the rest of the input was not read')
   return {
