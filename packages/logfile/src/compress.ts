@@ -20,6 +20,8 @@ export async function syncPath(file: string): Promise<void> {
 }
 
 const sameFile = (a: fs.Stats, b: fs.Stats) => a.size === b.size && a.mtimeMs === b.mtimeMs
+/** Whether `a` and `b` show one file (same inode) left untouched between them (same size and mtime). */
+export const sameFileState = (a: fs.Stats, b: fs.Stats) => sameFile(a, b) && a.ino === b.ino && a.dev === b.dev
 const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException | undefined)?.code === code
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error))
 /** Waits `ms`, or less when `wake` settles first (the timer is then cleared: a ref'd timer left behind would keep the process up). */
@@ -94,27 +96,22 @@ async function gzIsPrefixOf(gz: string, handle: FileHandle): Promise<boolean> {
   return prefix
 }
 
-/** The plain copy putBack() published at the name, as it left it: a later try may replace or remove it only while it is still that file. */
-interface OwnCopy {
-  ino: number
-  dev: number
-  size: number
-  mtimeMs: number
-}
-
-/** Whether the file at `file` is still the copy putBack() left there (same inode, untouched). */
-async function isOwnCopy(file: string, own: OwnCopy | undefined): Promise<boolean> {
+/** Whether the file at `file` is still the copy putBack() left there, `own` (same inode, untouched). */
+async function isOwnCopy(file: string, own: fs.Stats | undefined): Promise<boolean> {
   if (own === undefined) return false
   const now = await fs.promises.stat(file).catch(() => undefined)
-  return now !== undefined && now.ino === own.ino && now.dev === own.dev && now.size === own.size && now.mtimeMs === own.mtimeMs
+  return now !== undefined && sameFileState(now, own)
 }
 
-/** Publishes `temp` at `file`: over the copy an earlier try left there (still ours), else with link() (never over another file). */
-async function publishCopy(temp: string, file: string, held: { own: OwnCopy | undefined }, replace: boolean): Promise<void> {
-  const { ino, dev, size, mtimeMs } = await fs.promises.stat(temp)
+/**
+ * Publishes `temp` at `file`: over the copy an earlier try left there (still ours), else with link() (never over
+ * another file). `held.own` is then that copy as it left it: a later try may replace or remove it only while it is still that file.
+ */
+async function publishCopy(temp: string, file: string, held: { own: fs.Stats | undefined }, replace: boolean): Promise<void> {
+  const stat = await fs.promises.stat(temp)
   if (replace) await fs.promises.rename(temp, file)
   else await fs.promises.link(temp, file)
-  held.own = { ino, dev, size, mtimeMs }
+  held.own = stat
 }
 
 /**
@@ -123,7 +120,7 @@ async function publishCopy(temp: string, file: string, held: { own: OwnCopy | un
  * left there, `held.own`, when it is still ours), copied again over it while lines
  * still land in the handle's file (nobody appends to a name whose `.gz` is there).
  */
-async function putBack(handle: FileHandle, file: string, temp: string, held: { own: OwnCopy | undefined }): Promise<void> {
+async function putBack(handle: FileHandle, file: string, temp: string, held: { own: fs.Stats | undefined }): Promise<void> {
   let copied = await handle.stat()
   await fs.promises.rm(temp, { force: true })
   await copyInto(handle, temp, false)
@@ -199,7 +196,7 @@ async function publishHeld(
   plainTemp: string,
   held: HeldLines,
 ): Promise<{ error: unknown } | undefined> {
-  const copy: { own: OwnCopy | undefined } = { own: undefined }
+  const copy: { own: fs.Stats | undefined } = { own: undefined }
   let waiting: LogWriteError | undefined
   try {
     for (let wait = HELD_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, HELD_RETRY_MAX_MS)) {

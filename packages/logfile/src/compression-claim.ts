@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { createFileExclusively } from './exclusive-file.js'
 import { formatProcessIdentity, inOtherPidNamespace, isThisProcess, ownProcessIdentity, parseProcessIdentity, type ProcessIdentity, processIdentityAlive } from './process-identity.js'
 
 const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException | undefined)?.code === code
@@ -132,8 +133,8 @@ export interface CompressionClaim {
 /**
  * Claims the compression of `file` for this process, so that of several writers
  * rotating away from one shared file only one compresses it: a claim file
- * recording this process (see claimText()) and a random token, published whole
- * with link() (never replacing another's). A stale claim (see stale()) is taken
+ * recording this process (see claimText()) and a random token, made with
+ * createFileExclusively (whole, never replacing another's). A stale claim (see stale()) is taken
  * over. While held, its mtime is refreshed (see keepFresh()), so that a claim
  * whose owner cannot be checked is taken over only once its owner is gone.
  * Undefined when another live compression holds the claim. `refreshMs`: for
@@ -146,10 +147,8 @@ export async function claimCompression(file: string, { refreshMs = CLAIM_REFRESH
   ours.add(token) // before the temp exists: a sweep of this process must not take it for a leftover
   let held = false
   try {
-    await fs.promises.writeFile(temp, claimText(token), { flag: 'wx' })
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await fs.promises.link(temp, claim)
+      if (await createFileExclusively(claim, claimText(token), temp)) {
         held = true
         const stopRefresh = keepFresh(claim, token, refreshMs)
         return {
@@ -163,8 +162,6 @@ export async function claimCompression(file: string, { refreshMs = CLAIM_REFRESH
             }
           },
         }
-      } catch (error) {
-        if (!isCode(error, 'EEXIST')) throw error
       }
       const owner = await readClaim(claim)
       if (owner === undefined) continue
@@ -172,7 +169,6 @@ export async function claimCompression(file: string, { refreshMs = CLAIM_REFRESH
     }
     return undefined
   } finally {
-    await fs.promises.rm(temp, { force: true }).catch(() => undefined)
     if (!held) ours.delete(token)
   }
 }

@@ -1,5 +1,3 @@
-import type { HeldLines } from './compress.js'
-
 /**
  * The background compressions of one writer: every one started for `settled()`,
  * and by file, so that a writer going back to a file waits for all of its
@@ -7,8 +5,6 @@ import type { HeldLines } from './compress.js'
  * Jobs must not reject (the writer reports their errors itself).
  */
 export class CompressionJobs {
-  /** What every compression does with lines it holds but cannot publish (a full disk): the writer's report, bound and rescue. */
-  held: HeldLines = {}
   private readonly all = new Set<Promise<void>>()
   private readonly byFile = new Map<string, Promise<void>>()
 

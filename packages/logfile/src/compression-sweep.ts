@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { compressSettled } from './compress.js'
+import { compressSettled, type HeldLines, sameFileState } from './compress.js'
 import { leftoverOf, removeIfLeftover } from './compression-claim.js'
 import type { CompressionJobs } from './compression-jobs.js'
 import { LogfileError, LogWriteError } from './errors.js'
@@ -22,10 +22,7 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 /** A file as the sweep first saw it in its present state. */
 interface Sighting {
-  ino: number
-  dev: number
-  size: number
-  mtimeMs: number
+  stat: fs.Stats
   at: number
 }
 
@@ -34,6 +31,8 @@ export interface SweepSetup {
   rotate: RotateOption
   graceMs: number
   jobs: CompressionJobs
+  /** What every compression does with lines it holds but cannot publish (a full disk): the writer's report, bound and rescue. */
+  held: HeldLines
   /** The writer's clock (ms): which period is over. */
   nowMs: () => number
   onCompressed: () => void
@@ -138,7 +137,7 @@ export class CompressionSweep {
   }
 
   private async compress(file: string): Promise<void> {
-    const job = compressSettled(file, this.setup.graceMs, (seen, stat) => this.firstSeen(seen, stat), this.setup.jobs.held)
+    const job = compressSettled(file, this.setup.graceMs, (seen, stat) => this.firstSeen(seen, stat), this.setup.held)
     this.setup.jobs.add(
       file,
       job.then(
@@ -182,9 +181,9 @@ export class CompressionSweep {
   /** When `file` was first seen as `stat` shows it (now, if it changed since it was last seen). */
   private firstSeen(file: string, stat: fs.Stats): number {
     const last = this.sightings.get(file)
-    if (last !== undefined && last.ino === stat.ino && last.dev === stat.dev && last.size === stat.size && last.mtimeMs === stat.mtimeMs) return last.at
+    if (last !== undefined && sameFileState(last.stat, stat)) return last.at
     const at = Date.now()
-    this.sightings.set(file, { ino: stat.ino, dev: stat.dev, size: stat.size, mtimeMs: stat.mtimeMs, at })
+    this.sightings.set(file, { stat, at })
     return at
   }
 }

@@ -62,27 +62,27 @@ class FileLogWriter implements LogWriter {
     this.naming = new FileNaming(options.path, options.rotate, directives)
     this.names = new RotatedNames(options.path, options.rotate, directives)
     const jobs = new CompressionJobs()
-    jobs.held = {
-      onWaiting: (error) => {
-        this.backgroundError ??= error
-        if (this.holding++ === 0) this.held.resolve()
-      },
-      onWaitEnd: (error) => {
-        // The wait is over: its report no longer holds. Giving up then throws its own (where the lines went,
-        // or that they are lost), which onError below must not find taken by this one.
-        if (this.backgroundError === error) this.backgroundError = undefined
-        if (--this.holding === 0) this.held = waitingSignal()
-      },
-      giveUpAt: () => this.giveUpAt,
-      giveUpAtChanged: () => this.giveUpAtSet.promise,
-      rescue: (bytes, file) => this.rescue(bytes, file),
-    }
     if (options.compressRotated === true && options.rotate.kind !== 'none') {
       this.sweep = new CompressionSweep({
         names: this.names,
         rotate: options.rotate,
         graceMs: options.compressGraceMs ?? DEFAULT_COMPRESS_GRACE_MS,
         jobs,
+        held: {
+          onWaiting: (error) => {
+            this.backgroundError ??= error
+            if (this.holding++ === 0) this.held.resolve()
+          },
+          onWaitEnd: (error) => {
+            // The wait is over: its report no longer holds. Giving up then throws its own (where the lines went,
+            // or that they are lost), which onError below must not find taken by this one.
+            if (this.backgroundError === error) this.backgroundError = undefined
+            if (--this.holding === 0) this.held = waitingSignal()
+          },
+          giveUpAt: () => this.giveUpAt,
+          giveUpAtChanged: () => this.giveUpAtSet.promise,
+          rescue: (bytes, file) => this.rescue(bytes, file),
+        },
         nowMs: () => this.nowMs(),
         onCompressed: () => void this.stats.compressed++,
         onError: (error) => (this.backgroundError ??= error),
@@ -213,8 +213,7 @@ class FileLogWriter implements LogWriter {
             { recordsWritten: 0 },
           )
         }
-        await target.select(target.base, target.counter, true)
-        this.expectedSize = -1
+        // The next attempt's writeOnce() opens the file again (it finds this one removed).
       }
     } catch (error) {
       // A failure before the write (opening the next file) or after it (fsync): every record or none is in the file.
