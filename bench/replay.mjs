@@ -7,7 +7,9 @@
 // Each run writes to its own database of one influxd (Debian package
 // `influxdb`; (b) needs `influx` from the package `influxdb-client`, and is
 // skipped with a note when it is missing). The three runs are repeated in
-// rounds and the best of each is compared (the machine's load varies). The
+// rounds and the best of each is compared (the machine's load varies); before
+// each timed run the bench waits until influxd is idle, so that no run pays for
+// the snapshots and compactions of the one before (the wait is printed). The
 // replay runs in a child process so that its peak RSS is its own; the server
 // config has gzip = false, like the raw POSTs (loopback).
 //
@@ -193,6 +195,25 @@ function cpuSecondsOf(pid) {
 
 const rate = (n, s) => Math.round(n / s).toLocaleString('en-US')
 
+/**
+ * Waits until influxd has finished any work a run left behind (cache snapshots,
+ * compactions), so that no timed run pays for the one before it: until it uses
+ * under 5% of a CPU over half a second, or for at most 30 s. Returns the seconds
+ * waited (so far influxd 1.6.7 was always idle at the first look, 0.5 s).
+ */
+async function quiesce(pid) {
+  const started = Date.now()
+  let before = cpuSecondsOf(pid)
+  if (Number.isNaN(before)) return 0
+  while (Date.now() - started < 30_000) {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const now = cpuSecondsOf(pid)
+    if (now - before < 0.025) break
+    before = now
+  }
+  return (Date.now() - started) / 1000
+}
+
 async function main() {
   const lines = count(process.argv[2] ?? process.env.REPLAY_BENCH_LINES, 1_000_000)
   const rounds = count(process.env.REPLAY_BENCH_ROUNDS, 3)
@@ -225,6 +246,7 @@ async function main() {
     const results = { raw: [], import: [], replay: [], cpu: [], rawClientCpu: [], influxdRawCpu: [], influxdReplayCpu: [] }
     const influxdCpu = () => cpuSecondsOf(server.process.pid)
     let peakRssKb = 0
+    const waits = []
     const databases = []
     for (let round = 1; round <= rounds; round++) {
       // Each run into a database of its own, so none overwrites points another wrote.
@@ -233,6 +255,7 @@ async function main() {
         await query(server.url, `CREATE DATABASE ${db(what)}`)
         databases.push(db(what))
       }
+      waits.push(await quiesce(server.process.pid))
       let influxdBefore = influxdCpu()
       const clientBefore = process.cpuUsage()
       results.raw.push(await rawPosts(server.url, db('raw'), bodies, 4))
@@ -242,6 +265,7 @@ async function main() {
       if (influx !== undefined) {
         fs.writeFileSync(importFile, `# DML\n# CONTEXT-DATABASE: ${db('import')}\n`)
         fs.appendFileSync(importFile, fs.readFileSync(lp))
+        waits.push(await quiesce(server.process.pid))
         const started = process.hrtime.bigint()
         const result = spawnSync(influx, ['-host', '127.0.0.1', '-port', String(server.port), '-import', `-path=${importFile}`, '-precision=ns'], { encoding: 'utf8' })
         results.import.push(Number(process.hrtime.bigint() - started) / 1e9)
@@ -251,6 +275,7 @@ async function main() {
         configFile,
         ['[client]', 'profile = test', '[server.local]', `url = ${server.url}`, 'api = v1', `bucket = ${db('replay')}`, 'gzip = false', '[spool]', 'dir = spool', '[errors]', 'errors_file = errors.jsonl', ''].join('\n'),
       )
+      waits.push(await quiesce(server.process.pid))
       influxdBefore = influxdCpu()
       const replayed = await runChild('--child', configFile, jsonl)
       results.influxdReplayCpu.push(influxdCpu() - influxdBefore)
@@ -259,7 +284,7 @@ async function main() {
       results.cpu.push(replayed.cpuSeconds)
       peakRssKb = Math.max(peakRssKb, replayed.maxRssKb)
       const show = (name, list) => (list.length === 0 ? '' : `${name} ${rate(lines, list.at(-1))}/s  `)
-      console.log(`round ${round}: ${show('raw', results.raw)}${show('influx -import', results.import)}${show('replay', results.replay)}`)
+      console.log(`round ${round}: ${show('raw', results.raw)}${show('influx -import', results.import)}${show('replay', results.replay)} (waited for influxd to go idle: ${waits.slice(-3).map((s) => s.toFixed(1)).join(' s, ')} s)`)
     }
     for (const db of databases) {
       const n = await countPoints(server.url, db)
