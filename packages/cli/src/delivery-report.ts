@@ -1,4 +1,5 @@
 import type { EHTConfig } from '@eht-influx-client/config'
+import type { DropCause } from '@eht-influx-client/writer'
 import { formatCount } from './format.js'
 import { PROGRAM_NAME } from './output.js'
 
@@ -16,24 +17,15 @@ export interface ServerCounts {
   dropCause?: DropCause | undefined
 }
 
-/** The writer's `DropCause`: `spool-full` (max_size reached, or the disk full) or `spool-unwritable` (a file in its place, permissions, EMFILE...). */
-export interface DropCause {
-  reason: string
-  message: string
-}
-
 /**
- * Why points were dropped, short: `spool full ([spool] max_size ... used)`,
- * `spool full: ENOSPC: ...` or `spool not writable: ENOTDIR: ...`, from the
- * writer's drop cause (its message says the rest); neutral when unknown.
+ * Why points were dropped, short, from the writer's drop cause:
+ * `spool full ([spool] max_size 1048576 bytes, 1048000 used)`, `spool full
+ * (ENOSPC: ...)` or `spool not writable: ENOTDIR: ...` (its message says the
+ * rest); neutral when unknown.
  */
 export function describeDropCause(cause: DropCause | undefined): string {
   if (cause === undefined) return 'neither delivered nor spooled'
-  // `cannot write the spool in <dir>: <system error>; 50 points for server "x" are only in the logfile`
-  const system = /^cannot write the spool (?:in .*?|of server ".*?"): (.*?); \d+ (?:of \d+ )?points\b/s.exec(cause.message)?.[1]
-  if (cause.reason === 'spool-unwritable') return `spool not writable: ${system ?? cause.message}`
-  const limit = /^spool is full \((.*?)\):/s.exec(cause.message)?.[1]
-  return limit !== undefined ? `spool full (${limit})` : system !== undefined ? `spool full: ${system}` : 'spool full'
+  return cause.reason === 'spool-unwritable' ? `spool not writable: ${cause.detail}` : `spool full (${cause.detail})`
 }
 
 /** True when some points did not reach the server (spooled, rejected, dropped, or it stopped taking them). */

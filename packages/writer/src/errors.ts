@@ -111,10 +111,15 @@ export class DeliveryFailedError extends ServerError {
  */
 export type DropReason = 'spool-full' | 'spool-unwritable'
 
-/** The last drop of a server's points, or of a call's: why, and the full message. */
+/** The last drop of a server's points, or of a call's: why, the full message, and its short form. */
 export interface DropCause {
   reason: DropReason
   message: string
+  /**
+   * What ran out, short: `[spool] max_size 10485760 bytes, 10485700 used`, or
+   * the system error (`ENOSPC: no space left on device, write`).
+   */
+  detail: string
 }
 
 /**
@@ -127,10 +132,13 @@ export class SpoolFullError extends ServerError {
   override readonly code = 'SPOOL_FULL'
   readonly reason: DropReason
   readonly spooled: number
-  constructor(message: string, server: string, options?: { cause?: unknown; reason?: DropReason; spooled?: number }) {
+  /** What ran out, short (see {@link DropCause.detail}); the message by default. */
+  readonly detail: string
+  constructor(message: string, server: string, options?: { cause?: unknown; reason?: DropReason; spooled?: number; detail?: string }) {
     super(message, server, options)
     this.reason = options?.reason ?? 'spool-full'
     this.spooled = options?.spooled ?? 0
+    this.detail = options?.detail ?? message
   }
 }
 

@@ -225,10 +225,14 @@ export class Outbox {
     } catch (error) {
       failure = SpoolFullError.isInstance(error)
         ? error
-        : new SpoolFullError(`cannot write the spool of server "${server.name}": ${(error as Error)?.message ?? String(error)}; ${lines.count} points are only in the logfile`, server.name, { cause: error, reason: 'spool-unwritable' })
+        : new SpoolFullError(`cannot write the spool of server "${server.name}": ${(error as Error)?.message ?? String(error)}; ${lines.count} points are only in the logfile`, server.name, {
+            cause: error,
+            reason: 'spool-unwritable',
+            detail: (error as Error)?.message ?? String(error),
+          })
     }
     const kept = failure === undefined ? lines.count : Math.min(failure.spooled, lines.count)
-    const dropCause = failure === undefined ? undefined : { reason: failure.reason, message: failure.message }
+    const dropCause = failure === undefined ? undefined : { reason: failure.reason, message: failure.message, detail: failure.detail }
     if (kept > 0) {
       stats.spooled += kept
       hub.spooled({ server: server.name, points: kept, reason })

@@ -33,7 +33,7 @@ describe('a spool that cannot be written', () => {
     const outcome = await delivery.enqueue(lines(10), true)
     await delivery.close()
     expect(outcome?.down).toMatchObject({ accepted: 0, spooled: 0, dropped: 10 })
-    expect(outcome?.down?.dropCause).toMatchObject({ reason: 'spool-unwritable', message: expect.stringMatching(/cannot write the spool in .*spool.down: .*ENOTDIR/) })
+    expect(outcome?.down?.dropCause).toMatchObject({ reason: 'spool-unwritable', message: expect.stringMatching(/cannot write the spool in .*spool.down: .*ENOTDIR/), detail: expect.stringMatching(/^ENOTDIR: /) })
     expect(delivery.stats().down).toMatchObject({ dropped: 10, spooled: 0, dropCause: { reason: 'spool-unwritable' } })
     const drop = errors.find((e) => SpoolFullError.isInstance(e.error))
     expect((drop?.error as SpoolFullError).reason).toBe('spool-unwritable')
@@ -82,7 +82,7 @@ describe('a spool that cannot be written', () => {
     vi.restoreAllMocks()
     await delivery.close()
     expect(refused).toBeGreaterThan(2)
-    expect(outcome?.down).toMatchObject({ spooled: 0, dropped: 10, dropCause: { reason: 'spool-unwritable', message: expect.stringContaining('EMFILE') } })
+    expect(outcome?.down).toMatchObject({ spooled: 0, dropped: 10, dropCause: { reason: 'spool-unwritable', message: expect.stringContaining('EMFILE'), detail: expect.stringMatching(/^EMFILE: /) } })
   })
 })
 
@@ -104,6 +104,10 @@ describe('[spool] max_size smaller than a batch', () => {
     expect(drop.points).toBe(100 - kept.length)
     expect(drop.error.message).not.toMatch(/\b0 used/)
     expect(drop.error.message).toMatch(new RegExp(`${100 - kept.length} of 100 points for server "down" are only in the logfile`))
+    const used = (drop.error as SpoolFullError).detail
+    expect(used).toMatch(/^\[spool\] max_size 1024 bytes, (\d+) used$/)
+    expect(Number(/(\d+) used/.exec(used)![1])).toBe(Buffer.byteLength(sent.slice(0, kept.length).map((line) => `${line}\n`).join('')))
+    expect(outcome?.down?.dropCause?.detail).toBe(used)
   })
 
   it('a single point larger than max_size is not said to find the spool "full" when it is empty', async () => {
@@ -115,5 +119,6 @@ describe('[spool] max_size smaller than a batch', () => {
     const drop = errors.find((e) => SpoolFullError.isInstance(e.error))!
     expect(drop.error.message).not.toMatch(/spool is full/)
     expect(drop.error.message).toMatch(/larger than the whole spool \(\[spool\] max_size 100 bytes\)/)
+    expect(outcome?.down?.dropCause?.detail).toMatch(/^a point of \d{3} bytes, \[spool\] max_size 100 bytes$/)
   })
 })

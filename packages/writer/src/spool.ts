@@ -203,7 +203,8 @@ export class ServerSpool {
       } catch (error) {
         this.budget.release(chunk.length, true)
         const reason = DISK_FULL.has(code(error)) ? 'spool-full' : 'spool-unwritable'
-        throw new SpoolFullError(`cannot write the spool in ${this.dir}: ${(error as Error).message}; ${joined.count} points for server "${this.server}" are only in the logfile`, this.server, { cause: error, reason })
+        const detail = (error as Error).message
+        throw new SpoolFullError(`cannot write the spool in ${this.dir}: ${detail}; ${joined.count} points for server "${this.server}" are only in the logfile`, this.server, { cause: error, reason, detail })
       }
       if (kept < joined.count) throw await this.fullError(joined.count, kept, chunk)
     })
@@ -216,11 +217,12 @@ export class ServerSpool {
     const only = `${lost} for server "${this.server}" are only in the logfile${kept === 0 ? '' : ` (the first ${kept} are in the spool)`}; replay them from there once the server is back`
     // Nothing else in the spool, and still no room for the first point: max_size is the matter, not a full spool.
     const first = chunk.indexOf(0x0a) + 1
-    const message =
-      kept === 0 && usedBytes === 0 && first > maxBytes
-        ? `a point of ${first} bytes is larger than the whole spool ([spool] max_size ${maxBytes} bytes): ${only}; raise max_size`
-        : `spool is full ([spool] max_size ${maxBytes} bytes, ${usedBytes} used${await this.budget.unconfiguredNote()}): ${only}`
-    return new SpoolFullError(message, this.server, { reason: 'spool-full', spooled: kept })
+    const tooLarge = kept === 0 && usedBytes === 0 && first > maxBytes
+    const detail = tooLarge ? `a point of ${first} bytes, [spool] max_size ${maxBytes} bytes` : `[spool] max_size ${maxBytes} bytes, ${usedBytes} used${await this.budget.unconfiguredNote()}`
+    const message = tooLarge
+      ? `a point of ${first} bytes is larger than the whole spool ([spool] max_size ${maxBytes} bytes): ${only}; raise max_size`
+      : `spool is full (${detail}): ${only}`
+    return new SpoolFullError(message, this.server, { reason: 'spool-full', spooled: kept, detail })
   }
 
   /**

@@ -133,7 +133,7 @@ describe('a spool that cannot be written', () => {
     expect(run.stderr).toMatch(/server down: 0 delivered, 50 dropped \(spool not writable: ENOTDIR: not a directory[^)]*: only in the logfile; replay it\)/)
     expect(run.stderr).not.toContain('spool full')
     const json = parseJsonOutput(run)
-    expect(json.servers).toMatchObject({ down: { dropped: 50, dropCause: { reason: 'spool-unwritable', message: expect.stringContaining('ENOTDIR') } } })
+    expect(json.servers).toMatchObject({ down: { dropped: 50, dropCause: { reason: 'spool-unwritable', message: expect.stringContaining('ENOTDIR'), detail: expect.stringMatching(/^ENOTDIR: /) } } })
     expect(logfileLines(s.logDir)).toHaveLength(50)
   })
 })
