@@ -42,4 +42,19 @@ describe('toNs', () => {
     expect(() => toNs(NaN, 's')).toThrow('timestamp is NaN')
     expect(() => toNs({}, 'ns')).toThrow(TimestampProblem)
   })
+
+  it('an RFC 3339 time that names no usable time says why, not that it is no time at all', () => {
+    const problem = (value: string) => {
+      try {
+        toNs(value, 'ns')
+      } catch (error) {
+        return (error as Error).message
+      }
+      return undefined
+    }
+    expect(problem('2300-01-01T00:00:00Z')).toMatch(/^timestamp "2300-01-01T00:00:00Z" cannot be used: .*outside InfluxDB's time range \(years 1677 to 2262\)$/)
+    expect(problem('2025-02-30T00:00:00Z')).toMatch(/^timestamp "2025-02-30T00:00:00Z" cannot be used: day 30 does not exist in 2025-02\b/)
+    expect(problem('2025-02-30T00:00:00Z')).not.toMatch(/neither/)
+    expect(problem('2025-02-28T00:00:00Z')).toBeUndefined()
+  })
 })

@@ -77,7 +77,11 @@ export function toNs(value: unknown, unit: TimestampUnit): bigint {
         try {
           ns = parseRfc3339(value)
         } catch (error) {
-          throw new TimestampProblem(`timestamp ${JSON.stringify(value)} is neither integer nanoseconds nor an RFC 3339 time (${(error as Error).message})`)
+          // A time in RFC 3339 form that names no usable time (beyond InfluxDB's range, day 30 of February) says
+          // why; other text is neither form.
+          const message = (error as Error).message
+          if (!message.startsWith('not an RFC 3339 time')) throw new TimestampProblem(`timestamp ${JSON.stringify(value)} cannot be used: ${message}`)
+          throw new TimestampProblem(`timestamp ${JSON.stringify(value)} is neither integer nanoseconds nor an RFC 3339 time (${message})`)
         }
       }
       break
