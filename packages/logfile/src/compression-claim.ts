@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { createFileExclusively } from './exclusive-file.js'
-import { formatProcessIdentity, inOtherPidNamespace, isThisProcess, ownProcessIdentity, parseProcessIdentity, type ProcessIdentity, processIdentityAlive } from './process-identity.js'
-
-const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException | undefined)?.code === code
+import { keepLockFresh, LOCK_REFRESH_MS, LOCK_UNREFRESHED_MS, type OwnerLock, ownerLockText, readOwnerLock as readClaim, takeOverStaleLock } from './owner-lock.js'
+import { inOtherPidNamespace, isThisProcess, processIdentityAlive } from './process-identity.js'
 
 /**
  * Tokens of the claims this process holds or is making. On globalThis, so that
@@ -15,47 +14,11 @@ const isCode = (error: unknown, code: string) => (error as NodeJS.ErrnoException
 const OURS = Symbol.for('@eht-influx-client/logfile.compressionClaims')
 const ours = ((globalThis as Record<symbol, unknown>)[OURS] ??= new Set<string>()) as Set<string>
 
-/** `Kp.jsonl` -> `Kp.jsonl.gz.claim`: who compresses the file (`pid token boot start ns`). */
+/** `Kp.jsonl` -> `Kp.jsonl.gz.claim`: who compresses the file (`pid token boot start ns`, see ownerLockText()). */
 export const claimPath = (file: string) => `${file}.gz.claim`
 
-/** How often a held claim's mtime is set to now, so that others can tell it is held (see stale()). */
-const CLAIM_REFRESH_MS = 60_000
-/**
- * A claim whose owner cannot be checked from here (another pid namespace: a
- * container's, which a restart never gets again; or no start time recorded, so
- * its pid may be another's now) is taken over once its mtime is this old: ten
- * refreshes missed.
- */
-const UNCHECKABLE_MAX_AGE_MS = 10 * CLAIM_REFRESH_MS
 /** A claim that cannot be read (not one this version writes) is left alone this long. */
 const UNREADABLE_GRACE_MS = 10_000
-
-interface ClaimOwner extends ProcessIdentity {
-  token: string
-  text: string
-  /** The file's mtime (ms): refreshed while its owner holds it. */
-  mtimeMs: number
-  /** Age of the file (ms). */
-  ageMs: number
-}
-
-/** What a claim holds: `pid token boot start ns` (the boot id and start time tell a reused pid from its first owner). */
-function claimText(token: string): string {
-  const [pid, boot, start, ns] = formatProcessIdentity(ownProcessIdentity()).split(' ')
-  return `${pid} ${token} ${boot} ${start} ${ns}\n`
-}
-
-/** The owner a claim file (or a claim being made) records; undefined when it is gone. */
-async function readClaim(file: string): Promise<ClaimOwner | undefined> {
-  try {
-    const [text, stat] = await Promise.all([fs.promises.readFile(file, 'utf8'), fs.promises.stat(file)])
-    const [pid, token, boot, start, ns] = text.trim().split(' ')
-    return { ...parseProcessIdentity(pid, boot, start, ns), token: token ?? '', text, mtimeMs: stat.mtimeMs, ageMs: Date.now() - stat.mtimeMs }
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) return undefined
-    throw error
-  }
-}
 
 /**
  * True when the claim was left by a compression that is over: its process is
@@ -63,64 +26,20 @@ async function readClaim(file: string): Promise<ClaimOwner | undefined> {
  * pid (a restart as a container's PID 1 gets it again): stale unless this
  * process holds the claim, or the claim records this very process (its start
  * time: a compression in another worker thread). An owner that cannot be
- * checked from here (another pid namespace, no start time recorded): stale
- * once the claim has not been refreshed for UNCHECKABLE_MAX_AGE_MS (a killed
- * container's claim would otherwise be kept until the next reboot).
+ * checked from here (another pid namespace, a container's, which a restart
+ * never gets again; no start time recorded, so its pid may be another's now):
+ * stale once the claim has not been refreshed for LOCK_UNREFRESHED_MS (a
+ * killed container's claim would otherwise be kept until the next reboot).
  */
-function stale(owner: ClaimOwner): boolean {
+function stale(owner: OwnerLock): boolean {
   if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > UNREADABLE_GRACE_MS
   if (owner.pid === process.pid && !inOtherPidNamespace(owner)) return !ours.has(owner.token) && !isThisProcess(owner)
   if (!processIdentityAlive(owner)) return true
-  return (inOtherPidNamespace(owner) || owner.start === undefined) && owner.ageMs >= UNCHECKABLE_MAX_AGE_MS
+  return (inOtherPidNamespace(owner) || owner.start === undefined) && owner.ageMs >= LOCK_UNREFRESHED_MS
 }
 
-/**
- * Removes the stale claim `owner` was read from, unless it changed since: it is
- * moved aside first (only one process can move it) and put back if the one
- * moved is another (a claim made fresh meanwhile) or was refreshed since (its
- * owner is alive). True when it is gone.
- */
-async function removeStale(claim: string, owner: ClaimOwner): Promise<boolean> {
-  const aside = `${claim}.${randomBytes(8).toString('hex')}.stale`
-  try {
-    await fs.promises.rename(claim, aside)
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) return true
-    throw error
-  }
-  const [moved, movedStat] = await Promise.all([fs.promises.readFile(aside, 'utf8').catch(() => ''), fs.promises.stat(aside).catch(() => undefined)])
-  const same = moved === owner.text && movedStat?.mtimeMs === owner.mtimeMs
-  if (!same) await fs.promises.link(aside, claim).catch(() => undefined)
-  await fs.promises.rm(aside, { force: true })
-  return same
-}
-
-/**
- * Sets the mtime of `claim` to now every `periodMs` while it holds `token`
- * (an unref'd timer: it keeps no process alive). Returns its stop.
- */
-function keepFresh(claim: string, token: string, periodMs: number): () => void {
-  let refreshing = false
-  const timer = setInterval(() => {
-    if (refreshing) return
-    refreshing = true
-    void readClaim(claim)
-      .then(async (owner) => {
-        if (owner?.token === token) {
-          const now = new Date()
-          await fs.promises.utimes(claim, now, now)
-        } else {
-          clearInterval(timer) // released, or taken over (this process stalled too long)
-        }
-      })
-      .catch(() => undefined) // a refresh missed; the next one tries again
-      .finally(() => {
-        refreshing = false
-      })
-  }, periodMs)
-  timer.unref()
-  return () => clearInterval(timer)
-}
+/** Removes the stale claim `owner` was read from, unless it changed since (see takeOverStaleLock()). True when it is gone. */
+const removeStale = (claim: string, owner: OwnerLock) => takeOverStaleLock(claim, owner, `${claim}.${randomBytes(8).toString('hex')}.stale`)
 
 /** A claim on the compression of one file. */
 export interface CompressionClaim {
@@ -133,14 +52,14 @@ export interface CompressionClaim {
 /**
  * Claims the compression of `file` for this process, so that of several writers
  * rotating away from one shared file only one compresses it: a claim file
- * recording this process (see claimText()) and a random token, made with
+ * recording this process (see ownerLockText()) and a random token, made with
  * createFileExclusively (whole, never replacing another's). A stale claim (see stale()) is taken
- * over. While held, its mtime is refreshed (see keepFresh()), so that a claim
+ * over. While held, its mtime is refreshed (see keepLockFresh()), so that a claim
  * whose owner cannot be checked is taken over only once its owner is gone.
  * Undefined when another live compression holds the claim. `refreshMs`: for
  * tests.
  */
-export async function claimCompression(file: string, { refreshMs = CLAIM_REFRESH_MS }: { refreshMs?: number } = {}): Promise<CompressionClaim | undefined> {
+export async function claimCompression(file: string, { refreshMs = LOCK_REFRESH_MS }: { refreshMs?: number } = {}): Promise<CompressionClaim | undefined> {
   const claim = claimPath(file)
   const token = randomBytes(8).toString('hex')
   const temp = `${claim}.${token}`
@@ -148,9 +67,9 @@ export async function claimCompression(file: string, { refreshMs = CLAIM_REFRESH
   let held = false
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await createFileExclusively(claim, claimText(token), temp)) {
+      if (await createFileExclusively(claim, ownerLockText(token), temp)) {
         held = true
-        const stopRefresh = keepFresh(claim, token, refreshMs)
+        const stopRefresh = keepLockFresh(claim, token, refreshMs)
         return {
           token,
           release: async () => {

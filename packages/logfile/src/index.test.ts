@@ -18,6 +18,7 @@ describe('the public API', () => {
         'LogfileError', 'RecordError', 'TimeError', 'dateToNs', 'decodeJsonl', 'decodeLineProtocol', 'encodeJsonl', 'encodeLineProtocol', 'formatFromPath',
         'formatRfc3339', 'jsonlLineSchema', 'jsonlLineToLineProtocol', 'listLogFiles', 'nowNs', 'nsToDate', 'openLogWriter', 'parseRfc3339', 'readLogFile', 'readLogs', 'secondsToNs', 'validateRecord', 'writeFileAtomic', 'createFileExclusively',
         'ownProcessIdentity', 'formatProcessIdentity', 'parseProcessIdentity', 'processIdentityAlive', 'isThisProcess', 'inOtherPidNamespace',
+        'readOwnerLock', 'ownerLockText', 'takeOverStaleLock', 'keepLockFresh', 'LOCK_REFRESH_MS', 'LOCK_UNREFRESHED_MS',
       ].sort(),
     )
   })

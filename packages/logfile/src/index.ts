@@ -27,6 +27,8 @@ export type { ChunkEncoder } from './formats.js'
 export { isGzipPath } from './file-naming.js'
 export { ownProcessIdentity, formatProcessIdentity, parseProcessIdentity, processIdentityAlive, isThisProcess, inOtherPidNamespace } from './process-identity.js'
 export type { ProcessIdentity } from './process-identity.js'
+export { readOwnerLock, ownerLockText, takeOverStaleLock, keepLockFresh, LOCK_REFRESH_MS, LOCK_UNREFRESHED_MS } from './owner-lock.js'
+export type { OwnerLock } from './owner-lock.js'
 export {
   LogfileError,
   RecordError,

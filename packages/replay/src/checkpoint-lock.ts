@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { threadId } from 'node:worker_threads'
-import { createFileExclusively, formatProcessIdentity, inOtherPidNamespace, isThisProcess, ownProcessIdentity, parseProcessIdentity, type ProcessIdentity, processIdentityAlive } from '@eht-influx-client/logfile'
+import {
+  createFileExclusively,
+  inOtherPidNamespace,
+  isThisProcess,
+  keepLockFresh,
+  LOCK_REFRESH_MS,
+  LOCK_UNREFRESHED_MS,
+  ownerLockText,
+  type ProcessIdentity,
+  processIdentityAlive,
+  readOwnerLock,
+  takeOverStaleLock,
+} from '@eht-influx-client/logfile'
 import { CheckpointError } from './errors.js'
 
 /**
@@ -21,8 +33,6 @@ const letGo = ((globalThis as Record<symbol, unknown>)[LET_GO] ??= new Set<strin
 /** A lock file that is empty or torn counts as held for this long (it may be being written), then as left by a crash. */
 const UNREADABLE_GRACE_MS = 10_000
 
-const code = (error: unknown) => (error as NodeJS.ErrnoException).code
-
 interface LockOwner {
   /** undefined: the file holds no process (empty or torn). */
   id: ProcessIdentity | undefined
@@ -30,6 +40,7 @@ interface LockOwner {
   /** The holder's thread in its process (0: the main thread); undefined in locks that do not say. */
   thread: number | undefined
   text: string
+  mtimeMs: number
   ageMs: number
 }
 
@@ -38,45 +49,41 @@ export function lockFileOf(checkpointFile: string): string {
   return `${checkpointFile.replace(/\.json$/, '')}.lock`
 }
 
-/** The identity in `pid boot start ns` (undefined for text that is not one: an empty or torn lock). */
-function identityOf(text: string): ProcessIdentity | undefined {
-  const [pid, boot, start, ns] = text.trim().split(' ')
-  const id = parseProcessIdentity(pid, boot, start, ns)
-  return Number.isNaN(id.pid) || id.pid <= 0 ? undefined : id
-}
-
+/** The holder of `lock` (`pid token boot start ns thread`); undefined when it is gone. */
 async function readLock(lock: string): Promise<LockOwner | undefined> {
-  const ifThere = (error: unknown) => {
-    if (code(error) === 'ENOENT') return undefined
-    throw error
-  }
-  const text = await fs.promises.readFile(lock, 'utf8').catch(ifThere)
-  const stat = await fs.promises.stat(lock).catch(ifThere)
-  if (text === undefined || stat === undefined) return undefined
-  // `pid token boot start ns thread`
-  const [pid, token, boot, start, ns, thread] = text.trim().split(' ')
+  const owner = await readOwnerLock(lock)
+  if (owner === undefined) return undefined
+  const { pid, boot, start, ns, token, extra, text, mtimeMs, ageMs } = owner
+  const thread = extra[0]
   return {
-    id: identityOf([pid ?? '', boot ?? '', start ?? '', ns ?? ''].join(' ')),
-    token: token ?? '',
+    id: Number.isNaN(pid) || pid <= 0 ? undefined : { pid, boot, start, ns },
+    token,
     thread: thread !== undefined && /^\d+$/.test(thread) ? Number(thread) : undefined,
     text,
-    ageMs: Date.now() - stat.mtimeMs,
+    mtimeMs,
+    ageMs,
   }
 }
 
-/** True when the lock was left by a replay that is gone (its process ended, or it was of this thread and let go). */
+/**
+ * True when the lock was left by a replay that is gone (its process ended, or it was of this thread and let go).
+ * A holder refreshes its lock's mtime every minute (see keepLockFresh()); one whose holder cannot be checked from
+ * here (a replay in another pid namespace, or one of another worker thread of this process, which may have been
+ * terminated during its replay) is stale once it has not been refreshed for LOCK_UNREFRESHED_MS.
+ */
 function stale(owner: LockOwner, lock: string): boolean {
   if (owner.id === undefined) return owner.ageMs > UNREADABLE_GRACE_MS
   if (owner.id.pid === process.pid && !inOtherPidNamespace(owner.id)) {
     // Held by a replay of this thread (any copy of the package), or by one of another worker thread of this
-    // process, whose tokens are not in `held`: the lock names this very process. Only a lock of an earlier
-    // process that had our pid, or one this thread let go, is stale.
+    // process, whose tokens are not in `held`: the lock names this very process (until it goes unrefreshed: that
+    // thread was terminated). Only a lock of an earlier process that had our pid, or one this thread let go, is stale.
     if (held.get(lock) === owner.token) return false
     if (letGo.has(owner.token)) return true
     // The lock's age stands in for a start time where none is known (no /proc).
-    return !isThisProcess(owner.id, { writtenAgoMs: owner.ageMs })
+    return !isThisProcess(owner.id, { writtenAgoMs: owner.ageMs }) || owner.ageMs >= LOCK_UNREFRESHED_MS
   }
-  return !processIdentityAlive(owner.id)
+  if (!processIdentityAlive(owner.id)) return true
+  return inOtherPidNamespace(owner.id) && owner.ageMs >= LOCK_UNREFRESHED_MS
 }
 
 /** True while a live replay of another process holds the lock of `checkpointFile` (or may: one in another pid namespace, or one starting). */
@@ -118,54 +125,52 @@ function describeHolder(owner: LockOwner): string {
  * refused with a CheckpointError naming the holder, also when the holder is
  * this process (another replay of this thread, or of a worker thread: the
  * thread is named). A lock left by a process that is gone (its pid dead, or
- * now another process's: another start time or boot) is taken over.
+ * now another process's: another start time or boot) is taken over. While
+ * held, the lock's mtime is refreshed every minute, so that a lock whose
+ * holder cannot be checked from here (another pid namespace, a terminated
+ * worker thread of this process) is taken over once it has not been refreshed
+ * for 10 minutes (see stale()).
  */
 export class CheckpointLock {
   private constructor(
     readonly file: string,
     private readonly token: string,
+    private readonly stopRefresh: () => void,
   ) {}
 
-  static async take(checkpointFile: string, server: string): Promise<CheckpointLock> {
+  /** `refreshMs`: how often the held lock's mtime is set to now (for tests). */
+  static async take(checkpointFile: string, server: string, { refreshMs = LOCK_REFRESH_MS }: { refreshMs?: number } = {}): Promise<CheckpointLock> {
     const lock = lockFileOf(checkpointFile)
     const token = randomUUID()
-    const [pid, ...rest] = formatProcessIdentity(ownProcessIdentity()).split(' ')
-    const text = `${pid} ${token} ${rest.join(' ')} ${threadId}\n`
+    const text = ownerLockText(token, [threadId])
     try {
       await fs.promises.mkdir(path.dirname(lock), { recursive: true })
       for (let attempt = 0; attempt < 5; attempt++) {
         if (await createLock(lock, text)) {
           held.set(lock, token)
-          return new CheckpointLock(lock, token)
+          return new CheckpointLock(lock, token, keepLockFresh(lock, token, refreshMs))
         }
         const owner = await readLock(lock)
         if (owner === undefined) continue
         if (!stale(owner, lock)) {
+          const unrefreshed = `is taken over once it has not been refreshed for ${LOCK_UNREFRESHED_MS / 60_000} minutes (a replay holding it refreshes it every minute)`
           const gone =
             owner.id === undefined
               ? `; a lock whose process is gone is taken over by the next replay`
               : inOtherPidNamespace(owner.id)
-                ? `; if no replay runs there any more, delete ${lock}`
+                ? `; if no replay runs there any more, the lock ${unrefreshed}`
                 : owner.id.pid === process.pid
-                  ? `; a lock of a worker thread terminated during its replay stays until this process ends: delete ${lock} if no replay of this process uses it`
+                  ? `; a lock of a worker thread terminated during its replay ${unrefreshed}`
                   : `; a lock whose process is gone is taken over by the next replay`
           throw new CheckpointError(
             `the checkpoint ${checkpointFile} of server "${server}" is in use by ${describeHolder(owner)} (lock file ${lock}): two replays of the same server and selection at once would overwrite each other's checkpoint. Wait until it ends, or stop it, then run this replay again${gone}`,
             checkpointFile,
           )
         }
-        // Take the stale lock aside (only one process can move it), and check it was the stale one. Named with
-        // our pid, so that one left by a kill right here is removed as a leftover (see checkpoint-temps.ts).
-        const aside = `${lock}.${process.pid}.${token}.stale`
-        try {
-          await fs.promises.rename(lock, aside)
-        } catch (error) {
-          if (code(error) === 'ENOENT') continue
-          throw error
-        }
-        const moved = await fs.promises.readFile(aside, 'utf8').catch(() => '')
-        if (moved !== owner.text) await fs.promises.link(aside, lock).catch(() => undefined) // a fresh lock of another replay: put it back
-        await fs.promises.rm(aside, { force: true })
+        // Take the stale lock aside (only one process can move it), and check it was the stale one (a fresh or
+        // refreshed lock of another replay is put back, and judged again). Named with our pid, so that one left by a
+        // kill right here is removed as a leftover (see checkpoint-temps.ts).
+        await takeOverStaleLock(lock, owner, `${lock}.${process.pid}.${token}.stale`)
       }
     } catch (error) {
       if (error instanceof CheckpointError) throw error
@@ -176,6 +181,7 @@ export class CheckpointLock {
 
   /** Lets go of the checkpoint (only if the lock is still this one's). */
   async release(): Promise<void> {
+    this.stopRefresh()
     if (held.get(this.file) !== this.token) return
     held.delete(this.file)
     const owner = await readLock(this.file).catch(() => undefined)

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import { ownProcessIdentity } from '@eht-influx-client/logfile'
 import { startTimeOf } from '../test/start-time.js'
-import { removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
+import { lockHolder, removeClaimLeftovers, SpoolClaim } from './spool-claim.js'
 import { tempDir } from '../test/helpers.js'
 
 function spoolFile(dir: string, name = 'spool-20261129T000000000Z-1-0.lp', bytes = 100): string {
@@ -163,5 +163,65 @@ describe('SpoolClaim', () => {
     fs.writeFileSync(`${busy}.lock`, `${process.ppid} alive\n`)
     await removeClaimLeftovers(dir, new Set([path.basename(kept)]))
     expect(fs.readdirSync(dir).sort()).toEqual([path.basename(kept), `${path.basename(kept)}.progress`, `${path.basename(busy)}.lock`])
+  })
+
+  describe('locks whose holder cannot be checked from here: taken over once not refreshed for 10 minutes', () => {
+    const MINUTE = 60_000
+    const me = ownProcessIdentity()
+    /** Writes `text` as the lock of `file`, last written `ageMs` ago. */
+    function leaveLock(file: string, text: string, ageMs: number): void {
+      fs.writeFileSync(`${file}.lock`, text)
+      const then = new Date(Date.now() - ageMs)
+      fs.utimesSync(`${file}.lock`, then, then)
+    }
+
+    it.runIf(me.ns !== undefined)('a lock of a drainer in another pid namespace (a container killed) is taken over after 10 minutes, not after 1', async () => {
+      const file = spoolFile(tempDir())
+      const other = `${process.ppid} 11111111-2222-4333-8444-555555555555 ${me.boot} 12345 pid:[4026500001]\n`
+      expect('pid:[4026500001]').not.toBe(me.ns)
+      leaveLock(file, other, MINUTE)
+      expect(await SpoolClaim.take(file)).toBeUndefined()
+      expect(fs.readFileSync(`${file}.lock`, 'utf8')).toBe(other)
+      expect(await lockHolder(file)).toMatchObject({ pid: process.ppid, ours: false, namespace: 'pid:[4026500001]' })
+      leaveLock(file, other, 11 * MINUTE)
+      expect(await lockHolder(file)).toBeUndefined()
+      const claim = await SpoolClaim.take(file)
+      expect(claim).toBeDefined()
+      expect(fs.readFileSync(`${file}.lock`, 'utf8')).toMatch(new RegExp(`^${process.pid} [0-9a-f-]{36} `))
+      await claim!.release()
+      expect(fs.readdirSync(path.dirname(file))).toEqual([path.basename(file)])
+    })
+
+    it.runIf(fs.existsSync('/proc/self/stat'))('a lock of this very process that no drainer here holds (a worker thread terminated mid-drain) is taken over after 10 minutes, not before', async () => {
+      const file = spoolFile(tempDir())
+      const theirs = `${process.pid} 11111111-2222-4333-8444-555555555555 ${me.boot} ${me.start} ${me.ns ?? '-'}\n`
+      leaveLock(file, theirs, 0)
+      expect(await SpoolClaim.take(file)).toBeUndefined()
+      leaveLock(file, theirs, 11 * MINUTE)
+      const claim = await SpoolClaim.take(file)
+      expect(claim).toBeDefined()
+      expect(await claim!.holds()).toBe(true)
+      await claim!.release()
+      expect(fs.existsSync(`${file}.lock`)).toBe(false)
+    })
+
+    it('a lock of an older version (pid only) of a live process is still held, however old', async () => {
+      const file = spoolFile(tempDir())
+      leaveLock(file, `${process.ppid} someone-else\n`, 60 * MINUTE)
+      expect(await SpoolClaim.take(file)).toBeUndefined()
+    })
+
+    it('a held lock has its mtime refreshed until it is released', async () => {
+      const file = spoolFile(tempDir())
+      const claim = await SpoolClaim.take(file, undefined, { refreshMs: 20 })
+      expect(claim).toBeDefined()
+      const old = new Date(Date.now() - 30 * MINUTE)
+      fs.utimesSync(`${file}.lock`, old, old)
+      const deadline = Date.now() + 5000
+      while (Date.now() - fs.statSync(`${file}.lock`).mtimeMs > MINUTE && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+      expect(Date.now() - fs.statSync(`${file}.lock`).mtimeMs).toBeLessThan(MINUTE)
+      await claim!.release()
+      expect(fs.existsSync(`${file}.lock`)).toBe(false)
+    })
   })
 })

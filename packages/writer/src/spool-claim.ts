@@ -3,13 +3,18 @@ import fs from 'node:fs'
 import path from 'node:path'
 import {
   createFileExclusively,
-  formatProcessIdentity,
   inOtherPidNamespace,
   isThisProcess,
+  keepLockFresh,
+  LOCK_REFRESH_MS,
+  LOCK_UNREFRESHED_MS,
+  type OwnerLock,
+  ownerLockText,
   ownProcessIdentity,
-  parseProcessIdentity,
   type ProcessIdentity,
   processIdentityAlive,
+  readOwnerLock,
+  takeOverStaleLock,
   writeFileAtomic,
 } from '@eht-influx-client/logfile'
 
@@ -21,53 +26,39 @@ import {
 const HELD = Symbol.for('@eht-influx-client/writer.spoolClaimsHeld')
 const held = ((globalThis as Record<symbol, unknown>)[HELD] ??= new Map<string, string>()) as Map<string, string>
 
-const code = (error: unknown) => (error as NodeJS.ErrnoException).code
-
-interface LockOwner extends ProcessIdentity {
-  token: string
-  text: string
-  /** Age of the lock file (ms). */
-  ageMs: number
-}
-
-/** `pid token` of a lock file; undefined when it is gone. */
-async function readLock(lock: string): Promise<LockOwner | undefined> {
-  const ifThere = (error: unknown) => {
-    if (code(error) === 'ENOENT') return undefined
-    throw error
-  }
-  const text = await fs.promises.readFile(lock, 'utf8').catch(ifThere)
-  const stat = await fs.promises.stat(lock).catch(ifThere)
-  if (text === undefined || stat === undefined) return undefined
-  // `pid token boot start ns`; locks of older versions hold `pid token` only.
-  const [pid, token, boot, start, ns] = text.trim().split(' ')
+/**
+ * The owner of a lock file (`pid token boot start ns`; locks of older versions hold `pid token` only);
+ * undefined when it is gone.
+ */
+async function readLock(lock: string): Promise<OwnerLock | undefined> {
+  const owner = await readOwnerLock(lock)
   // The pid as Number() reads it, as this module always did (stale() judges the lock as before).
-  return { ...parseProcessIdentity(pid, boot, start, ns), pid: Number(pid), token: token ?? '', text, ageMs: Date.now() - stat.mtimeMs }
+  return owner === undefined ? undefined : { ...owner, pid: Number(owner.text.trim().split(' ')[0]) }
 }
 
 /** The spool's rule: a lock without a pid namespace (an older version's) is judged by its pid alone. */
 const identityAlive = (owner: ProcessIdentity) => processIdentityAlive(owner, { pidOnlyWithoutNamespace: true })
 
-/** True when the lock was left by a drainer that is gone (its process ended, or it was of this process and let go). */
-function stale(owner: LockOwner, lock: string): boolean {
+/**
+ * True when the lock was left by a drainer that is gone (its process ended, or it was of this process and let go).
+ * A holder refreshes its lock's mtime every minute (see keepLockFresh()); one whose holder cannot be checked from
+ * here (a drainer in another pid namespace, or one of this very process that no drainer of this thread holds: a
+ * worker thread terminated mid-drain) is stale once it has not been refreshed for LOCK_UNREFRESHED_MS.
+ */
+function stale(owner: OwnerLock, lock: string): boolean {
   // Empty or torn: being written (where links are not supported), or left by a crash long ago.
   if (!Number.isSafeInteger(owner.pid) || owner.pid <= 0) return owner.ageMs > 10_000
   // Our pid (in our pid namespace, or where none was recorded): held if a drainer of this copy of the package
-  // holds it, or if the lock records this very process (our boot id and start time): a drainer in another worker
-  // thread, whose claims are not in `held`. A lock of an earlier process with our pid (another start time, or the
-  // pid only, as older versions wrote) is stale. The same pid in another namespace is another process.
-  if (owner.pid === process.pid && (owner.ns === undefined || owner.ns === ownProcessIdentity().ns)) return held.get(lock) !== owner.token && !isThisProcess(owner)
-  return !identityAlive(owner)
-}
-
-/**
- * What a lock file holds: `pid token boot start ns` (the boot id and start
- * time tell a reused pid from its first owner; ns, the pid namespace, whether
- * the pid can be checked here at all).
- */
-function lockText(token: string): string {
-  const [pid, boot, start, ns] = formatProcessIdentity(ownProcessIdentity()).split(' ')
-  return `${pid} ${token} ${boot} ${start} ${ns}\n`
+  // holds it, or, until it goes unrefreshed, if the lock records this very process (our boot id and start time):
+  // a drainer in another worker thread, whose claims are not in `held`. A lock of an earlier process with our pid
+  // (another start time, or the pid only, as older versions wrote) is stale. The same pid in another namespace is
+  // another process.
+  if (owner.pid === process.pid && (owner.ns === undefined || owner.ns === ownProcessIdentity().ns)) {
+    if (held.get(lock) === owner.token) return false
+    return !isThisProcess(owner) || owner.ageMs >= LOCK_UNREFRESHED_MS
+  }
+  if (!identityAlive(owner)) return true
+  return inOtherPidNamespace(owner) && owner.ageMs >= LOCK_UNREFRESHED_MS
 }
 
 /**
@@ -75,7 +66,8 @@ function lockText(token: string): string {
  * holder is gone). `unsure`: the lock has only a pid (an older version wrote
  * it), which another process may have now. `namespace`: the holder's pid
  * namespace when it is not ours (a container's): whether it still runs cannot
- * be checked here.
+ * be checked here (its lock is taken over once it is not refreshed for
+ * LOCK_UNREFRESHED_MS).
  */
 export async function lockHolder(file: string): Promise<{ pid: number; ours: boolean; unsure: boolean; namespace?: string } | undefined> {
   const lock = `${file}.lock`
@@ -117,7 +109,8 @@ async function readProgress(file: string, size: number): Promise<number> {
 /**
  * The right to drain one sealed spool file, held by one drainer at a time
  * (across processes: a lock file `<file>.lock` with the holder's pid; one left
- * by a process that is gone is taken over), and the file's progress
+ * by a process that is gone is taken over; its mtime is refreshed every minute
+ * while held, see stale()), and the file's progress
  * `<file>.progress`: the byte offset up to which the server took every line,
  * written atomically after each delivered batch, so a drain interrupted at any
  * moment (kill -9 included) goes on from there instead of sending again.
@@ -129,47 +122,42 @@ export class SpoolClaim {
     private readonly token: string,
     /** Where delivery goes on: every line ending at or before it was taken by the server. */
     readonly startOffset: number,
+    private readonly stopRefresh: () => void,
   ) {}
 
   /**
    * Claims `file`; undefined when another live drainer holds it, or the file is gone (drained meanwhile).
    * `listed`: the names in its folder, as the drain pass listed them once for all its files.
+   * `refreshMs`: how often the held lock's mtime is set to now (for tests).
    */
-  static async take(file: string, listed?: readonly string[]): Promise<SpoolClaim | undefined> {
+  static async take(file: string, listed?: readonly string[], { refreshMs = LOCK_REFRESH_MS }: { refreshMs?: number } = {}): Promise<SpoolClaim | undefined> {
     const lock = `${file}.lock`
     const token = randomUUID()
     for (let attempt = 0; attempt < 3; attempt++) {
-      if (await createLock(lock, lockText(token))) {
+      if (await createLock(lock, ownerLockText(token))) {
         held.set(lock, token)
         const size = await fs.promises.stat(file).then((s) => s.size, () => undefined)
         if (size === undefined) {
           // Drained and deleted by another drainer just before: only its leftovers remain.
           await fs.promises.rm(`${file}.progress`, { force: true })
-          await new SpoolClaim(file, lock, token, 0).release()
+          await new SpoolClaim(file, lock, token, 0, () => undefined).release()
           return undefined
         }
-        await removeProgressTemps(file, listed)
-        return new SpoolClaim(file, lock, token, await readProgress(`${file}.progress`, size))
+        const stopRefresh = keepLockFresh(lock, token, refreshMs)
+        try {
+          await removeProgressTemps(file, listed)
+          return new SpoolClaim(file, lock, token, await readProgress(`${file}.progress`, size), stopRefresh)
+        } catch (error) {
+          stopRefresh()
+          throw error
+        }
       }
       const owner = await readLock(lock)
       if (owner === undefined) continue
       if (!stale(owner, lock)) return undefined
-      // Take the stale lock aside (only one drainer can move it), and check it was the stale one.
-      const aside = `${lock}.${token}.stale`
-      try {
-        await fs.promises.rename(lock, aside)
-      } catch (error) {
-        if (code(error) === 'ENOENT') continue
-        throw error
-      }
-      const moved = await fs.promises.readFile(aside, 'utf8').catch(() => '')
-      if (moved !== owner.text) {
-        // A live drainer's fresh lock: put it back.
-        await fs.promises.link(aside, lock).catch(() => undefined)
-        await fs.promises.rm(aside, { force: true })
-        return undefined
-      }
-      await fs.promises.rm(aside, { force: true })
+      // Take the stale lock aside (only one drainer can move it; named as removeClaimLeftovers() expects); a live
+      // drainer's fresh or refreshed lock is put back.
+      if (!(await takeOverStaleLock(lock, owner, `${lock}.${token}.stale`))) return undefined
     }
     return undefined
   }
@@ -196,6 +184,7 @@ export class SpoolClaim {
 
   /** Lets go of the file (its progress stays for the next drainer). */
   async release(): Promise<void> {
+    this.stopRefresh()
     if (held.get(this.lock) !== this.token) return
     if (await this.holds()) await fs.promises.rm(this.lock, { force: true })
     held.delete(this.lock)

@@ -209,7 +209,7 @@ export class SpoolDrainer {
     const hint = holder.unsure
       ? `; its lock ${file}.lock records the pid only (an older version wrote it): if process ${holder.pid} is not a drainer of this spool (the pid was reused after a crash or reboot), delete that lock file`
       : holder.namespace !== undefined
-        ? `; whether it still runs cannot be checked from here: if no drainer of this spool runs there any more (the container was stopped or restarted), delete ${file}.lock`
+        ? `; whether it still runs cannot be checked from here: a drainer refreshes its lock every minute, and if none runs there any more (the container was stopped or restarted) the lock is taken over once it has not been refreshed for 10 minutes`
         : ''
     ;(outcome.held ??= []).push(`spool file ${file} is being drained by ${who}; left to it${hint}`)
   }
