@@ -15,6 +15,8 @@ describe('the checker itself', () => {
     const specs = importedSpecifiers(`import a from 'x'\nexport { b } from "@s/y/deep"\nconst c = await import('z/sub')\nimport './local.js'`)
     expect(specs.sort()).toEqual(['./local.js', '@s/y/deep', 'x', 'z/sub'])
     expect(specs.map(packageOf).filter(Boolean).sort()).toEqual(['@s/y', 'x', 'z'])
+    // multi-line lists are read; `from "..."` inside a string is no import
+    expect(importedSpecifiers(`import {\n  a,\n  b,\n} from 'm'\nconst s = 'copied from "eht_test" to "other"'\nthrow new Error(\`export from 'x'\`)`)).toEqual(['m'])
   })
 })
 

@@ -68,7 +68,8 @@ export function sourceFiles(dir: string): string[] {
 /** Module specifiers imported (statically or dynamically) by a source text. */
 export function importedSpecifiers(text: string): string[] {
   const found = new Set<string>()
-  const patterns = [/\bfrom\s+['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /^\s*import\s+['"]([^'"]+)['"]/gm]
+  // `from '...'` only in an import or export statement (no quote before it): not in a message such as `from "eht_test"`.
+  const patterns = [/^[ \t]*(?:import|export)\b[^'"`;]*?\bfrom\s+['"]([^'"]+)['"]/gm, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /^\s*import\s+['"]([^'"]+)['"]/gm]
   for (const pattern of patterns) for (const m of text.matchAll(pattern)) if (m[1] !== undefined) found.add(m[1])
   return [...found]
 }
