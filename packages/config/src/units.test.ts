@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidValueError } from './errors.js'
-import { formatDuration, formatSize, parseDuration, parseSize } from './units.js'
+import { formatDuration, formatSize, parseDuration, parseSize, tryParseDuration, tryParseSize } from './units.js'
 
 describe('parseDuration', () => {
   it.each([
@@ -19,6 +19,42 @@ describe('parseDuration', () => {
   it.each(['10', '10S', '1w', 'ten seconds', '', '-5s', '0.5ms', '1e3s'])('rejects %j, saying what a duration is', (text) => {
     expect(() => parseDuration(text)).toThrow(InvalidValueError)
     expect(() => parseDuration(text)).toThrow(/not a duration: .*expected a duration: a number with ms, s, m, h or d/)
+  })
+})
+
+describe('decimal durations are scaled exactly, not in floating point', () => {
+  const units: [string, number][] = [['ms', 1], ['s', 1000], ['m', 60_000], ['h', 3_600_000], ['d', 86_400_000]]
+  // Exact arithmetic on integers: `${whole}.${digits}` with `places` decimals is (whole * 10^places + digits) / 10^places.
+  const grid = (places: number) => units.flatMap(([unit, size]) => Array.from({ length: 10 ** (places + 1) }, (_, n) => {
+    const text = `${Math.floor(n / 10 ** places)}.${String(n % 10 ** places).padStart(places, '0')}${unit}`
+    return { text, exact: (n * size) % 10 ** places === 0 ? (n * size) / 10 ** places : undefined }
+  }))
+
+  it('takes every value 0.0-9.9, 0.00-9.99 and 0.000-9.999 that is whole milliseconds, and refuses the others', () => {
+    const cases = [...grid(1), ...grid(2), ...grid(3)]
+    const wrong = cases.filter(({ text, exact }) => tryParseDuration(text) !== exact)
+    expect(wrong.map(({ text, exact }) => `${text}: got ${tryParseDuration(text)}, exact ${exact}`)).toEqual([])
+    expect(cases.filter(({ exact }) => exact !== undefined).length).toBeGreaterThan(10_000)
+  })
+
+  it.each([['1.1h', 3_960_000], ['2.3h', 8_280_000], ['0.7d', 60_480_000], ['4.1m', 246_000], ['12.345s', 12_345], ['0.25 d', 21_600_000]])('reads %s as %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms)
+  })
+
+  it('still refuses a fraction of a millisecond and a value beyond a safe integer, however it is written', () => {
+    for (const text of ['1.0001s', '0.0000001d', '1.5ms', '104249991374.4d', '9007199254740992ms']) expect(tryParseDuration(text)).toBeUndefined()
+    expect(tryParseDuration('9007199254740991ms')).toBe(Number.MAX_SAFE_INTEGER)
+    expect(tryParseDuration('1.000000000000000000000000000001000s')).toBeUndefined()
+    expect(tryParseDuration('1.000000000000000000000000000000000s')).toBe(1000)
+  })
+
+  it('sizes too: every tenth of a KB, MB or GB that is whole bytes', () => {
+    for (const [unit, size] of [['KB', 1024], ['MB', 1024 ** 2], ['GB', 1024 ** 3]] as const) {
+      for (let n = 0; n < 1000; n++) {
+        const text = `${Math.floor(n / 10)}.${n % 10}${unit}`
+        expect(tryParseSize(text), text).toBe((n * size) % 10 === 0 ? (n * size) / 10 : undefined)
+      }
+    }
   })
 })
 

@@ -23,9 +23,22 @@ function scaled(text: string, pattern: RegExp, units: Record<string, number>): n
   const match = pattern.exec(text)
   if (match === null) return undefined
   if (match[2] === undefined) return Number(match[1]) === 0 ? 0 : undefined
-  const value = Number(match[1]) * units[match[2]!.toLowerCase()]!
+  return exactScaled(match[1]!, units[match[2]!.toLowerCase()]!)
+}
+
+/**
+ * `digits` (such as `1.1`) times `unit`, computed on the decimal text as integers: in floating
+ * point 1.1 * 3600000 is 3960000.0000000005 and 0.7 * 86400000 is 60479999.99999999, and a
+ * valid duration would be refused as not whole milliseconds.
+ */
+function exactScaled(digits: string, unit: number): number | undefined {
+  const [whole, fraction = ''] = digits.split('.')
+  const scale = 10n ** BigInt(fraction.length)
+  const product = BigInt(whole! + fraction) * BigInt(unit)
   // Durations are whole milliseconds and sizes whole bytes: never round silently.
-  return Number.isSafeInteger(value) ? value : undefined
+  if (product % scale !== 0n) return undefined
+  const value = product / scale
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : undefined
 }
 
 /** Milliseconds, or undefined when `text` is not a duration. */

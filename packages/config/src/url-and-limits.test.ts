@@ -92,6 +92,12 @@ describe('durations that reach a timer are at most 2^31-1 ms, the longest a Node
     }
   })
 
+  it('a decimal duration that floating point would miss is taken, in the file and in an EHT_INFLUX_* override', () => {
+    // 0.7 * 86400000 is 60479999.99999999 in floating point: once refused as "at most 2147483647ms".
+    const config = parseConfig(`${withUrl('http://a:8086')}timeout = 0.7d\nflush_interval = 4.1m\n[retry]\nmax_delay = 2.3h\n`, FILE, { env: { EHT_INFLUX_RETRY_MAX_RETRY_TIME: '1.1h' } })
+    expect([config.servers[0]?.timeoutMs, config.servers[0]?.flushIntervalMs, config.retry.maxDelayMs, config.retry.maxRetryTimeMs]).toEqual([60_480_000, 246_000, 8_280_000, 3_960_000])
+  })
+
   it('is said in the JSON Schema description too', () => {
     const server = (configSchema as { properties: { server: { additionalProperties: { properties: Record<string, { description: string }> } } } }).properties.server.additionalProperties.properties
     expect(server.timeout!.description).toContain('at most 2147483647ms (about 24.8 days')
