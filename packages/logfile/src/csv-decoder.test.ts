@@ -156,3 +156,32 @@ describe('CsvDecoder', () => {
     expect(twoPairs).toEqual(['line 3: the _field column appears twice: column "_field" (cell 3) and column "_field" (cell 5) (table header at line 2)'])
   })
 })
+
+describe('CsvDecoder: Flux results beyond csv2lp', () => {
+  it('reads the text columns of an ungrouped _field/_value table (`|> group()`) as tags, and no result or table field from a pivoted one', () => {
+    // `influx query --raw` of `|> group()` (first table) and of `|> pivot(...)` (second table).
+    expect(fixture('flux-ungrouped-pivoted.csv')).toEqual([
+      { measurement: 'pps_offset', tags: { rx: 'GPS 1', station: 'Kp' }, fields: { temp: { type: 'float', value: 21.5 } }, timestamp: 1617672549204824064n },
+      { measurement: 'pps_offset', tags: { station: 'Kp' }, fields: { temp: { type: 'float', value: 21.5 }, offset_ns: { type: 'integer', value: -3n } }, timestamp: 1617672549204824064n },
+    ])
+  })
+
+  it('keeps points of two stations in an ungrouped result apart', () => {
+    const head = '#group,false,false,false,false,false,false,false\n#datatype,string,long,dateTime:RFC3339,double,string,string,string\n#default,_result,,,,,,\n,result,table,_time,_value,_field,_measurement,station\n'
+    const out = decodeAll(`${head},,0,2021-04-06T01:29:09Z,21.5,temp,wx,Kp\n,,0,2021-04-06T01:29:09Z,3.5,temp,wx,Aa\n`) as InfluxRecord[]
+    expect(out.map((r) => r.tags)).toEqual([{ station: 'Kp' }, { station: 'Aa' }])
+  })
+
+  it('refuses a _field/_value table with a column that is neither text nor the value, naming it, and reads it once marked ignored', () => {
+    const rows = ',,0,2021-04-06T01:29:09Z,21.5,temp,wx,7\n'
+    const out = decodeAll(`#group,false,false,false,false,false,false,false\n#datatype,string,long,dateTime:RFC3339,double,string,string,long\n,result,table,_time,_value,_field,_measurement,elapsed\n${rows}`)
+    expect(out).toEqual(['line 4: column "elapsed" (cell 8) of datatype "long" beside _field and _value: not text, so no tag, and not the field value; the table is not read (mark such a column #datatype ignored to leave it out) (table header at line 3)'])
+    const ignored = decodeAll(`#group,false,false,false,false,false,false,false\n#datatype,string,long,dateTime:RFC3339,double,string,string,ignored\n,result,table,_time,_value,_field,_measurement,elapsed\n${rows}`)
+    expect(ignored).toEqual([{ measurement: 'wx', tags: {}, fields: { temp: { type: 'float', value: 21.5 } }, timestamp: 1617672549000000000n }])
+  })
+
+  it('still reads fields named result and table outside a Flux result', () => {
+    const out = decodeAll('#datatype dateTime:number,measurement,string,long\ntime,measurement,result,table\n1,m,ok,3\n')
+    expect(out).toEqual([{ measurement: 'm', tags: {}, fields: { result: { type: 'string', value: 'ok' }, table: { type: 'integer', value: 3n } }, timestamp: 1n }])
+  })
+})

@@ -10,7 +10,7 @@ function table(annotations: [string, string[]][], header: string[]): CsvTable {
 }
 
 describe('planOf / recordOf', () => {
-  it('prefers _time over _start and _stop, makes #group columns tags and ignores untyped columns next to _field', () => {
+  it('prefers _time over _start and _stop, makes #group columns tags and ignores the Flux table column next to _field', () => {
     const t = table(
       [
         ['#group', ['#group', 'false', 'true', 'true', 'false', 'false', 'true', 'true', 'false']],

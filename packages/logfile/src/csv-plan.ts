@@ -36,10 +36,24 @@ function checkFieldColumn(column: CsvColumn): void {
   if (column.format !== '') throw new CsvError(`${describe(column)}: datatype format ${JSON.stringify(`${column.dataType}:${column.format}`)} is not supported`)
 }
 
-/** Decides which column is the measurement, time, tags and fields, as csv2lp does. */
+/** Columns of a Flux result that say which result and table a row is of: not part of the point. */
+const FLUX_OWN = new Set(['result', 'table'])
+
+/**
+ * Decides which column is the measurement, time, tags and fields, as csv2lp
+ * does, except for what csv2lp would drop without a word: in a `_field`/`_value`
+ * table, a text column that is neither grouped nor a tag is a tag (every
+ * column of such a table but the value describes the series: Flux's `group()`
+ * leaves tags out of the group key, not out of the table), and any other column
+ * makes the table an error; in a Flux result (a first column without a label,
+ * a #group row), `result` and `table` are no fields.
+ */
 export function planOf(table: CsvTable): Plan {
   const all = [...table.columns, ...table.constants]
   const defaultIsField = !all.some((c) => c.label === '_field')
+  const flux = table.grouped && table.columns[0]?.label === ''
+  /** Columns of a `_field`/`_value` table that are not the point's (not text, so no tag). */
+  const unread: CsvColumn[] = []
   let measurement: CsvColumn | undefined
   let fieldName: CsvColumn | undefined
   let fieldValue: CsvColumn | undefined
@@ -64,15 +78,20 @@ export function planOf(table: CsvTable): Plan {
       if (fieldValue !== undefined) twice('the _value column', fieldValue, column)
       fieldValue = column
     }
-    else if (column.linePart === 'tag') {
+    else if (column.linePart === 'tag' || (!defaultIsField && column.linePart !== 'field' && !FLUX_OWN.has(column.label) && (column.dataType === 'string' || column.dataType === ''))) {
       const other = tags.get(column.label)
       if (other !== undefined) twice(`tag ${JSON.stringify(column.label)}`, other, column)
       tags.set(column.label, column)
     } else if (column.linePart === 'field' || defaultIsField) {
+      if (flux && FLUX_OWN.has(column.label)) continue
       // Two columns of one field name may hold it with two types (CsvEncoder's blocks do): a row may fill only one of them (recordOf).
       if (fields.some((other) => other.label === column.label)) repeatedFields = true
       fields.push(column)
-    }
+    } else if (!FLUX_OWN.has(column.label)) unread.push(column)
+  }
+  if (unread.length > 0) {
+    const names = unread.map((c) => `${describe(c)} of datatype ${JSON.stringify(c.dataType)}`).join(', ')
+    throw new CsvError(`${names} beside _field and _value: not text, so no tag, and not the field value; the table is not read (mark such a column #datatype ignored to leave it out)`)
   }
   if (measurement === undefined) throw new CsvError('the table has no measurement column (#datatype measurement, or a _measurement label)')
   // A Flux result has `_start` and `_stop` besides `_time`: `_time` is the time then.

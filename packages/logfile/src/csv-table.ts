@@ -121,6 +121,11 @@ export class CsvTable {
     this.constants.push(column)
   }
 
+  /** True when the table has a #group row (a Flux result has one). */
+  get grouped(): boolean {
+    return (this.flags & COLUMN_FLAGS['#group']!) !== 0
+  }
+
   /** Takes the labels of a header row; the rows after it are data. */
   header(cells: readonly string[], line: number): void {
     if (this.flags === 0) this.columns = cells.map((_, i) => newColumn(i))

@@ -3,8 +3,10 @@ import { LogfileError, LogReadError } from './errors.js'
 import { formatFromPath, lineDecoder, type LineDecoder } from './formats.js'
 import { lineBatches, lineText, type LineBatch } from './line-source.js'
 import type { InfluxRecord } from './record.js'
-import { READING_STOPPED, type BadLine, type ReadItem, type ReadItemIterator, type ReadOptions, type ReadStats } from './read-types.js'
+import { READING_STOPPED, type BadLine, type ReadItem, type ReadItemIterator, type ReadStats } from './read-types.js'
+import type { PlausibleCheck, ResolvedReadOptions } from './read-time-bounds.js'
 import { TORN_MARKER, TORN_REASON } from './torn-line.js'
+import { ReadingStopped } from './reading-stopped.js'
 import { transcodeByShape } from './jsonl-to-lp.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import { TranscodedItem } from './transcoded-item.js'
@@ -51,18 +53,28 @@ export class FileItems implements ReadItemIterator {
   private readonly byteFilter: ByteFilter
   private readonly filtering: boolean
   private runs: RunBuilder | undefined
+  /** The `plausible` option: a record outside it is a bad line. */
+  private readonly plausible: PlausibleCheck | undefined
 
   constructor(
     private readonly file: string,
-    private readonly options: ReadOptions,
+    private readonly options: ResolvedReadOptions,
     private readonly stats: ReadStats,
     private readonly report: (bad: BadLine) => void,
   ) {
     this.measurements = options.measurements === undefined ? undefined : new Set(options.measurements)
     this.startOffset = options.startOffset ?? 0
-    const { since, until } = options
-    this.byteFilter = { measurements: this.measurements, since: since?.toString(), until: until?.toString(), before: undefined }
-    this.filtering = this.measurements !== undefined || since !== undefined || until !== undefined
+    const { since, until, plausible } = options
+    this.plausible = plausible
+    this.byteFilter = {
+      measurements: this.measurements,
+      since: since?.toString(),
+      until: until?.toString(),
+      before: undefined,
+      plausibleSince: plausible?.sinceText,
+      plausibleUntil: plausible?.untilText,
+    }
+    this.filtering = this.measurements !== undefined || since !== undefined || until !== undefined || plausible !== undefined
   }
 
   [Symbol.asyncIterator](): this {
@@ -193,7 +205,7 @@ export class FileItems implements ReadItemIterator {
   private stopped(error: unknown): IteratorResult<ReadItem> {
     this.finish()
     void this.batches?.return(undefined)
-    this.bad(this.lastLine + 1, `${READING_STOPPED}${(error as Error).message}`, '')
+    this.bad(error instanceof ReadingStopped ? error.line : this.lastLine + 1, `${READING_STOPPED}${(error as Error).message}`, '')
     return { value: undefined, done: true }
   }
 
@@ -235,6 +247,10 @@ export class FileItems implements ReadItemIterator {
         // (A torn line never matches a shape: each ends in `}}`, the torn marker does not.)
         const record = recordOfLine(batch, i)
         if (record !== undefined) {
+          if (this.plausible?.outside(record.timestamp) === true) {
+            this.bad(line, this.plausible.reason(record.timestamp), lineText(batch, i))
+            continue
+          }
           if (this.filteredOut(record.measurement, record)) continue
           return { record, file: this.file, line, endOffset: end }
         }
@@ -248,6 +264,10 @@ export class FileItems implements ReadItemIterator {
       if (this.transcode && !skip) {
         const transcoded = transcodeByShape(text)
         if (transcoded !== undefined) {
+          if (this.plausible?.outsideText(transcoded.time) === true) {
+            this.bad(line, this.plausible.reason(transcoded.time), text)
+            continue
+          }
           const item = new TranscodedItem(this.file, line, end, transcoded.lineProtocol, text, transcoded.time)
           if (this.filteredOut(transcoded.measurement, item)) continue
           return item
@@ -263,7 +283,12 @@ export class FileItems implements ReadItemIterator {
         if (!skip) this.bad(line, error.message, text, (error as { column?: number }).column)
         continue
       }
-      if (record === undefined || this.filteredOut(record.measurement, record)) continue
+      if (record === undefined) continue
+      if (this.plausible?.outside(record.timestamp) === true) {
+        this.bad(line, this.plausible.reason(record.timestamp), text)
+        continue
+      }
+      if (this.filteredOut(record.measurement, record)) continue
       return lineProtocol === undefined ? { record, file: this.file, line, endOffset: end } : { record, file: this.file, line, endOffset: end, lineProtocol }
     }
     this.batch = undefined
@@ -272,7 +297,7 @@ export class FileItems implements ReadItemIterator {
 }
 
 /** The items of one file (see `FileItems`); an unknown format or a file that cannot be opened rejects the first `next()` with `LogReadError`. */
-export function fileItems(file: string, options: ReadOptions, stats: ReadStats, report: (bad: BadLine) => void): FileItems {
+export function fileItems(file: string, options: ResolvedReadOptions, stats: ReadStats, report: (bad: BadLine) => void): FileItems {
   return new FileItems(file, options, stats, report)
 }
 

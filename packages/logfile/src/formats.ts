@@ -5,6 +5,7 @@ import { decodeJsonl } from './jsonl-decode.js'
 import { jsonlLine } from './jsonl-encode.js'
 import { decodeLineProtocol } from './lp-decode.js'
 import { lineProtocolLine } from './lp-encode.js'
+import { ExportSections } from './lp-export-sections.js'
 import { atRecord } from './name-cache.js'
 import { isGzipPath } from './file-naming.js'
 import type { InfluxRecord, LogFormat } from './record.js'
@@ -19,7 +20,11 @@ export function formatFromPath(file: string): LogFormat | undefined {
 
 /** Turns the lines of one file into records; stateful for CSV. */
 export interface LineDecoder {
-  /** A record, or undefined for a line that holds none (blank, comment, CSV annotation or header, or `skip`). Throws on a bad line. */
+  /**
+   * A record, or undefined for a line that holds none (blank, comment, CSV annotation or header, a statement
+   * of an InfluxDB export's DDL section, or `skip`). Throws a `LogfileError` on a bad line, `ReadingStopped`
+   * when the file must not be read past this line.
+   */
   decode(text: string, line: number, skip: boolean): InfluxRecord | undefined
 }
 
@@ -27,14 +32,22 @@ export function lineDecoder(format: LogFormat): LineDecoder {
   switch (format) {
     case 'jsonl':
       return { decode: (text, _line, skip) => (skip || (text.charCodeAt(0) !== 0x7b /* { */ && text.trim() === '') ? undefined : decodeJsonl(text)) }
-    case 'lp':
+    case 'lp': {
+      // An InfluxDB 1.x export's comments say where its points belong and which lines are statements (lp-export-sections.ts).
+      const sections = new ExportSections()
       return {
-        decode(text, _line, skip) {
-          if (skip) return undefined
+        decode(text, line, skip) {
           const trimmed = text.trimStart()
-          return trimmed === '' || trimmed.startsWith('#') ? undefined : decodeLineProtocol(text)
+          if (trimmed === '') return undefined
+          // Read also when skipped: a file read from an offset keeps the context of the lines before it.
+          if (trimmed.charCodeAt(0) === 0x23 /* # */) {
+            sections.comment(trimmed, line)
+            return undefined
+          }
+          return skip || sections.isStatement(trimmed) ? undefined : decodeLineProtocol(text)
         },
       }
+    }
     case 'csv': {
       const csv = new CsvDecoder()
       return { decode: (text, line, skip) => csv.decodeLine(text, line, skip) }

@@ -27,6 +27,12 @@ export interface ByteFilter {
   until: string | undefined
   /** A line kept by the filter at or after this time is NOT_BEFORE. */
   before: string | undefined
+  /**
+   * The reader's `plausible` times: a line outside them is FALLBACK, for the
+   * string path to report as a bad line.
+   */
+  plausibleSince?: string | undefined
+  plausibleUntil?: string | undefined
 }
 
 /** Decimal integers as the transcoder checked them (no leading zeros, no -0): sign, then length, then digits. */
@@ -45,8 +51,11 @@ function compareTime(b: Uint8Array, from: number, to: number, bound: string): nu
 /** Lines of a shape transcoded the general way before its own transcoder is compiled. */
 const COMPILE_AT = 8
 
-/** How `filter` takes a line of `measurement` whose time is bytes [from, to) of `b`: 0 (kept), FILTERED or NOT_BEFORE. */
+/** How `filter` takes a line of `measurement` whose time is bytes [from, to) of `b`: 0 (kept), FALLBACK (not plausible), FILTERED or NOT_BEFORE. */
 function filtered(filter: ByteFilter, measurement: string, b: Uint8Array, from: number, to: number): number {
+  // An implausible time is a bad line whatever the filters say, as a line that does not parse is.
+  if (filter.plausibleSince !== undefined && compareTime(b, from, to, filter.plausibleSince) < 0) return FALLBACK
+  if (filter.plausibleUntil !== undefined && compareTime(b, from, to, filter.plausibleUntil) >= 0) return FALLBACK
   if (filter.measurements !== undefined && !filter.measurements.has(measurement)) return FILTERED
   if (filter.since !== undefined && compareTime(b, from, to, filter.since) < 0) return FILTERED
   if (filter.until !== undefined && compareTime(b, from, to, filter.until) >= 0) return FILTERED

@@ -76,17 +76,27 @@ interface ChunkSource {
   close(): void
 }
 
+/** The two bytes every gzip member starts with (RFC 1952); a text logfile never does (0x1f is a control character). */
+const GZIP_MAGIC_0 = 0x1f
+const GZIP_MAGIC_1 = 0x8b
+
+const gunzipChunkSize = (size: number) => Math.max(64, Math.min(size, 1024 * 1024))
+
 /**
  * Opens a file as chunks of bytes; throws the open error (e.g. ENOENT) right
  * away. A plain file is read into two buffers in turn, over and over (no
  * buffer per read for the garbage collector: at 176 MB a replay, they added up
  * to tens of MB of memory), the next chunk read ahead while the one handed out
- * is used; a `.gz` file is gunzipped as a stream.
+ * is used; a `.gz` file is gunzipped as a stream, and so is a file of another
+ * name whose first chunk starts with gzip's magic bytes (`influx_inspect export
+ * -compress -out export`, a `.gz` renamed): read as text, each of its lines
+ * would be a "not valid UTF-8" bad line. (A text logfile never starts with
+ * byte 0x1f; looking at the first chunk read costs no read of its own.)
  */
 async function openChunks(file: string, size: number): Promise<ChunkSource> {
   const handle = await fs.promises.open(file, 'r')
   if (isGzipPath(file)) {
-    const chunks = gunzipChunks(handle, Math.max(64, Math.min(size, 1024 * 1024)))
+    const chunks = gunzipChunks(handle, gunzipChunkSize(size))
     return { chunks, reused: false, close: () => void chunks.return(undefined).finally(() => handle.close().catch(() => undefined)) }
   }
   const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)]
@@ -103,6 +113,11 @@ async function openChunks(file: string, size: number): Promise<ChunkSource> {
       const { bytesRead } = await (reading ?? readInto(buffers[next]!))
       if (bytesRead === 0) return
       const chunk = buffers[next]!.subarray(0, bytesRead)
+      if (n === 0 && bytesRead >= 2 && chunk[0] === GZIP_MAGIC_0 && chunk[1] === GZIP_MAGIC_1) {
+        // gunzipChunks reads the file from offset 0 on its own (no read ahead is pending after the first chunk).
+        yield* gunzipChunks(handle, gunzipChunkSize(size))
+        return
+      }
       // The other buffer's chunk was handed out before this one, and the generator is
       // only asked for this one once every line of that one is taken: it is free. Not
       // after the first chunk: a reader that wants only a file's first lines (readLogs

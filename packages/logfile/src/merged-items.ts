@@ -1,7 +1,8 @@
 import { fileItems, type FileItems } from './file-items.js'
 import type { LineProtocolRun } from './line-protocol-run.js'
 import { MinHeap } from './min-heap.js'
-import { newReadStats, type BadLine, type ReadItem, type ReadItemIterator, type ReadOptions, type ReadStats } from './read-types.js'
+import { newReadStats, type BadLine, type ReadItem, type ReadItemIterator, type ReadStats } from './read-types.js'
+import type { ResolvedReadOptions } from './read-time-bounds.js'
 import { itemTime } from './transcoded-item.js'
 
 interface Cursor {
@@ -18,9 +19,9 @@ interface Pending {
   first: bigint | undefined
 }
 
-/** The timestamp of the first readable record of a file (no filters, nothing reported), or undefined. */
-async function firstTimestamp(file: string, options: ReadOptions): Promise<bigint | undefined> {
-  const quiet: ReadOptions = { format: options.format, maxLineBytes: options.maxLineBytes }
+/** The timestamp of the first readable (and plausible) record of a file (no filters, nothing reported), or undefined. */
+async function firstTimestamp(file: string, options: ResolvedReadOptions): Promise<bigint | undefined> {
+  const quiet: ResolvedReadOptions = { format: options.format, maxLineBytes: options.maxLineBytes, plausible: options.plausible }
   for await (const item of fileItems(file, quiet, newReadStats(), () => {})) return item.record.timestamp
   return undefined
 }
@@ -45,7 +46,7 @@ export class MergedItems implements ReadItemIterator {
 
   constructor(
     private readonly files: readonly string[],
-    private readonly options: ReadOptions,
+    private readonly options: ResolvedReadOptions,
     private readonly stats: ReadStats,
     private readonly report: (bad: BadLine) => void,
   ) {}

@@ -6,7 +6,7 @@ import { thrownBy } from '../test/fixtures/thrown.js'
 
 describe('checkPlainName', () => {
   it('agrees with checkName on every name without a backslash, control character or surrogate', () => {
-    const names = ['m', '', '_x', '#m', 'time', 'Time', 'a b', 'a,b=c', 'é☃', '#', '_', 'ok_']
+    const names = ['m', '', '_x', '#m', 'time', 'Time', 'a b', 'a,b=c', 'é☃', '#', '_', 'ok_', 'a"b', '"']
     for (const kind of ['measurement', 'tag key', 'tag value', 'field key'] as const) {
       for (const name of names) {
         expect(NAME_NEEDS_CHECK.test(name)).toBe(false)

@@ -271,8 +271,10 @@ describe('readLogFile', () => {
     const { items, bad } = await readAll(file)
     expect(items.length).toBeGreaterThan(10)
     expect(items.length).toBeLessThan(200)
-    expect(bad).toHaveLength(1)
-    expect(bad[0]!.reason).toMatch(/^reading stopped: /)
+    // The bytes gunzipped from the cut may end in a line garbled by the garbage: a bad line before the stop.
+    expect(bad.filter((b) => b.reason.startsWith('reading stopped: '))).toHaveLength(1)
+    expect(bad.at(-1)!.reason).toMatch(/^reading stopped: /)
+    expect(bad.length).toBeLessThanOrEqual(2)
   })
 
   it('takes the format from options over the extension, and fails clearly on an unknown extension or a missing file', async () => {

@@ -5,6 +5,7 @@ import { defaultBadLineReporter } from './bad-line-reporter.js'
 import { fileItems } from './file-items.js'
 import type { LineProtocolRun } from './line-protocol-run.js'
 import { newReadStats, type BadLine, type LogReader, type ReadItem, type ReadItemIterator, type ReadOptions, type ReadStats } from './read-types.js'
+import { resolveReadOptions, type ResolvedReadOptions } from './read-time-bounds.js'
 
 /**
  * Streams the records of files, directories and globs (plain or `.gz`) in time
@@ -12,9 +13,10 @@ import { newReadStats, type BadLine, type LogReader, type ReadItem, type ReadIte
  * keep their file order. Filters and bad-line reporting as in `readLogFile`.
  */
 export function readLogs(inputs: string | readonly string[], options: ReadOptions = {}): LogReader {
+  const resolved = resolveReadOptions(options)
   const stats = newReadStats()
   const report = options.onBadLine ?? defaultBadLineReporter()
-  return { stats, [Symbol.asyncIterator]: () => new LogsItems(inputs, options, stats, report) }
+  return { stats, [Symbol.asyncIterator]: () => new LogsItems(inputs, resolved, stats, report) }
 }
 
 /** Lists the files on the first next(); one file is read directly (no generator step per record), several are merged. */
@@ -29,7 +31,7 @@ class LogsItems implements ReadItemIterator {
 
   constructor(
     private readonly inputs: string | readonly string[],
-    private readonly options: ReadOptions,
+    private readonly options: ResolvedReadOptions,
     private readonly stats: ReadStats,
     private readonly report: (bad: BadLine) => void,
   ) {}

@@ -32,13 +32,29 @@ export const READING_STOPPED = 'reading stopped: '
 /** The readers' default `maxLineBytes`: 16 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024
 
+/** A time for the reader's options: integer ns since the epoch, a Date, or RFC 3339 text (`2024-04-06T01:09:09.204824064Z`). */
+export type TimeBound = bigint | Date | string
+
+/** Reader option `plausible`: the times a record may have, `since` inclusive, `until` exclusive. */
+export interface PlausibleTimes {
+  since: TimeBound
+  until: TimeBound
+}
+
 export interface ReadOptions {
   /** Default: from the extension (`.jsonl`, `.csv`, `.lp`), `.gz` stripped. */
   format?: LogFormat
-  /** Only records at or after this time (ns). */
-  since?: bigint
-  /** Only records before this time (ns, exclusive). */
-  until?: bigint
+  /** Only records at or after this time (a bigint of ns, a Date or RFC 3339 text; anything else throws a TypeError or RangeError). */
+  since?: TimeBound
+  /** Only records before this time (exclusive; as `since`). */
+  until?: TimeBound
+  /**
+   * A record whose timestamp is outside [since, until) is a bad line, not a
+   * record: reported (the reason says which unit it looks like, e.g. seconds
+   * written where ns belong), counted in `stats.badLines`, skipped. Checked
+   * before the filters. Times as for `since`.
+   */
+  plausible?: PlausibleTimes
   /** Only these measurements. */
   measurements?: readonly string[]
   /** Single file only: skip the lines ending at or before this byte offset (CSV annotation rows are still honoured). */

@@ -52,3 +52,29 @@ describe('logfile -> line protocol -> /api/v2/write (VictoriaMetrics)', () => {
     expect(locked[0]!.values).toEqual(records.map((_, i) => (i % 2 === 0 ? 1 : 0)))
   })
 })
+
+describe('field keys the record rules accept (VictoriaMetrics)', () => {
+  it('stores each under its own name with its value and time; a key with a double quote, which it would store wrong, is refused', async () => {
+    // Every character a field key may hold that line protocol escapes or that JSON, CSV or a shell treat specially.
+    const keys = ['a b', 'a,b', 'a=b', 'a\\b', "a'b", 'a#b', 'a{b}', 'a:b', 'é☃🔭', 'a=', 'C:\\data']
+    const records: InfluxRecord[] = keys.map((key, i) => ({ measurement: 'fk', tags: { station: 'Kp' }, fields: { [key]: { type: 'float', value: i + 0.5 } }, timestamp: t0 + BigInt(i) * 1_000_000_000n }))
+    const file = path.join(dir, 'keys.lp')
+    const writer = await openLogWriter({ path: file, format: 'lp', rotate: { kind: 'none' }, fsync: 'never' })
+    await writer.append(records)
+    await expect(writer.append([{ ...records[0]!, fields: { 'temp"C': { type: 'float', value: 1 } } }])).rejects.toThrow('contains a double quote')
+    await writer.close()
+    const lines: string[] = []
+    for await (const item of readLogs(file)) lines.push(encodeLineProtocol(item.record))
+    expect(lines).toHaveLength(keys.length)
+    const res = await fetch(`${server.url}/api/v2/write?bucket=eht&precision=ns`, { method: 'POST', body: lines.join('\n') })
+    expect(res.status).toBe(204)
+    const stored = await server.export('{__name__=~"fk_.*"}')
+    const byName = new Map(stored.map((s) => [String(s.metric.__name__), s]))
+    for (const [i, key] of keys.entries()) {
+      const series = byName.get(`fk_${key}`)
+      expect(series, `field key ${JSON.stringify(key)}: stored as ${JSON.stringify([...byName.keys()])}`).toBeDefined()
+      expect(series!.values).toEqual([i + 0.5])
+      expect(series!.timestamps).toEqual([Number(records[i]!.timestamp / 1_000_000n)])
+    }
+  })
+})
