@@ -3,6 +3,7 @@ import { openLogWriter } from '@eht-influx-client/logfile'
 import { Delivery, type DeliveryOptions } from './delivery.js'
 import { ClosedError, LogfileWriteError } from './errors.js'
 import { Pipeline } from './pipeline.js'
+import { safeLineSink } from './safe-sink.js'
 import type { ServerStats } from './server-context.js'
 import { WriteApi, type WriteApiOptions } from './write-api.js'
 
@@ -45,7 +46,7 @@ export class EHTInfluxDBClient {
    * Configuration warnings go to stderr unless `[errors] stderr = off`.
    */
   static async fromConfig(config: EHTConfig, options: ClientOptions = {}): Promise<EHTInfluxDBClient> {
-    const sink = options.stderr ?? process.stderr
+    const sink = safeLineSink(options.stderr ?? process.stderr)
     if (config.errors.stderr !== 'off') for (const warning of config.warnings) sink.write(`eht-influx-client: ${warning}\n`)
     const delivery = await Delivery.open(config, options)
     let logWriter

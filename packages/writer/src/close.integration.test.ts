@@ -25,7 +25,7 @@ describe('close()', () => {
 
     await api.close()
     await client.close()
-    expect(() => api.write({ record: data, dataFrameMeasurementName: 'closing' })).toThrow(ClosedError)
+    await expect(api.write({ record: data, dataFrameMeasurementName: 'closing' })).rejects.toThrow(ClosedError)
     expect(() => client.writeApi()).toThrow(/after client.close/)
 
     const spooled = await readAll((await listSpool(config)).map((f) => f.file), 'lp')
@@ -129,7 +129,7 @@ describe('close()', () => {
     await kept.write({ record: rows(1, 1617941000000000000n), dataFrameMeasurementName: 'cycles', dataFrameTagColumns: ['station'] })
     await client.close()
     expect(open()).toBe(0)
-    expect(() => kept.write({ record: rows(1), dataFrameMeasurementName: 'cycles' })).toThrow(ClosedError)
+    await expect(kept.write({ record: rows(1), dataFrameMeasurementName: 'cycles' })).rejects.toThrow(ClosedError)
     expect(client.stats().cloud).toMatchObject({ written: 51, delivered: 51 })
   })
 })

@@ -17,6 +17,8 @@ import { listServerSpool, listUnconfiguredSpool as unconfiguredIn, ServerSpool, 
 import { StderrReporter, type LineSink } from './stderr-reporter.js'
 import { Ticket, type ServerOutcome } from './ticket.js'
 
+const closedError = () => new ClosedError('this delivery (client) is closed; open a new one to send more')
+
 export interface DeliveryOptions extends DeliveryCallbacks {
   /** Names of the servers to deliver to (disabled ones too when named); default every enabled server. */
   servers?: readonly string[]
@@ -115,13 +117,15 @@ export class Delivery {
   enqueue(lines: readonly string[] | JoinedLines, track: true): Promise<Record<string, ServerOutcome>>
   enqueue(lines: readonly string[] | JoinedLines, track?: boolean): Promise<Record<string, ServerOutcome> | undefined>
   enqueue(lines: readonly string[] | JoinedLines, track = false): Promise<Record<string, ServerOutcome> | undefined> {
+    // After close(): a rejected promise, not a throw, so that a caller's .catch() sees it.
+    if (this.closing !== undefined) return Promise.reject(closedError())
     const { queued, outcome } = this.queue(lines, track)
     return track ? outcome : queued.then(() => undefined)
   }
 
   /** `queued`: the lines are in every outbox (or spooled); `outcome`: with `track`, what each server did with them. */
   queue(lines: readonly string[] | JoinedLines, track: boolean): { queued: Promise<void>; outcome: Promise<Record<string, ServerOutcome> | undefined> } {
-    if (this.closing !== undefined) throw new ClosedError('this delivery (client) is closed; open a new one to send more')
+    if (this.closing !== undefined) throw closedError()
     const paths = [...this.paths]
     if (!(lines instanceof JoinedLines)) {
       // Lines are joined by newlines: one inside a line would make two points of it.
@@ -143,7 +147,8 @@ export class Delivery {
    * rejected. Throws InvalidInputError naming the record (index) and key.
    */
   send(records: readonly InfluxRecord[]): Promise<Record<string, ServerOutcome>> {
-    if (this.closing !== undefined) throw new ClosedError('this delivery (client) is closed; open a new one to send more')
+    // After close(): a rejected promise, not a throw, so that a caller's .catch() sees it.
+    if (this.closing !== undefined) return Promise.reject(closedError())
     const collector = new PointCollector('point', false)
     for (let i = 0; i < records.length; i++) collector.add(i, () => records[i]!)
     return this.enqueue(collector.joined(), true)

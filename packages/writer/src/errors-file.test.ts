@@ -125,4 +125,26 @@ describe('readErrorsFile', () => {
     }
     expect(warned).toEqual([expect.stringMatching(new RegExp(`^${file}:2: bad line skipped: not JSON`))])
   })
+
+  it('an onBadLine that throws or rejects (async) is ignored: the rest of the file is read, no unhandled rejection', async () => {
+    const file = path.join(tempDir(), 'errors.jsonl')
+    fs.writeFileSync(file, '{"server":"a"}\n{"ser\n{"server":"b"}\n[1]\n{"server":"c"}\n')
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      expect(await readErrorsFile(file, { onBadLine: async () => Promise.reject(new Error('async bug')) })).toEqual([{ server: 'a' }, { server: 'b' }, { server: 'c' }])
+      expect(
+        await readErrorsFile(file, {
+          onBadLine: () => {
+            throw new Error('bug')
+          },
+        }),
+      ).toEqual([{ server: 'a' }, { server: 'b' }, { server: 'c' }])
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })

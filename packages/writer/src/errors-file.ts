@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import type { BadLine } from '@eht-influx-client/logfile'
+import { callSafely } from './safe-call.js'
 
 /** One point a server rejected for good, as a line of the errors file. */
 export interface RejectedPoint {
@@ -182,7 +183,7 @@ function defaultBadLineReporter(): (bad: BadLine) => void {
 }
 
 export interface ReadErrorsFileOptions {
-  /** Each line that is not a JSON object (torn by a full disk or a crash), with its file and 1-based line number; skipped. Default: the first 20 to `console.warn`. */
+  /** Each line that is not a JSON object (torn by a full disk or a crash), with its file and 1-based line number; skipped. Default: the first 20 to `console.warn`. A callback that throws (or rejects) is ignored. */
   onBadLine?: (bad: BadLine) => void
 }
 
@@ -218,7 +219,8 @@ export async function readErrorsFile(file: string, options: ReadErrorsFileOption
       continue
     }
     const torn = i === lines.length - 1 ? 'the file ends inside it: a write cut short by a full disk or a crash' : 'torn by a full disk or a crash?'
-    onBadLine({ file, line: i + 1, reason: `${problem}; ${torn}`, text: line.slice(0, 4096) })
+    // A user's callback: a throw or a rejected promise (an async one) is ignored, the rest of the file is read.
+    callSafely(onBadLine, { file, line: i + 1, reason: `${problem}; ${torn}`, text: line.slice(0, 4096) })
   }
   return entries
 }

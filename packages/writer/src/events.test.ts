@@ -37,4 +37,22 @@ describe('EventHub', () => {
     hub.delivered({ server: 'a', points: 3, fromSpool: false })
     expect(seen).toBe(1)
   })
+
+  it('takes the rejection of an async listener as its own (no unhandled rejection), and the other listeners still get the event', async () => {
+    const hub = new EventHub()
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      let seen = 0
+      hub.add({ onSpooled: async () => Promise.reject(new Error('async callback failed')) })
+      hub.add({ onSpooled: () => seen++ })
+      hub.spooled({ server: 'a', points: 3, reason: 'down' })
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(seen).toBe(1)
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })

@@ -1,5 +1,6 @@
 import { scrubSecrets } from '@eht-influx-client/config'
 import type { WriterError } from './errors.js'
+import { callSafely } from './safe-call.js'
 
 export interface DeliveredEvent {
   server: string
@@ -72,12 +73,7 @@ export class EventHub {
   }
 
   private emit<K extends keyof DeliveryCallbacks>(kind: K, event: Parameters<NonNullable<DeliveryCallbacks[K]>>[0]): void {
-    for (const listener of this.listeners) {
-      try {
-        ;(listener[kind] as ((e: typeof event) => void) | undefined)?.(event)
-      } catch {
-        // a callback's own bug must not stop delivery
-      }
-    }
+    // A callback's own bug (a throw, or an async callback that rejects) must not stop delivery nor end the process.
+    for (const listener of this.listeners) callSafely(listener[kind] as ((e: typeof event) => unknown) | undefined, event)
   }
 }

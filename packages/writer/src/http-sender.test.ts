@@ -27,6 +27,12 @@ describe('classify', () => {
     expect(classify(http(503), false, 1000)).not.toHaveProperty('retryAfterMs')
   })
 
+  it('a Retry-After that is neither seconds nor an HTTP-date: the normal backoff, and the retry says why', () => {
+    const outcome = classify(http(503, '', { 'retry-after': 'soon 2030' }), false, 1000)
+    expect(outcome).not.toHaveProperty('retryAfterMs')
+    expect(outcome).toMatchObject({ kind: 'retry', status: 503, message: 'HTTP 503 Status (Retry-After "soon 2030" ignored: neither seconds nor an HTTP-date in GMT; the normal backoff is used)' })
+  })
+
   it('413 splits, 400/422 are bad points with the server message, other 4xx refuse us', () => {
     expect(classify(http(413), false, 1000).kind).toBe('too-large')
     expect(classify(http(400, '{"error":"partial write: field type conflict dropped=1"}'), false, 1000)).toEqual({ kind: 'bad-points', status: 400, message: 'HTTP 400 Status: partial write: field type conflict dropped=1' })

@@ -7,7 +7,7 @@ import { scrubSecrets, serverSecrets, type ServerConfig } from '@eht-influx-clie
 import { WriterConfigError } from './errors.js'
 import { gzipBody, gzipLevel } from './gzip-body.js'
 import { MAX_TIMER_MS, setLongTimeout } from './long-timer.js'
-import { retryAfterMs } from './retry-after.js'
+import { retryAfterMs, retryAfterText } from './retry-after.js'
 import { describeServer } from './server-label.js'
 
 /** What one POST of a batch came to. */
@@ -163,8 +163,10 @@ export function classify(error: unknown, timedOut: boolean, timeoutMs: number, s
     if (status === 500 && crashedOnContent(error)) return { kind: 'bad-points', message: `${message} (${CRASH_NOTE})`, status }
     if (status === 500 && NO_RETENTION_POLICY.test(message)) return { kind: 'refused', message, status }
     if (status === 429 || status >= 500) {
-      const after = retryAfterMs(error.headers?.['retry-after'])
-      return after === undefined ? { kind: 'retry', message, status } : { kind: 'retry', message, status, retryAfterMs: after }
+      const header = error.headers?.['retry-after']
+      const after = retryAfterMs(header)
+      if (after !== undefined) return { kind: 'retry', message, status, retryAfterMs: after }
+      return { kind: 'retry', message: `${message}${unreadRetryAfter(retryAfterText(header))}`, status }
     }
     if (status === 413) return { kind: 'too-large', message, status }
     if (status === 400 || status === 422) return { kind: 'bad-points', message, status }
@@ -222,6 +224,29 @@ export function refusalAdvice(status: number): string {
   return 'check the token/credentials and the bucket'
 }
 
+/** Said of a Retry-After that is neither seconds nor an HTTP-date (the normal backoff is used); '' for none. */
+function unreadRetryAfter(text: string | undefined): string {
+  if (text === undefined || text === '') return ''
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text
+  return ` (Retry-After ${JSON.stringify(shown)} ignored: neither seconds nor an HTTP-date in GMT; the normal backoff is used)`
+}
+
+/**
+ * What a 2xx answer to a write comes to. InfluxDB 1.x and 2.x and
+ * VictoriaMetrics answer a write with 204 and no body; an HTML page with a 2xx
+ * is the answer of something in between (a captive portal, a proxy's login or
+ * error page), and the points did not reach a database: retried, then spooled.
+ * Other 2xx answers are taken as delivered.
+ */
+export function successOutcome(status: number | undefined, contentType: unknown): SendOutcome {
+  const type = typeof contentType === 'string' ? contentType : Array.isArray(contentType) ? String(contentType[0]) : ''
+  if (!/^\s*text\/html\b/i.test(type)) return { kind: 'ok' }
+  return {
+    kind: 'retry',
+    message: `HTTP ${status ?? '2xx'} with an HTML page (content-type ${type.trim()}), not an answer of InfluxDB (which answers a write with 204): a captive portal or a proxy between here and the server? The points were not delivered`,
+  }
+}
+
 /** Node's codes for a server certificate that failed verification. */
 const TLS_VERIFY_CODES = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_[A-Z_]+|ERR_TLS_CERT_ALTNAME_INVALID)$/
 const TLS_HINT = "TLS certificate verification failed (it is always on): if the server's certificate is signed by your own CA, set ca_file to that CA's certificate in the server's section"
@@ -276,10 +301,12 @@ export function createHttpSender(server: ServerConfig): HttpSender {
           // ArrayBuffer, with no copy; nothing changes the bytes before the outcome is in.
           const whole = typeof payload !== 'string' && payload.byteOffset === 0 && payload.byteLength === payload.buffer.byteLength
           try {
+            let answer: { status: number | undefined; contentType: unknown } | undefined
             transport.send(path, (whole ? payload.buffer : payload) as string, { method: 'POST', headers: gzipped ? gzipHeaders : headers, signal: controller.signal }, {
+              responseStarted: (responseHeaders, status) => (answer = { status, contentType: responseHeaders['content-type'] }),
               next() {},
               error: (error) => finish(withRetentionPolicyHint(classify(error, timedOut, server.timeoutMs, secrets), server)),
-              complete: () => finish({ kind: 'ok' }),
+              complete: () => finish(successOutcome(answer?.status, answer?.contentType)),
             })
           } catch (error) {
             // Thrown before anything was sent (Node checks the headers first): an outcome like any other,

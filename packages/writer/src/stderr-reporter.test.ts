@@ -45,4 +45,33 @@ describe('StderrReporter', () => {
     cb.onError!({ server: 'local', points: 1, reason: 'x', error: failed })
     expect(sink.text).toBe('')
   })
+
+  it('a sink of the application (ClientOptions.stderr) whose write() throws or rejects stops nothing and leaves no unhandled rejection', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const lines: string[] = []
+      const throwing = new StderrReporter('every', {
+        write: (text: string) => {
+          lines.push(text)
+          throw new Error('sink bug')
+        },
+      })
+      const rejecting = new StderrReporter('every', {
+        write: async (text: string) => {
+          lines.push(text)
+          throw new Error('async sink bug')
+        },
+      })
+      for (const reporter of [throwing, rejecting]) {
+        expect(() => reporter.callbacks().onError!({ server: 'local', points: 1, reason: 'x', error: failed })).not.toThrow()
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(lines).toHaveLength(2)
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
 })

@@ -1,6 +1,7 @@
 import type { ErrorsConfig } from '@eht-influx-client/config'
 import { monotonicMs } from './monotonic-clock.js'
 import type { DeliveryCallbacks, ErrorEvent, RetryEvent, SpooledEvent } from './events.js'
+import { safeLineSink } from './safe-sink.js'
 
 /** Where report lines go (process.stderr by default). */
 export interface LineSink {
@@ -27,14 +28,18 @@ export class StderrReporter {
   private readonly pending = new Map<string, Pending>()
   private readonly lastPrinted = new Map<string, number>()
   private readonly timers = new Map<string, NodeJS.Timeout>()
+  /** Never throws nor ends the process (a closed stderr: EPIPE); see safeLineSink. */
+  private readonly sink: LineSink
 
   constructor(
     private readonly mode: ErrorsConfig['stderr'],
-    private readonly sink: LineSink = process.stderr,
+    sink: LineSink = process.stderr,
     private readonly intervalMs = 60_000,
     /** For intervals only: monotonic, so a step of the wall clock neither silences nor floods the summary. */
     private readonly now: () => number = monotonicMs,
-  ) {}
+  ) {
+    this.sink = safeLineSink(sink)
+  }
 
   /** The callbacks to register on the event hub. */
   callbacks(): DeliveryCallbacks {

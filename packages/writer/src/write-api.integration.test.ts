@@ -108,11 +108,11 @@ describe('the other ways in', () => {
     ])
   })
 
-  it('write after close throws ClosedError', async () => {
+  it('write after close rejects with ClosedError; writeApi() after client.close() throws it', async () => {
     const { client } = await open()
     const api = client.writeApi()
     await api.close()
-    expect(() => api.writeRecord('m v=1 1618000000000000000')).toThrow(ClosedError)
+    await expect(api.writeRecord('m v=1 1618000000000000000')).rejects.toThrow(ClosedError)
     await client.close()
     expect(() => client.writeApi()).toThrow(ClosedError)
   })

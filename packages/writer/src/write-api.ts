@@ -5,6 +5,7 @@ import type { DeliveryCallbacks } from './events.js'
 import type { Pipeline } from './pipeline.js'
 import type { PointCollector } from './point-collector.js'
 import { normalizeLines, normalizePoints } from './points.js'
+import { callSafely } from './safe-call.js'
 import type { ServerStats } from './server-context.js'
 import type { ServerOutcome } from './ticket.js'
 import type { TimestampUnit } from './timestamps.js'
@@ -54,7 +55,8 @@ export class WriteApi {
 
   /** Rows -> points. Asynchronous mode: resolves once logged; synchronous: once every server accepted or spooled them. */
   write(options: WriteOptions): Promise<WriteResult> {
-    this.checkOpen()
+    const closed = this.closedError()
+    if (closed !== undefined) return Promise.reject(closed)
     const collector = collectRows(options, { ...this.pointOptions(options ?? {}), lines: this.pipeline.hasServers })
     return this.submit(collector, options.writeMode)
   }
@@ -64,7 +66,8 @@ export class WriteApi {
   }
 
   writePoints(points: readonly (Point | InfluxRecord)[], options: CallOptions = {}): Promise<WriteResult> {
-    this.checkOpen()
+    const closed = this.closedError()
+    if (closed !== undefined) return Promise.reject(closed)
     if (!Array.isArray(points)) throw new InvalidInputError(`writePoints() takes an array, got ${typeof points}`, undefined, undefined)
     return this.submit(normalizePoints(points, this.pointOptions(options)), options.writeMode)
   }
@@ -75,7 +78,8 @@ export class WriteApi {
   }
 
   writeRecords(lines: readonly string[], options: CallOptions = {}): Promise<WriteResult> {
-    this.checkOpen()
+    const closed = this.closedError()
+    if (closed !== undefined) return Promise.reject(closed)
     if (!Array.isArray(lines)) throw new InvalidInputError(`writeRecords() takes an array of strings, got ${typeof lines}`, undefined, undefined)
     return this.submit(normalizeLines(lines, this.pointOptions(options)), options.writeMode)
   }
@@ -115,14 +119,21 @@ export class WriteApi {
     }
   }
 
-  private checkOpen(): void {
-    if (this.closing !== undefined) throw new ClosedError('write after close(): this WriteApi is closed; get a new one with client.writeApi()')
-    if (this.pipeline.delivery.closed) throw new ClosedError('write after client.close(): open a new client')
+  /**
+   * The ClosedError of a write after close(), returned as a rejected promise rather than thrown: a caller's
+   * `.catch()` on the promise (a timer that keeps writing while a signal handler awaits close()) must see it.
+   * It is not marked handled: an unawaited write after close() is written nowhere, and must not pass unnoticed.
+   */
+  private closedError(): ClosedError | undefined {
+    if (this.closing !== undefined) return new ClosedError('write after close(): this WriteApi is closed; get a new one with client.writeApi()')
+    if (this.pipeline.delivery.closed) return new ClosedError('write after client.close(): open a new client')
+    return undefined
   }
 
   private submit(collector: PointCollector, mode: WriteMode | undefined): Promise<WriteResult> {
     for (const skipped of collector.skipped) {
-      this.options.onInvalid?.(skipped)
+      // The call's good rows are logged and sent whatever the callback does (a throw, an async one that rejects).
+      callSafely(this.options.onInvalid, skipped)
       this.pipeline.delivery.events.error({ server: undefined, points: 1, reason: skipped.message, error: skipped })
     }
     const sync = (mode ?? this.options.writeMode) === 'synchronous'
