@@ -1,6 +1,7 @@
 import type { ErrorsConfig } from '@eht-influx-client/config'
 import type { BadLine } from '@eht-influx-client/logfile'
 import { ErrorsFile, type LineSink } from '@eht-influx-client/writer'
+import { safeCall } from './safe-call.js'
 
 const PREFIX = 'eht-influx-client: replay:'
 
@@ -37,11 +38,8 @@ export class BadLineLog {
     this.count++
     const message = describeBadLine(bad)
     if (this.errors.stderr === 'every') this.sink.write(`${PREFIX} ${message}\n`)
-    try {
-      this.callback?.(bad)
-    } catch {
-      // the caller's callback must not stop the replay
-    }
+    // The caller's callback must not stop the replay (a throw, or an async callback that rejects).
+    safeCall(this.callback, bad)
     if (!this.record) return
     const entry = { time: new Date().toISOString(), file: bad.file, lineNumber: bad.line, ...(bad.column === undefined ? {} : { column: bad.column }), message, line: bad.text }
     this.pending.push(JSON.stringify(entry))

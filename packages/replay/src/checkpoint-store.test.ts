@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
@@ -20,10 +21,12 @@ describe('checkpointDir', () => {
 })
 
 describe('checkpointFile', () => {
-  it('differs per selection and per target, so another selection never skips points', () => {
+  it('differs per measurements selected and per target, not per time range (recorded in it instead)', () => {
     const base = checkpointFile('/d', scope)
     expect(path.basename(base)).toMatch(/^cloud_main-[0-9a-f]{12}\.json$/)
-    expect(checkpointFile('/d', { server, since: 1n })).not.toBe(base)
+    // The name checkpoints made without since or until had when the range was in the key: they keep their file.
+    const before = createHash('sha256').update(JSON.stringify([server.url, server.api, server.org, server.bucket, '', '', []])).digest('hex').slice(0, 12)
+    expect(path.basename(base)).toBe(`cloud_main-${before}.json`)
     expect(checkpointFile('/d', { server, measurements: ['a'] })).not.toBe(base)
     expect(checkpointFile('/d', { server: { ...server, bucket: 'other_test' } })).not.toBe(base)
     expect(checkpointFile('/d', { server, measurements: ['b', 'a'] })).toBe(checkpointFile('/d', { server, measurements: ['a', 'b'] }))
@@ -381,5 +384,106 @@ describe('CheckpointStore', () => {
       await store.save(true)
       expect((await CheckpointStore.open(dir, scope, true)).get(file)).toBeUndefined()
     })
+  })
+})
+
+describe('CheckpointStore and the time range', () => {
+  /** A checkpoint of `/f.lp` at offset 100, made for `made`; then opened for `now`. */
+  async function reopen(made: Partial<CheckpointScope>, now: Partial<CheckpointScope>, dir = tempDir()) {
+    const store = await CheckpointStore.open(dir, { server, ...made }, true)
+    store.advance('/f.lp', { offset: 100, line: 4 })
+    await store.save(true)
+    return CheckpointStore.open(dir, { server, ...now }, true)
+  }
+
+  it('resumes when the new range lies within the one the checkpoint was made for, and records the new range', async () => {
+    for (const [made, now] of [
+      [{ since: 10n }, { since: 20n }],
+      [{ since: 10n }, { since: 10n }],
+      [{ until: 100n }, { until: 50n }],
+      [{ since: 10n, until: 100n }, { since: 20n, until: 90n }],
+      [{}, { since: 20n, until: 90n }],
+      [{}, {}],
+    ] as Partial<CheckpointScope>[][]) {
+      const dir = tempDir()
+      const store = await reopen(made!, now!, dir)
+      expect(store.restarted).toBeUndefined()
+      expect(store.get('/f.lp')).toEqual({ offset: 100, line: 4 })
+      store.advance('/f.lp', { offset: 150, line: 6 })
+      await store.save(true)
+      // The checkpoint holds for the new range: the one it records now (the lines the old range took and the new
+      // one leaves out, after the old offset, are not sent).
+      const content = JSON.parse(fs.readFileSync(store.file, 'utf8')) as { since: string | null; until: string | null }
+      expect(content).toMatchObject({ since: now!.since === undefined ? null : String(now!.since), until: now!.until === undefined ? null : String(now!.until) })
+      // One file for all of them.
+      expect(fs.readdirSync(dir).filter((f) => f.endsWith('.json'))).toEqual([path.basename(store.file)])
+    }
+  })
+
+  it('starts over, saying why, when the new range is wider on either side', async () => {
+    for (const [made, now] of [
+      [{ since: 20n }, { since: 10n }],
+      [{ since: 20n }, {}],
+      [{ until: 50n }, { until: 100n }],
+      [{ until: 50n }, {}],
+      [{ since: 10n, until: 50n }, { since: 20n, until: 60n }],
+    ] as Partial<CheckpointScope>[][]) {
+      const dir = tempDir()
+      const store = await reopen(made!, now!, dir)
+      expect(store.get('/f.lp')).toBeUndefined()
+      expect(store.restarted).toMatch(/^server "cloud\/main": the checkpoint .*cloud_main-[0-9a-f]{12}\.json was made for since .*; this replay's range \(since .*\) is not within it, .* starts over and every file is replayed from its start$/)
+      // Rewritten for the new range at the end, without the old offsets.
+      await store.save(true)
+      const content = JSON.parse(fs.readFileSync(store.file, 'utf8')) as { since: string | null; files: object }
+      expect(content.files).toEqual({})
+      expect(content.since).toBe(now!.since === undefined ? null : String(now!.since))
+    }
+    const named = await reopen({ since: 1617672549204824064n }, {})
+    expect(named.restarted).toContain('was made for since 2021-04-06T01:29:09.204824064Z, until none; this replay\'s range (since none, until none)')
+  })
+
+  /** A checkpoint file as versions with since and until in its name wrote it. */
+  function oldCheckpoint(dir: string, since: bigint | null, offset: number, measurements: string[] = []): string {
+    const identity = JSON.stringify([server.url, server.api, server.org, server.bucket, String(since ?? ''), '', [...measurements].sort()])
+    const file = path.join(dir, `cloud_main-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}.json`)
+    fs.mkdirSync(dir, { recursive: true })
+    const content = { version: 1, server: server.name, bucket: server.bucket, since: since === null ? null : String(since), until: null, measurements: measurements.length === 0 ? null : measurements, updated: new Date().toISOString(), files: { '/f.lp': { offset, line: 4 } } }
+    fs.writeFileSync(file, JSON.stringify(content))
+    return file
+  }
+
+  it('takes an older version\'s checkpoint (since in its name) whose range covers the new one, then removes the old files', async () => {
+    const dir = tempDir()
+    const covering = oldCheckpoint(dir, 10n, 100)
+    const wider = oldCheckpoint(dir, 30n, 300)
+    const otherMeasurements = oldCheckpoint(dir, 10n, 500, ['a'])
+    const store = await CheckpointStore.open(dir, { server, since: 20n }, true)
+    expect(store.restarted).toBeUndefined()
+    expect(store.get('/f.lp')).toEqual({ offset: 100, line: 4 })
+    // Until the first durable write they stay (a crash before it keeps what they hold).
+    expect(fs.existsSync(covering)).toBe(true)
+    await store.save(true)
+    expect(fs.existsSync(covering)).toBe(false)
+    expect(fs.existsSync(wider)).toBe(false)
+    // Another selection of measurements has a checkpoint of its own.
+    expect(fs.existsSync(otherMeasurements)).toBe(true)
+    expect(JSON.parse(fs.readFileSync(store.file, 'utf8'))).toMatchObject({ since: '20', files: { '/f.lp': { offset: 100, line: 4 } } })
+  })
+
+  it('leaves alone an older version\'s checkpoint whose lock is there (a replay of that version may be using it), and one that covers nothing', async () => {
+    const dir = tempDir()
+    const locked = oldCheckpoint(dir, 10n, 100)
+    fs.writeFileSync(locked.replace(/\.json$/, '.lock'), '123 token\n')
+    const store = await CheckpointStore.open(dir, { server, since: 20n }, true)
+    expect(store.get('/f.lp')).toBeUndefined()
+    await store.save(true)
+    expect(fs.existsSync(locked)).toBe(true)
+    // A narrower one is not taken (the new range is wider), and goes.
+    const dir2 = tempDir()
+    const narrower = oldCheckpoint(dir2, 30n, 300)
+    const fresh = await CheckpointStore.open(dir2, { server, since: 20n }, true)
+    expect(fresh.get('/f.lp')).toBeUndefined()
+    await fresh.save(true)
+    expect(fs.existsSync(narrower)).toBe(false)
   })
 })

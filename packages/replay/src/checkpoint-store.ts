@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { EHTConfig, ServerConfig } from '@eht-influx-client/config'
-import { isGzipPath, writeFileAtomic } from '@eht-influx-client/logfile'
+import { formatRfc3339, isGzipPath, writeFileAtomic } from '@eht-influx-client/logfile'
+import { lockFileOf } from './checkpoint-lock.js'
 import { CheckpointError } from './errors.js'
 import { fingerprintMismatch, fingerprintOf, HEAD_BYTES, identityOf, type FileIdentity, type Fingerprint } from './file-fingerprint.js'
 
@@ -28,7 +29,12 @@ export interface CheckpointRestart {
 /** Checkpoints verified at once at the start of a replay (each file opened and read briefly). */
 const VERIFY_AT_ONCE = 16
 
-/** What a checkpoint belongs to: the same server target and the same selection of points. */
+/**
+ * What a checkpoint belongs to: a server target and the measurements selected
+ * (its file, see checkpointFile()), and the time range selected, which is
+ * recorded in it: a later replay resumes from it when its own range lies
+ * within that one (see covers()), and starts over otherwise.
+ */
 export interface CheckpointScope {
   server: Pick<ServerConfig, 'name' | 'url' | 'api' | 'org' | 'bucket'>
   since?: bigint | undefined
@@ -52,13 +58,66 @@ export function checkpointDir(config: Pick<EHTConfig, 'spool'>): string {
   return `${path.resolve(config.spool.dir)}-replay-checkpoints`
 }
 
-/** One file per server and selection (since, until, measurements), so another selection never skips points. */
-export function checkpointFile(dir: string, scope: CheckpointScope): string {
-  const { server } = scope
-  const identity = JSON.stringify([server.url, server.api, server.org, server.bucket, String(scope.since ?? ''), String(scope.until ?? ''), [...(scope.measurements ?? [])].sort()])
+/**
+ * One file per server target (url, api, org, bucket) and measurements selected.
+ * Not per time range: a relative range (the CLI's `--since 7d` is now - 7 days
+ * at each run) would make every run a new checkpoint, which skips nothing. The
+ * range is recorded in the file instead (see covers()).
+ */
+export function checkpointFile(dir: string, scope: Pick<CheckpointScope, 'server' | 'measurements'>): string {
+  return fileOfKey(dir, scope.server, '', '', scope.measurements ?? [])
+}
+
+/**
+ * The checkpoint file of a key. Checkpoints once had since and until in their
+ * key; the two places stay, empty, so a checkpoint made without since or until
+ * keeps its file (see supersededFiles() for the others).
+ */
+function fileOfKey(dir: string, server: CheckpointScope['server'], since: string, until: string, measurements: readonly string[]): string {
+  const identity = JSON.stringify([server.url, server.api, server.org, server.bucket, since, until, [...measurements].sort()])
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 12)
   return path.join(dir, `${server.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${hash}.json`)
 }
+
+/** A checkpoint's recorded time range: null where it had no bound. */
+interface RecordedRange {
+  since: bigint | null
+  until: bigint | null
+}
+
+/** undefined when the file holds something else than a time (damaged): it is then not used. */
+function recordedRange(content: Partial<CheckpointFileContent>): RecordedRange | undefined {
+  // Absent (a file written by hand) is no bound, as null is; any other value than ns digits is damage.
+  const bound = (value: unknown): bigint | null | undefined => (value === null || value === undefined ? null : typeof value === 'string' && /^-?\d+$/.test(value) ? BigInt(value) : undefined)
+  const since = bound(content.since)
+  const until = bound(content.until)
+  return since === undefined || until === undefined ? undefined : { since, until }
+}
+
+/**
+ * True when a checkpoint made for the range `recorded` holds for `scope`'s
+ * range: the new range lies within it (since not earlier, until not later).
+ * Every line before a file's offset that the new range takes was then in the
+ * old one, so the server has it. A wider range starts over: the lines the old
+ * one left out before the offsets were never sent.
+ */
+function covers(recorded: RecordedRange, scope: CheckpointScope): boolean {
+  const sinceOk = recorded.since === null || (scope.since !== undefined && scope.since >= recorded.since)
+  const untilOk = recorded.until === null || (scope.until !== undefined && scope.until <= recorded.until)
+  return sinceOk && untilOk
+}
+
+/** A time bound for a message: RFC 3339 (nine digits), or the ns number where it has no date. */
+function describeBound(ns: bigint | null | undefined): string {
+  if (ns === null || ns === undefined) return 'none'
+  try {
+    return formatRfc3339(ns)
+  } catch {
+    return `${ns} ns`
+  }
+}
+
+const describeRange = (since: bigint | null | undefined, until: bigint | null | undefined) => `since ${describeBound(since)}, until ${describeBound(until)}`
 
 /**
  * Where the checkpoint of `file` is written between its durable writes (see
@@ -104,7 +163,16 @@ async function readCheckpoint(file: string): Promise<string | undefined> {
   }
 }
 
-function parse(text: string, file: string): Map<string, FileCheckpoint> {
+interface ParsedCheckpoint {
+  files: Map<string, FileCheckpoint>
+  /** The time range it was made for; undefined when the file does not say it right. */
+  range: RecordedRange | undefined
+  /** Its `updated` time (ISO text), to choose among old checkpoints. */
+  updated: string
+  measurements: string[] | null
+}
+
+function parse(text: string, file: string): ParsedCheckpoint {
   let content: Partial<CheckpointFileContent>
   try {
     content = JSON.parse(text) as Partial<CheckpointFileContent>
@@ -126,7 +194,59 @@ function parse(text: string, file: string): Map<string, FileCheckpoint> {
     }
     files.set(name, printed ? { offset: cp.offset, line: cp.line, headBytes: headBytes!, head: head!, ...(tail === undefined ? {} : { tail }) } : { offset: cp.offset, line: cp.line })
   }
-  return files
+  const measurements = Array.isArray(content.measurements) && content.measurements.every((m) => typeof m === 'string') ? content.measurements : null
+  return { files, range: recordedRange(content), updated: typeof content.updated === 'string' ? content.updated : '', measurements }
+}
+
+/** A parsed checkpoint, or undefined where the file is missing or does not parse. */
+async function tryRead(file: string): Promise<ParsedCheckpoint | undefined> {
+  try {
+    const text = await fs.promises.readFile(file, 'utf8')
+    return parse(text, file)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Checkpoints of this server target and measurements made when since and until
+ * were in the key (`<server>-<hash>.json` whose hash is that of the range it
+ * records): the files of older versions. Left alone when their lock file is
+ * there (a replay of an older version may be using it). Each is returned with
+ * what it holds.
+ */
+async function supersededFiles(dir: string, scope: CheckpointScope, current: string): Promise<{ file: string; content: ParsedCheckpoint }[]> {
+  const prefix = `${scope.server.name.replace(/[^A-Za-z0-9._-]/g, '_')}-`
+  let names: string[]
+  try {
+    names = await fs.promises.readdir(dir)
+  } catch {
+    return []
+  }
+  const found: { file: string; content: ParsedCheckpoint }[] = []
+  const ours = [...(scope.measurements ?? [])].sort()
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !/^[0-9a-f]{12}\.json$/.test(name.slice(prefix.length))) continue
+    const file = path.join(dir, name)
+    if (file === current) continue
+    const content = await tryRead(file)
+    const range = content?.range
+    if (content === undefined || range === undefined || (range.since === null && range.until === null)) continue
+    const measurements = [...(content.measurements ?? [])].sort()
+    if (JSON.stringify(measurements) !== JSON.stringify(ours)) continue
+    if (fileOfKey(dir, scope.server, String(range.since ?? ''), String(range.until ?? ''), measurements) !== file) continue
+    if (fs.existsSync(lockFileOf(file))) continue
+    found.push({ file, content })
+  }
+  return found
+}
+
+/** Takes into `files` the checkpoints of `later` that are further on: a later offset, or the same offset with a later line (bad lines passed after the last point). */
+function mergeLater(files: Map<string, FileCheckpoint>, later: Map<string, FileCheckpoint>): void {
+  for (const [name, checkpoint] of later) {
+    const old = files.get(name)
+    if (old === undefined || old.offset < checkpoint.offset || (old.offset === checkpoint.offset && old.line < checkpoint.line)) files.set(name, checkpoint)
+  }
 }
 
 /**
@@ -150,6 +270,14 @@ export class CheckpointStore {
   private lastDurable = Number.NEGATIVE_INFINITY
   /** See recentFileOf(). */
   readonly recentFile: string
+  /**
+   * Why the checkpoint found was not used (it was made for a time range that
+   * does not cover this replay's): a warning for the summary; undefined when
+   * it was used, or there was none.
+   */
+  restarted: string | undefined
+  /** Checkpoint files of older versions for this target (since and until in their name): removed at the first durable write. */
+  private superseded: string[] = []
   /** What the next write saves: each entry with the fingerprint of its file at its offset (see fingerprint()). */
   private readonly disk: Map<string, FileCheckpoint>
   /** Per key, the path last advanced (a .gz file or its plain name), read for the fingerprint. */
@@ -174,33 +302,64 @@ export class CheckpointStore {
    * checkpoints count; a recent file that does not parse (a power cut during
    * its write) is passed over, and one without a checkpoint file beside it
    * (deleted to start over) is removed.
+   *
+   * A checkpoint made for a time range that does not cover `scope`'s (see
+   * covers()) is not used: the store starts empty, and `restarted` says why.
+   * Where there is no checkpoint yet, one an older version made for this
+   * target with since and until in its name is taken when it covers the range;
+   * those old files are removed at the first durable write.
    */
   static async open(dir: string, scope: CheckpointScope, resume: boolean): Promise<CheckpointStore> {
     const file = checkpointFile(dir, scope)
     const recent = recentFileOf(file)
+    const superseded = await supersededFiles(dir, scope, file)
+    const fresh = async (restarted?: string) => {
+      // A recent file beside a checkpoint not used is not used either.
+      if (restarted !== undefined) await fs.promises.rm(recent, { force: true })
+      const store = new CheckpointStore(file, scope, new Map())
+      store.superseded = superseded.map((s) => s.file)
+      // The file is rewritten at the end (the range it is for now, and no offsets), and the old files go then.
+      if (restarted !== undefined || superseded.length > 0) store.dirty = true
+      store.restarted = restarted
+      return store
+    }
     if (!resume) {
       await Promise.all([fs.promises.rm(file, { force: true }), fs.promises.rm(recent, { force: true })])
-      return new CheckpointStore(file, scope, new Map())
+      return await fresh()
     }
     const text = await readCheckpoint(file)
+    let loaded: ParsedCheckpoint
+    let from = file
     if (text === undefined) {
       await fs.promises.rm(recent, { force: true })
-      return new CheckpointStore(file, scope, new Map())
+      // An older version's checkpoint of this target whose range covers this one (the latest of them).
+      const usable = superseded.filter((s) => covers(s.content.range!, scope)).sort((a, b) => (a.content.updated < b.content.updated ? 1 : -1))[0]
+      if (usable === undefined) return await fresh()
+      loaded = usable.content
+      from = usable.file
+      const older = await tryRead(recentFileOf(usable.file))
+      if (older?.range !== undefined && covers(older.range, scope)) mergeLater(loaded.files, older.files)
+    } else {
+      loaded = parse(text, file)
+      if (loaded.range === undefined || !covers(loaded.range, scope)) {
+        const made = loaded.range === undefined ? 'for a time range it does not record right' : `for ${describeRange(loaded.range.since, loaded.range.until)}`
+        return await fresh(
+          `server "${scope.server.name}": the checkpoint ${file} was made ${made}; this replay's range (${describeRange(scope.since, scope.until)}) is not within it, so the points before its offsets that range left out were never sent: the checkpoint starts over and every file is replayed from its start`,
+        )
+      }
     }
-    const files = parse(text, file)
-    const recentText = await readCheckpoint(recent)
-    let later: Map<string, FileCheckpoint> | undefined
+    const recentText = from === file ? await readCheckpoint(recent) : undefined
+    let later: ParsedCheckpoint | undefined
     try {
       later = recentText === undefined ? undefined : parse(recentText, recent)
     } catch {
       later = undefined
     }
-    // Further on: a later offset, or the same offset with a later line (bad lines passed after the last point).
-    for (const [name, checkpoint] of later ?? []) {
-      const old = files.get(name)
-      if (old === undefined || old.offset < checkpoint.offset || (old.offset === checkpoint.offset && old.line < checkpoint.line)) files.set(name, checkpoint)
-    }
-    const store = new CheckpointStore(file, scope, files)
+    if (later?.range !== undefined && covers(later.range, scope)) mergeLater(loaded.files, later.files)
+    const store = new CheckpointStore(file, scope, loaded.files)
+    store.superseded = superseded.map((s) => s.file)
+    // Taken from an old file: written under its own name at the first write, which removes the old ones.
+    if (from !== file || superseded.length > 0) store.dirty = true
     // A recent file left by a run that was killed: what it holds is in this store now, and the first durable
     // write (at the latest the one ending this replay) saves that and removes it. Left in place, it would bring
     // back at every later open() a checkpoint this replay dropped (a file replaced since: restart()).
@@ -376,6 +535,12 @@ export class CheckpointStore {
       // The recent file is behind the checkpoint file now: it goes, so that deleting the checkpoint file starts over.
       if (this.behind) await fs.promises.rm(this.recentFile, { force: true })
       this.behind = false
+      if (this.superseded.length > 0) {
+        const old = this.superseded
+        this.superseded = []
+        // What they held that this replay can use is in this file now; one that cannot be removed is only left over.
+        await Promise.all(old.flatMap((f) => [f, recentFileOf(f)]).map((f) => fs.promises.rm(f, { force: true }).catch(() => undefined)))
+      }
     } catch (error) {
       // A write that failed (disk full) leaves no temporary file behind; a renamed one is gone already.
       await fs.promises.rm(temp, { force: true }).catch(() => undefined)

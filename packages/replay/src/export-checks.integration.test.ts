@@ -140,3 +140,49 @@ describe('exportToLogfile refuses what it cannot export exactly', () => {
     expect((error as Error).message).toContain('already exists and is not a file')
   })
 })
+
+describe('exportToLogfile, points a logfile cannot hold and the caller\'s callbacks', () => {
+  // A database of their own: the tests above export every measurement of checks_test.
+  const OWN = 'skips_test'
+  const NEWLINE = `nl,rx=R1,station=Kp v="a\nb" ${S1}`
+  const GOOD = [`nl,rx=R1,station=Kp v="ab" ${S2}`, `ok,station=Pv w=1i ${S3}`]
+  beforeAll(async () => {
+    await influx.queryText(`CREATE DATABASE ${OWN}`, { method: 'POST' })
+    await influx.write([NEWLINE, ...GOOD].join('\n'), OWN)
+  })
+  const own = (dir: string) => testConfig(dir, [{ name: 'local', url: influx.url, api: 'v1', bucket: OWN }])
+
+  it('names the series (measurement and tags) and time of a point it skips', async () => {
+    const dir = tempDir()
+    const output = path.join(dir, 'skips.lp')
+    const summary = await exportToLogfile({ config: own(dir), server: 'local', ...ALL, output })
+    expect(summary).toMatchObject({ points: 2, skipped: 1 })
+    expect(summary.skippedReasons).toHaveLength(1)
+    expect(summary.skippedReasons[0]).toMatch(new RegExp(`^point of measurement "nl", tags \\{"rx":"R1","station":"Kp"\\} at ${S1} ns: string field "v" contains a newline`))
+    expect(fs.readFileSync(output, 'utf8')).toBe(`${GOOD.join('\n')}\n`)
+  })
+
+  it('an async onProgress that rejects, or one that throws, stops neither the export nor the process', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const dir = tempDir()
+      let calls = 0
+      const failing = async () => {
+        calls++
+        await null
+        throw new Error('progress display failed')
+      }
+      const summary = await exportToLogfile({ config: own(dir), server: 'local', ...ALL, output: path.join(dir, 'a.lp'), onProgress: failing })
+      expect(summary.points).toBe(2)
+      expect(calls).toBeGreaterThanOrEqual(1)
+      const thrown = await exportToLogfile({ config: own(dir), server: 'local', ...ALL, output: path.join(dir, 'b.lp'), onProgress: () => { throw new Error('sync') } })
+      expect(thrown.points).toBe(2)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+})

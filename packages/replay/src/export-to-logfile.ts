@@ -10,6 +10,7 @@ import { openGzipOutput, type ExportWriter } from './gzip-output.js'
 import { FluxSource } from './flux-source.js'
 import { InfluxQLSource } from './influxql-source.js'
 import { sortRecords } from './record-order.js'
+import { safeCall } from './safe-call.js'
 import { findServer } from './server-choice.js'
 import { checkRange, toNs, type TimeBound } from './time-bound.js'
 
@@ -56,7 +57,7 @@ export interface ExportSummary {
   points: number
   /** Points the server holds but a logfile cannot (e.g. a backslash before a quote in a name): not written. */
   skipped: number
-  /** Why points were skipped (distinct, at most 10), each naming the measurement and time. */
+  /** Why points were skipped (at most 10), each naming the series (measurement and tags) and time. */
   skippedReasons: string[]
   /** Measurements asked for (`measurements`) that the server does not have: nothing exported for them. */
   unknownMeasurements: string[]
@@ -122,7 +123,9 @@ function keepWritable(records: InfluxRecord[], skipped: { count: number; reasons
       return true
     } catch (error) {
       skipped.count++
-      const reason = `point at ${record.timestamp} ns: ${(error as Error).message}`
+      // The series too: a time alone does not find the point among the server's series.
+      const tags = Object.keys(record.tags).length === 0 ? 'no tags' : `tags ${JSON.stringify(record.tags)}`
+      const reason = `point of measurement ${JSON.stringify(record.measurement)}, ${tags} at ${record.timestamp} ns: ${(error as Error).message}`
       if (skipped.reasons.length < 10) skipped.reasons.push(reason)
       return false
     }
@@ -169,7 +172,8 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
       throwIfAborted(signal, 'the export')
       if (writable.length > 0) await writer.append(sortRecords(writable))
       points += writable.length
-      options.onProgress?.({ points, reached: window.to, fraction: Number(((window.to - since) * 10_000n) / (until - since)) / 10_000 })
+      // The caller's callback must not stop the export (a throw, or an async callback that rejects).
+      safeCall(options.onProgress, { points, reached: window.to, fraction: Number(((window.to - since) * 10_000n) / (until - since)) / 10_000 })
     }
     failed = false
   } finally {

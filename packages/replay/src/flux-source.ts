@@ -7,7 +7,8 @@ import { untilIdle } from './export-idle-timeout.js'
 import type { ExportSource } from './export-source.js'
 import { fieldValue } from './field-value.js'
 import { fluxWindowQuery } from './flux.js'
-import { bodyFailure, noAnswerError, scrubServerSecrets, serverAgent, serverLabel } from './server-http.js'
+import { bodyFailure, noAnswerError, serverAgent, serverLabel } from './server-http.js'
+import { scrubbedError, serverText } from './server-text.js'
 
 /** Annotated-CSV data types of `_value` and the field types they hold. */
 const VALUE_TYPES: Readonly<Record<string, FieldType>> = { double: 'float', long: 'integer', unsignedLong: 'unsigned', string: 'string', boolean: 'boolean' }
@@ -103,10 +104,11 @@ export class FluxSource implements ExportSource {
       if (ExportDataError.isInstance(error) || ReplayAbortError.isInstance(error)) throw error
       const status = (error as { statusCode?: unknown }).statusCode
       const body = (error as { body?: unknown }).body
-      const detail = typeof body === 'string' && body !== '' ? body.trim() : bodyFailure(error)
+      const detail = typeof body === 'string' && body !== '' ? body : bodyFailure(error)
       const failed = rows > 0 ? 'stopped answering the Flux query part way' : 'could not run the Flux query'
-      const message = `${this.label} ${failed} (${query.replace(/\n\s*/g, ' ')}): ${scrubServerSecrets(detail, this.server)}`
-      throw new ExportQueryError(message, this.server.name, typeof status === 'number' ? status : undefined, { cause: error })
+      const message = `${this.label} ${failed} (${query.replace(/\n\s*/g, ' ')}): ${serverText(detail, this.server)}`
+      // The client's HttpError holds the server's answer unscrubbed (message, body): only a scrubbed copy goes along.
+      throw new ExportQueryError(message, this.server.name, typeof status === 'number' ? status : undefined, { cause: scrubbedError(error, this.server) })
     }
     return [...points.values()]
   }

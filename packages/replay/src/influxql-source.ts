@@ -7,7 +7,8 @@ import type { ExportPlan, ExportSource, FieldTypeConflict } from './export-sourc
 import { fieldValue, numericType } from './field-value.js'
 import { databaseOf, selectWindow, showFieldKeys } from './influxql.js'
 import { unknownMeasurementWarning } from './measurement-names.js'
-import { bodyFailure, bodyText, httpGet, responseLines, scrubServerSecrets, serverAgent, serverLabel, v1AuthHeaders } from './server-http.js'
+import { bodyFailure, bodyText, httpGet, responseLines, serverAgent, serverLabel, v1AuthHeaders } from './server-http.js'
+import { serverText } from './server-text.js'
 
 interface Series {
   name: string
@@ -52,22 +53,23 @@ export class InfluxQLSource implements ExportSource {
     res.setEncoding('utf8')
     try {
       if (res.statusCode !== 200) {
-        const text = await bodyText(res).catch((error: unknown) => {
+        const { text, cut } = await bodyText(res).catch((error: unknown) => {
           throwIfAborted(signal, 'the export')
           throw new ExportQueryError(`${this.label} answered HTTP ${res.statusCode} to the query ${q}, then stopped part way: ${bodyFailure(error)}`, this.server.name, res.statusCode, { cause: error })
         })
-        throw new ExportQueryError(`${this.label} answered HTTP ${res.statusCode} to the query ${q}: ${scrubServerSecrets(text.trim(), this.server)}`, this.server.name, res.statusCode)
+        throw new ExportQueryError(`${this.label} answered HTTP ${res.statusCode} to the query ${q}: ${serverText(text, this.server, { cut })}`, this.server.name, res.statusCode)
       }
       try {
         for await (const line of untilAborted(responseLines(res), signal, 'the export')) {
           let chunk: Chunk
           try {
             chunk = parseJsonExact(line) as Chunk
-          } catch (error) {
-            throw new ExportDataError(`${this.label} sent an answer to ${q} that is not JSON: ${line.slice(0, 200)}`, this.server.name, { cause: error })
+          } catch {
+            // No cause: JSON.parse's message quotes the text, unscrubbed (a proxy's page may echo the Authorization header).
+            throw new ExportDataError(`${this.label} sent an answer to ${q} that is not JSON: ${serverText(line, this.server, { max: 200 })}`, this.server.name)
           }
           const error = chunk.error ?? chunk.results?.find((r) => r.error !== undefined)?.error
-          if (error !== undefined) throw new ExportQueryError(`${this.label} could not run the query ${q}: ${scrubServerSecrets(error, this.server)}`, this.server.name, res.statusCode)
+          if (error !== undefined) throw new ExportQueryError(`${this.label} could not run the query ${q}: ${serverText(error, this.server)}`, this.server.name, res.statusCode)
           for (const result of chunk.results ?? []) yield* result.series ?? []
         }
       } catch (error) {

@@ -72,7 +72,7 @@ export async function openFeeds(setup: FeedSetup): Promise<OpenFeeds> {
   try {
     for (const server of setup.servers) {
       // Before anything is read or removed (resume: false), so that two replays never share a checkpoint.
-      locks.push(await CheckpointLock.take(checkpointFile(dir, { server, since, until, measurements }), server.name))
+      locks.push(await CheckpointLock.take(checkpointFile(dir, { server, measurements }), server.name))
     }
     warnings.push(...(await removeLeftoverTemps(dir)).warnings)
     for (const server of setup.servers) {
@@ -80,6 +80,7 @@ export async function openFeeds(setup: FeedSetup): Promise<OpenFeeds> {
       const limiter = setup.rateLimit === undefined ? undefined : new RateLimiter(setup.rateLimit)
       const store = await CheckpointStore.open(dir, { server, since, until, measurements }, setup.resume)
       stores.push(store)
+      if (store.restarted !== undefined) warnings.push(store.restarted)
       const delivery = await openDelivery(config, { servers: [server.name], drainSpool: false, ...(setup.stderr === undefined ? {} : { stderr: setup.stderr }) })
       deliveries.push(delivery)
       const chunk = limiter?.chunkLimits(server.batchSize, server.batchBytes) ?? { lines: server.batchSize, bytes: server.batchBytes }

@@ -1,4 +1,5 @@
 import type { ReadStats } from '@eht-influx-client/logfile'
+import { safeCall } from './safe-call.js'
 
 /** Where a replay stands; passed to `onProgress` at most a few times a second, and once at the end. */
 export interface ReplayProgress {
@@ -169,11 +170,8 @@ export class ProgressMeter {
       elapsedMs,
       done,
     }
-    try {
-      this.callback?.(progress)
-    } catch {
-      // a progress display's own bug must not stop the replay
-    }
+    // A progress display's own bug (a throw, or an async callback that rejects) must not stop the replay.
+    safeCall(this.callback, progress)
     return progress
   }
 }

@@ -10,6 +10,7 @@ import { startFaultProxy, startInfluxDB1, startVictoriaMetrics, type FaultProxy,
 import { readErrorsFile } from '@eht-influx-client/writer'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { fixtureRecords, lp, prefixed, removeTempDirs, tempDir, testConfig, writeLog } from '../test/support.js'
+import { checkpointDir } from './checkpoint-store.js'
 import type { ReplayProgress } from './progress.js'
 import { replay } from './replay.js'
 
@@ -149,6 +150,49 @@ describe('a second replay of the same selection', () => {
       const third = await replay({ config, inputs: file, resume: false })
       expect(third.servers.local).toMatchObject({ alreadyDone: 0, accepted: records.length })
       expect(proxy.stats().acceptedLines).toBe(2 * records.length)
+    } finally {
+      await proxy.stop()
+    }
+  })
+})
+
+describe('a replay whose since moves later between runs (the CLI\'s --since 7d)', () => {
+  it('resumes from the checkpoint (nothing sent twice); a wider range starts over, says so, and sends what was left out', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'station.lp')
+    const measurement = 'moving_since'
+    const at = (i: number) => 1617672549204824064n + BigInt(i) * 1_000_000n
+    fs.writeFileSync(file, `${lp(measurement, 100).join('\n')}\n`)
+    const proxy = await startFaultProxy({ target: influx.url })
+    try {
+      const config = testConfig(dir, [{ name: 'local', url: proxy.url, api: 'v1', extra: ['batch_size = 7'] }])
+      const first = await replay({ config, inputs: file, since: at(10) })
+      expect(first.servers.local).toMatchObject({ sent: 90, accepted: 90 })
+      // The station logs on; the next run's since is later.
+      fs.appendFileSync(file, `${lp(measurement, 50, 100).join('\n')}\n`)
+      const second = await replay({ config, inputs: file, since: at(20) })
+      expect(second.warnings).toEqual([])
+      expect(second.servers.local).toMatchObject({ alreadyDone: 80, sent: 50, accepted: 50 })
+      expect(proxy.stats().acceptedLines).toBe(140)
+      // Later still, nothing new: nothing sent.
+      const third = await replay({ config, inputs: file, since: at(30) })
+      expect(third.servers.local).toMatchObject({ alreadyDone: 120, sent: 0 })
+      expect(proxy.stats().acceptedLines).toBe(140)
+      // One checkpoint for all of them.
+      expect(fs.readdirSync(checkpointDir(config)).filter((f) => f.endsWith('.json'))).toHaveLength(1)
+      expect(await influx.countPoints(measurement)).toBe(140)
+
+      // Earlier than the checkpoint's range (since point 20: the third run moved nothing, so it kept the range it
+      // had): points 0 to 19 before its offsets were not all sent, so it starts over.
+      const wider = await replay({ config, inputs: file, since: at(0) })
+      expect(wider.warnings).toHaveLength(1)
+      expect(wider.warnings[0]).toMatch(/^server "local": the checkpoint .* was made for since 2021-04-06T01:29:09\.224824064Z, until none; this replay's range \(since 2021-04-06T01:29:09\.204824064Z, until none\) is not within it, .*every file is replayed from its start$/)
+      expect(wider.servers.local).toMatchObject({ alreadyDone: 0, sent: 150, accepted: 150 })
+      expect(await influx.countPoints(measurement)).toBe(150)
+      // And that range resumes in turn.
+      const again = await replay({ config, inputs: file, since: at(5) })
+      expect(again.warnings).toEqual([])
+      expect(again.servers.local).toMatchObject({ alreadyDone: 145, sent: 0 })
     } finally {
       await proxy.stop()
     }

@@ -108,7 +108,7 @@ describe('replay progress', () => {
 describe('replay summary bytes', () => {
   it('are the bytes read: a truncated .gz counts what it gave, not its trailer; whole files count whole, bad lines included', async () => {
     const dir = tempDir()
-    const lines = 'm v=1i 1000\nm v=2i 2000\nm v=3i 3000\n'
+    const lines = 'm v=1i 1617672549204824064\nm v=2i 1617672549204825064\nm v=3i 1617672549204826064\n'
     const cut = path.join(dir, 'cut.lp.gz')
     fs.writeFileSync(cut, zlib.gzipSync(lines).subarray(0, 25))
     const calls: ReplayProgress[] = []
@@ -139,5 +139,45 @@ describe('a dry run', () => {
     expect(stderr).toEqual(['eht-influx-client: replay: 1 bad lines skipped; a dry run does not write them to the errors file\n'])
     expect(fs.existsSync(dryConfig.errors.errorsFile)).toBe(false)
     expect(fs.readdirSync(dir).sort()).toEqual(['a.lp', 'config.ini'])
+  })
+})
+
+describe('user callbacks that fail', () => {
+  it('an async onProgress or onBadLine that rejects (or one that throws) neither stops the replay nor becomes an unhandled rejection', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const dir = tempDir()
+      const file = path.join(dir, 'a.lp')
+      fs.writeFileSync(file, 'm,t=a v=1i 1617672549204824064\nnot line protocol\nm,t=a v=2i 1617672549204824065\n')
+      const calls = { progress: 0, bad: 0 }
+      const summary = await replay({
+        config,
+        inputs: file,
+        dryRun: true,
+        output: sink,
+        onProgress: async () => {
+          calls.progress++
+          throw new Error('progress display failed')
+        },
+        onBadLine: async () => {
+          calls.bad++
+          await null
+          throw new Error('bad line handler failed')
+        },
+        stderr: { write: () => true },
+      })
+      expect(summary).toMatchObject({ printed: 2, badLines: 1, stoppedEarly: false })
+      expect(calls.bad).toBe(1)
+      expect(calls.progress).toBeGreaterThanOrEqual(1)
+      const thrown = await replay({ config, inputs: file, dryRun: true, output: sink, onProgress: () => { throw new Error('sync') }, onBadLine: () => { throw new Error('sync') }, stderr: { write: () => true } })
+      expect(thrown).toMatchObject({ printed: 2, badLines: 1 })
+      // Rejections are reported after a turn of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
   })
 })

@@ -4,6 +4,7 @@ import https from 'node:https'
 import { rootCertificates } from 'node:tls'
 import { scrubSecrets, serverSecrets, type ServerConfig } from '@eht-influx-client/config'
 import { ReplayOptionsError } from './errors.js'
+import { SERVER_TEXT_MAX } from './server-text.js'
 
 /** `server "name" (url)` with any user:password@ taken out of the URL, for messages. */
 export function serverLabel(server: Pick<ServerConfig, 'name' | 'url'>): string {
@@ -91,11 +92,19 @@ export async function* responseLines(body: AsyncIterable<Buffer | string>): Asyn
   if (rest !== '') yield rest
 }
 
-/** Reads a whole (error) body as text, at most `limit` characters of it. */
-export async function bodyText(body: AsyncIterable<Buffer | string>, limit = 2000): Promise<string> {
+/**
+ * Reads an (error) body as text, at most `limit` characters of it; `cut` when
+ * there was more. Returned raw: the caller scrubs it, then cuts it to what a
+ * message shows (serverText). The limit is well above that, so a secret the
+ * limit cuts through usually lies beyond what is shown; where scrubbing made
+ * the text short enough to show it, serverText (told `cut`) removes its start.
+ */
+export async function bodyText(body: AsyncIterable<Buffer | string>, limit = 2 * SERVER_TEXT_MAX): Promise<{ text: string; cut: boolean }> {
   let text = ''
+  let cut = false
   for await (const chunk of body) {
     if (text.length < limit) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
+    else cut = true
   }
-  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text
+  return text.length > limit ? { text: text.slice(0, limit), cut: true } : { text, cut }
 }
