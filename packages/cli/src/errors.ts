@@ -1,7 +1,10 @@
 const BRAND = Symbol.for('@eht-influx-client/cli/CliError')
 
-/** What the process exits with: 0 all done, 1 points not delivered / server refusing, 2 usage or configuration error, 130 interrupted. */
-export type ExitCode = 0 | 1 | 2 | 130
+/**
+ * What the process exits with: 0 all done, 1 points not delivered / server refusing, 2 usage or configuration error,
+ * 128 + the signal's number after a signal that stopped it cleanly: 130 Ctrl-C (SIGINT), 129 SIGHUP, 143 SIGTERM.
+ */
+export type ExitCode = 0 | 1 | 2 | 129 | 130 | 143
 
 /** Base class of every error the command reports on purpose; `exitCode` is what the process exits with. */
 export class CliError extends Error {
@@ -56,9 +59,28 @@ export class OutputError extends subclass('OutputError', 'EHT_CLI_OUTPUT', 1) {}
 /** A server could not be read (export) or answered with an error. Exit 1. */
 export class ServerError extends subclass('ServerError', 'EHT_CLI_SERVER', 1) {}
 
-/** Ctrl-C (SIGINT) stopped the command after it cleaned up. Exit 130. */
-export class InterruptedError extends subclass('InterruptedError', 'EHT_CLI_INTERRUPTED', 130) {
-  constructor(message = 'interrupted (Ctrl-C)') {
-    super(message)
+/** The signals a long command stops cleanly on, as on Ctrl-C. */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP'
+
+/** 128 + the signal's number, what a shell reports for a process that signal ended. */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGHUP: 129, SIGTERM: 143 } as const satisfies Record<StopSignal, ExitCode>
+
+/** How a message names the signal: "interrupted (Ctrl-C)", "terminated (SIGTERM)", "hung up (SIGHUP)". */
+export function describeStopSignal(signal: StopSignal): string {
+  return signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'hung up (SIGHUP)'
+}
+
+/** Ctrl-C (SIGINT), SIGTERM or SIGHUP stopped the command after it cleaned up. Exit 130, 143 or 129 (128 + the signal's number). */
+export class InterruptedError extends CliError {
+  readonly signal: StopSignal
+
+  constructor(message?: string, options: { signal?: StopSignal; exitCode?: ExitCode; cause?: unknown } = {}) {
+    const signal = options.signal ?? 'SIGINT'
+    super(message ?? describeStopSignal(signal), { code: 'EHT_CLI_INTERRUPTED', exitCode: options.exitCode ?? SIGNAL_EXIT_CODES[signal], cause: options.cause })
+    this.signal = signal
+  }
+
+  override get name(): string {
+    return 'InterruptedError'
   }
 }

@@ -1,13 +1,13 @@
 import fs from 'node:fs'
 import fsp from 'node:fs/promises'
-import path from 'node:path'
 import { once } from 'node:events'
 import zlib from 'node:zlib'
 import { OutputError } from './errors.js'
+import { partialPath, removeDeadPartials } from './partial-file.js'
 
 /**
- * A file written all or nothing: text goes to `<name>.partial-<pid>` in the
- * same directory (gzip-compressed when the name ends in .gz) and is renamed
+ * A file written all or nothing: text goes to a hidden partial file in the
+ * same directory (see partial-file.ts) (gzip-compressed when the name ends in .gz) and is renamed
  * over the target only by `commit()`, after an fsync. `abort()` removes the
  * partial file, so Ctrl-C or a failure never leaves a half-written output.
  */
@@ -18,11 +18,6 @@ export interface FileSink {
   readonly bytesWritten: number
   commit(): Promise<void>
   abort(): Promise<void>
-}
-
-/** The hidden file an output is written to before it is complete: `.<name>.partial-<pid>` beside it. */
-export function partialPath(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`)
 }
 
 /**
@@ -43,8 +38,10 @@ export async function renameDurably(partial: string, target: string, overwrite: 
   }
 }
 
+/** Opens the partial file of `target`, first removing those of runs that are gone (killed with SIGKILL). */
 export async function openFileSink(target: string, options: { overwrite: boolean }): Promise<FileSink> {
-  const partial = partialPath(target)
+  await removeDeadPartials(target)
+  const partial = await partialPath(target)
   const file = fs.createWriteStream(partial, { flags: 'wx' })
   try {
     await once(file, 'open')

@@ -17,6 +17,8 @@ export interface ProbeResponse {
   headers: http.IncomingHttpHeaders
   /** The body as text, at most 64 kB. */
   body: string
+  /** True when the body was longer and was cut to 64 kB (it may end mid-word, mid-secret). */
+  bodyCut: boolean
   ms: number
 }
 
@@ -70,7 +72,7 @@ export function httpProbe(url: URL, request: ProbeRequest): Promise<ProbeRespons
       res.on('end', () => {
         clearTimeout(timer)
         const body = Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8')
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, ms: performance.now() - started })
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, bodyCut: size > MAX_BODY, ms: performance.now() - started })
       })
     })
     req.end(request.body)

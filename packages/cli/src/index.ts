@@ -3,7 +3,7 @@
 export { main, cliVersion, type MainOptions } from './main.js'
 export { COMMANDS, type CommandEntry } from './command-index.js'
 export type { CommandContext, CommandModule, CommandResult } from './command.js'
-export { CliError, UsageError, CliConfigError, InputError, OutputError, ServerError, InterruptedError, type ExitCode } from './errors.js'
+export { CliError, UsageError, CliConfigError, InputError, OutputError, ServerError, InterruptedError, type ExitCode, type StopSignal } from './errors.js'
 export { Output, type OutputStreams } from './output.js'
 export type { GlobalOptions } from './global-options.js'
 export type { Interrupt } from './interrupt.js'

@@ -1,7 +1,7 @@
 import { EventEmitter, getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { InterruptedError } from './errors.js'
-import { handleInterrupt, type SignalTarget } from './interrupt.js'
+import { handleInterrupt, interruptedBy, type SignalTarget } from './interrupt.js'
 import { Output } from './output.js'
 
 // A stand-in for `process`: the SIGINT a terminal would send is emitted by the test,
@@ -43,12 +43,37 @@ describe('handleInterrupt', () => {
     expect(emitter.listenerCount('SIGINT')).toBe(0)
   })
 
-  it('removes its handler on dispose', () => {
+  it.each([
+    ['SIGTERM', 143, 'terminated (SIGTERM)'],
+    ['SIGHUP', 129, 'hung up (SIGHUP)'],
+  ] as const)('%s is handled as the first Ctrl-C: the same abort, an InterruptedError with exit code %i', async (name, exitCode, message) => {
+    const { emitter, proc, kills } = fakeProcess()
+    const interrupt = handleInterrupt(quietOutput(), proc)
+    const pending = interrupt.race(new Promise(() => {}))
+    emitter.emit(name)
+    expect(interrupt.signal.aborted).toBe(true)
+    const error = (await pending.catch((e: unknown) => e)) as InterruptedError
+    expect([error instanceof InterruptedError, error.signal, error.exitCode, error.message]).toEqual([true, name, exitCode, message])
+    expect(interruptedBy(interrupt)).toBe(message)
+    expect(kills).toEqual([])
+    interrupt.dispose()
+  })
+
+  it('a second signal of any of them (SIGINT, SIGTERM, SIGHUP) re-raises that one with its default action', () => {
+    const { emitter, proc, kills } = fakeProcess()
+    handleInterrupt(quietOutput(), proc)
+    emitter.emit('SIGTERM')
+    emitter.emit('SIGHUP')
+    expect(kills).toEqual([[4242, 'SIGHUP']])
+    expect(emitter.listenerCount('SIGHUP')).toBe(0)
+  })
+
+  it('removes its handlers on dispose', () => {
     const { emitter, proc } = fakeProcess()
     const interrupt = handleInterrupt(quietOutput(), proc)
-    expect(emitter.listenerCount('SIGINT')).toBe(1)
+    for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) expect(emitter.listenerCount(name)).toBe(1)
     interrupt.dispose()
-    expect(emitter.listenerCount('SIGINT')).toBe(0)
+    for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP']) expect(emitter.listenerCount(name)).toBe(0)
   })
 
   it('race(): settles as the promise does, leaving nothing on the signal; rejects with the InterruptedError once SIGINT comes first', async () => {

@@ -1,20 +1,20 @@
-import { InterruptedError } from './errors.js'
+import { describeStopSignal, InterruptedError, type StopSignal } from './errors.js'
 import type { Output } from './output.js'
 
-/** What a long command watches to stop cleanly on Ctrl-C. */
+/** What a long command watches to stop cleanly on Ctrl-C (or SIGTERM, SIGHUP). */
 export interface Interrupt {
-  /** Aborted (reason: an InterruptedError) on the first SIGINT. */
+  /** Aborted (reason: an InterruptedError naming the signal) on the first SIGINT, SIGTERM or SIGHUP. */
   readonly signal: AbortSignal
   /**
-   * Settles as `promise` does, or rejects with the InterruptedError if SIGINT comes first: a
+   * Settles as `promise` does, or rejects with the InterruptedError if a signal comes first: a
    * blocking wait raced against Ctrl-C. It leaves nothing behind once settled, so a loop may
    * call it for every read (racing one long-lived promise instead kept a reaction per race,
    * about 300 bytes each, until SIGINT: 700 MB for a convert of 1 M points).
    */
   race<T>(promise: Promise<T>): Promise<T>
-  /** Throws the InterruptedError if SIGINT has arrived. */
+  /** Throws the InterruptedError if a signal has arrived. */
   throwIfInterrupted(): void
-  /** Removes the handler: Ctrl-C terminates the process again. */
+  /** Removes the handlers: the signals terminate the process again. */
   dispose(): void
 }
 
@@ -22,26 +22,39 @@ export interface Interrupt {
 export type SignalTarget = Pick<NodeJS.Process, 'on' | 'removeListener' | 'removeAllListeners' | 'kill' | 'pid'>
 
 /**
- * Installs a SIGINT handler for a long command. The first Ctrl-C aborts
- * `signal` so the command can checkpoint what was accepted and remove what is
- * half-written, then exit 130. A second Ctrl-C restores the default action and
- * re-raises SIGINT: the process ends at once, even if a read is stuck (a
- * named pipe whose writer stays open), and the shell sees a Ctrl-C death.
+ * The signals a long command stops cleanly on. SIGTERM (`kill`, systemd,
+ * `docker stop`, a cron daemon's timeout) and SIGHUP (the terminal or ssh
+ * session closed) are handled as Ctrl-C is: their default action would end the
+ * process at once, leaving points read only in the logfile (neither sent nor
+ * spooled), a partial output file, a replay or spool lock.
+ */
+export const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/**
+ * Installs the handler of SIGINT, SIGTERM and SIGHUP for a long command. The
+ * first of them aborts `signal` so the command can checkpoint what was
+ * accepted and remove what is half-written, then exit 128 + the signal's
+ * number (130, 143, 129). A second one (of any of them) restores that signal's
+ * default action and re-raises it: the process ends at once, even if a read is
+ * stuck (a named pipe whose writer stays open), and the shell sees that signal's death.
  */
 export function handleInterrupt(output: Output, proc: SignalTarget = process): Interrupt {
   const controller = new AbortController()
-  const onSignal = () => {
-    if (controller.signal.aborted) {
-      output.error('interrupted again: stopping now')
-      proc.removeAllListeners('SIGINT')
-      proc.kill(proc.pid, 'SIGINT')
-      return
+  const handlers = STOP_SIGNALS.map((name) => {
+    const onSignal = () => {
+      if (controller.signal.aborted) {
+        output.error(`${name === 'SIGINT' ? 'interrupted' : `${name} received`} again: stopping now`)
+        proc.removeAllListeners(name)
+        proc.kill(proc.pid, name)
+        return
+      }
+      const error = new InterruptedError(undefined, { signal: name })
+      output.note(`${describeStopSignal(name)}: stopping cleanly; ${name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} (or Ctrl-C) again`} to stop at once`)
+      controller.abort(error)
     }
-    const error = new InterruptedError()
-    output.note('interrupted (Ctrl-C): stopping cleanly; press Ctrl-C again to stop at once')
-    controller.abort(error)
-  }
-  proc.on('SIGINT', onSignal)
+    proc.on(name, onSignal)
+    return [name, onSignal] as const
+  })
   return {
     signal: controller.signal,
     throwIfInterrupted() {
@@ -49,9 +62,15 @@ export function handleInterrupt(output: Output, proc: SignalTarget = process): I
     },
     race: (promise) => raceSignal(promise, controller.signal),
     dispose() {
-      proc.removeListener('SIGINT', onSignal)
+      for (const [name, onSignal] of handlers) proc.removeListener(name, onSignal)
     },
   }
+}
+
+/** How the error lines of a command name what stopped it: "interrupted (Ctrl-C)", "terminated (SIGTERM)", "hung up (SIGHUP)". */
+export function interruptedBy(interrupt: Interrupt): string {
+  const reason: unknown = interrupt.signal.reason
+  return reason instanceof InterruptedError ? describeStopSignal(reason.signal) : describeStopSignal('SIGINT')
 }
 
 /** `promise`, or a rejection with `signal.reason` once `signal` aborts first; the listener is removed either way. */

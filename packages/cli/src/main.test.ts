@@ -91,6 +91,25 @@ describe('usage errors exit 2 with a helpful message', () => {
     }
   })
 
+  it('an unknown option is named without its value, for every command, on stderr and in --json', async () => {
+    const { COMMANDS } = await import('./command-index.js')
+    // what each command needs besides (a missing required option would be reported first)
+    const needs: Record<string, string[]> = { export: ['-o', 'out.lp'], convert: ['in.lp', '-o', 'out.lp'] }
+    for (const name of ['', ...COMMANDS.map((c) => c.name)]) {
+      const command = name === '' ? [] : [name, ...(needs[name] ?? [])]
+      for (const secret of ['--token=S3CRET-TOKEN-xyz', '--password=S3CRET-PASS-xyz', '-tS3CRET-TOKEN-xyz']) {
+        const args = [...command, secret]
+        const run = await runCli(args)
+        expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(2)
+        expect(run.stderr).toContain(`unknown option '${secret.startsWith('--') ? secret.split('=')[0] : '-t'}'`)
+        expect(run.stdout + run.stderr).not.toContain('S3CRET')
+      }
+      const json = await runCli([...command, '--json', '--token=S3CRET-TOKEN-xyz'])
+      expect(parseJsonOutput(json)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'commander.unknownOption', message: "unknown option '--token'" } })
+      expect(json.stdout + json.stderr).not.toContain('S3CRET')
+    }
+  })
+
   it('no command at all shows the help on stderr', async () => {
     const run = await runCli([])
     expect(run.code).toBe(2)

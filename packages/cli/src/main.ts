@@ -19,7 +19,7 @@ export interface MainOptions {
 /**
  * Runs `eht-influx-client` with the given arguments (without node and the
  * script) and resolves to the exit code: 0 all done, 1 points not delivered or
- * a server refusing, 2 usage or configuration error, 130 interrupted.
+ * a server refusing, 2 usage or configuration error, 130 interrupted (Ctrl-C; 143 SIGTERM, 129 SIGHUP).
  * It never throws and never calls process.exit.
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<ExitCode> {
@@ -46,11 +46,11 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       async run(name, module, command) {
         const globals = readGlobalOptions(command.optsWithGlobals())
         output = new Output(streams, globals)
-        const { context, dispose } = createContext(globals, output, env, cwd)
+        const { context, dispose, exitCode: afterSignal } = createContext(globals, output, env, cwd)
         try {
           const result = await module.run(context, command.processedArgs, command.opts())
-          exitCode = result.exitCode
-          output.writeJson({ command: name, ok: result.exitCode === 0, exitCode: result.exitCode, ...result.json })
+          exitCode = afterSignal(result.exitCode)
+          output.writeJson({ command: name, ok: exitCode === 0, exitCode, ...result.json })
         } finally {
           dispose()
         }

@@ -8,6 +8,24 @@ export interface OutputStreams {
 
 export const PROGRAM_NAME = 'eht-influx-client'
 
+const ignoring = new WeakSet<object>()
+
+/**
+ * Makes a stderr whose reader went away (`2>&1 | head`, a `| logger` that
+ * died; EPIPE, or EIO from a terminal closed with SIGHUP) harmless. Without an
+ * 'error' listener the failed write would crash the process mid-command: input
+ * not read, points read but neither sent nor spooled, a replay's lock left.
+ * Nothing can be told about stderr anywhere else, so the error is ignored; the
+ * stream is destroyed by it and drops what is written to it after (ours, the
+ * progress bar's, the writer's report lines), and the command ends with its own
+ * exit code (its --json object still goes to stdout). Installed once per stream.
+ */
+export function survivingClosedStderr(stream: NodeJS.WritableStream): void {
+  if (ignoring.has(stream) || typeof stream.on !== 'function') return
+  ignoring.add(stream)
+  stream.on('error', () => undefined)
+}
+
 /**
  * The rules for --quiet, --verbose and --json in one place:
  * - `result(text)`: the command's product on stdout (print-config's file, check's report); not with --json.
@@ -27,6 +45,7 @@ export class Output {
     readonly streams: OutputStreams,
     options: Pick<GlobalOptions, 'quiet' | 'verbose' | 'json'>,
   ) {
+    survivingClosedStderr(streams.stderr)
     this.quiet = options.quiet
     this.verbose = options.verbose && !options.quiet
     this.json = options.json

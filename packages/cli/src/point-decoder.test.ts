@@ -21,11 +21,11 @@ describe('pointDecoder: line protocol', () => {
   it('a bad line throws the logfile error with its column; --measurement never renames a line', () => {
     const decoder = pointDecoder(logfile, 'lp', { measurement: 'other', tags: {} })
     expect(() => decoder.decode('m v=', 1)).toThrow(expect.objectContaining({ name: 'LineProtocolError', column: expect.any(Number) }))
-    expect(decoder.decode('m v=1 1', 2)!.measurement).toBe('m')
+    expect(decoder.decode('m v=1 1617672549204824064', 2)!.measurement).toBe('m')
   })
 
   it('--tag defaults fill missing tags only, in key order', () => {
-    const record = pointDecoder(logfile, 'lp', { measurement: undefined, tags: { station: 'Kp', zone: 'z' } }).decode('m,station=Pv,a=1 v=1 1', 1)!
+    const record = pointDecoder(logfile, 'lp', { measurement: undefined, tags: { station: 'Kp', zone: 'z' } }).decode('m,station=Pv,a=1 v=1 1617672549204824064', 1)!
     expect(Object.entries(record.tags)).toEqual([['a', '1'], ['station', 'Pv'], ['zone', 'z']])
   })
 })
@@ -63,6 +63,39 @@ describe('pointDecoder: JSONL', () => {
   })
 })
 
+describe('pointDecoder: --precision', () => {
+  const instant = 1617672549n // 2021-04-06T01:29:09Z
+  it.each([
+    ['s', `${instant}`],
+    ['ms', `${instant}204`],
+    ['us', `${instant}204824`],
+    ['ns', `${instant}204824064`],
+  ] as const)('--precision %s: a line protocol or JSONL time of that unit is that instant, in ns, exactly', (precision, digits) => {
+    const ns = BigInt(digits) * { s: 1_000_000_000n, ms: 1_000_000n, us: 1000n, ns: 1n }[precision]
+    expect(ns / 1_000_000_000n).toBe(instant)
+    expect(pointDecoder(logfile, 'lp', { ...none, precision }).decode(`m v=1 ${digits}`, 1)!.timestamp).toBe(ns)
+    expect(pointDecoder(logfile, 'jsonl', { ...none, precision }).decode(`{"time":"${digits}","measurement":"m","fields":{"v":1}}`, 1)!.timestamp).toBe(ns)
+  })
+
+  it('a line without a timestamp gets the current time, not scaled', () => {
+    const before = logfile.nowNs()
+    const record = pointDecoder(logfile, 'lp', { ...none, precision: 's' }).decode('m v=1', 1)!
+    expect(record.timestamp >= before && record.timestamp <= logfile.nowNs()).toBe(true)
+  })
+
+  it('a timestamp outside 1990-2100 in the unit given is a bad line (RecordError) whose advice names --precision', () => {
+    const bad = (precision: 'ns' | 'ms' | 's', line: string, format: 'lp' | 'jsonl' = 'lp') => () => pointDecoder(logfile, format, { ...none, precision }).decode(line, 1)
+    expect(bad('ns', 'm v=1 1617672549')).toThrow(expect.objectContaining({ name: 'RecordError', key: 'timestamp' }))
+    expect(bad('ns', 'm v=1 1617672549')).toThrow(/^timestamp 1617672549 \(nanoseconds\) is outside 1990-2100; this looks like seconds: give --precision s$/)
+    expect(bad('ns', 'm v=1 1617672549204')).toThrow(/this looks like milliseconds: give --precision ms$/)
+    expect(bad('ns', '{"time":"1617672549204824","measurement":"m","fields":{"v":1}}', 'jsonl')).toThrow(/this looks like microseconds: give --precision us$/)
+    expect(bad('ms', 'm v=1 1617672549')).toThrow(/^timestamp 1617672549 \(--precision ms: milliseconds\) is outside 1990-2100; this looks like seconds: give --precision s$/)
+    expect(bad('s', 'm v=1 1617672549204824064')).toThrow(/^timestamp 1617672549204824064 \(--precision s: seconds\) is outside 1990-2100; this looks like nanoseconds: give --precision ns$/)
+    expect(bad('ns', 'm v=1 5')).toThrow(/^timestamp 5 \(nanoseconds\) is outside 1990-2100$/)
+    for (const error of [bad('ns', 'm v=1 1617672549'), bad('s', 'm v=1 1617672549204824064')]) expect(error).not.toThrow(/timestampUnit/)
+  })
+})
+
 describe('namesMeasurement (CSV tables)', () => {
   it.each([
     [['#datatype dateTime:number,measurement,double'], 'time,m,v', true],
@@ -78,12 +111,13 @@ describe('namesMeasurement (CSV tables)', () => {
 
   it('the decoder gives each table without one the default, keeps the one a table has', () => {
     const decoder = pointDecoder(logfile, 'csv', { measurement: 'wx', tags: {} })
-    const lines = ['#datatype dateTime:number,double', 'time,v', '1,1.5', '#datatype dateTime:number,measurement,double', 'time,m,v', '2,own,2.5', '#datatype dateTime:number,double', 'time,w', '3,3.5']
+    const t = 1617672549204824064n
+    const lines = ['#datatype dateTime:number,double', 'time,v', `${t + 1n},1.5`, '#datatype dateTime:number,measurement,double', 'time,m,v', `${t + 2n},own,2.5`, '#datatype dateTime:number,double', 'time,w', `${t + 3n},3.5`]
     const records = lines.map((text, i) => decoder.decode(text, i + 1)).filter((r) => r !== undefined)
     expect(records.map((r) => [r.measurement, r.timestamp])).toEqual([
-      ['wx', 1n],
-      ['own', 2n],
-      ['wx', 3n],
+      ['wx', t + 1n],
+      ['own', t + 2n],
+      ['wx', t + 3n],
     ])
   })
 })

@@ -1,4 +1,5 @@
 import type { InfluxRecord, LogFormat } from '@eht-influx-client/logfile'
+import { applyPrecision, type Precision } from './timestamp-precision.js'
 
 type Logfile = typeof import('@eht-influx-client/logfile')
 
@@ -8,6 +9,8 @@ export interface PointDefaults {
   measurement: string | undefined
   /** Added to every point that lacks the tag (its own value wins). */
   tags: Readonly<Record<string, string>>
+  /** The unit of bare-number timestamps (line protocol, JSONL's "time"); CSV's are ns or RFC 3339. Default ns. */
+  precision?: Precision
 }
 
 /** Turns the lines of one input into points; stateful for CSV (its annotations and header). */
@@ -20,7 +23,8 @@ export interface PointDecoder {
  * A decoder for `write` input: the logfile package's line decoders, plus
  * - line protocol without a timestamp gets the current time (as InfluxDB does);
  * - `measurement` for JSONL objects and CSV tables that have none;
- * - `tags` added where missing.
+ * - `tags` added where missing;
+ * - timestamps in `precision` made ns, and checked to be in 1990-2100 (a wrong unit is a bad line).
  */
 export function pointDecoder(logfile: Logfile, format: LogFormat, defaults: PointDefaults): PointDecoder {
   const defaultKeys = Object.keys(defaults.tags)
@@ -31,15 +35,18 @@ export function pointDecoder(logfile: Logfile, format: LogFormat, defaults: Poin
     record.tags = Object.fromEntries(Object.keys(tags).sort().map((key) => [key, tags[key]!]))
     return record
   }
+  const precision = defaults.precision ?? 'ns'
+  /** A record with a timestamp of its own (not one stamped now): in ns and plausible. */
+  const timed = (record: InfluxRecord | undefined, scalable: boolean) => (record === undefined ? undefined : applyPrecision(logfile, record, scalable ? precision : 'ns', scalable))
   switch (format) {
     case 'lp':
-      return { decode: (text) => withTags(decodeLine(logfile, text)) }
+      return { decode: (text) => withTags(decodeLine(logfile, text, (record) => timed(record, true)!)) }
     case 'jsonl':
       // A JSON line never starts with '#': such a line is a comment, as in line protocol.
-      return { decode: (text) => withTags(isBlankOrComment(text) ? undefined : decodeJsonlLine(logfile, text, defaults.measurement)) }
+      return { decode: (text) => withTags(isBlankOrComment(text) ? undefined : timed(decodeJsonlLine(logfile, text, defaults.measurement), true)) }
     case 'csv': {
       const csv = csvWithMeasurement(new logfile.CsvDecoder(), defaults.measurement)
-      return { decode: (text, line) => withTags(csv(text, line)) }
+      return { decode: (text, line) => withTags(timed(csv(text, line), false)) }
     }
   }
 }
@@ -50,10 +57,11 @@ function isBlankOrComment(text: string): boolean {
   return trimmed === '' || trimmed.startsWith('#')
 }
 
-function decodeLine(logfile: Logfile, text: string): InfluxRecord | undefined {
+/** `timed` is applied to a line with a timestamp of its own, not to one given the current time. */
+function decodeLine(logfile: Logfile, text: string, timed: (record: InfluxRecord) => InfluxRecord): InfluxRecord | undefined {
   if (isBlankOrComment(text)) return undefined
   try {
-    return logfile.decodeLineProtocol(text)
+    return timed(logfile.decodeLineProtocol(text))
   } catch (error) {
     if (!logfile.LineProtocolError.isInstance(error) || !/no timestamp/.test(error.message)) throw error
     return logfile.decodeLineProtocol(`${text.trimEnd()} ${logfile.nowNs()}`)

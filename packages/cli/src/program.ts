@@ -1,9 +1,10 @@
-import { Command } from 'commander'
+import type { Command } from 'commander'
 import type { CommandModule } from './command.js'
 import type { CommandEntry } from './command-index.js'
 import { CliError } from './errors.js'
 import { globalOptionDefinitions } from './global-options.js'
 import { PROGRAM_NAME, type OutputStreams } from './output.js'
+import { SafeCommand } from './safe-command.js'
 
 export interface ProgramSpec {
   version: string
@@ -33,13 +34,15 @@ Exit codes:
        or (check) a server unreachable or refusing
   2    usage or configuration error
   130  stopped by Ctrl-C (what was done is kept, nothing is half-written)
+  143  stopped by SIGTERM, 129 by SIGHUP: handled as Ctrl-C
 
 Global options work before or after the command name.
 Without a configuration file the built-in default is used (logfile only).`
 
 /** The commander program: global options, every command of the index, exit override (the caller maps errors to exit codes). */
 export function buildProgram(spec: ProgramSpec): Command {
-  const program = new Command(PROGRAM_NAME)
+  // An unknown option is named without its value (`--token=...` must not print the token).
+  const program = new SafeCommand(PROGRAM_NAME)
   program
     .description('Event Horizon Telescope station monitoring data to InfluxDB: logfile first, every server, nothing lost.')
     .version(spec.version, '-V, --version', 'print the version and exit')

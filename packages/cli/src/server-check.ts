@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises'
 import { redactUrl, scrubSecrets, serverSecrets, type ServerConfig } from '@eht-influx-client/config'
 import { httpProbe, ProbeFailure, type ProbeResponse } from './http-probe.js'
+import { serverMessage } from './server-message.js'
 
 /** ok: verified; failed: the server is unreachable or refuses; unknown: the server cannot tell (no such API), not a failure. */
 export type StepOutcome = 'ok' | 'failed' | 'unknown'
@@ -25,7 +26,9 @@ export interface ServerReport {
   steps: CheckStep[]
 }
 
-type Probe = (method: 'GET' | 'POST', path: string, search: Record<string, string>) => Promise<ProbeResponse>
+/** An answer with `words`: what the server said, for a step's detail, scrubbed of the server's secrets and then cut. */
+type Answer = ProbeResponse & { words: string }
+type Probe = (method: 'GET' | 'POST', path: string, search: Record<string, string>) => Promise<Answer>
 
 /**
  * Checks one server without writing data: it answers (/ping, /health), the
@@ -47,15 +50,19 @@ export async function checkServer(server: ServerConfig, signal?: AbortSignal): P
   }
   const headers = authHeaders(server)
   // Exactly the configured timeout, as `write` uses it (the config takes only timeouts above 0).
-  const probe: Probe = (method, path, search) => httpProbe(endpoint(server.url, path, search), { method, headers, body: method === 'POST' ? '' : undefined, timeoutMs: server.timeoutMs, ca, signal })
+  const secrets = serverSecrets(server)
+  const probe: Probe = async (method, path, search) => {
+    const res = await httpProbe(endpoint(server.url, path, search), { method, headers, body: method === 'POST' ? '' : undefined, timeoutMs: server.timeoutMs, ca, signal })
+    return { ...res, words: serverMessage(res.body, secrets, res.bodyCut) }
+  }
   const steps = server.api === 'v1' ? [pingV1, databaseV1, writeV1] : [pingV2, bucketV2, writeV2]
   for (const step of steps) {
     const result = await step(probe, server, report)
     report.steps.push(result)
     if (result.outcome === 'failed' && result.step === 'ping') break
   }
-  // A server may echo what it was sent (the Authorization header): no secret in what is printed.
-  const secrets = serverSecrets(server)
+  // A server may echo what it was sent (the Authorization header): no secret in what is printed
+  // (its answers are scrubbed as they come, before they are cut; this covers every other text).
   for (const step of report.steps) step.detail = scrubSecrets(step.detail, secrets)
   if (report.version !== undefined) report.version = scrubSecrets(report.version, secrets)
   report.ok = report.steps.every((s) => s.outcome !== 'failed')
@@ -95,22 +102,8 @@ async function attempt(step: CheckStep['step'], run: () => Promise<CheckStep>): 
   }
 }
 
-/** The server's own words from an error body ({"error": ...}, {"message": ...} or text), short. */
-export function serverMessage(body: string): string {
-  let text = body.trim()
-  try {
-    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown }
-    if (typeof parsed.error === 'string') text = parsed.error
-    else if (typeof parsed.message === 'string') text = parsed.message
-  } catch {
-    // not JSON: the text itself
-  }
-  text = text.replace(/\s+/g, ' ')
-  return text.length > 200 ? `${text.slice(0, 200)}...` : text
-}
-
-function httpFailure(step: CheckStep['step'], res: ProbeResponse, what: string): CheckStep {
-  const words = serverMessage(res.body)
+function httpFailure(step: CheckStep['step'], res: Answer, what: string): CheckStep {
+  const words = res.words
   const reason = res.status === 401 ? 'not authenticated: check the token or username/password' : res.status === 403 ? 'not authorised' : `HTTP ${res.status}`
   return { step, outcome: 'failed', status: res.status, detail: `${what}: ${reason}${words === '' ? '' : ` (${res.status}: ${words})`}` }
 }
@@ -144,7 +137,7 @@ function databaseV1(probe: Probe, server: ServerConfig): Promise<CheckStep> {
     if (res.status === 401 || res.status === 403) return { step: 'database', outcome: 'unknown', status: res.status, detail: `may not list databases (HTTP ${res.status}); the write check decides` }
     if (res.status !== 200) return httpFailure('database', res, 'SHOW DATABASES')
     const names = influxqlColumn(res.body, 0)
-    if (names === undefined) return { step: 'database', outcome: 'unknown', detail: `SHOW DATABASES gave no list (${serverMessage(res.body)}); the write check decides` }
+    if (names === undefined) return { step: 'database', outcome: 'unknown', detail: `SHOW DATABASES gave no list (${res.words}); the write check decides` }
     if (!names.includes(db)) return { step: 'database', outcome: 'failed', detail: `database "${db}" does not exist (the server has: ${names.join(', ') || 'none'})` }
     if (rp === undefined) return { step: 'database', outcome: 'ok', detail: `database "${db}" exists` }
     const rps = influxqlColumn((await probe('GET', '/query', { q: `SHOW RETENTION POLICIES ON "${db.replace(/["\\]/g, '\\$&')}"` })).body, 0) ?? []
@@ -195,7 +188,7 @@ function writeV2(probe: Probe, server: ServerConfig): Promise<CheckStep> {
   return attempt('write', async () => {
     const res = await probe('POST', '/api/v2/write', { org: server.org, bucket: server.bucket, precision: 'ns' })
     if (res.status >= 200 && res.status < 300) return { step: 'write', outcome: 'ok', status: res.status, detail: 'write authorised (an empty write was accepted; nothing was written)' }
-    if (res.status === 400) return { step: 'write', outcome: 'unknown', status: 400, detail: `the server refuses empty writes, so authorisation cannot be tested without data (400: ${serverMessage(res.body)})` }
+    if (res.status === 400) return { step: 'write', outcome: 'unknown', status: 400, detail: `the server refuses empty writes, so authorisation cannot be tested without data (400: ${res.words})` }
     return httpFailure('write', res, `write to bucket "${server.bucket}"`)
   })
 }

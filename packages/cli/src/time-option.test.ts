@@ -1,10 +1,10 @@
 import { parseDuration } from '@eht-influx-client/config'
-import { parseRfc3339 } from '@eht-influx-client/logfile'
+import { formatRfc3339, parseRfc3339 } from '@eht-influx-client/logfile'
 import { describe, expect, it } from 'vitest'
 import { UsageError } from './errors.js'
 import { parseTimeOption, parseTimeRange } from './time-option.js'
 
-const libs = { logfile: { parseRfc3339 }, config: { parseDuration } }
+const libs = { logfile: { parseRfc3339, formatRfc3339 }, config: { parseDuration } }
 const now = Date.UTC(2025, 3, 6, 12, 0, 0)
 
 describe('parseTimeOption (--since / --until)', () => {
@@ -39,6 +39,52 @@ describe('parseTimeOption (--since / --until)', () => {
     expect(() => parseTimeOption('2025-02-30T00:00:00Z', '--since', now, libs)).toThrow(/^--since "2025-02-30T00:00:00Z" cannot be used: day 30 does not exist in 2025-02$/)
     // the last ns InfluxDB takes is still a time
     expect(parseTimeOption('2262-04-11T23:47:16.854775806Z', '--until', now, libs)).toBe(9223372036854775806n)
+  })
+})
+
+describe('integer --since / --until: nanoseconds, refused when it is an epoch in another unit or outside InfluxDB\'s range', () => {
+  const instant = Date.UTC(2026, 11, 8, 2, 30) // 2026-12-08T02:30:00Z
+  it.each([
+    ['seconds', String(instant / 1000), 1_000_000_000n],
+    ['milliseconds', String(instant), 1_000_000n],
+    ['microseconds', `${instant}000`, 1000n],
+    ['seconds', '631152000', 1_000_000_000n], // 1990-01-01, the first plausible second
+    ['milliseconds', '4102444799999', 1_000_000n], // the last plausible millisecond of 2099
+  ])('an epoch in %s (%s) is a usage error saying so and what to write', (unit, text, scale) => {
+    const ns = BigInt(text) * scale
+    const time = formatRfc3339(ns)
+    for (const option of ['--since', '--until']) {
+      let thrown: unknown
+      try {
+        parseTimeOption(text, option, now, libs)
+      } catch (error) {
+        thrown = error
+      }
+      expect(thrown).toBeInstanceOf(UsageError)
+      expect((thrown as Error).message).toBe(`${option} "${text}" looks like ${unit} since 1970 (${time}), but an integer is read as nanoseconds (${formatRfc3339(BigInt(text))}); write ${time} or ${ns}`)
+      // what it says to write is taken, as that instant
+      expect(parseTimeOption(time, option, now, libs)).toBe(ns)
+      expect(parseTimeOption(String(ns), option, now, libs)).toBe(ns)
+    }
+  })
+
+  it('a date written without dashes is refused, naming the date', () => {
+    expect(() => parseTimeOption('20260329', '--since', now, libs)).toThrow(UsageError)
+    expect(() => parseTimeOption('20260329', '--since', now, libs)).toThrow(/^--since "20260329" looks like the date 2026-03-29, but an integer is read as nanoseconds \(1970-01-01T00:00:00.020260329Z\); write 2026-03-29$/)
+  })
+
+  it('ns before 1990 that no other unit makes plausible, 0 and negative ns are still taken as written', () => {
+    for (const text of ['0', '5', '-1', '631151999', '4102444800', '-1617672549', '20261345', '631151999999999999']) expect(parseTimeOption(text, '--since', now, libs)).toBe(BigInt(text))
+  })
+
+  it('beyond InfluxDB\'s range: a usage error like that of an RFC 3339 time, and the edges of the range are taken', () => {
+    for (const text of ['999999999999999999999999', '9223372036854775807', '-9223372036854775807', '-999999999999999999999999']) {
+      expect(() => parseTimeOption(text, '--until', now, libs)).toThrow(UsageError)
+      expect(() => parseTimeOption(text, '--until', now, libs)).toThrow(`--until "${text}" cannot be used: outside InfluxDB's time range (years 1677 to 2262)`)
+    }
+    expect(parseTimeOption('9223372036854775806', '--until', now, libs)).toBe(9223372036854775806n)
+    expect(parseTimeOption('-9223372036854775806', '--since', now, libs)).toBe(-9223372036854775806n)
+    expect(parseTimeOption('1617672549204824065', '--since', now, libs)).toBe(1617672549204824065n)
   })
 })
 

@@ -1,6 +1,7 @@
 import { UsageError } from './errors.js'
+import { PLAUSIBLE_MAX_NS, PLAUSIBLE_MIN_NS } from './timestamp-precision.js'
 
-type Logfile = Pick<typeof import('@eht-influx-client/logfile'), 'parseRfc3339'>
+type Logfile = Pick<typeof import('@eht-influx-client/logfile'), 'parseRfc3339' | 'formatRfc3339'>
 type Config = Pick<typeof import('@eht-influx-client/config'), 'parseDuration'>
 
 const EXPECTED = 'an RFC 3339 time (2025-04-06T01:09:09Z, or with .204824064 and an offset), a date (2025-04-06, midnight UTC), integer nanoseconds since 1970, or a duration ago (30m, 6h, 7d)'
@@ -12,7 +13,7 @@ const EXPECTED = 'an RFC 3339 time (2025-04-06T01:09:09Z, or with .204824064 and
  */
 export function parseTimeOption(text: string, option: string, nowMs: number, libs: { logfile: Logfile; config: Config }): bigint {
   const value = text.trim()
-  if (/^-?\d+$/.test(value)) return BigInt(value)
+  if (/^-?\d+$/.test(value)) return integerNs(text, BigInt(value), option, libs.logfile)
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     try {
       return libs.logfile.parseRfc3339(`${value}T00:00:00Z`)
@@ -37,6 +38,48 @@ export function parseTimeOption(text: string, option: string, nowMs: number, lib
     if (message.startsWith('not an RFC 3339 time')) throw new UsageError(`${option} ${JSON.stringify(text)} is not a time; expected ${EXPECTED}`, { cause: error })
     const reason = message.replace(/^RFC 3339 time ".*" (is )?/, '').replace(/ in RFC 3339 time ".*"$/, '')
     throw new UsageError(`${option} ${JSON.stringify(text)} cannot be used: ${reason}`, { cause: error })
+  }
+}
+
+const OTHER_UNITS = [['seconds', 1_000_000_000n], ['milliseconds', 1_000_000n], ['microseconds', 1000n]] as const
+
+/**
+ * An integer is nanoseconds, but an epoch in s, ms or us read as ns means 1970 and would
+ * silently select (or drop) everything: refuse one whose ns reading is before 1990 while
+ * another unit makes it a plausible date. An integer beyond InfluxDB's range is refused
+ * here rather than after a whole export.
+ */
+function integerNs(text: string, ns: bigint, option: string, logfile: Logfile): bigint {
+  const shown = `${option} ${JSON.stringify(text)}`
+  const plausible = (value: bigint) => value >= PLAUSIBLE_MIN_NS && value < PLAUSIBLE_MAX_NS
+  if (ns >= 0n && ns < PLAUSIBLE_MIN_NS) {
+    for (const [unit, scale] of OTHER_UNITS) {
+      if (!plausible(ns * scale)) continue
+      const time = logfile.formatRfc3339(ns * scale)
+      throw new UsageError(`${shown} looks like ${unit} since 1970 (${time}), but an integer is read as nanoseconds (${logfile.formatRfc3339(ns)}); write ${time} or ${ns * scale}`)
+    }
+    // 20260329: a date without its dashes
+    const date = /^(\d{4})(\d{2})(\d{2})$/.exec(text.trim())
+    if (date !== null) {
+      const dashed = `${date[1]}-${date[2]}-${date[3]}`
+      const day = tryParse(logfile, `${dashed}T00:00:00Z`)
+      if (day !== undefined && plausible(day)) throw new UsageError(`${shown} looks like the date ${dashed}, but an integer is read as nanoseconds (${logfile.formatRfc3339(ns)}); write ${dashed}`)
+    }
+  }
+  // InfluxDB's range, checked as logfile checks an RFC 3339 time (a year RFC 3339 cannot write is far outside it).
+  let formatted: string | undefined
+  try {
+    formatted = logfile.formatRfc3339(ns)
+  } catch {}
+  if (formatted === undefined || tryParse(logfile, formatted) !== ns) throw new UsageError(`${shown} cannot be used: outside InfluxDB's time range (years 1677 to 2262)`)
+  return ns
+}
+
+function tryParse(logfile: Logfile, text: string): bigint | undefined {
+  try {
+    return logfile.parseRfc3339(text)
+  } catch {
+    return undefined
   }
 }
 

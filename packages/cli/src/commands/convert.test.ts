@@ -177,3 +177,45 @@ describe('convert and Ctrl-C', () => {
     expect(result.code === 130 || result.signal === 'SIGINT').toBe(true)
   })
 })
+
+describe('convert and the partial files of killed runs', () => {
+  it('a leftover partial file named with its own pid (a killed run of a container\'s PID 1) is not in the way', async () => {
+    const dir = tempDir()
+    fs.writeFileSync(path.join(dir, 'in.lp'), station)
+    // Made in the CLI's own process before it runs: the leftover has exactly its pid.
+    const preload = path.join(dir, 'leftover.mjs')
+    fs.writeFileSync(preload, "import fs from 'node:fs'\nfs.writeFileSync(`.out.jsonl.partial-${process.pid}`, 'half a line of a killed run')\n")
+    const run = await runCli(['convert', 'in.lp', '-o', 'out.jsonl'], { cwd: dir, nodeArgs: ['--import', preload] })
+    expect(run.code, run.stderr).toBe(0)
+    await convert(dir, 'out.jsonl', 'back.lp')
+    expect(fs.readFileSync(path.join(dir, 'back.lp'), 'utf8')).toBe(station)
+  })
+
+  it('the partial file of a run killed with SIGKILL is removed by the next run', async () => {
+    const dir = tempDir()
+    const fifo = path.join(dir, 'live.pipe')
+    execFileSync('mkfifo', [fifo])
+    fs.writeFileSync(path.join(dir, 'in.lp'), station)
+    let killed: () => void = () => {}
+    const partialSeen = new Promise<void>((resolve) => (killed = resolve))
+    const first = runCli(['convert', fifo, '--from', 'lp', '-o', 'out.jsonl'], {
+      cwd: dir,
+      onSpawn(child) {
+        const poll = setInterval(() => {
+          if (!fs.readdirSync(dir).some((f) => f.startsWith('.out.jsonl.partial-'))) return
+          clearInterval(poll)
+          child.kill('SIGKILL')
+          killed()
+        }, 20)
+      },
+    })
+    const writer = await fs.promises.open(fifo, 'w')
+    await partialSeen
+    const result = await first
+    await writer.close()
+    expect(result.signal).toBe('SIGKILL')
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.out.jsonl.partial-'))).toHaveLength(1)
+    await convert(dir, 'in.lp', 'out.jsonl')
+    expect(fs.readdirSync(dir).sort()).toEqual(['in.lp', 'live.pipe', 'out.jsonl'])
+  })
+})

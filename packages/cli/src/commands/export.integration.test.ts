@@ -149,12 +149,30 @@ describe('export a database', () => {
     expect(fs.readdirSync(dir)).toEqual(['afile'])
   })
 
+  it('an integer --until beyond InfluxDB\'s range or a --since in seconds: exit 2 before any query, no file', async () => {
+    for (const [selection, message] of [
+      [['--since', '2021-01-01', '--until', '999999999999999999999999'], '--until "999999999999999999999999" cannot be used: outside InfluxDB\'s time range (years 1677 to 2262)'],
+      [['--since', '1617672549'], '--since "1617672549" looks like seconds since 1970 (2021-04-06T01:29:09Z)'],
+    ] as const) {
+      const dir = tempDir()
+      const run = await runCli(['export', '--server', 'local', ...selection, '-o', 'x.lp', '--config', s.config], { cwd: dir })
+      expect([run.code, run.stderr]).toEqual([2, expect.stringContaining(message)])
+      expect(run.stderr).not.toMatch(/unexpected/i)
+      expect(fs.readdirSync(dir)).toEqual([])
+    }
+  })
+
   it('several servers and no --server: exit 2 listing them', async () => {
     const run = await runCli(['export', '-o', 'x.jsonl'], { cwd: s.dir })
     expect([run.code, run.stderr]).toEqual([2, expect.stringContaining('say which server to export with --server (known: local, cloud, slow)')])
   })
 
-  it.each(['slow.jsonl', 'slow.lp.gz'])('Ctrl-C while the server is answering (-o %s): exit 130, no output, no partial and no temporary file', async (output) => {
+  it.each([
+    ['slow.jsonl', 'SIGINT', 130, 'interrupted (Ctrl-C)'],
+    ['slow.lp.gz', 'SIGINT', 130, 'interrupted (Ctrl-C)'],
+    ['slow.jsonl', 'SIGTERM', 143, 'terminated (SIGTERM)'],
+    ['slow.lp.gz', 'SIGHUP', 129, 'hung up (SIGHUP)'],
+  ] as const)('-o %s, %s while the server is answering: exit %i, no output, no partial and no temporary file', async (output, signal, exitCode, said) => {
     const dir = tempDir()
     let queried: () => void = () => {}
     const querying = new Promise<void>((resolve) => (queried = resolve))
@@ -165,11 +183,21 @@ describe('export a database', () => {
     })
     const run = runCli(['export', '--server', 'slow', '-o', output, '--config', s.config], {
       cwd: dir,
-      onSpawn: (child) => void querying.then(() => child.kill('SIGINT')),
+      onSpawn: (child) => void querying.then(() => child.kill(signal)),
     })
     const result = await run
-    expect(result.code, result.stderr).toBe(130)
-    expect(result.stderr).toContain('error: interrupted (Ctrl-C)')
+    expect(result.code, result.stderr).toBe(exitCode)
+    expect(result.stderr).toContain(`error: ${said}`)
     expect(fs.readdirSync(dir)).toEqual([])
+  })
+
+  it('a partial file left by a killed export with the same pid (a container\'s PID 1) is not in the way', async () => {
+    const dir = tempDir()
+    // Made in the CLI's own process before it runs: the leftover has exactly its pid, and is not empty.
+    const preload = path.join(tempDir(), 'leftover.mjs')
+    fs.writeFileSync(preload, "import fs from 'node:fs'\nfs.writeFileSync(`.dump.lp.partial-${process.pid}`, 'maser,station=Kp locked=true 1\\n')\n")
+    const run = await runCli(['export', '--server', 'local', '-o', 'dump.lp', '--config', s.config], { cwd: dir, nodeArgs: ['--import', preload] })
+    expect(run.code, run.stderr).toBe(0)
+    expect(fs.readFileSync(path.join(dir, 'dump.lp'), 'utf8').trimEnd().split('\n')).toHaveLength(1200)
   })
 })

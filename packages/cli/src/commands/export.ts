@@ -7,9 +7,10 @@ import type { ExportSummary } from '@eht-influx-client/replay'
 import type { CommandContext, CommandResult } from '../command.js'
 import { OutputError, UsageError } from '../errors.js'
 import { formatDuration, formatPoints } from '../format.js'
-import { partialPath, renameDurably } from '../file-sink.js'
+import { renameDurably } from '../file-sink.js'
 import { reportingLibraryErrors } from '../library-errors.js'
 import { PROGRAM_NAME } from '../output.js'
+import { partialPath, removeDeadPartials } from '../partial-file.js'
 import { collect } from '../option-values.js'
 import { serverOption } from '../server-option.js'
 import { parseTimeRange } from '../time-option.js'
@@ -73,7 +74,9 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   const config = await context.loadConfig()
   const server = chooseServer(config, options.server)
   const measurements = (options.measurement as string[] | undefined) ?? []
-  const partial = partialPath(target)
+  // A partial file left by an export that was killed (SIGKILL, a power cut) is removed; one of a run still going is kept.
+  await removeDeadPartials(target)
+  const partial = await partialPath(target)
   // Ctrl-C stops the export (its signal) and the process ends at once; this removes the partial file last,
   // the only file the export writes (a .gz output is compressed as it is written, with no plain copy).
   const removePartial = () => fs.rmSync(partial, { force: true })
@@ -102,7 +105,7 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
     await renameDurably(partial, target, options.force === true)
   } catch (error) {
     removePartial()
-    // Ctrl-C: the export's own AbortError may settle first; either way it is the interruption that is reported (exit 130).
+    // Ctrl-C (or SIGTERM, SIGHUP): the export's own AbortError may settle first; either way it is the interruption that is reported (exit 130, 143, 129).
     if (interrupt.signal.aborted) throw interrupt.signal.reason
     throw error
   } finally {

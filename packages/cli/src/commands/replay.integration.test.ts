@@ -83,6 +83,8 @@ describe('replay into every server', () => {
     [['replay', 'nowhere/*.jsonl'], 2, 'no logfile matches'],
     [['replay', 'day.lp', '--rate-limit', 'fast'], 2, '--rate-limit "fast"'],
     [['replay', 'day.lp', '--since', 'yesterday'], 2, '--since "yesterday" is not a time'],
+    [['replay', 'day.lp', '--since', '1796697000', '--dry-run'], 2, '--since "1796697000" looks like seconds since 1970 (2026-12-08T02:30:00Z), but an integer is read as nanoseconds (1970-01-01T00:00:01.796697Z); write 2026-12-08T02:30:00Z or 1796697000000000000'],
+    [['replay', 'day.lp', '--until', '1796697000000', '--dry-run'], 2, '--until "1796697000000" looks like milliseconds since 1970'],
     [['replay', 'day.lp', '--server', 'nope'], 2, '--server nope: no such server in'],
     [['replay', 'day.lp', '--server', 'LOCAL'], 2, '--server LOCAL: no such server in'],
   ])('%j: exit %i', async (args, code, message) => {

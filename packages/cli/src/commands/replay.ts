@@ -6,6 +6,7 @@ import { BadLineReport } from '../bad-lines.js'
 import type { CommandContext, CommandResult } from '../command.js'
 import { CliError, InputError } from '../errors.js'
 import { formatBytes, formatDuration, formatPoints } from '../format.js'
+import { interruptedBy } from '../interrupt.js'
 import { reportingLibraryErrors, toCliError } from '../library-errors.js'
 import { PROGRAM_NAME } from '../output.js'
 import { parseRateLimit } from '../rate-limit.js'
@@ -111,7 +112,7 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
     output.error(`${stopped.message}; what the checkpoint does not cover is sent again by the same command once this is fixed`)
     return { exitCode: stopped.exitCode, json: { inputs, ...summary, badLineSamples: badLines.samples, interrupted, error: { name: stopped.name, code: stopped.code, message: stopped.message } } }
   }
-  if (interrupted) output.error(`interrupted (Ctrl-C): what the servers accepted is checkpointed; run the same command again to continue`)
+  if (interrupted) output.error(`${interruptedBy(interrupt)}: what the servers accepted is checkpointed; run the same command again to continue`)
   return {
     exitCode: interrupted ? 130 : badLines.count > 0 || perServer.some(([, counts]) => notDelivered(counts)) || (summary.stoppedEarly && !stdout.closed.signal.aborted) ? 1 : 0,
     json: { inputs, ...summary, badLineSamples: badLines.samples, interrupted },

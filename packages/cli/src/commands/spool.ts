@@ -3,6 +3,7 @@ import type { EHTConfig } from '@eht-influx-client/config'
 import type { CommandContext, CommandResult } from '../command.js'
 import { UsageError } from '../errors.js'
 import { formatBytes, formatPoints } from '../format.js'
+import { interruptedBy } from '../interrupt.js'
 import { reportingLibraryErrors } from '../library-errors.js'
 import { PROGRAM_NAME } from '../output.js'
 import { scanSpool, type SpoolContents } from '../spool-scan.js'
@@ -105,8 +106,9 @@ async function drain(context: CommandContext, config: EHTConfig, named: readonly
     if (!servers.includes(other.name) && !other.enabled) output.note(`server ${other.name} is disabled: its spool is kept (name it with --server to deliver it)`)
   }
   const progress = await context.startProgress({ label: 'spool drain', unit: 'points', total })
+  const interrupt = context.handleInterrupt()
   const outcome = await reportingLibraryErrors(() =>
-    drainSpool({ config, servers, interrupt: context.handleInterrupt(), stderr: output.streams.stderr, onDelivered: (delivered) => progress.update(delivered, delivered) }),
+    drainSpool({ config, servers, interrupt, stderr: output.streams.stderr, onDelivered: (delivered) => progress.update(delivered, delivered) }),
   ).finally(() => progress.stop())
   const after = await reportingLibraryErrors(() => scanSpool(config, servers))
   const left = after.reduce((sum, c) => sum + c.points, 0)
@@ -123,7 +125,7 @@ async function drain(context: CommandContext, config: EHTConfig, named: readonly
   for (const s of outcome.servers) for (const message of s.unreadable ?? []) output.error(message)
   parts.push(leftFiles === 0 ? 'nothing left in the spool' : `${formatPoints(left)} (${formatPoints(leftFiles, 'file')}) stay in ${config.spool.dir}`)
   output.summary(`spool drain: ${parts.join('; ')}`)
-  if (outcome.interrupted) output.error('interrupted (Ctrl-C): what the servers took is out of the spool; the rest stays for the next drain')
+  if (outcome.interrupted) output.error(`${interruptedBy(interrupt)}: what the servers took is out of the spool; the rest stays for the next drain`)
   const { formatRfc3339 } = await import('@eht-influx-client/logfile')
   return {
     exitCode: outcome.interrupted ? 130 : leftFiles > 0 || rejected > 0 || badLines > 0 ? 1 : 0,

@@ -57,6 +57,40 @@ describe('write to every server', () => {
     expect(logfileLines(s.logDir)).toHaveLength(5)
   })
 
+  it('--precision s|ms|us: InfluxDB stores the instant meant, and the logfile has it in ns', async () => {
+    const s = station(real.servers)
+    const input = ['w_prec,station=Kp,unit=s v=1 1617672549', 'w_prec,station=Kp,unit=s v=2 1617672550'].join('\n')
+    const run = await runCli(['write', '--precision', 's', '--json'], { cwd: s.dir, input })
+    expect(run.code, run.stderr).toBe(0)
+    expect(parseJsonOutput(run)).toMatchObject({ ok: true, precision: 's', points: 2, servers: { local: { delivered: 2 } } })
+    for (const [precision, digits] of [['ms', '1617672551204'], ['us', '1617672552204824']] as const) {
+      const more = await runCli(['write', '--precision', precision], { cwd: s.dir, input: `w_prec,station=Kp,unit=${precision} v=3 ${digits}\n` })
+      expect(more.code, more.stderr).toBe(0)
+    }
+    const answer = await real.influx.query('SELECT v, unit FROM w_prec')
+    expect(answer.results[0]?.series?.[0]?.values).toEqual([
+      ['2021-04-06T01:29:09Z', 1, 's'],
+      ['2021-04-06T01:29:10Z', 2, 's'],
+      ['2021-04-06T01:29:11.204Z', 3, 'ms'],
+      ['2021-04-06T01:29:12.204824Z', 3, 'us'],
+    ])
+    expect(logfileLines(s.logDir).map((line) => JSON.parse(line).time)).toEqual(['1617672549000000000', '1617672550000000000', '1617672551204000000', '1617672552204824000'])
+  })
+
+  it('seconds without --precision: bad lines whose message names --precision (not the library\'s timestampUnit); nothing 1970 is stored', async () => {
+    const s = station(real.servers)
+    const run = await runCli(['write'], { cwd: s.dir, input: 'w_noprec,station=Kp v=1 1617672549\nw_noprec,station=Kp v=2 1617672549204\n' })
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('stdin:1: bad line skipped: timestamp 1617672549 (nanoseconds) is outside 1990-2100; this looks like seconds: give --precision s')
+    expect(run.stderr).toContain('stdin:2: bad line skipped: timestamp 1617672549204 (nanoseconds) is outside 1990-2100; this looks like milliseconds: give --precision ms')
+    expect(run.stderr).not.toContain('timestampUnit')
+    expect(await real.influx.countPoints('w_noprec')).toBe(0)
+    const help = await runCli(['write', '--help'])
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--precision <unit> unit of the timestamps of line protocol and JSONL input: s, ms, us or ns (choices: "ns", "us", "ms", "s", default: "ns")')
+    const csv = await runCli(['write', '--format', 'csv', '--precision', 's'], { cwd: s.dir, input: '' })
+    expect([csv.code, csv.stderr]).toEqual([2, expect.stringContaining('--precision s applies to line protocol and JSONL; CSV times are RFC 3339 or integer nanoseconds')])
+  })
+
   it('a point the server rejects for good is in the errors file and the summary says so: exit 1', async () => {
     await real.influx.write('w_conflict,station=Kp value=1i 1617672549204824064')
     const s = station([real.servers[0]!])

@@ -6,11 +6,13 @@ import type { CommandContext, CommandResult } from '../command.js'
 import { CliError, UsageError } from '../errors.js'
 import { formatCount, formatPoints } from '../format.js'
 import { openLineInput } from '../input-lines.js'
+import { interruptedBy } from '../interrupt.js'
 import { toCliError } from '../library-errors.js'
 import { newestLogfile } from '../log-path.js'
 import { PROGRAM_NAME } from '../output.js'
 import { describeServerCounts, notDelivered } from '../delivery-report.js'
 import { collect, parseTagOption } from '../option-values.js'
+import { PRECISIONS, type Precision } from '../timestamp-precision.js'
 import { writePoints, WriteStopped, type NotLogged, type WriteOutcome } from '../write-points.js'
 
 const FORMATS = ['lp', 'jsonl', 'csv'] as const
@@ -19,6 +21,7 @@ export function configure(command: Command): void {
   command
     .option('--file <path>', 'read the points from this file (.lp, .jsonl, .csv, optionally .gz) instead of stdin')
     .addOption(new Option('--format <format>', 'format of the input (default: from the file extension; stdin: lp)').choices(FORMATS))
+    .addOption(new Option('--precision <unit>', 'unit of the timestamps of line protocol and JSONL input: s, ms, us or ns').choices(PRECISIONS).default('ns'))
     .option('--measurement <name>', 'measurement for JSONL objects and CSV tables that name none (line protocol always names its own)')
     .option('--tag <key=value>', 'tag added to every point that lacks it (repeatable)', collect)
     .option('--sync', 'wait until every server accepted each batch (through retries) instead of one attempt at the end')
@@ -27,7 +30,10 @@ export function configure(command: Command): void {
       `
 Every point goes to the logfile first, then to every enabled server: 5000 at
 a time, and at once whenever the input pauses for 0.1 s (a pipe fed now and
-then). Line protocol without a timestamp gets the current time (ns). Bad lines are
+then). Line protocol without a timestamp gets the current time. Timestamps are
+nanoseconds unless --precision says otherwise (as InfluxDB's precision; CSV
+times are RFC 3339 or nanoseconds); one outside 1990-2100 is a bad line, and
+the message says which --precision would fit. Bad lines are
 reported as stdin:line (or file:line) and skipped; the rest is written. Lines
 that are not UTF-8 or longer than 16 MiB (replay could not read them back) are
 bad lines.
@@ -37,7 +43,8 @@ Exit 1 if a line was bad or a point was not delivered (spooled, rejected).
 
 Examples:
   $ ${PROGRAM_NAME} write --file readings.jsonl --measurement maser --tag station=Kp --sync
-  $ echo "weather,station=Kp temperature_c=-3.5" | ${PROGRAM_NAME} write`,
+  $ echo "weather,station=Kp temperature_c=-3.5" | ${PROGRAM_NAME} write
+  $ echo "weather,station=Kp temperature_c=-3.5 1617672549" | ${PROGRAM_NAME} write --precision s`,
     )
 }
 
@@ -50,6 +57,9 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   const tags = parseTagOption(options.tag as string[] | undefined, logfile.validateRecord)
   const measurement = typeof options.measurement === 'string' ? options.measurement : undefined
   if (measurement === '') throw new UsageError('--measurement needs a name')
+  const precision = (options.precision as Precision | undefined) ?? 'ns'
+  // A CSV time is RFC 3339 or integer ns (dateTime:number), told apart only inside the decoder: no unit to apply.
+  if (format === 'csv' && precision !== 'ns') throw new UsageError(`--precision ${precision} applies to line protocol and JSONL; CSV times are RFC 3339 or integer nanoseconds (dateTime:number)`)
   const config = await context.loadConfig()
   const { pointDecoder } = await import('../point-decoder.js')
   const input = await openLineInput(file, process.stdin)
@@ -67,14 +77,15 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
     if (notLogged !== undefined) output.error(describeNotLogged(notLogged, logfilePath, input.name, servers.length > 0))
     return { logfilePath, servers }
   }
+  const interrupt = context.handleInterrupt()
   let outcome: WriteOutcome
   try {
     outcome = await writePoints({
       config,
       input,
-      decoder: pointDecoder(logfile, format, { measurement, tags }),
+      decoder: pointDecoder(logfile, format, { measurement, tags, precision }),
       sync: options.sync === true,
-      interrupt: context.handleInterrupt(),
+      interrupt,
       badLines,
       stderr: output.streams.stderr,
     })
@@ -88,12 +99,13 @@ export async function run(context: CommandContext, _args: readonly unknown[], op
   const { logfilePath, servers } = await summarize(outcome)
   const { notLogged } = outcome
   if (outcome.logfileCloseError !== undefined) output.error(outcome.logfileCloseError)
-  if (outcome.interrupted) output.error('interrupted (Ctrl-C): the points read before it are in the logfile and were sent (or spooled); the rest of the input was not read')
+  if (outcome.interrupted) output.error(`${interruptedBy(interrupt)}: the points read before it are in the logfile and were sent (or spooled); the rest of the input was not read`)
   return {
     exitCode: outcome.interrupted ? 130 : badLines.count > 0 || notLogged !== undefined || outcome.logfileCloseError !== undefined || servers.some(([, counts]) => notDelivered(counts)) ? 1 : 0,
     json: {
       input: input.name,
       format,
+      precision,
       points: outcome.points,
       badLines: badLines.count,
       badLineSamples: badLines.samples,
