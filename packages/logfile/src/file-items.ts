@@ -10,7 +10,8 @@ import { ReadingStopped } from './reading-stopped.js'
 import { transcodeByShape } from './jsonl-to-lp.js'
 import { encodeLineProtocol } from './lp-encode.js'
 import { TranscodedItem } from './transcoded-item.js'
-import type { ByteFilter } from './jsonl-bytes-to-lp.js'
+import { byteFilter, type ByteFilter, type ByteFilterOptions } from './jsonl-bytes-to-lp.js'
+import { plausibleDigits } from './plausible-digits.js'
 import { RunBuilder, type LineProtocolRun } from './line-protocol-run.js'
 import { recordOfLine } from './jsonl-bytes-to-record.js'
 
@@ -49,9 +50,9 @@ export class FileItems implements ReadItemIterator {
   private reading: Promise<unknown> | undefined
   /** An error met by ready(): the next next() reports it, as it would have. */
   private failure: { error: unknown } | undefined
-  /** The filters for the byte path, times as text (made once). */
-  private readonly byteFilter: ByteFilter
-  private readonly filtering: boolean
+  /** The filters for the byte path, times as text (made once; undefined when none). */
+  private readonly byteOptions: ByteFilterOptions
+  private readonly byteFilter: ByteFilter | undefined
   private runs: RunBuilder | undefined
   /** The `plausible` option: a record outside it is a bad line. */
   private readonly plausible: PlausibleCheck | undefined
@@ -66,15 +67,13 @@ export class FileItems implements ReadItemIterator {
     this.startOffset = options.startOffset ?? 0
     const { since, until, plausible } = options
     this.plausible = plausible
-    this.byteFilter = {
+    this.byteOptions = {
       measurements: this.measurements,
       since: since?.toString(),
       until: until?.toString(),
-      before: undefined,
-      plausibleSince: plausible?.sinceText,
-      plausibleUntil: plausible?.untilText,
+      plausible: plausible === undefined ? undefined : plausibleDigits(plausible.sinceText, plausible.untilText),
     }
-    this.filtering = this.measurements !== undefined || since !== undefined || until !== undefined || plausible !== undefined
+    this.byteFilter = byteFilter(this.byteOptions)
   }
 
   [Symbol.asyncIterator](): this {
@@ -124,7 +123,7 @@ export class FileItems implements ReadItemIterator {
     const batch = this.batch
     if (!this.transcode || this.reading !== undefined || this.failure !== undefined || batch === undefined || batch.body === undefined) return undefined
     const runs = (this.runs ??= new RunBuilder(this.file, this.options.floatsAsWritten === true))
-    const filter = before !== undefined ? { ...this.byteFilter, before: before.toString() } : this.filtering ? this.byteFilter : undefined
+    const filter = before !== undefined ? byteFilter({ ...this.byteOptions, before: before.toString() }) : this.byteFilter
     const next = runs.fill(batch, this.index, this.startOffset, filter)
     if (next > this.index) {
       this.index = next

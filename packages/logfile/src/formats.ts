@@ -4,6 +4,7 @@ import { CsvEncoder } from './csv-encoder.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { jsonlLine } from './jsonl-encode.js'
 import { decodeLineProtocol } from './lp-decode.js'
+import { LogfileError } from './errors.js'
 import { lineProtocolLine } from './lp-encode.js'
 import { ExportSections } from './lp-export-sections.js'
 import { atRecord } from './name-cache.js'
@@ -44,7 +45,16 @@ export function lineDecoder(format: LogFormat): LineDecoder {
             sections.comment(trimmed, line)
             return undefined
           }
-          return skip || sections.isStatement(trimmed) ? undefined : decodeLineProtocol(text)
+          if (skip) return undefined
+          if (!sections.mayBeStatement(trimmed)) return decodeLineProtocol(text)
+          // A line of the DDL section that starts like a statement is a point when it parses as one
+          // (measurement `drop`, `Grant`), else an InfluxQL statement: skipped, no bad line.
+          try {
+            return decodeLineProtocol(text)
+          } catch (error) {
+            if (error instanceof LogfileError) return undefined
+            throw error
+          }
         },
       }
     }

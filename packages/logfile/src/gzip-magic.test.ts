@@ -67,6 +67,17 @@ describe('gzip data in a file not named .gz', () => {
     expect(bad[0]!.reason).toMatch(/^reading stopped: /)
   })
 
+  it('reads as text a plain-named file that starts with 1f 8b but is not gzip (no method 8 after them)', async () => {
+    const file = path.join(dir, 'magic-text.lp')
+    // The first line (1f 8b "garbage") is not line protocol; every line after it is read.
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from(`garbage\n${text}`)]))
+    const { got, bad, stats } = await read(file)
+    expect(got).toEqual(lines)
+    expect(bad.map((b) => b.line)).toEqual([1])
+    expect(bad[0]!.reason).not.toMatch(/gzip/)
+    expect(stats).toEqual({ files: 1, records: lines.length, badLines: 1, filtered: 0 })
+  })
+
   it('leaves plain text, an empty file and a one-byte file as they were', async () => {
     const plain = path.join(dir, 'plain.lp')
     fs.writeFileSync(plain, text)

@@ -14,7 +14,7 @@ describe('the public API', () => {
   it('exports nothing beyond the documented API', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
-        'CsvDecoder', 'DEFAULT_MAX_LINE_BYTES', 'READING_STOPPED', 'chunkEncoder', 'isGzipPath', 'CsvEncoder', 'CsvError', 'JsonlError', 'LineProtocolError', 'LogReadError', 'LogWriteError', 'LogWriterClosedError', 'LogWriterOptionsError',
+        'CsvDecoder', 'DEFAULT_MAX_LINE_BYTES', 'READING_STOPPED', 'chunkEncoder', 'isGzipPath', 'isGzipFile', 'CsvEncoder', 'CsvError', 'JsonlError', 'LineProtocolError', 'LogReadError', 'LogWriteError', 'LogWriterClosedError', 'LogWriterOptionsError',
         'LogfileError', 'RecordError', 'TimeError', 'dateToNs', 'decodeJsonl', 'decodeLineProtocol', 'encodeJsonl', 'encodeLineProtocol', 'formatFromPath',
         'formatRfc3339', 'jsonlLineSchema', 'jsonlLineToLineProtocol', 'listLogFiles', 'nowNs', 'nsToDate', 'openLogWriter', 'parseRfc3339', 'readLogFile', 'readLogs', 'secondsToNs', 'validateRecord', 'writeFileAtomic', 'createFileExclusively',
         'ownProcessIdentity', 'formatProcessIdentity', 'parseProcessIdentity', 'processIdentityAlive', 'isThisProcess', 'inOtherPidNamespace',

@@ -9,6 +9,7 @@ import type { ByteText } from './jsonl-byte-match.js'
 import type { FieldType } from './record.js'
 import type { Shape } from './jsonl-shapes.js'
 import type { RecordBuilder } from './jsonl-record-builder.js'
+import type { PlausibleDigits } from './plausible-digits.js'
 
 export interface ByteShape {
   /** The line's text from the quote that closes the time up to `,"fields":{` (what shapes are looked up by). */
@@ -46,9 +47,10 @@ export interface ByteShape {
  * checked as text, so the text is not made for nothing) against the shape; when
  * it matches, writes its line protocol and a newline to `out` at `o` (the
  * caller made sure there is room) and returns where it ends; -1 when it does
- * not match; `floatsAsWritten` as for matchShape().
+ * not match, or when its time is outside `plausible` (when given);
+ * `floatsAsWritten` as for matchShape().
  */
-export type ShapeTranscoder = (b: Uint8Array, view: DataView, src: ByteText, s: number, e: number, out: DataView, o: number, floatsAsWritten: boolean) => number
+export type ShapeTranscoder = (b: Uint8Array, view: DataView, src: ByteText, s: number, e: number, out: DataView, o: number, floatsAsWritten: boolean, plausible: PlausibleDigits | undefined) => number
 
 /**
  * A matcher for one shape (jsonl-bytes-to-record-code.ts): when line [s, e) of

@@ -9,6 +9,7 @@ import { decodeJsonl } from './jsonl-decode.js'
 import { jsonlLineToLineProtocol } from './jsonl-to-lp.js'
 import { decodeLineProtocol } from './lp-decode.js'
 import { encodeLineProtocol } from './lp-encode.js'
+import { plausibleDigits, type PlausibleDigits } from './plausible-digits.js'
 
 /** Teaches the byte path the shape of each line (the decoder remembers it, the string transcoder checks it). */
 function teach(lines: readonly string[]): void {
@@ -27,11 +28,11 @@ const outView = viewOf(out)
 const codes = new Map<ByteShape, ShapeTranscoder>()
 
 /** What the compiled transcoder of `shape` makes of `line`: its line protocol with the newline, or -1. */
-function compiled(shape: ByteShape, line: string, floatsAsWritten = false): string | number {
+function compiled(shape: ByteShape, line: string, floatsAsWritten = false, plausible?: PlausibleDigits): string | number {
   let code = codes.get(shape)
   if (code === undefined) codes.set(shape, (code = compileShapeTranscoder(shape)!))
   const { src, s, e } = inChunk(line)
-  const end = code(src.bytes, src.view, src, s, e, outView, 5, floatsAsWritten)
+  const end = code(src.bytes, src.view, src, s, e, outView, 5, floatsAsWritten, plausible)
   return end < 0 ? end : out.toString('latin1', 5, end)
 }
 
@@ -95,6 +96,31 @@ describe('compileShapeTranscoder', () => {
 
   it('finds times as the general matcher does, at and beyond the limits of line protocol', () => {
     expect(checkEdgeTimes(check)).toEqual(TAKEN_TIMES)
+  })
+
+  it('with plausible times, refuses exactly the times outside them, as the bigint comparison does, and writes the same for the others', () => {
+    const template = '{"time":"5","measurement":"plausible_code","tags":{"a":"b"},"fields":{"v":2.5}}'
+    teach([template])
+    const shape = shapeOf(template)!
+    // Times of every length and sign around the bounds: the first digit and the count decide most, the rest in full.
+    const times = ['0', '1', '9', '10', '-1', '-9', '-10', '99', '100', '631151999999999999', '631152000000000000', '631152000000000001', '999999999999999999',
+      '1000000000000000000', '1617672549204824064', '4102444799999999999', '4102444800000000000', '4102444800000000001', '5000000000000000000',
+      '8999999999999999999', '9000000000000000000', '9223372036854775806', '-1617672549204824064', '-9223372036854775806']
+    const bounds = [...times.filter((t) => t !== '9223372036854775806'), '4', '40', '-4', '-40', '3102444800000000000']
+    let inside = 0
+    for (const since of bounds) {
+      for (const until of bounds) {
+        if (BigInt(since) >= BigInt(until)) continue
+        const plausible = plausibleDigits(since, until)
+        for (const t of times) {
+          const line = template.replace('"time":"5"', `"time":"${t}"`)
+          const want = BigInt(t) >= BigInt(since) && BigInt(t) < BigInt(until) ? compiled(shape, line) : -1
+          if (want !== -1) inside++
+          expect(compiled(shape, line, false, plausible), `${t} in [${since}, ${until})`).toBe(want)
+        }
+      }
+    }
+    expect(inside).toBeGreaterThan(1000)
   })
 
   it('handles a wide shape: 200 fields of every type, names of every length', () => {

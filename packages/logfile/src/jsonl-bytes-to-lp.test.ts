@@ -5,7 +5,9 @@ import { prng, randomRecords } from '../test/fixtures/random-records.js'
 import { stationRecords } from '../test/fixtures/station-records.js'
 import { fallbackLines, withValue as valueIn } from '../test/fixtures/jsonl-fallback-lines.js'
 import { viewOf } from './byte-view.js'
-import { FALLBACK, FILTERED, NO_ROOM, NOT_BEFORE, transcodeJsonlBytes, type ByteFilter } from './jsonl-bytes-to-lp.js'
+import { guessedShape } from './jsonl-byte-match.js'
+import { byteFilter, FALLBACK, FILTERED, NO_ROOM, NOT_BEFORE, transcodeJsonlBytes, type ByteFilterOptions } from './jsonl-bytes-to-lp.js'
+import { plausibleDigits } from './plausible-digits.js'
 import { decodeJsonl } from './jsonl-decode.js'
 import { encodeJsonl } from './jsonl-encode.js'
 import { jsonlLineToLineProtocol } from './jsonl-to-lp.js'
@@ -38,7 +40,8 @@ const out = Buffer.alloc(1 << 16)
 const outView = viewOf(out)
 
 /** The byte path's result: the line protocol it wrote (with its newline), or the code it returned. */
-function bytePath(line: string, filter?: ByteFilter): string | number {
+function bytePath(line: string, options?: ByteFilterOptions): string | number {
+  const filter = options === undefined ? undefined : byteFilter(options)
   const { src, s, e } = inChunk(line)
   const end = transcodeJsonlBytes(src, s, e, outView, 3, filter)
   return end < 0 ? end : out.toString('latin1', 3, end)
@@ -127,6 +130,31 @@ describe('transcodeJsonlBytes', () => {
     }
     expect(bytePath(base, { measurements: new Set(['other']), since: undefined, until: undefined, before: undefined })).toBe(FILTERED)
     expect(bytePath(base, { measurements: new Set(['edge']), since: undefined, until: undefined, before: undefined })).toBe('edge,t=a\\ b b=T,n=2i,s="ok",u=3u,v=1.5 5\n')
+  })
+
+  it('with plausible alone or with other filters, gives FALLBACK for a time outside it, on the compiled and the general way', () => {
+    teach([base])
+    const at = (t: string) => base.replace('"time":"5"', `"time":"${t}"`)
+    // Read a few times first, so that the shape's compiled transcoder decides; lpCode null: the general way.
+    for (let n = 0; n < 10; n++) bytePath(base)
+    const shape = guessedShape()!
+    expect(typeof shape.lpCode).toBe('function')
+    const code = shape.lpCode
+    for (const lpCode of [code, null]) {
+      shape.lpCode = lpCode
+      try {
+        const plausible = plausibleDigits('100', '1000')
+        for (const [t, want] of [['99', FALLBACK], ['-100', FALLBACK], ['100', 'taken'], ['999', 'taken'], ['1000', FALLBACK], ['1617672549204824064', FALLBACK]] as const) {
+          const result = bytePath(at(t), { plausible })
+          expect(typeof result === 'string' ? 'taken' : result, `${t} ${lpCode === null ? 'general' : 'compiled'}`).toBe(want)
+          const withSince = bytePath(at(t), { plausible, since: '500' })
+          expect(typeof withSince === 'string' ? 'taken' : withSince, `${t} since 500`).toBe(want === FALLBACK ? FALLBACK : BigInt(t) >= 500n ? 'taken' : FILTERED)
+        }
+        expect(bytePath(at('500'), { plausible })).toBe(`edge,t=a\\ b b=T,n=2i,s="ok",u=3u,v=1.5 500\n`)
+      } finally {
+        shape.lpCode = code
+      }
+    }
   })
 
   it('says when the output has no room for the line', () => {

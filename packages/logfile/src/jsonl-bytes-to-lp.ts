@@ -9,7 +9,7 @@ import { NEWLINE, QUOTE, SPACE } from './char-codes.js'
 import { ends, guessedShape, marks, matchedShape, matchShape, starts, timeEnd as timeEndOf, TIME_START, type ByteText } from './jsonl-byte-match.js'
 import type { ByteLp } from './jsonl-byte-shapes.js'
 import { compileShapeTranscoder } from './jsonl-bytes-to-lp-code.js'
-import { MINUS } from './number-chars.js'
+import { compareTime, outsideDigits, type PlausibleDigits } from './plausible-digits.js'
 
 /** Not taken here: read the line the string way. */
 export const FALLBACK = -1
@@ -20,7 +20,7 @@ export const NO_ROOM = -3
 /** Kept by the filter, but not before `before`: not taken (the run ends before it). */
 export const NOT_BEFORE = -4
 
-/** What the reader's filters ask of a line; times as decimal text. */
+/** What the reader's filters ask of a line; times as decimal text. Made by byteFilter(). */
 export interface ByteFilter {
   measurements: ReadonlySet<string> | undefined
   since: string | undefined
@@ -31,21 +31,26 @@ export interface ByteFilter {
    * The reader's `plausible` times: a line outside them is FALLBACK, for the
    * string path to report as a bad line.
    */
-  plausibleSince?: string | undefined
-  plausibleUntil?: string | undefined
+  plausible: PlausibleDigits | undefined
+  /** Only `plausible` is set: a compiled transcoder, which checks it, decides alone. */
+  plausibleOnly: boolean
 }
 
-/** Decimal integers as the transcoder checked them (no leading zeros, no -0): sign, then length, then digits. */
-function compareTime(b: Uint8Array, from: number, to: number, bound: string): number {
-  const negative = b[from] === MINUS
-  if (negative !== (bound.charCodeAt(0) === MINUS)) return negative ? -1 : 1
-  const sign = negative ? -1 : 1
-  if (to - from !== bound.length) return to - from < bound.length ? -sign : sign
-  for (let i = 0; i < bound.length; i++) {
-    const d = b[from + i]! - bound.charCodeAt(i)
-    if (d !== 0) return d < 0 ? -sign : sign
-  }
-  return 0
+/** The filters of a reader, times as decimal text. */
+export interface ByteFilterOptions {
+  measurements?: ReadonlySet<string> | undefined
+  since?: string | undefined
+  until?: string | undefined
+  before?: string | undefined
+  plausible?: PlausibleDigits | undefined
+}
+
+/** The filter of these options; undefined when there is nothing to filter. */
+export function byteFilter(options: ByteFilterOptions): ByteFilter | undefined {
+  const { measurements, since, until, before, plausible } = options
+  const selects = measurements !== undefined || since !== undefined || until !== undefined || before !== undefined
+  if (!selects && plausible === undefined) return undefined
+  return { measurements, since, until, before, plausible, plausibleOnly: !selects }
 }
 
 /** Lines of a shape transcoded the general way before its own transcoder is compiled. */
@@ -54,8 +59,12 @@ const COMPILE_AT = 8
 /** How `filter` takes a line of `measurement` whose time is bytes [from, to) of `b`: 0 (kept), FALLBACK (not plausible), FILTERED or NOT_BEFORE. */
 function filtered(filter: ByteFilter, measurement: string, b: Uint8Array, from: number, to: number): number {
   // An implausible time is a bad line whatever the filters say, as a line that does not parse is.
-  if (filter.plausibleSince !== undefined && compareTime(b, from, to, filter.plausibleSince) < 0) return FALLBACK
-  if (filter.plausibleUntil !== undefined && compareTime(b, from, to, filter.plausibleUntil) >= 0) return FALLBACK
+  if (filter.plausible !== undefined && outsideDigits(b, from, to, filter.plausible)) return FALLBACK
+  return selected(filter, measurement, b, from, to)
+}
+
+/** How the filter's measurements, since, until and before take a line: 0 (kept), FILTERED or NOT_BEFORE. */
+function selected(filter: ByteFilter, measurement: string, b: Uint8Array, from: number, to: number): number {
   if (filter.measurements !== undefined && !filter.measurements.has(measurement)) return FILTERED
   if (filter.since !== undefined && compareTime(b, from, to, filter.since) < 0) return FILTERED
   if (filter.until !== undefined && compareTime(b, from, to, filter.until) >= 0) return FILTERED
@@ -80,11 +89,13 @@ export function transcodeJsonlBytes(src: ByteText, s: number, e: number, out: Da
   const guess = guessedShape()
   const code = guess?.lpCode
   if (code != null && hasRoom(guess!.lp!, guess!.types, s, e, out, o)) {
-    const end = code(b, src.view, src, s, e, out, o, floatsAsWritten)
+    // It checks `plausible` itself, on the time's digits as it reads them (an implausible time is a
+    // miss, reported the general way): with no other filter, a line costs no scan for the time's end.
+    const end = code(b, src.view, src, s, e, out, o, floatsAsWritten, filter?.plausible)
     if (end >= 0) {
       matchedShape(guess!)
-      if (filter === undefined) return end
-      const verdict = filtered(filter, guess!.measurement, b, timeStart, b.indexOf(QUOTE, timeStart))
+      if (filter === undefined || filter.plausibleOnly) return end
+      const verdict = selected(filter, guess!.measurement, b, timeStart, b.indexOf(QUOTE, timeStart))
       return verdict === 0 ? end : verdict
     }
   }

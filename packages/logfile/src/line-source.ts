@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import { AsciiBytes } from './ascii-bytes.js'
 import { isGzipPath } from './file-naming.js'
 import { gunzipChunks } from './gunzip-chunks.js'
+import { startsWithGzipHeader } from './gzip-header.js'
 import { NEWLINE } from './char-codes.js'
 import { DEFAULT_MAX_LINE_BYTES } from './read-types.js'
 import type { ByteText } from './jsonl-byte-match.js'
@@ -76,10 +77,6 @@ interface ChunkSource {
   close(): void
 }
 
-/** The two bytes every gzip member starts with (RFC 1952); a text logfile never does (0x1f is a control character). */
-const GZIP_MAGIC_0 = 0x1f
-const GZIP_MAGIC_1 = 0x8b
-
 const gunzipChunkSize = (size: number) => Math.max(64, Math.min(size, 1024 * 1024))
 
 /**
@@ -88,10 +85,12 @@ const gunzipChunkSize = (size: number) => Math.max(64, Math.min(size, 1024 * 102
  * buffer per read for the garbage collector: at 176 MB a replay, they added up
  * to tens of MB of memory), the next chunk read ahead while the one handed out
  * is used; a `.gz` file is gunzipped as a stream, and so is a file of another
- * name whose first chunk starts with gzip's magic bytes (`influx_inspect export
+ * name whose first chunk starts with a gzip header (`influx_inspect export
  * -compress -out export`, a `.gz` renamed): read as text, each of its lines
- * would be a "not valid UTF-8" bad line. (A text logfile never starts with
- * byte 0x1f; looking at the first chunk read costs no read of its own.)
+ * would be a "not valid UTF-8" bad line. The header's first 4 bytes are
+ * checked, not only the magic `1f 8b`: a text file that happens to start with
+ * those two bytes stays text (as gzip, every line of it would be lost).
+ * Looking at the first chunk read costs no read of its own.
  */
 async function openChunks(file: string, size: number): Promise<ChunkSource> {
   const handle = await fs.promises.open(file, 'r')
@@ -113,7 +112,7 @@ async function openChunks(file: string, size: number): Promise<ChunkSource> {
       const { bytesRead } = await (reading ?? readInto(buffers[next]!))
       if (bytesRead === 0) return
       const chunk = buffers[next]!.subarray(0, bytesRead)
-      if (n === 0 && bytesRead >= 2 && chunk[0] === GZIP_MAGIC_0 && chunk[1] === GZIP_MAGIC_1) {
+      if (n === 0 && startsWithGzipHeader(chunk)) {
         // gunzipChunks reads the file from offset 0 on its own (no read ahead is pending after the first chunk).
         yield* gunzipChunks(handle, gunzipChunkSize(size))
         return

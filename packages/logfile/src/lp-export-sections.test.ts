@@ -88,4 +88,25 @@ describe('reading an influx_inspect export', () => {
     expect(outside.points.map((p) => p.line)).toEqual([2])
     expect(outside.bad.map((b) => [b.line, b.reason])).toEqual([[1, 'column 16: field key "DATABASE" is not followed by "="']])
   })
+
+  it('reads as points the lines of a DDL section that start with a statement word but parse as line protocol', async () => {
+    const text = [
+      '# DDL',
+      'CREATE DATABASE eht WITH NAME autogen',
+      'drop count=1i 1700000000000000000',
+      'Grant v=2 1700000000000000001',
+      'REVOKE,station=Kp v=3 1700000000000000002',
+      'ALTER RETENTION POLICY autogen ON eht DURATION 52w',
+      'pps v=1 1700000000000000003',
+    ].join('\n')
+    const { points, bad, stats } = await readAll(file('ddl-points.lp', `${text}\n`))
+    expect(bad).toEqual([])
+    expect(points).toEqual([
+      { line: 3, lp: 'drop count=1i 1700000000000000000' },
+      { line: 4, lp: 'Grant v=2 1700000000000000001' },
+      { line: 5, lp: 'REVOKE,station=Kp v=3 1700000000000000002' },
+      { line: 7, lp: 'pps v=1 1700000000000000003' },
+    ])
+    expect(stats).toMatchObject({ records: 4, badLines: 0 })
+  })
 })

@@ -58,8 +58,12 @@ export class ExportSections {
     }
   }
 
-  /** True for a line of a `# DDL` section that is an InfluxQL statement (not a point). */
-  isStatement(text: string): boolean {
+  /**
+   * True for a line of a `# DDL` section that starts like an InfluxQL statement. It is
+   * one only when it is not line protocol (the caller decides): `drop count=1i 1700000000000000000`
+   * is a point of measurement `drop`, `CREATE DATABASE eht WITH NAME autogen` is no point.
+   */
+  mayBeStatement(text: string): boolean {
     return this.ddlLine > 0 && STATEMENT.test(text)
   }
 }

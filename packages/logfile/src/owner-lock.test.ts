@@ -74,8 +74,40 @@ describe('owner locks', () => {
       setAge(lock, 30 * MINUTE)
       await new Promise((r) => setTimeout(r, 200))
       expect(Date.now() - fs.statSync(lock).mtimeMs).toBeGreaterThan(29 * MINUTE)
+      // Stopped for good: the holder's own lock back again is not refreshed.
+      fs.writeFileSync(lock, ownerLockText('mine'))
+      setAge(lock, 30 * MINUTE)
+      await new Promise((r) => setTimeout(r, 200))
+      expect(Date.now() - fs.statSync(lock).mtimeMs).toBeGreaterThan(29 * MINUTE)
     } finally {
       stop()
     }
+  })
+
+  it('goes on refreshing a lock that was missing for a while (renamed aside by a staleness check, then linked back)', async () => {
+    fs.writeFileSync(lock, ownerLockText('mine'))
+    const stop = keepLockFresh(lock, 'mine', 20)
+    try {
+      // As takeOverStaleLock does: the lock renamed aside, looked at, linked back as it was.
+      const aside = path.join(dir, 'x.lock.aside')
+      fs.renameSync(lock, aside)
+      await new Promise((r) => setTimeout(r, 200)) // several periods find it missing
+      setAge(aside, 30 * MINUTE)
+      fs.linkSync(aside, lock)
+      fs.rmSync(aside)
+      const deadline = Date.now() + 5000
+      while (Date.now() - fs.statSync(lock).mtimeMs > MINUTE && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+      expect(Date.now() - fs.statSync(lock).mtimeMs).toBeLessThan(MINUTE)
+    } finally {
+      stop()
+    }
+  })
+
+  it('refreshes no more once stopped', async () => {
+    fs.writeFileSync(lock, ownerLockText('mine'))
+    setAge(lock, 30 * MINUTE)
+    keepLockFresh(lock, 'mine', 20)()
+    await new Promise((r) => setTimeout(r, 200))
+    expect(Date.now() - fs.statSync(lock).mtimeMs).toBeGreaterThan(29 * MINUTE)
   })
 })

@@ -79,22 +79,29 @@ export async function takeOverStaleLock(lock: string, owner: Pick<OwnerLock, 'te
 
 /**
  * Sets the mtime of `lock` to now every `periodMs` while it holds `token` (an
- * unref'd timer: it keeps no process alive); stops by itself once the lock is
- * another's or gone (released, or taken over). Returns its stop.
+ * unref'd timer: it keeps no process alive); stops by itself once the lock
+ * holds another token (taken over), or when the returned stop is called. A
+ * lock found missing is looked at again at the next period, not given up:
+ * another process checking whether it is stale renames it aside for a moment
+ * (takeOverStaleLock()) and links it back when it is fresh; a holder that
+ * stopped refreshing then would be taken over for good ten minutes later.
  */
 export function keepLockFresh(lock: string, token: string, periodMs: number = LOCK_REFRESH_MS): () => void {
   let refreshing = false
+  let stopped = false
+  const stop = () => {
+    stopped = true
+    clearInterval(timer)
+  }
   const timer = setInterval(() => {
     if (refreshing) return
     refreshing = true
     void readOwnerLock(lock)
       .then(async (owner) => {
-        if (owner?.token === token) {
-          const now = new Date()
-          await fs.promises.utimes(lock, now, now)
-        } else {
-          clearInterval(timer)
-        }
+        if (stopped || owner === undefined) return // stopped meanwhile, or moved aside for a moment: the next period tries again
+        if (owner.token !== token) return stop()
+        const now = new Date()
+        await fs.promises.utimes(lock, now, now)
       })
       .catch(() => undefined) // a refresh missed; the next one tries again
       .finally(() => {
@@ -102,5 +109,5 @@ export function keepLockFresh(lock: string, token: string, periodMs: number = LO
       })
   }, periodMs)
   timer.unref()
-  return () => clearInterval(timer)
+  return stop
 }
