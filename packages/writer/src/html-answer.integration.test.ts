@@ -50,6 +50,17 @@ describe('a 2xx answer with an HTML page (a captive portal, a proxy in between)'
     expect(await readAll((await listSpool(config)).map((f) => f.file), 'lp')).toHaveLength(10)
   })
 
+  it('a 204 (no body, so no page) is delivered even with content-type text/html: a proxy that adds a default content-type to every answer', async () => {
+    const { retries } = await open()
+    servers.proxy.setScript({ kind: 'status', status: 204, headers: { 'content-type': 'text/html; charset=utf-8' } })
+    const outcome = await delivery!.send(records(5, 'html_204'))
+    expect(outcome.cloud).toMatchObject({ accepted: 5, spooled: 0 })
+    expect(retries).toEqual([])
+    expect(delivery!.stats().cloud).toMatchObject({ delivered: 5, retried: 0, spooled: 0 })
+    expect(successOutcome(204, 'text/html')).toEqual({ kind: 'ok' })
+    expect(successOutcome(204, ['text/html; charset=utf-8'])).toEqual({ kind: 'ok' })
+  })
+
   it('other 2xx answers are delivered as before (204, a 200 with JSON or text)', () => {
     expect(successOutcome(204, undefined)).toEqual({ kind: 'ok' })
     expect(successOutcome(200, 'application/json')).toEqual({ kind: 'ok' })

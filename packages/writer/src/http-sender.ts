@@ -236,9 +236,13 @@ function unreadRetryAfter(text: string | undefined): string {
  * VictoriaMetrics answer a write with 204 and no body; an HTML page with a 2xx
  * is the answer of something in between (a captive portal, a proxy's login or
  * error page), and the points did not reach a database: retried, then spooled.
- * Other 2xx answers are taken as delivered.
+ * Other 2xx answers are taken as delivered, and so is a 204 whatever its
+ * content-type: it has no body, so no page, and a proxy that adds a default
+ * content-type to every answer would otherwise have every batch retried and
+ * spooled for ever.
  */
 export function successOutcome(status: number | undefined, contentType: unknown): SendOutcome {
+  if (status === 204) return { kind: 'ok' }
   const type = typeof contentType === 'string' ? contentType : Array.isArray(contentType) ? String(contentType[0]) : ''
   if (!/^\s*text\/html\b/i.test(type)) return { kind: 'ok' }
   return {

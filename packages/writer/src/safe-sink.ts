@@ -4,8 +4,8 @@ import type { LineSink } from './stderr-reporter.js'
 /** The parts of a Node writable stream (process.stderr) that the guard uses. */
 interface WritableLike extends LineSink {
   write(text: string, callback?: (error?: Error | null) => void): unknown
-  once(event: 'error', listener: () => void): unknown
-  removeListener(event: 'error', listener: () => void): unknown
+  once(event: 'error' | 'close', listener: () => void): unknown
+  removeListener(event: 'error' | 'close', listener: () => void): unknown
   listenerCount(event: 'error'): number
   destroyed?: boolean
   writable?: boolean
@@ -30,7 +30,8 @@ const guards = new WeakMap<object, LineSink>()
  * close() that was sealing the spool. So it is written to as Node's own
  * console.error() does: a one-time 'error' listener is added only while no one
  * else listens, around the write and, when the write failed, until the error
- * is emitted; it is removed right after. The application's own handling of the
+ * is emitted (which an fs.WriteStream does only after closing its file); it is
+ * removed right after, or when the stream closes without emitting it. The application's own handling of the
  * stream is thus unchanged (its own listeners still see the error; without
  * one, its own later writes fail as they would have). Once a write of the
  * writer has failed, or the stream has ended, the writer's later lines are
@@ -57,6 +58,20 @@ function streamSink(stream: WritableLike): LineSink {
   }
   /** Set by the first failed write: a pipe whose reader is gone stays so (process.stderr is never destroyed, it fails each write). */
   let failed = false
+  /**
+   * A failed write is reported to its callback first and emitted as 'error' later: a pipe emits it on the next
+   * tick, an fs.WriteStream (a file on a full disk, /dev/full) only once it has closed its file, in the thread
+   * pool, after any number of ticks. So the listener stays until that one emission (`once`) or until the stream
+   * closes without one; no timer can tell how long that takes.
+   */
+  const catchFailureError = () => {
+    // Node emits a stream's error once at most: a later failed write, after that emission, has none to catch.
+    if (stream._writableState?.errorEmitted === true || stream.listenerCount('error') !== 0) return
+    const onError = () => stream.removeListener('close', onClose)
+    const onClose = () => stream.removeListener('error', onError)
+    stream.once('error', onError)
+    stream.once('close', onClose)
+  }
   return {
     write(text) {
       if (failed || stream.destroyed === true || !stream.writable) return
@@ -66,10 +81,7 @@ function streamSink(stream: WritableLike): LineSink {
         stream.write(text, (error) => {
           if (error == null) return
           failed = true
-          // A pipe reports the error here first and emits it on a later tick (process.nextTick): catch that one
-          // emission, and take the listener back before anything else can happen, had it not come.
-          catchNextError()
-          setImmediate(() => stream.removeListener('error', ignore))
+          catchFailureError()
         })
       } catch {
         // stderr is not worth a failed delivery

@@ -42,6 +42,13 @@ async function sizeOf(dir: string, skip: (file: string) => boolean = () => false
   return { bytes, counted }
 }
 
+/** Spool folders of servers no longer configured: their bytes, folder names and paths. */
+export interface UnconfiguredSpool {
+  bytes: number
+  names: string[]
+  folders: string[]
+}
+
 /**
  * Bytes in the whole `[spool] dir` against `max_size`, shared by the servers of
  * one client. Counted from disk at the start, then kept up to date by this
@@ -65,7 +72,7 @@ export class SpoolBudget {
   private measuring: Promise<void> | undefined
   /** The configured servers (set by the delivery): folders of others in the spool are named when it is full. */
   servers: readonly string[] | undefined
-  private note: { at: number; text: Promise<string> } | undefined
+  private note: { at: number; found: Promise<UnconfiguredSpool | undefined> } | undefined
 
   constructor(
     readonly maxBytes: number,
@@ -80,25 +87,24 @@ export class SpoolBudget {
   }
 
   /**
-   * For a "spool is full" message: the bytes in folders of servers no longer
-   * configured, which nobody delivers (empty when none; looked at once in 5 s).
+   * For a "spool is full" error: the bytes in folders of servers no longer
+   * configured, which nobody delivers (undefined when none; looked at once in 5 s).
    */
-  unconfiguredNote(): Promise<string> {
-    if (this.dir === undefined || this.servers === undefined) return Promise.resolve('')
+  unconfigured(): Promise<UnconfiguredSpool | undefined> {
+    if (this.dir === undefined || this.servers === undefined) return Promise.resolve(undefined)
     if (this.note === undefined || monotonicMs() - this.note.at > 5000) {
       const dir = this.dir
-      const text = listUnconfiguredSpool(dir, this.servers).then(
+      const found = listUnconfiguredSpool(dir, this.servers).then(
         (files) => {
-          if (files.length === 0) return ''
-          const folders = [...new Set(files.map((f) => path.join(dir, f.server)))]
-          const bytes = files.reduce((sum, f) => sum + f.bytes, 0)
-          return `, ${bytes} of them in ${folders.join(', ')}, the spool of servers no longer configured, which nobody delivers: add the server back to the configuration (and run 'spool drain'), or move or delete the folder`
+          if (files.length === 0) return undefined
+          const names = [...new Set(files.map((f) => f.server))]
+          return { bytes: files.reduce((sum, f) => sum + f.bytes, 0), names, folders: names.map((name) => path.join(dir, name)) }
         },
-        () => '',
+        () => undefined,
       )
-      this.note = { at: monotonicMs(), text }
+      this.note = { at: monotonicMs(), found }
     }
-    return this.note.text
+    return this.note.found
   }
 
   /** Takes `bytes` from the budget; false (and nothing taken) when it would pass max_size. */

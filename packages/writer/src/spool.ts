@@ -218,10 +218,17 @@ export class ServerSpool {
     // Nothing else in the spool, and still no room for the first point: max_size is the matter, not a full spool.
     const first = chunk.indexOf(0x0a) + 1
     const tooLarge = kept === 0 && usedBytes === 0 && first > maxBytes
-    const detail = tooLarge ? `a point of ${first} bytes, [spool] max_size ${maxBytes} bytes` : `[spool] max_size ${maxBytes} bytes, ${usedBytes} used${await this.budget.unconfiguredNote()}`
+    const unconfigured = tooLarge ? undefined : await this.budget.unconfigured()
+    // detail stays short (it is shown beside counts: the outcome's dropCause); the advice is in the message only.
+    const others = unconfigured === undefined ? '' : `, ${unconfigured.bytes} of them in folders of servers no longer configured: ${unconfigured.names.join(', ')}`
+    const advice =
+      unconfigured === undefined
+        ? ''
+        : `; nobody delivers ${unconfigured.folders.join(', ')} (servers no longer configured): add the server back to the configuration (and run 'spool drain'), or move or delete the folder`
+    const detail = tooLarge ? `a point of ${first} bytes, [spool] max_size ${maxBytes} bytes` : `[spool] max_size ${maxBytes} bytes, ${usedBytes} used${others}`
     const message = tooLarge
       ? `a point of ${first} bytes is larger than the whole spool ([spool] max_size ${maxBytes} bytes): ${only}; raise max_size`
-      : `spool is full (${detail}): ${only}`
+      : `spool is full (${detail}): ${only}${advice}`
     return new SpoolFullError(message, this.server, { reason: 'spool-full', spooled: kept, detail })
   }
 

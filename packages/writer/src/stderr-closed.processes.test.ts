@@ -80,4 +80,39 @@ describe("a script whose stderr is closed (its reader gone)", () => {
     // The writer's one-time listener is gone; the application's own write fails with EPIPE, unhandled, as it would have.
     expect(JSON.parse(stdout)).toEqual({ listeners: 0, own: 'EPIPE' })
   })
+
+  it.skipIf(!fs.existsSync('/dev/full'))("does not die of ENOSPC when the stderr option is a file stream on a full disk (/dev/full), which emits its error only after closing the file", async () => {
+    if (!fs.existsSync(dist)) throw new Error('the child process imports dist/: run `pnpm --filter @eht-influx-client/writer build` first')
+    const dir = tempDir()
+    const spec = { servers: [{ name: 'down', url: `http://127.0.0.1:${await closedPort()}`, api: 'v1' as const }], retry: { max_retries: '1', min_delay: '20ms', max_delay: '20ms' }, errors: { stderr: 'every' as const } }
+    const config = makeConfig(dir, spec)
+    const file = writeConfig(dir, spec)
+    const script = `
+      import fs from 'node:fs'
+      import { EHTInfluxDBClient } from ${JSON.stringify(pathToFileURL(dist).href)}
+      await new Promise((resolve) => process.stdin.once('data', resolve))
+      process.stdin.pause()
+      const stderr = fs.createWriteStream('/dev/full')
+      const closed = new Promise((resolve) => stderr.once('close', resolve))
+      const client = await EHTInfluxDBClient.fromConfigFile(${JSON.stringify(file)}, { stderr })
+      const api = client.writeApi()
+      for (let i = 0; i < 5; i++) {
+        await api.writeRecord('dev_full v=' + i + ' ' + (1765000000000000000n + BigInt(i)))
+        await api.flush()
+      }
+      await api.close()
+      await client.close()
+      await closed
+      console.log(JSON.stringify({ stats: client.stats().down, listeners: stderr.listenerCount('error') }))
+    `
+    const { code, stdout } = await runWithStderrClosed(script, dir)
+    expect(code).toBe(0)
+    const out = JSON.parse(stdout) as { stats: object; listeners: number }
+    expect(out.stats).toMatchObject({ written: 5, spooled: 5, dropped: 0 })
+    // The writer's listener is gone once the stream has emitted its error and closed.
+    expect(out.listeners).toBe(0)
+    const spool = await listSpool(config, { unsealed: true })
+    expect(spool.filter((f) => f.unsealed === true)).toEqual([])
+    expect(await readAll(spool.map((f) => f.file), 'lp')).toHaveLength(5)
+  })
 })

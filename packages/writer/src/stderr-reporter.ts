@@ -1,6 +1,7 @@
 import type { ErrorsConfig } from '@eht-influx-client/config'
 import { monotonicMs } from './monotonic-clock.js'
 import type { DeliveryCallbacks, ErrorEvent, RetryEvent, SpooledEvent } from './events.js'
+import { flushAtExit } from './exit-flush.js'
 import { safeLineSink } from './safe-sink.js'
 
 /** Where report lines go (process.stderr by default). */
@@ -30,6 +31,9 @@ export class StderrReporter {
   private readonly timers = new Map<string, NodeJS.Timeout>()
   /** Never throws nor ends the process (a closed stderr: EPIPE); see safeLineSink. */
   private readonly sink: LineSink
+  private closed = false
+  /** After close(): prints what is held back if the process exits first (the timers do not keep it alive). */
+  private cancelExit: (() => void) | undefined
 
   constructor(
     private readonly mode: ErrorsConfig['stderr'],
@@ -85,10 +89,16 @@ export class StderrReporter {
       timer.unref()
       this.timers.set(key, timer)
     }
+    // Events after close() (points written after it, reported as lost): no closing line will come for them.
+    if (this.closed && this.cancelExit === undefined) this.cancelExit = flushAtExit(() => this.printHeldBack())
   }
 
   private printSummary(key: string): void {
     this.timers.delete(key)
+    if (this.timers.size === 0 && this.cancelExit !== undefined) {
+      this.cancelExit()
+      this.cancelExit = undefined
+    }
     const p = this.pending.get(key)
     if (p === undefined) return
     this.pending.delete(key)
@@ -104,6 +114,11 @@ export class StderrReporter {
 
   /** Prints what is still held back (one closing line per server with news). */
   close(): void {
+    this.closed = true
+    this.printHeldBack()
+  }
+
+  private printHeldBack(): void {
     for (const [key, timer] of this.timers) {
       clearTimeout(timer)
       this.printSummary(key)

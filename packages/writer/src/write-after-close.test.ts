@@ -3,6 +3,7 @@ import { Point } from '@influxdata/influxdb-client'
 import { EHTInfluxDBClient } from './client.js'
 import { openDelivery } from './delivery.js'
 import { ClosedError } from './errors.js'
+import type { ErrorEvent } from './events.js'
 import { CaptureSink, closedPort, makeConfig, readAll, tempDir } from '../test/helpers.js'
 
 /** Uncaught exceptions and unhandled rejections while a test runs (each would end a station script). */
@@ -72,6 +73,59 @@ describe('a write after close()', () => {
     const logged = await readAll(`${dir}/log`)
     expect(logged.length + failed.length).toBe(i)
     expect(client.stats().down).toMatchObject({ written: logged.length, spooled: logged.length, dropped: 0 })
+  })
+
+  it('a fire-and-forget write (no .catch()) while close() runs: no unhandled rejection, close() finishes, the lost points are reported to onError and stderr', async () => {
+    const dir = tempDir()
+    const config = makeConfig(dir, { servers: [{ name: 'down', url: `http://127.0.0.1:${await closedPort()}`, api: 'v1' }], errors: { stderr: 'every' } })
+    const stderr = new CaptureSink()
+    const clientErrors: ErrorEvent[] = []
+    const apiErrors: ErrorEvent[] = []
+    const client = await EHTInfluxDBClient.fromConfig(config, { stderr, onError: (e) => clientErrors.push(e) })
+    const api = client.writeApi({ onError: (e) => apiErrors.push(e) })
+    let i = 0
+    const timer = setInterval(() => void api.writeRecord(`ff v=${i} ${T + BigInt(i++)}`), 2)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await client.close() // closes the WriteApi: the timer's writes from now on are refused
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    clearInterval(timer)
+    // The refused promise still rejects for a caller that awaits it.
+    await expect(api.writeRecords([`ff v=1 ${T}`, `ff v=2 ${T}`])).rejects.toThrow(ClosedError)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(crashes).toEqual([])
+    const logged = await readAll(`${dir}/log`)
+    expect(client.stats().down).toMatchObject({ written: logged.length, spooled: logged.length, dropped: 0 })
+    const lostEvents = (events: ErrorEvent[]) => events.filter((e) => ClosedError.isInstance(e.error))
+    const lost = lostEvents(clientErrors)
+    expect(lost.length).toBeGreaterThan(0)
+    // Every refused point is counted: the timer's (i written, logged.length stored) and the awaited call's 2.
+    const refused = i - logged.length + 2
+    expect(lost.reduce((n, e) => n + e.points, 0)).toBe(refused)
+    for (const e of lost) {
+      expect(e.server).toBeUndefined()
+      expect(e.reason).toBe(`${e.points} points written after close() were not stored (write after close(): this WriteApi is closed; get a new one with client.writeApi())`)
+    }
+    // The WriteApi's own onError hears of its lost points too, though its callbacks are gone from the client's events.
+    expect(lostEvents(apiErrors).reduce((n, e) => n + e.points, 0)).toBe(refused)
+    const lines = stderr.text.split('\n').filter((l) => l.includes('written after close() were not stored'))
+    expect(lines.reduce((n, l) => n + Number(/ERROR (\d+) points written after close\(\)/.exec(l)![1]), 0)).toBe(refused)
+  })
+
+  it('a loop of writes after close() is one report per turn of the event loop, with its points counted (rows, columns, points)', async () => {
+    const stderr = new CaptureSink()
+    const errors: ErrorEvent[] = []
+    const client = await EHTInfluxDBClient.fromConfig(makeConfig(tempDir(), { errors: { stderr: 'every' } }), { stderr, onError: (e) => errors.push(e) })
+    const api = client.writeApi()
+    await client.close()
+    for (let k = 0; k < 100; k++) void api.writeRecord(`m v=${k} ${T}`)
+    void api.write({ record: [{ v: 1, timestamp: T }, { v: 2, timestamp: T }], dataFrameMeasurementName: 'm' })
+    void api.write({ record: { v: [1, 2, 3], timestamp: [T, T, T] }, dataFrameMeasurementName: 'm' })
+    void api.write({ record: { v: 1, timestamp: T }, dataFrameMeasurementName: 'm' })
+    void api.writePoints([new Point('m').floatField('v', 1), new Point('m').floatField('v', 2)])
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(crashes).toEqual([])
+    expect(errors.map((e) => e.points)).toEqual([100 + 2 + 3 + 1 + 2])
+    expect(stderr.text).toContain('ERROR 108 points written after close() were not stored')
   })
 
   it('delivery.send() and delivery.enqueue() after close() reject with ClosedError', async () => {

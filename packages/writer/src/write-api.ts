@@ -1,7 +1,8 @@
 import type { InfluxRecord } from '@eht-influx-client/logfile'
 import type { Point } from '@influxdata/influxdb-client'
 import { ClosedError, InvalidInputError } from './errors.js'
-import type { DeliveryCallbacks } from './events.js'
+import type { DeliveryCallbacks, ErrorEvent } from './events.js'
+import { LostWrites, pointsOfCall } from './lost-writes.js'
 import type { Pipeline } from './pipeline.js'
 import type { PointCollector } from './point-collector.js'
 import { normalizeLines, normalizePoints } from './points.js'
@@ -41,6 +42,9 @@ export class WriteApi {
   private closing: Promise<void> | undefined
   private readonly pending = new Set<Promise<unknown>>()
   private readonly removeCallbacks: () => void
+  /** Set once this WriteApi's callbacks are removed from the client's events (its close() is done). */
+  private callbacksRemoved = false
+  private readonly lost = new LostWrites((event) => this.reportLost(event))
 
   constructor(
     private readonly pipeline: Pipeline,
@@ -56,7 +60,7 @@ export class WriteApi {
   /** Rows -> points. Asynchronous mode: resolves once logged; synchronous: once every server accepted or spooled them. */
   write(options: WriteOptions): Promise<WriteResult> {
     const closed = this.closedError()
-    if (closed !== undefined) return Promise.reject(closed)
+    if (closed !== undefined) return this.lost.refuse(closed, pointsOfCall((options as Partial<WriteOptions> | undefined)?.record))
     const collector = collectRows(options, { ...this.pointOptions(options ?? {}), lines: this.pipeline.hasServers })
     return this.submit(collector, options.writeMode)
   }
@@ -67,7 +71,7 @@ export class WriteApi {
 
   writePoints(points: readonly (Point | InfluxRecord)[], options: CallOptions = {}): Promise<WriteResult> {
     const closed = this.closedError()
-    if (closed !== undefined) return Promise.reject(closed)
+    if (closed !== undefined) return this.lost.refuse(closed, pointsOfCall(points))
     if (!Array.isArray(points)) throw new InvalidInputError(`writePoints() takes an array, got ${typeof points}`, undefined, undefined)
     return this.submit(normalizePoints(points, this.pointOptions(options)), options.writeMode)
   }
@@ -79,7 +83,7 @@ export class WriteApi {
 
   writeRecords(lines: readonly string[], options: CallOptions = {}): Promise<WriteResult> {
     const closed = this.closedError()
-    if (closed !== undefined) return Promise.reject(closed)
+    if (closed !== undefined) return this.lost.refuse(closed, pointsOfCall(lines))
     if (!Array.isArray(lines)) throw new InvalidInputError(`writeRecords() takes an array of strings, got ${typeof lines}`, undefined, undefined)
     return this.submit(normalizeLines(lines, this.pointOptions(options)), options.writeMode)
   }
@@ -100,6 +104,7 @@ export class WriteApi {
         // calls are still waited for, and its callbacks must not receive the client's later events.
         await Promise.allSettled([...this.pending])
         this.removeCallbacks()
+        this.callbacksRemoved = true
         this.onClosed(this)
       }
     })()
@@ -122,12 +127,19 @@ export class WriteApi {
   /**
    * The ClosedError of a write after close(), returned as a rejected promise rather than thrown: a caller's
    * `.catch()` on the promise (a timer that keeps writing while a signal handler awaits close()) must see it.
-   * It is not marked handled: an unawaited write after close() is written nowhere, and must not pass unnoticed.
+   * It is marked handled (an unawaited one would end the process, in the middle of the close()), and its
+   * points are reported as lost instead: see LostWrites.
    */
   private closedError(): ClosedError | undefined {
     if (this.closing !== undefined) return new ClosedError('write after close(): this WriteApi is closed; get a new one with client.writeApi()')
     if (this.pipeline.delivery.closed) return new ClosedError('write after client.close(): open a new client')
     return undefined
+  }
+
+  /** Lost points go where the client's errors go (onError, stderr), and to this WriteApi's own onError once it no longer gets those. */
+  private reportLost(event: ErrorEvent): void {
+    this.pipeline.delivery.events.error(event)
+    if (this.callbacksRemoved) callSafely(this.options.onError, event)
   }
 
   private submit(collector: PointCollector, mode: WriteMode | undefined): Promise<WriteResult> {
