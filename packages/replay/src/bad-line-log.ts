@@ -1,6 +1,6 @@
 import type { ErrorsConfig } from '@eht-influx-client/config'
 import type { BadLine } from '@eht-influx-client/logfile'
-import { ErrorsFile, type LineSink } from '@eht-influx-client/writer'
+import { ErrorsFile, safeLineSink, type LineSink } from '@eht-influx-client/writer'
 import { safeCall } from './safe-call.js'
 
 const PREFIX = 'eht-influx-client: replay:'
@@ -26,13 +26,19 @@ export class BadLineLog {
   private file: ErrorsFile | undefined
   private writing: Promise<void> | undefined
   private failure: string | undefined
+  private readonly sink: LineSink
 
   constructor(
     private readonly errors: ErrorsConfig,
-    private readonly sink: LineSink = process.stderr,
+    sink: LineSink = process.stderr,
     private readonly callback?: (bad: BadLine) => void,
     private readonly record = true,
-  ) {}
+  ) {
+    // Guarded as the writer guards its own report lines: a closed pipe (EPIPE, emitted as an 'error' event
+    // that would end the process mid-replay, its checkpoint locks left behind), or a caller's sink that
+    // throws or rejects, must not stop the replay; the lines are dropped instead.
+    this.sink = safeLineSink(sink)
+  }
 
   report(bad: BadLine): void {
     this.count++

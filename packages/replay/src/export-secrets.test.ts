@@ -17,14 +17,14 @@ const BASIC = Buffer.from(`admin:${PASSWORD}`).toString('base64')
 const SECRETS = [PASSWORD, TOKEN, BASIC]
 
 /** How the server answers: the status and the body built from the Authorization header it got. */
-let answer: { status: number; body: (authorization: string) => string } = { status: 200, body: () => '' }
+let answer: { status: number; body: (authorization: string) => string; contentType?: string } = { status: 200, body: () => '' }
 let server: LocalServer
 
 beforeAll(async () => {
   server = await startLocalServer((req, res) => {
     req.resume()
     req.on('end', () => {
-      res.writeHead(answer.status, { 'content-type': answer.status === 200 ? 'text/html' : 'text/plain' })
+      res.writeHead(answer.status, { 'content-type': answer.contentType ?? (answer.status === 200 ? 'text/html' : 'text/plain') })
       res.end(answer.body(req.headers.authorization ?? ''))
     })
   })
@@ -110,6 +110,43 @@ describe('an export error never shows the credential a server echoes', () => {
     expect(cause).toBeInstanceOf(Error)
     expect(cause.statusCode).toBe(401)
     expect(cause.body).toContain('you sent authorization: Token ***')
+    expectNoSecret(error)
+  })
+
+  it('v2: an answer of 200 in HTML (a proxy page echoing the Authorization header), read as a table without _value', async () => {
+    answer = { status: 200, body: (auth) => `<html>proxy login page, your request had Authorization: ${auth}</html>\n<p>x</p>\n` }
+    const error = await exportError('v2')
+    expect(ExportDataError.isInstance(error)).toBe(true)
+    expect(error.message).toContain('has no _value column (columns: <html>proxy login page,  your request had Authorization: Token ***</html>)')
+    expectNoSecret(error)
+  })
+
+  /** An annotated CSV answer of one row; `cells` replaces some of its cells by text holding the Authorization header. */
+  function annotatedCsv(auth: string, cells: { type?: string; time?: string; value?: string }): string {
+    return [
+      `#datatype,string,long,dateTime:RFC3339,${cells.type ?? 'long'},string,string`,
+      '#group,false,false,false,false,true,true',
+      '#default,_result,,,,,',
+      ',result,table,_time,_value,_field,_measurement',
+      `,,0,${cells.time ?? '2021-04-06T01:29:09.204824064Z'},${cells.value ?? '3'},f,m`,
+      '',
+      '',
+    ].join('\n')
+  }
+
+  it.each([
+    ['the Authorization header in _time', { time: 'x' }, '_time "Token ***" is not an RFC 3339 time'],
+    ['the Authorization header as the _value of a long', { value: 'x' }, 'integer value "Token ***" is not a whole number'],
+    ['the Authorization header as the #datatype of _value', { type: 'x' }, 'unsupported type "Token ***"'],
+  ] as const)('v2: an annotated CSV of 200 with %s', async (_what, which, expected) => {
+    answer = {
+      status: 200,
+      contentType: 'text/csv; charset=utf-8',
+      body: (auth) => annotatedCsv(auth, Object.fromEntries(Object.keys(which).map((k) => [k, auth]))),
+    }
+    const error = await exportError('v2')
+    expect(ExportDataError.isInstance(error)).toBe(true)
+    expect(error.message).toContain(expected)
     expectNoSecret(error)
   })
 })

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import zlib from 'node:zlib'
-import { isGzipPath } from '@eht-influx-client/logfile'
+import { readAsGzip } from './gzip-input.js'
 
 /**
  * What a checkpoint keeps of the content it was taken on, so that a file
@@ -9,7 +9,8 @@ import { isGzipPath } from '@eht-influx-client/logfile'
  * copytruncate, an export written over an old one) is not skipped for its
  * first `offset` bytes. Hashes of the content, not the inode: a rotated file
  * compressed since (`x.jsonl` -> `x.jsonl.gz`) has the same content and
- * keeps its checkpoint.
+ * keeps its checkpoint. Gzip is told as the reader tells it (readAsGzip: by
+ * name or content), so offsets and hashes are of the content the reader read.
  */
 export interface Fingerprint {
   /** How many leading bytes `head` covers: min(offset, HEAD_BYTES) when taken. */
@@ -97,7 +98,7 @@ export async function fingerprintOf(file: string, offset: number, knownHead?: Fi
   try {
     const stat = await handle.stat()
     if (read !== undefined && (stat.dev !== read.dev || stat.ino !== read.ino)) return undefined
-    if (isGzipPath(file)) {
+    if (await readAsGzip(file)) {
       if (reuse) return { headBytes, head: knownHead.head }
       const head = await gunzipHead(handle, headBytes)
       return head.length < headBytes ? undefined : { headBytes, head: hash(head) }
@@ -122,7 +123,7 @@ export async function fingerprintMismatch(file: string, offset: number, print: P
   try {
     const handle = await fs.promises.open(file, 'r')
     try {
-      if (isGzipPath(file)) {
+      if (await readAsGzip(file)) {
         if (print.head === undefined || print.headBytes === undefined) return undefined
         const head = await gunzipHead(handle, print.headBytes)
         return head.length === print.headBytes && hash(head) === print.head ? undefined : `its first ${print.headBytes} bytes (decompressed) are not those checkpointed`

@@ -50,12 +50,12 @@ export class FluxSource implements ExportSource {
     if (layout !== undefined) return layout
     const index = (label: string) => {
       const column = meta.columns.find((c) => c.label === label)
-      if (column === undefined) throw new ExportDataError(`${this.label}: the Flux answer has no ${label} column (columns: ${meta.columns.map((c) => c.label).join(', ')})`, this.server.name)
+      if (column === undefined) throw new ExportDataError(`${this.label}: the Flux answer has no ${label} column (columns: ${this.text(meta.columns.map((c) => c.label).join(', '), 500)})`, this.server.name)
       return column.index
     }
     const value = meta.columns[index('_value')]!
     const type = VALUE_TYPES[value.dataType]
-    if (type === undefined) throw new ExportDataError(`${this.label}: a Flux table has _value of the unsupported type ${JSON.stringify(value.dataType)}`, this.server.name)
+    if (type === undefined) throw new ExportDataError(`${this.label}: a Flux table has _value of the unsupported type ${this.text(JSON.stringify(value.dataType))}`, this.server.name)
     const tags = meta.columns.filter((c) => !NOT_TAGS.has(c.label)).map((c) => ({ name: c.label, index: c.index, fallback: c.defaultValue }))
     layout = { time: index('_time'), measurement: index('_measurement'), field: index('_field'), value: value.index, type, tags, defaults: meta.columns.map((c) => c.defaultValue) }
     this.layouts.set(meta, layout)
@@ -97,7 +97,8 @@ export class FluxSource implements ExportSource {
         try {
           record.fields[field] = fieldValue(l.type, raw)
         } catch (error) {
-          throw new ExportDataError(`${this.label}: measurement "${measurement}", field "${field}" at ${time}: ${(error as Error).message}`, this.server.name, { cause: error })
+          // fieldValue's message quotes the raw value: the message is scrubbed, and the cause goes along only as a scrubbed copy.
+          throw new ExportDataError(`${this.label}: ${this.text(`measurement "${measurement}", field "${field}" at ${time}: ${(error as Error).message}`, 500)}`, this.server.name, { cause: scrubbedError(error, this.server) })
         }
       }
     } catch (error) {
@@ -117,8 +118,20 @@ export class FluxSource implements ExportSource {
     try {
       return parseRfc3339(text)
     } catch (error) {
-      throw new ExportDataError(`${this.label}: _time ${JSON.stringify(text)} is not an RFC 3339 time`, this.server.name, { cause: error })
+      // The parser's message quotes the text: the cause goes along only as a scrubbed copy.
+      throw new ExportDataError(`${this.label}: _time ${this.text(JSON.stringify(text))} is not an RFC 3339 time`, this.server.name, { cause: scrubbedError(error, this.server) })
     }
+  }
+
+  /**
+   * Server text (column labels, types, cells) for an ExportDataError message:
+   * scrubbed and cut (serverText). These errors are thrown as they are past the
+   * catch below, so they must be safe where they are made: a proxy answering
+   * 200 with a page that echoes the Authorization header is parsed as a table
+   * whose labels or cells hold the token.
+   */
+  private text(text: string, max = 200): string {
+    return serverText(text, this.server, { max })
   }
 
   close(): void {

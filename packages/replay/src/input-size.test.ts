@@ -39,4 +39,14 @@ describe('inputSizes', () => {
     expect(fs.statSync(tiny).size).toBeGreaterThan(9)
     expect(await inputBytes([tiny])).toBe(9)
   })
+  it('counts a gzip file of a plain name decompressed, as the reader reads it (by its content); a text starting with 1f 8b stays text', async () => {
+    const text = 'm f=3 3\n'.repeat(1000)
+    const plainNamed = path.join(dir, 'export.jsonl')
+    fs.writeFileSync(plainNamed, zlib.gzipSync(text))
+    expect(await inputBytes([plainNamed])).toBe(text.length)
+    // The magic alone is not a gzip header (CM 8 missing): the reader reads this as text, so it counts its size.
+    const magicOnly = path.join(dir, 'magic-only.lp')
+    fs.writeFileSync(magicOnly, Buffer.concat([Buffer.from([0x1f, 0x8b, 0x41, 0x00]), Buffer.from(text)]))
+    expect(await inputBytes([magicOnly])).toBe(text.length + 4)
+  })
 })

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { isGzipPath } from '@eht-influx-client/logfile'
+import { readAsGzip } from './gzip-input.js'
 
 /**
  * Deflate expands at most about 1032:1, so a gzip trailer claiming more is not
@@ -33,12 +33,12 @@ async function gzipSize(file: string, compressed: number): Promise<number> {
   }
 }
 
-/** Bytes to read from each of `files` (decompressed sizes for .gz, estimated from the trailer); a file that vanished counts 0. */
+/** Bytes to read from each of `files` (decompressed sizes for gzip files, by name or content as the reader tells them, estimated from the trailer); a file that vanished counts 0. */
 export async function inputSizes(files: readonly string[]): Promise<number[]> {
   const sizes: number[] = []
   for (const file of files) {
     const stat = await fs.promises.stat(file).catch(() => undefined)
-    sizes.push(stat === undefined ? 0 : isGzipPath(file) ? await gzipSize(file, stat.size) : stat.size)
+    sizes.push(stat === undefined ? 0 : (await readAsGzip(file)) ? await gzipSize(file, stat.size) : stat.size)
   }
   return sizes
 }
