@@ -49,7 +49,7 @@ async function child(configFile, input) {
 
 /**
  * Only what logfile does for a replay: read the JSONL and make line protocol, as
- * replay does (mode 'transcode': the reader's lineProtocol and floatsAsWritten options, runs and items) or through
+ * replay does (mode 'transcode': the reader's lineProtocol, floatsAsWritten and plausible options, runs and items) or through
  * records (mode 'records': decode, then encodeLineProtocol); prints its CPU seconds.
  */
 async function childRead(input, mode) {
@@ -60,7 +60,9 @@ async function childRead(input, mode) {
   else {
     // As replay reads: runs of points transcoded from the bytes read where there are (their bytes, no string), each
     // chunk read without taking an item from it (nextChunk), items elsewhere.
-    const items = readLogs(input, { lineProtocol: true, floatsAsWritten: true })[Symbol.asyncIterator]()
+    // With replay's plausibility range (1990-2100: a timestamp outside it is a bad line), as replay reads.
+    const plausible = { since: 631_152_000_000_000_000n, until: 4_102_444_800_000_000_000n }
+    const items = readLogs(input, { lineProtocol: true, floatsAsWritten: true, plausible })[Symbol.asyncIterator]()
     for (;;) {
       const run = items.readyRun()
       if (run !== undefined) {
