@@ -18,7 +18,7 @@ export { formatConfig } from './format-config.js'
 export { configSchema } from './schema.js'
 export { formatDuration, formatSize, parseDuration, parseSize } from './units.js'
 export { redactUrl } from './redact-url.js'
-export { SCRUB_ANYWHERE_LENGTH, scrubSecrets, serverSecrets } from './scrub-secrets.js'
+export { collapsedSecretForms, collapseWhitespace, SCRUB_ANYWHERE_LENGTH, scrubSecrets, serverSecrets, withoutSecretStart } from './scrub-secrets.js'
 export {
   ConfigError,
   ConfigFileNotFoundError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Secret } from './secret.js'
-import { SCRUB_ANYWHERE_LENGTH, scrubSecrets, serverSecrets } from './scrub-secrets.js'
+import { collapsedSecretForms, collapseWhitespace, SCRUB_ANYWHERE_LENGTH, scrubSecrets, serverSecrets, withoutSecretStart } from './scrub-secrets.js'
 
 describe('serverSecrets', () => {
   it('lists the token, the password and the Basic credential built from the user name and password', () => {
@@ -36,5 +36,22 @@ describe('scrubSecrets', () => {
     expect(scrubSecrets('nothing to hide', ['p.w*', 'a+b(c)'])).toBe('nothing to hide')
     expect(scrubSecrets('user p.w* said a+b(c)', ['p.w*', 'a+b(c)'])).toBe('user *** said ***')
     expect(scrubSecrets('anything', [''])).toBe('anything')
+  })
+})
+
+describe('withoutSecretStart and the collapsed forms', () => {
+  const secret = 'T0ken-Much-Hidden-42'
+  it('takes away what a cut through a secret left (3 characters or more), and nothing else', () => {
+    for (let n = 0; n <= secret.length; n++) {
+      const cut = `answer: ${secret.slice(0, n)}`
+      const out = withoutSecretStart(cut, [secret])
+      expect(out).toBe(n >= 3 ? 'answer: ' : cut)
+    }
+    expect(withoutSecretStart('answer: T0kens are fine', [secret])).toBe('answer: T0kens are fine')
+  })
+  it('collapsedSecretForms adds a secret as it reads once its whitespace is collapsed', () => {
+    expect(collapsedSecretForms(['a  b\tc', 'plain', ''])).toEqual(['a  b\tc', 'a b c', 'plain'])
+    const echoed = collapseWhitespace('sent:   a  b\tc  ')
+    expect(scrubSecrets(echoed, collapsedSecretForms(['a  b\tc']))).toBe('sent: ***')
   })
 })

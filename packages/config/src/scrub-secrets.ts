@@ -42,3 +42,40 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   }
   return out
 }
+
+/** `text` on one line: runs of whitespace made one space, none at either end. */
+export const collapseWhitespace = (text: string): string => text.trim().replace(/\s+/g, ' ')
+
+/**
+ * Each secret as is and as it reads in {@link collapseWhitespace}d text: a
+ * server may have collapsed a secret's whitespace before echoing it.
+ */
+export function collapsedSecretForms(secrets: readonly string[]): string[] {
+  const forms = new Set<string>()
+  for (const secret of secrets) {
+    if (secret !== '') forms.add(secret)
+    const collapsed = collapseWhitespace(secret)
+    if (collapsed !== '') forms.add(collapsed)
+  }
+  return [...forms]
+}
+
+/**
+ * `text` without a trailing beginning of a secret (3 characters or more): what
+ * remains of a secret that a cut went through, if the text still held one.
+ * Scrub a text with {@link scrubSecrets} BEFORE cutting it; where it was cut
+ * (by you, or already by a read limit), this takes away what a cut through a
+ * secret left.
+ */
+export function withoutSecretStart(text: string, secrets: readonly string[]): string {
+  let cut = text.length
+  for (const secret of secrets) {
+    for (let n = Math.min(secret.length, text.length); n >= 3; n--) {
+      if (text.endsWith(secret.slice(0, n))) {
+        cut = Math.min(cut, text.length - n)
+        break
+      }
+    }
+  }
+  return text.slice(0, cut)
+}

@@ -1,4 +1,4 @@
-import { scrubSecrets, serverSecrets, type ServerConfig } from '@eht-influx-client/config'
+import { scrubSecrets, serverSecrets, withoutSecretStart, type ServerConfig } from '@eht-influx-client/config'
 
 type Credentials = Pick<ServerConfig, 'token' | 'username' | 'password'>
 
@@ -24,24 +24,6 @@ export function serverText(text: string, server: Credentials, options: { max?: n
     cut = true
   }
   return cut ? `${withoutSecretStart(out, secrets)}...` : out
-}
-
-/**
- * `text` without a trailing beginning of a secret (3 characters or more): what
- * remains of a secret a cut went through, if the text still held one (as the
- * writer does with the servers' answers to writes).
- */
-export function withoutSecretStart(text: string, secrets: readonly string[]): string {
-  let cut = text.length
-  for (const secret of secrets) {
-    for (let n = Math.min(secret.length, text.length); n >= 3; n--) {
-      if (text.endsWith(secret.slice(0, n))) {
-        cut = Math.min(cut, text.length - n)
-        break
-      }
-    }
-  }
-  return text.slice(0, cut)
 }
 
 /**

@@ -3,7 +3,7 @@ import http from 'node:http'
 import https from 'node:https'
 import { rootCertificates } from 'node:tls'
 import { HttpError, InfluxDB, type Transport } from '@influxdata/influxdb-client'
-import { scrubSecrets, serverSecrets, type ServerConfig } from '@eht-influx-client/config'
+import { collapsedSecretForms, collapseWhitespace, scrubSecrets, serverSecrets, withoutSecretStart, type ServerConfig } from '@eht-influx-client/config'
 import { WriterConfigError } from './errors.js'
 import { gzipBody, gzipLevel } from './gzip-body.js'
 import { MAX_TIMER_MS, setLongTimeout } from './long-timer.js'
@@ -94,41 +94,10 @@ export function serverMessage(error: HttpError, secrets: readonly string[] = [])
   }
   // Scrubbed before its whitespace is collapsed (a secret with two spaces in a row would no longer match), and
   // after it with each secret's own whitespace collapsed too (a server may have collapsed it already).
-  const forms = collapsedForms(secrets)
-  text = scrubSecrets(collapse(scrubSecrets(text, secrets)), forms)
+  const forms = collapsedSecretForms(secrets)
+  text = scrubSecrets(collapseWhitespace(scrubSecrets(text, secrets)), forms)
   if (text.length > MESSAGE_MAX) text = `${withoutSecretStart(text.slice(0, MESSAGE_MAX - 3), forms)}...`
   return `HTTP ${error.statusCode}${error.statusMessage ? ` ${error.statusMessage}` : ''}${text ? `: ${text}` : ''}`
-}
-
-/** `text` on one line: runs of whitespace made one space, none at either end. */
-const collapse = (text: string): string => text.trim().replace(/\s+/g, ' ')
-
-/** Each secret as is and as it reads in collapse()d text (whitespace runs made one space, trimmed). */
-function collapsedForms(secrets: readonly string[]): string[] {
-  const forms = new Set<string>()
-  for (const secret of secrets) {
-    if (secret !== '') forms.add(secret)
-    const collapsed = collapse(secret)
-    if (collapsed !== '') forms.add(collapsed)
-  }
-  return [...forms]
-}
-
-/**
- * `text` without a trailing beginning of a secret (3 characters or more): what
- * remains of a secret the cut went through, if the text still held one.
- */
-function withoutSecretStart(text: string, secrets: readonly string[]): string {
-  let cut = text.length
-  for (const secret of secrets) {
-    for (let n = Math.min(secret.length, text.length); n >= 3; n--) {
-      if (text.endsWith(secret.slice(0, n))) {
-        cut = Math.min(cut, text.length - n)
-        break
-      }
-    }
-  }
-  return text.slice(0, cut)
 }
 
 /**
