@@ -56,6 +56,24 @@ describe('openLineInput', () => {
     ])
   })
 
+  it('a file of another name holding gzip (influx_inspect export -compress, a .gz renamed) is gunzipped, as the logfile readers do; a text file starting with 1f 8b is not', async () => {
+    const gz = path.join(dir, 'export.lp')
+    fs.writeFileSync(gz, zlib.gzipSync('m v=1 1\nm v=2 2\n'))
+    expect(await all(await openLineInput(gz, Readable.from([])))).toEqual([
+      [1, 'm v=1 1'],
+      [2, 'm v=2 2'],
+    ])
+    // Only gzip's magic, not its method byte: text (a bad first line, the rest as written).
+    const text = path.join(dir, 'magic.lp')
+    fs.writeFileSync(text, Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('x\nm v=3 3\n')]))
+    expect((await all(await openLineInput(text, Readable.from([])))).slice(1)).toEqual([[2, 'm v=3 3']])
+    // A truncated one says it is not a complete gzip file, as a .gz does.
+    const cut = path.join(dir, 'cut.lp')
+    const whole = zlib.gzipSync('m v=1\n'.repeat(1000))
+    fs.writeFileSync(cut, whole.subarray(0, whole.length - 4))
+    await expect(all(await openLineInput(cut, Readable.from([])))).rejects.toThrow(/not a complete gzip file/)
+  })
+
   it('a missing file is an InputError naming it; a corrupt gzip one names it (and after which line, once lines were read)', async () => {
     await expect(openLineInput(path.join(dir, 'missing.lp'), Readable.from([]))).rejects.toThrow(InputError)
     const bad = path.join(dir, 'bad.lp.gz')

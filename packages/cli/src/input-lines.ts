@@ -41,7 +41,7 @@ export interface LineInputOptions {
 }
 
 /**
- * The lines of `file` (plain, or gunzipped when it ends in .gz) or of `stdin`,
+ * The lines of `file` (plain, or gunzipped when it ends in .gz or holds gzip data) or of `stdin`,
  * streamed with backpressure. Lines are split on the bytes: a line that is not
  * valid UTF-8, or longer than `maxLineBytes`, is a bad line (not decoded with
  * U+FFFD in place of its bytes, not held in memory whole). Unlike a logfile,
@@ -52,13 +52,17 @@ export async function openLineInput(file: string | undefined, stdin: Readable, o
   const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES
   let stream: Readable = stdin
   let raw: Readable | undefined
+  let gzipped = false
   if (file !== undefined) {
     const handle = await fs.promises.open(file, 'r').catch((error: Error) => {
       throw new InputError(`cannot read ${file}: ${error.message}`, { cause: error })
     })
+    // A .gz name, or a regular file of another name holding gzip (`influx_inspect export -compress`, a .gz
+    // renamed), as the logfile readers take it; a named pipe is not read ahead to know (its bytes would be lost).
+    gzipped = file.toLowerCase().endsWith('.gz') || ((await handle.stat().then((s) => s.isFile(), () => false)) && (await gzipContent(file)))
     const source = handle.createReadStream()
     raw = source
-    stream = file.toLowerCase().endsWith('.gz') ? source.pipe(zlib.createGunzip()) : source
+    stream = gzipped ? source.pipe(zlib.createGunzip()) : source
     source.on('error', (error) => stream.destroy(error))
   }
   const name = file ?? 'stdin'
@@ -85,7 +89,7 @@ export async function openLineInput(file: string | undefined, stdin: Readable, o
     } catch (error) {
       const line = splitter.line
       const where = line === 1 ? '' : ` after line ${line - 1}`
-      throw new InputError(`cannot read ${name}${where}: ${(error as Error).message}${gzipHint(name, error)}`, { cause: error })
+      throw new InputError(`cannot read ${name}${where}: ${(error as Error).message}${gzipped ? gzipHint(error) : ''}`, { cause: error })
     }
     const last = splitter.end()
     if (last !== undefined) yield last
@@ -198,7 +202,13 @@ function withoutCr(text: string): string {
 }
 
 /** zlib's words (`incorrect header check`, `unexpected end of file`) do not say the file is meant to be gzip. */
-function gzipHint(name: string, error: unknown): string {
+function gzipHint(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code
-  return name.toLowerCase().endsWith('.gz') && typeof code === 'string' && code.startsWith('Z_') ? ' (not a complete gzip file)' : ''
+  return typeof code === 'string' && code.startsWith('Z_') ? ' (not a complete gzip file)' : ''
+}
+
+/** Whether `file` starts with a gzip header (logfile's test); false when it cannot be read (the read then reports why). */
+async function gzipContent(file: string): Promise<boolean> {
+  const { isGzipFile } = await import('@eht-influx-client/logfile')
+  return isGzipFile(file).catch(() => false)
 }

@@ -61,11 +61,46 @@ describe('handleInterrupt', () => {
 
   it('a second signal of any of them (SIGINT, SIGTERM, SIGHUP) re-raises that one with its default action', () => {
     const { emitter, proc, kills } = fakeProcess()
-    handleInterrupt(quietOutput(), proc)
+    let clock = 0
+    handleInterrupt(quietOutput(), proc, () => clock)
     emitter.emit('SIGTERM')
+    clock += 1500
     emitter.emit('SIGHUP')
     expect(kills).toEqual([[4242, 'SIGHUP']])
     expect(emitter.listenerCount('SIGHUP')).toBe(0)
+  })
+
+  it('a SIGHUP within a second of the first signal is the same terminal closing (kernel and shell each send one): ignored, the clean stop goes on', () => {
+    const { emitter, proc, kills } = fakeProcess()
+    let clock = 1_000_000
+    const interrupt = handleInterrupt(quietOutput(), proc, () => clock)
+    emitter.emit('SIGHUP')
+    clock += 3
+    emitter.emit('SIGHUP')
+    clock += 900
+    emitter.emit('SIGHUP')
+    expect(kills).toEqual([])
+    expect(emitter.listenerCount('SIGHUP')).toBe(1)
+    expect((interrupt.signal.reason as InterruptedError).signal).toBe('SIGHUP')
+    // One more than a second after the first: sent on purpose, it stops at once.
+    clock += 200
+    emitter.emit('SIGHUP')
+    expect(kills).toEqual([[4242, 'SIGHUP']])
+  })
+
+  it('after a SIGHUP, SIGINT or SIGTERM still stops at once, however soon; a SIGHUP soon after SIGTERM does not', () => {
+    for (const name of ['SIGINT', 'SIGTERM'] as const) {
+      const { emitter, proc, kills } = fakeProcess()
+      handleInterrupt(quietOutput(), proc, () => 5)
+      emitter.emit('SIGHUP')
+      emitter.emit(name)
+      expect(kills).toEqual([[4242, name]])
+    }
+    const { emitter, proc, kills } = fakeProcess()
+    handleInterrupt(quietOutput(), proc, () => 5)
+    emitter.emit('SIGTERM')
+    emitter.emit('SIGHUP')
+    expect(kills).toEqual([])
   })
 
   it('removes its handlers on dispose', () => {

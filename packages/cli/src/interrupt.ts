@@ -31,25 +31,38 @@ export type SignalTarget = Pick<NodeJS.Process, 'on' | 'removeListener' | 'remov
 export const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 /**
+ * How long after the first stop signal a SIGHUP is taken as the same hangup: closing a terminal
+ * sends SIGHUP twice within milliseconds (the kernel to the foreground job, then the shell to
+ * each of its jobs), and the second must not cut short the clean stop the first began.
+ */
+export const REPEATED_HANGUP_MS = 1000
+
+/**
  * Installs the handler of SIGINT, SIGTERM and SIGHUP for a long command. The
  * first of them aborts `signal` so the command can checkpoint what was
  * accepted and remove what is half-written, then exit 128 + the signal's
- * number (130, 143, 129). A second one (of any of them) restores that signal's
+ * number (130, 143, 129). A second SIGINT or SIGTERM restores that signal's
  * default action and re-raises it: the process ends at once, even if a read is
  * stuck (a named pipe whose writer stays open), and the shell sees that signal's death.
+ * A SIGHUP does so only more than REPEATED_HANGUP_MS after the first signal: one
+ * sooner is the same terminal closing (see there), and is ignored.
+ * `now`: the clock (a stand-in in unit tests).
  */
-export function handleInterrupt(output: Output, proc: SignalTarget = process): Interrupt {
+export function handleInterrupt(output: Output, proc: SignalTarget = process, now: () => number = Date.now): Interrupt {
   const controller = new AbortController()
+  let firstAt = 0
   const handlers = STOP_SIGNALS.map((name) => {
     const onSignal = () => {
       if (controller.signal.aborted) {
+        if (name === 'SIGHUP' && now() - firstAt <= REPEATED_HANGUP_MS) return
         output.error(`${name === 'SIGINT' ? 'interrupted' : `${name} received`} again: stopping now`)
         proc.removeAllListeners(name)
         proc.kill(proc.pid, name)
         return
       }
+      firstAt = now()
       const error = new InterruptedError(undefined, { signal: name })
-      output.note(`${describeStopSignal(name)}: stopping cleanly; ${name === 'SIGINT' ? 'press Ctrl-C again' : `send ${name} (or Ctrl-C) again`} to stop at once`)
+      output.note(`${describeStopSignal(name)}: stopping cleanly; ${name === 'SIGINT' ? 'press Ctrl-C again' : name === 'SIGTERM' ? 'send SIGTERM (or Ctrl-C) again' : 'send SIGTERM or SIGINT'} to stop at once`)
       controller.abort(error)
     }
     proc.on(name, onSignal)

@@ -4,7 +4,7 @@ import { COMMANDS } from './command-index.js'
 import { createContext } from './context.js'
 import { CliError, type ExitCode } from './errors.js'
 import { findCommandName, readGlobalOptions, type GlobalOptions } from './global-options.js'
-import { Output, type OutputStreams } from './output.js'
+import { Output, survivingClosedStderr, type OutputStreams } from './output.js'
 import { buildProgram } from './program.js'
 
 export interface MainOptions {
@@ -33,6 +33,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   // With --json, what commander prints on stdout (the help, the version) goes into the one JSON object instead.
   let printed = ''
   const requested = findCommandName(argv)
+  // A closed stderr must not crash the command (see there); the listener goes when main() returns.
+  const releaseStderr = survivingClosedStderr(streams.stderr)
   try {
     const entry = COMMANDS.find((c) => c.name === requested)
     commandName = entry?.name
@@ -46,11 +48,12 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       async run(name, module, command) {
         const globals = readGlobalOptions(command.optsWithGlobals())
         output = new Output(streams, globals)
-        const { context, dispose, exitCode: afterSignal } = createContext(globals, output, env, cwd)
+        const { context, dispose, finish } = createContext(globals, output, env, cwd)
         try {
           const result = await module.run(context, command.processedArgs, command.opts())
-          exitCode = afterSignal(result.exitCode)
-          output.writeJson({ command: name, ok: exitCode === 0, exitCode, ...result.json })
+          const finished = finish(result.exitCode)
+          exitCode = finished.exitCode
+          output.writeJson({ command: name, ok: exitCode === 0, exitCode, ...result.json, ...(finished.interrupted ? { interrupted: true } : {}) })
         } finally {
           dispose()
         }
@@ -60,6 +63,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     return exitCode
   } catch (error) {
     return reportError(error, output, { command: commandName, requested, printed })
+  } finally {
+    releaseStderr()
   }
 }
 

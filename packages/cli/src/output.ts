@@ -8,7 +8,8 @@ export interface OutputStreams {
 
 export const PROGRAM_NAME = 'eht-influx-client'
 
-const ignoring = new WeakSet<object>()
+/** The 'error' listener on each stream made to survive, and how many runs (main() calls) want it. */
+const surviving = new WeakMap<object, { users: number; ignore: () => void }>()
 
 /**
  * Makes a stderr whose reader went away (`2>&1 | head`, a `| logger` that
@@ -18,12 +19,37 @@ const ignoring = new WeakSet<object>()
  * Nothing can be told about stderr anywhere else, so the error is ignored; the
  * stream is destroyed by it and drops what is written to it after (ours, the
  * progress bar's, the writer's report lines), and the command ends with its own
- * exit code (its --json object still goes to stdout). Installed once per stream.
+ * exit code (its --json object still goes to stdout). One listener per stream,
+ * however many runs use it at once. Returns what main() calls when it returns:
+ * the listener is removed once no run uses it (a library calling main() keeps
+ * no listener of ours on its process.stderr); while a write is still pending or
+ * its failure may still be reported, only once that is over.
  */
-export function survivingClosedStderr(stream: NodeJS.WritableStream): void {
-  if (ignoring.has(stream) || typeof stream.on !== 'function') return
-  ignoring.add(stream)
-  stream.on('error', () => undefined)
+export function survivingClosedStderr(stream: NodeJS.WritableStream): () => void {
+  if (typeof stream.on !== 'function') return () => undefined
+  let entry = surviving.get(stream)
+  if (entry === undefined) {
+    entry = { users: 0, ignore: () => undefined }
+    surviving.set(stream, entry)
+    stream.on('error', entry.ignore)
+  }
+  const { ignore } = entry
+  entry.users++
+  let released = false
+  return () => {
+    if (released) return
+    released = true
+    if (--entry.users > 0) return
+    surviving.delete(stream)
+    const remove = () => stream.removeListener('error', ignore)
+    const state = stream as Partial<Pick<NodeJS.WriteStream, 'destroyed' | 'errored' | 'writableLength'>>
+    // A write that failed has destroyed the stream; its 'error' is emitted on a later tick.
+    if (state.destroyed === true || (state.errored ?? null) !== null) setImmediate(remove).unref()
+    else if ((state.writableLength ?? 0) > 0) {
+      stream.once('drain', remove)
+      stream.once('close', () => setImmediate(remove).unref())
+    } else remove()
+  }
 }
 
 /**
@@ -45,7 +71,6 @@ export class Output {
     readonly streams: OutputStreams,
     options: Pick<GlobalOptions, 'quiet' | 'verbose' | 'json'>,
   ) {
-    survivingClosedStderr(streams.stderr)
     this.quiet = options.quiet
     this.verbose = options.verbose && !options.quiet
     this.json = options.json

@@ -6,8 +6,8 @@ import { SafeCommand } from './safe-command.js'
 function parse(argv: string[]): { stderr: string; error: CommanderError } {
   let stderr = ''
   const program = new SafeCommand('prog').exitOverride().showSuggestionAfterError(true).configureOutput({ writeErr: (text) => (stderr += text), writeOut: () => {} })
-  program.option('--config <path>')
-  program.command('check').option('--server <name>').action(() => {})
+  program.option('--config <path>').option('--json').option('-q, --quiet')
+  program.command('check').option('--server <name>').option('--all').action(() => {})
   try {
     program.parse(argv, { from: 'user' })
   } catch (error) {
@@ -32,5 +32,23 @@ describe('SafeCommand: an unknown option is named, its value never shown', () =>
   it('still suggests a known option by its name', () => {
     const { stderr } = parse(['check', '--serve=S3CRET'])
     expect(stderr).toBe("error: unknown option '--serve'\n(Did you mean --server?)\n")
+  })
+
+  it.each([
+    [['--json=x', 'check'], '--json'],
+    [['check', '--json=S3CRET-TOKEN-xyz'], '--json'],
+    [['check', '--quiet=1'], '--quiet'],
+    [['check', '--all='], '--all'],
+  ])('%j names a known option that takes no value as such (not "unknown option ... Did you mean" itself), without the value', (argv, name) => {
+    const { stderr, error } = parse(argv)
+    expect(error.code).toBe('commander.optionTakesNoValue')
+    expect(error.message).toBe(`error: option '${name}' takes no value; write ${name} alone`)
+    expect(stderr).toBe(`error: option '${name}' takes no value; write ${name} alone\n`)
+    expect(stderr).not.toContain('S3CRET')
+  })
+
+  it('an option of another subcommand (not known here) is still unknown', () => {
+    const { error } = parse(['--all=1', 'check'])
+    expect(error.message).toBe("error: unknown option '--all'")
   })
 })

@@ -1,4 +1,4 @@
-import { scrubSecrets } from '@eht-influx-client/config'
+import { collapsedSecretForms, collapseWhitespace, scrubSecrets, withoutSecretStart } from '@eht-influx-client/config'
 
 /** How much of a server's answer `check` shows. */
 export const MESSAGE_MAX = 200
@@ -23,40 +23,9 @@ export function serverMessage(body: string, secrets: readonly string[], bodyCut:
   }
   // Scrubbed before its whitespace is collapsed (a secret with two spaces in a row would no longer match), and
   // after it with each secret's own whitespace collapsed too (a server may have collapsed it already).
-  const forms = collapsedForms(secrets)
-  text = scrubSecrets(collapse(scrubSecrets(text, secrets)), forms)
+  const forms = collapsedSecretForms(secrets)
+  text = scrubSecrets(collapseWhitespace(scrubSecrets(text, secrets)), forms)
   // A body that parsed as JSON was read whole; any other text read up to the limit may end mid-secret.
   if (bodyCut && !whole) text = withoutSecretStart(text, forms).trimEnd()
   return text.length > MESSAGE_MAX ? `${withoutSecretStart(text.slice(0, MESSAGE_MAX), forms)}...` : text
-}
-
-/** `text` on one line: runs of whitespace made one space, none at either end. */
-const collapse = (text: string): string => text.trim().replace(/\s+/g, ' ')
-
-/** Each secret as is and as it reads in collapse()d text. */
-function collapsedForms(secrets: readonly string[]): string[] {
-  const forms = new Set<string>()
-  for (const secret of secrets) {
-    if (secret !== '') forms.add(secret)
-    const collapsed = collapse(secret)
-    if (collapsed !== '') forms.add(collapsed)
-  }
-  return [...forms]
-}
-
-/**
- * `text` without a trailing beginning of a secret (3 characters or more): what remains of a
- * secret a cut went through. (The writer does the same for its HTTP errors.)
- */
-export function withoutSecretStart(text: string, secrets: readonly string[]): string {
-  let cut = text.length
-  for (const secret of secrets) {
-    for (let n = Math.min(secret.length, text.length); n >= 3; n--) {
-      if (text.endsWith(secret.slice(0, n))) {
-        cut = Math.min(cut, text.length - n)
-        break
-      }
-    }
-  }
-  return text.slice(0, cut)
 }

@@ -86,6 +86,16 @@ describe('integer --since / --until: nanoseconds, refused when it is an epoch in
     expect(parseTimeOption('-9223372036854775806', '--since', now, libs)).toBe(-9223372036854775806n)
     expect(parseTimeOption('1617672549204824065', '--since', now, libs)).toBe(1617672549204824065n)
   })
+
+  it('a duration ago or a date beyond InfluxDB\'s range: the same usage error (an export took 1000000d and failed at its summary, "year -711")', () => {
+    for (const text of ['1000000d', '200000d', '2300-01-01', '1000-01-01', '0001-01-01']) {
+      expect(() => parseTimeOption(text, '--since', now, libs)).toThrow(UsageError)
+      expect(() => parseTimeOption(text, '--since', now, libs)).toThrow(`--since "${text}" cannot be used: outside InfluxDB's time range (years 1677 to 2262)`)
+    }
+    // 100000 days before 2025-04-06 is in 1751: in the range.
+    expect(parseTimeOption('100000d', '--since', now, libs)).toBe((BigInt(now) - 100000n * 86_400_000n) * 1_000_000n)
+    expect(parseTimeOption('1677-09-22', '--since', now, libs)).toBe(parseRfc3339('1677-09-22T00:00:00Z'))
+  })
 })
 
 describe('parseTimeRange', () => {

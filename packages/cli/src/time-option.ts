@@ -15,24 +15,31 @@ export function parseTimeOption(text: string, option: string, nowMs: number, lib
   const value = text.trim()
   if (/^-?\d+$/.test(value)) return integerNs(text, BigInt(value), option, libs.logfile)
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    let ns: bigint
     try {
-      return libs.logfile.parseRfc3339(`${value}T00:00:00Z`)
+      ns = libs.logfile.parseRfc3339(`${value}T00:00:00Z`)
     } catch (error) {
+      if (/outside InfluxDB's time range/.test((error as Error).message)) throw outsideRange(text, option, error)
       // "month 13 is not 1 to 12 in RFC 3339 time "2025-13-01T00:00:00Z"": the time part is ours, not the user's
       const reason = (error as Error).message.replace(/ in RFC 3339 time ".*"$/, '')
       throw new UsageError(`${option} ${JSON.stringify(text)} is not a date: ${reason}; expected ${EXPECTED}`, { cause: error })
     }
+    return inInfluxRange(text, ns, option, libs.logfile)
   }
   if (/^\d+(\.\d+)?\s*(ms|s|m|h|d)$/.test(value)) {
+    let ns: bigint
     try {
-      return (BigInt(nowMs) - BigInt(libs.config.parseDuration(value))) * 1_000_000n
+      ns = (BigInt(nowMs) - BigInt(libs.config.parseDuration(value))) * 1_000_000n
     } catch (error) {
       throw new UsageError(`${option} ${JSON.stringify(text)}: ${(error as Error).message}`, { cause: error })
     }
+    // 1000000d ago is the year -711: an export accepted it and failed only at its summary.
+    return inInfluxRange(text, ns, option, libs.logfile)
   }
   try {
-    return libs.logfile.parseRfc3339(value)
+    return inInfluxRange(text, libs.logfile.parseRfc3339(value), option, libs.logfile)
   } catch (error) {
+    if (error instanceof UsageError) throw error
     // A time in RFC 3339 form that cannot be one (outside InfluxDB's range, day 30 of February) says why; other text is not one at all.
     const message = (error as Error).message
     if (message.startsWith('not an RFC 3339 time')) throw new UsageError(`${option} ${JSON.stringify(text)} is not a time; expected ${EXPECTED}`, { cause: error })
@@ -66,14 +73,25 @@ function integerNs(text: string, ns: bigint, option: string, logfile: Logfile): 
       if (day !== undefined && plausible(day)) throw new UsageError(`${shown} looks like the date ${dashed}, but an integer is read as nanoseconds (${logfile.formatRfc3339(ns)}); write ${dashed}`)
     }
   }
-  // InfluxDB's range, checked as logfile checks an RFC 3339 time (a year RFC 3339 cannot write is far outside it).
+  return inInfluxRange(text, ns, option, logfile)
+}
+
+/**
+ * `ns`, the value of `option` (as the user wrote it: `text`), once it is in InfluxDB's range, checked as
+ * logfile checks an RFC 3339 time (a year RFC 3339 cannot write is far outside it); else a UsageError. Every
+ * form goes through it (an integer, a date, a duration ago, an RFC 3339 time).
+ */
+function inInfluxRange(text: string, ns: bigint, option: string, logfile: Logfile): bigint {
   let formatted: string | undefined
   try {
     formatted = logfile.formatRfc3339(ns)
   } catch {}
-  if (formatted === undefined || tryParse(logfile, formatted) !== ns) throw new UsageError(`${shown} cannot be used: outside InfluxDB's time range (years 1677 to 2262)`)
+  if (formatted === undefined || tryParse(logfile, formatted) !== ns) throw outsideRange(text, option)
   return ns
 }
+
+const outsideRange = (text: string, option: string, cause?: unknown) =>
+  new UsageError(`${option} ${JSON.stringify(text)} cannot be used: outside InfluxDB's time range (years 1677 to 2262)`, cause === undefined ? {} : { cause })
 
 function tryParse(logfile: Logfile, text: string): bigint | undefined {
   try {

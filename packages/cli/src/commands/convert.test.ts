@@ -3,6 +3,7 @@ import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import zlib from 'node:zlib'
 import { afterAll, describe, expect, it } from 'vitest'
 import { BIN, cleanEnv, parseJsonOutput, removeTempDirs, runCli, tempDir } from '../../test/run-cli.js'
 import { stationPoints } from '../../test/station-config.js'
@@ -103,6 +104,20 @@ describe('convert progress', () => {
     expect(run.stderr).not.toMatch(/\u001b\[/) // no terminal control codes in a log file
     const quiet = await runCli(['convert', 'big.lp', '-o', 'quiet.csv', '--quiet'], { cwd: dir, env: { EHT_CLI_PROGRESS_INTERVAL_MS: '0' } })
     expect([quiet.code, quiet.stderr]).toEqual([0, ''])
+  })
+
+  it('a file of another name holding gzip: progress counts points (its size does not bound what is read), and it converts whole', async () => {
+    const dir = tempDir()
+    // influx_inspect export -compress writes gzip to a file named as the user says.
+    fs.writeFileSync(path.join(dir, 'export.lp'), zlib.gzipSync(stationPoints(5000)))
+    const run = await runCli(['convert', 'export.lp', '-o', 'out.lp'], { cwd: dir, env: { EHT_CLI_PROGRESS_INTERVAL_MS: '0' } })
+    expect(run.code, run.stderr).toBe(0)
+    expect(fs.readFileSync(path.join(dir, 'out.lp'), 'utf8')).toBe(stationPoints(5000))
+    const lines = run.stderr.trim().split('\n')
+    const progress = lines.slice(0, -1)
+    expect(progress.length).toBeGreaterThanOrEqual(1)
+    for (const line of progress) expect(line).toMatch(/^convert: [\d,]+ points, /)
+    expect(lines.at(-1)).toMatch(/^convert: 5,000 points from .*export\.lp \(lp\)/)
   })
 
   const hasScript = spawnSync('script', ['--version']).status === 0

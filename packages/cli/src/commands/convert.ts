@@ -35,7 +35,7 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
   const { output } = context
   const input = path.resolve(context.cwd, String(args[0]))
   const target = path.resolve(context.cwd, String(options.output))
-  const { formatFromPath, isGzipPath } = await import('@eht-influx-client/logfile')
+  const { formatFromPath, isGzipFile, isGzipPath } = await import('@eht-influx-client/logfile')
   const from = (options.from as LogFormat | undefined) ?? formatFromPath(input)
   const to = (options.to as LogFormat | undefined) ?? formatFromPath(target)
   if (from === undefined) throw new UsageError(`cannot tell the format of ${input} from its name; say --from jsonl|csv|lp`)
@@ -47,7 +47,9 @@ export async function run(context: CommandContext, args: readonly unknown[], opt
   if (input === target) throw new UsageError(`the output ${target} is the input; write to another file`)
   if (options.force !== true && (await fs.stat(target).then(() => true, () => false))) throw new UsageError(`${target} exists; use --force to replace it`)
 
-  const compressed = isGzipPath(input)
+  // The reader gunzips a .gz file and a file of another name holding gzip: its progress is then in
+  // decompressed bytes, which the file's size does not bound (points are counted instead).
+  const compressed = isGzipPath(input) || (stat.isFile() && (await isGzipFile(input).catch(() => false)))
   const bySize = stat.isFile() && !compressed && stat.size > 0
   const progress = await context.startProgress({ label: 'convert', unit: bySize ? 'bytes' : 'points', total: bySize ? stat.size : undefined })
   const badLines = new BadLineReport(output)
