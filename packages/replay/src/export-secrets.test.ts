@@ -61,6 +61,18 @@ function expectNoSecret(error: Error): void {
 }
 
 describe('an export error never shows the credential a server echoes', () => {
+  it('v1: a valid InfluxQL answer whose field type echoes the Authorization header', async () => {
+    answer = {
+      status: 200,
+      contentType: 'application/json',
+      body: (authorization) => `${JSON.stringify({ results: [{ statement_id: 0, series: [{ name: 'm', columns: ['fieldKey', 'fieldType'], values: [['f', authorization]] }] }] })}\n`,
+    }
+    const error = await exportError('v1')
+    expect(error).toBeInstanceOf(ExportDataError)
+    expect(error.message).toMatch(/unknown type "Basic \*\*\*"/)
+    expectNoSecret(error)
+  })
+
   it('v1: an answer of 200 that is not JSON (a proxy page echoing the Authorization header)', async () => {
     answer = { status: 200, body: (auth) => `<html>proxy login page. Your request had Authorization: ${auth}</html>\n` }
     const error = await exportError('v1')

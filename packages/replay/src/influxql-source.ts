@@ -8,7 +8,7 @@ import { fieldValue, numericType } from './field-value.js'
 import { databaseOf, selectWindow, showFieldKeys } from './influxql.js'
 import { unknownMeasurementWarning } from './measurement-names.js'
 import { bodyFailure, bodyText, httpGet, responseLines, serverAgent, serverLabel, v1AuthHeaders } from './server-http.js'
-import { serverText } from './server-text.js'
+import { scrubbedError, serverText } from './server-text.js'
 
 interface Series {
   name: string
@@ -100,7 +100,7 @@ export class InfluxQLSource implements ExportSource {
     for await (const series of this.query(showFieldKeys(this.server.bucket), signal)) {
       const fields = all.get(series.name) ?? new Map<string, FieldType[]>()
       for (const [key, type] of series.values as [string, string][]) {
-        if (!FIELD_TYPES.includes(type)) throw new ExportDataError(`${this.label}: field "${key}" of measurement "${series.name}" has the unknown type ${JSON.stringify(type)}`, this.server.name)
+        if (!FIELD_TYPES.includes(type)) throw new ExportDataError(`${this.label}: ${serverText(`field "${key}" of measurement "${series.name}" has the unknown type ${JSON.stringify(type)}`, this.server, { max: 500 })}`, this.server.name)
         fields.set(key, [...(fields.get(key) ?? []), type as FieldType])
       }
       all.set(series.name, fields)
@@ -176,7 +176,7 @@ export class InfluxQLSource implements ExportSource {
     const { columns } = series
     for (const row of series.values) {
       const time = row[0]
-      if (!isNumberText(time)) throw new ExportDataError(`${this.label}: measurement "${series.name}" has a row without an integer time`, this.server.name)
+      if (!isNumberText(time)) throw new ExportDataError(`${this.label}: ${serverText(`measurement "${series.name}" has a row without an integer time`, this.server, { max: 500 })}`, this.server.name)
       const fields: Record<string, FieldValue> = {}
       let any = false
       for (let c = 1; c < columns.length; c++) {
@@ -192,7 +192,9 @@ export class InfluxQLSource implements ExportSource {
           else if (isNumberText(value)) fields[key] = fieldValue(numericType(declared, value.$n, showFieldKeys(this.server.bucket)), value.$n)
           else throw new Error(`unexpected value ${JSON.stringify(value)}`)
         } catch (error) {
-          throw new ExportDataError(`${this.label}: measurement "${series.name}", field "${key}" at ${time.$n}: ${(error as Error).message}`, this.server.name, { cause: error })
+          throw new ExportDataError(`${this.label}: ${serverText(`measurement "${series.name}", field "${key}" at ${time.$n}: ${(error as Error).message}`, this.server, { max: 500 })}`, this.server.name, {
+            cause: scrubbedError(error, this.server),
+          })
         }
         any = true
       }
