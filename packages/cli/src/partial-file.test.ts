@@ -95,19 +95,22 @@ describe('partial files', () => {
     const otherHost = partialOf(target, { pid: GONE_PID, start: '12345', boot: 'feedface-0000', ns: me.ns }, 'aaaaaaaa', `not_${hostWord()}`.slice(0, 32))
     // The name of the previous version (no host): it may be another host's as well.
     const olderName = partialOf(target, { pid: GONE_PID, start: '12345', boot: me.boot, ns: me.ns }, 'bbbbbbbb', null)
+    // Another machine whose name gives the same host word (two `localhost`s): told apart by its boot id only.
+    const sameWord = partialOf(target, { pid: GONE_PID, start: '12345', boot: 'feedface-0000', ns: me.ns }, 'dddddddd')
     // This host, a process that is gone: removed at once.
     const ours = partialOf(target, { pid: GONE_PID, start: '12345', boot: me.boot, ns: me.ns }, 'cccccccc')
-    for (const file of [otherHost, olderName, ours]) fs.writeFileSync(file, 'being written\n')
+    for (const file of [otherHost, olderName, sameWord, ours]) fs.writeFileSync(file, 'being written\n')
     expect(await removeDeadPartials(target)).toEqual([ours])
-    // The other host's run goes on: the next run here still leaves its file.
+    // The other hosts' runs go on: the next run here still leaves their files.
     const sink = await openFileSink(target, { overwrite: false })
     await sink.write('m v=1 1\n')
     await sink.commit()
-    expect(fs.readdirSync(dir).sort()).toEqual([path.basename(otherHost), path.basename(olderName), 'shared.lp'].sort())
+    expect(fs.readdirSync(dir).sort()).toEqual([path.basename(otherHost), path.basename(olderName), path.basename(sameWord), 'shared.lp'].sort())
     // Unchanged for more than a day: a leftover.
     age(otherHost, UNCHECKABLE_PARTIAL_MS + 60_000)
+    age(sameWord, UNCHECKABLE_PARTIAL_MS + 60_000)
     age(olderName, UNCHECKABLE_PARTIAL_MS - 60 * 60_000)
-    expect(await removeDeadPartials(target)).toEqual([otherHost])
+    expect((await removeDeadPartials(target)).sort()).toEqual([otherHost, sameWord].sort())
     age(olderName, UNCHECKABLE_PARTIAL_MS + 60_000)
     expect(await removeDeadPartials(target)).toEqual([olderName])
     expect(fs.readdirSync(dir)).toEqual(['shared.lp'])

@@ -53,7 +53,10 @@ export async function removeDeadPartials(target: string, nowMs = Date.now()): Pr
     if (owner === undefined) continue
     const file = path.join(dir, name)
     try {
-      if (owner.host === hostWord()) {
+      // Checked only when it is this host's AND this boot's: two machines whose names give the same host word
+      // (two `localhost`s on one NFS folder) differ in their boot id, and another boot may be another machine.
+      const me = ownProcessIdentity()
+      if (owner.host === hostWord() && owner.boot !== undefined && owner.boot === me.boot) {
         if (processIdentityAlive(owner)) continue
       } else if (nowMs - (await fsp.stat(file)).mtimeMs <= UNCHECKABLE_PARTIAL_MS) continue
       await fsp.rm(file)

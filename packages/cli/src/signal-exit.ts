@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import tty from 'node:tty'
 import type { StopSignal } from './errors.js'
 
@@ -36,6 +37,19 @@ export function exitProcess(code: number, terminalsAtStart: readonly number[], p
       return
     } catch {
       // the signal cannot be sent here: the exit code says it
+    }
+  }
+  // Any other end with a terminal gone (a run left by `setsid`, `disown` or `( ... & )` when the session
+  // closed, which gets no SIGHUP): the gone terminal's descriptors are closed first, so that Node's exit
+  // has no terminal to restore (it skips a closed descriptor) and ends with `code`.
+  if (terminalGone) {
+    for (const fd of terminalsAtStart) {
+      if (tty.isatty(fd)) continue
+      try {
+        fs.closeSync(fd)
+      } catch {
+        // already closed
+      }
     }
   }
   proc.exit(code)
