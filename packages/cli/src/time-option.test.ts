@@ -1,10 +1,10 @@
 import { parseDuration } from '@eht-influx-client/config'
-import { formatRfc3339, parseRfc3339 } from '@eht-influx-client/logfile'
+import { formatRfc3339, NS_PER_UNIT, parseRfc3339, STATION_TIMES, TIME_UNIT_NAMES, unitThatFits } from '@eht-influx-client/logfile'
 import { describe, expect, it } from 'vitest'
 import { UsageError } from './errors.js'
 import { parseTimeOption, parseTimeRange } from './time-option.js'
 
-const libs = { logfile: { parseRfc3339, formatRfc3339 }, config: { parseDuration } }
+const libs = { logfile: { parseRfc3339, formatRfc3339, STATION_TIMES, NS_PER_UNIT, TIME_UNIT_NAMES, unitThatFits }, config: { parseDuration } }
 const now = Date.UTC(2025, 3, 6, 12, 0, 0)
 
 describe('parseTimeOption (--since / --until)', () => {

@@ -1,7 +1,6 @@
 import { UsageError } from './errors.js'
-import { PLAUSIBLE_MAX_NS, PLAUSIBLE_MIN_NS } from './timestamp-precision.js'
 
-type Logfile = Pick<typeof import('@eht-influx-client/logfile'), 'parseRfc3339' | 'formatRfc3339'>
+type Logfile = Pick<typeof import('@eht-influx-client/logfile'), 'parseRfc3339' | 'formatRfc3339' | 'STATION_TIMES' | 'NS_PER_UNIT' | 'TIME_UNIT_NAMES' | 'unitThatFits'>
 type Config = Pick<typeof import('@eht-influx-client/config'), 'parseDuration'>
 
 const EXPECTED = 'an RFC 3339 time (2025-04-06T01:09:09Z, or with .204824064 and an offset), a date (2025-04-06, midnight UTC), integer nanoseconds since 1970, or a duration ago (30m, 6h, 7d)'
@@ -48,8 +47,6 @@ export function parseTimeOption(text: string, option: string, nowMs: number, lib
   }
 }
 
-const OTHER_UNITS = [['seconds', 1_000_000_000n], ['milliseconds', 1_000_000n], ['microseconds', 1000n]] as const
-
 /**
  * An integer is nanoseconds, but an epoch in s, ms or us read as ns means 1970 and would
  * silently select (or drop) everything: refuse one whose ns reading is before 1990 while
@@ -58,12 +55,15 @@ const OTHER_UNITS = [['seconds', 1_000_000_000n], ['milliseconds', 1_000_000n], 
  */
 function integerNs(text: string, ns: bigint, option: string, logfile: Logfile): bigint {
   const shown = `${option} ${JSON.stringify(text)}`
-  const plausible = (value: bigint) => value >= PLAUSIBLE_MIN_NS && value < PLAUSIBLE_MAX_NS
-  if (ns >= 0n && ns < PLAUSIBLE_MIN_NS) {
-    for (const [unit, scale] of OTHER_UNITS) {
-      if (!plausible(ns * scale)) continue
-      const time = logfile.formatRfc3339(ns * scale)
-      throw new UsageError(`${shown} looks like ${unit} since 1970 (${time}), but an integer is read as nanoseconds (${logfile.formatRfc3339(ns)}); write ${time} or ${ns * scale}`)
+  const { since, until } = logfile.STATION_TIMES
+  const plausible = (value: bigint) => value >= since && value < until
+  if (ns >= 0n && ns < since) {
+    // (never ns itself: it is before the station times)
+    const unit = logfile.unitThatFits(ns)
+    if (unit !== undefined) {
+      const scaled = ns * logfile.NS_PER_UNIT[unit]
+      const time = logfile.formatRfc3339(scaled)
+      throw new UsageError(`${shown} looks like ${logfile.TIME_UNIT_NAMES[unit]} since 1970 (${time}), but an integer is read as nanoseconds (${logfile.formatRfc3339(ns)}); write ${time} or ${scaled}`)
     }
     // 20260329: a date without its dashes
     const date = /^(\d{4})(\d{2})(\d{2})$/.exec(text.trim())

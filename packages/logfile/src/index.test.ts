@@ -19,6 +19,7 @@ describe('the public API', () => {
         'formatRfc3339', 'jsonlLineSchema', 'jsonlLineToLineProtocol', 'listLogFiles', 'nowNs', 'nsToDate', 'openLogWriter', 'parseRfc3339', 'readLogFile', 'readLogs', 'secondsToNs', 'validateRecord', 'writeFileAtomic', 'createFileExclusively',
         'ownProcessIdentity', 'formatProcessIdentity', 'parseProcessIdentity', 'processIdentityAlive', 'isThisProcess', 'inOtherPidNamespace',
         'readOwnerLock', 'ownerLockText', 'takeOverStaleLock', 'keepLockFresh', 'LOCK_REFRESH_MS', 'LOCK_UNREFRESHED_MS',
+        'STATION_TIMES', 'NS_PER_UNIT', 'TIME_UNIT_NAMES', 'unitThatFits',
       ].sort(),
     )
   })

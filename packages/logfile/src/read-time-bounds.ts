@@ -1,5 +1,6 @@
 import { formatRfc3339, parseRfc3339 } from './rfc3339.js'
 import { dateToNs } from './time.js'
+import { TIME_UNIT_NAMES, unitThatFits } from './station-times.js'
 import type { PlausibleTimes, ReadOptions } from './read-types.js'
 
 /** The reader's options with every time as integer ns (checked once, when the reader is made). */
@@ -52,11 +53,6 @@ function plausibleCheck(option: PlausibleTimes): PlausibleCheck {
 }
 
 const YEAR_START = /^(\d{4})-01-01T00:00:00Z$/
-const UNITS = [
-  ['seconds', 1_000_000_000n],
-  ['milliseconds', 1_000_000n],
-  ['microseconds', 1_000n],
-] as const
 
 /** Decimal integers without leading zeros or -0 (as the readers check timestamps): sign, then length, then digits. */
 export function compareDecimal(text: string, bound: string): number {
@@ -103,7 +99,8 @@ export class PlausibleCheck {
   /** Why `time` (decimal ns) is a bad line, with the unit it looks like (the writer's wording). */
   reason(time: bigint | string): string {
     const ns = BigInt(time)
-    const unit = UNITS.find(([, scale]) => !this.outside(ns * scale))
-    return `timestamp ${ns} (ns) is outside ${this.label}${unit === undefined ? '' : `; this looks like ${unit[0]}`}`
+    // Never ns itself: the time is outside.
+    const unit = unitThatFits(ns, this)
+    return `timestamp ${ns} (ns) is outside ${this.label}${unit === undefined ? '' : `; this looks like ${TIME_UNIT_NAMES[unit]}`}`
   }
 }

@@ -1,4 +1,4 @@
-import { encodeLineProtocol, readLogs, type BadLine, type ReadOptions } from '@eht-influx-client/logfile'
+import { encodeLineProtocol, readLogs, STATION_TIMES, type BadLine, type ReadOptions } from '@eht-influx-client/logfile'
 import type { LinePrinter } from './dry-run-output.js'
 import type { ProgressMeter, ReadCounter } from './progress.js'
 import type { ServerFeed } from './server-feed.js'
@@ -17,13 +17,6 @@ export interface PipelineSetup {
   /** True once the replay must stop (signal, or another pipeline failed). */
   stopping: () => boolean
 }
-
-/**
- * Plausible station data, as the writer checks it (writer/src/timestamps.ts): 1990-01-01 to
- * 2100-01-01 UTC. A line outside is a bad line (its reason names the unit it looks like:
- * seconds, ms or us written where ns belong), not a point stored in 1970.
- */
-const PLAUSIBLE = { since: 631_152_000_000_000_000n, until: 4_102_444_800_000_000_000n }
 
 /**
  * One reading of the input for one server (or a dry run's printer), with a
@@ -52,8 +45,10 @@ export class ReadPipeline {
     }
     // lineProtocol: JSONL lines of a known shape are transcoded without building a record; floatsAsWritten:
     // a float is sent as the logfile writes it (a server parses it to the same double) without checking it is JS's text.
-    // plausible: a timestamp outside 1990-2100 is a bad line (checked on its digits, runs included).
-    const reader = readLogs(files, { ...this.setup.read, lineProtocol: true, floatsAsWritten: true, plausible: PLAUSIBLE, onBadLine })
+    // plausible: a timestamp outside the station times, 1990-2100, as the writer checks them, is a bad line (its
+    // reason names the unit it looks like: seconds, ms or us written where ns belong), not a point stored in 1970;
+    // checked on its digits, runs included.
+    const reader = readLogs(files, { ...this.setup.read, lineProtocol: true, floatsAsWritten: true, plausible: STATION_TIMES, onBadLine })
     counter.stats = reader.stats
     // The items of a chunk already read come from ready() without a promise each; next() is awaited only between chunks.
     const items = reader[Symbol.asyncIterator]()

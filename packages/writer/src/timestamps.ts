@@ -1,4 +1,4 @@
-import { dateToNs, parseRfc3339 } from '@eht-influx-client/logfile'
+import { dateToNs, parseRfc3339, STATION_TIMES, TIME_UNIT_NAMES, unitThatFits } from '@eht-influx-client/logfile'
 
 /** The unit of `number` timestamps (and of line-protocol timestamps given to writeRecord). */
 export type TimestampUnit = 's' | 'ms' | 'us' | 'ns'
@@ -7,10 +7,9 @@ export type TimestampUnit = 's' | 'ms' | 'us' | 'ns'
 export type TimestampInput = bigint | string | number | Date
 
 const DIGITS: Readonly<Record<TimestampUnit, number>> = { s: 9, ms: 6, us: 3, ns: 0 }
-const UNIT_NAMES: Readonly<Record<TimestampUnit, string>> = { s: 'seconds', ms: 'milliseconds', us: 'microseconds', ns: 'nanoseconds' }
-/** Plausible station data: 1990-01-01 to 2100-01-01 (UTC), in ns. */
-export const PLAUSIBLE_MIN_NS = 631_152_000_000_000_000n
-export const PLAUSIBLE_MAX_NS = 4_102_444_800_000_000_000n
+/** Plausible station data: 1990-01-01 to 2100-01-01 (UTC), in ns (logfile's STATION_TIMES). */
+export const PLAUSIBLE_MIN_NS = STATION_TIMES.since
+export const PLAUSIBLE_MAX_NS = STATION_TIMES.until
 
 /** A timestamp problem; the caller adds the row and column. */
 export class TimestampProblem extends Error {}
@@ -30,16 +29,12 @@ export function scaleToNs(value: bigint, unit: TimestampUnit): bigint {
   return value * 10n ** BigInt(DIGITS[unit])
 }
 
-/** Which other unit would make `raw` (a whole number in `given`) a plausible time, as advice. */
+/** Which other unit would make `raw` (a whole number in `given`, not plausible in it) a plausible time, as advice. */
 function hint(raw: bigint, given: TimestampUnit, isNumber: boolean): string {
-  for (const unit of ['s', 'ms', 'us', 'ns'] as const) {
-    if (unit === given) continue
-    const ns = scaleToNs(raw, unit)
-    if (ns < PLAUSIBLE_MIN_NS || ns >= PLAUSIBLE_MAX_NS) continue
-    const advice = isNumber ? `set timestampUnit: '${unit}'` : `pass nanoseconds, or a number with timestampUnit: '${unit}'`
-    return `; this looks like ${UNIT_NAMES[unit]}; ${advice}`
-  }
-  return ''
+  const unit = unitThatFits(raw)
+  if (unit === undefined || unit === given) return ''
+  const advice = isNumber ? `set timestampUnit: '${unit}'` : `pass nanoseconds, or a number with timestampUnit: '${unit}'`
+  return `; this looks like ${TIME_UNIT_NAMES[unit]}; ${advice}`
 }
 
 /** Throws a TimestampProblem for a time outside 1990-2100 (a wrong unit, most likely). */
@@ -58,7 +53,7 @@ function fromNumber(value: number, unit: TimestampUnit): bigint {
   if (Number.isInteger(value)) {
     throw new TimestampProblem(`timestamp ${value} is a number above 2^53, which has already lost digits; pass a bigint (e.g. 1617672549204824064n) or a decimal string`)
   }
-  throw new TimestampProblem(`timestamp ${value} (${UNIT_NAMES[unit]}) is not a whole number of nanoseconds; pass a bigint or a string`)
+  throw new TimestampProblem(`timestamp ${value} (${TIME_UNIT_NAMES[unit]}) is not a whole number of nanoseconds; pass a bigint or a string`)
 }
 
 /** Converts any accepted timestamp form to ns and checks it is in 1990-2100. */
@@ -95,6 +90,6 @@ export function toNs(value: unknown, unit: TimestampUnit): bigint {
       else throw new TimestampProblem(`timestamp must be a bigint, a string, a number or a Date, got ${typeof value}`)
   }
   if (ns >= PLAUSIBLE_MIN_NS && ns < PLAUSIBLE_MAX_NS) return ns
-  if (typeof value === 'number') return checkPlausible(ns, () => `${value} (${UNIT_NAMES[unit]})`, BigInt(Math.trunc(value)), unit, true)
+  if (typeof value === 'number') return checkPlausible(ns, () => `${value} (${TIME_UNIT_NAMES[unit]})`, BigInt(Math.trunc(value)), unit, true)
   return checkPlausible(ns, () => (typeof value === 'string' ? JSON.stringify(value) : value instanceof Date ? value.toISOString() : `${String(value)} (ns)`))
 }
