@@ -53,16 +53,15 @@ async function child(configFile, input) {
  * records (mode 'records': decode, then encodeLineProtocol); prints its CPU seconds.
  */
 async function childRead(input, mode) {
-  const { encodeLineProtocol, readLogs } = await import('@eht-influx-client/logfile')
+  const { encodeLineProtocol, readLogs, STATION_TIMES } = await import('@eht-influx-client/logfile')
   const cpu = process.cpuUsage()
   let bytes = 0
   if (mode === 'records') for await (const item of readLogs(input)) bytes += encodeLineProtocol(item.record).length
   else {
     // As replay reads: runs of points transcoded from the bytes read where there are (their bytes, no string), each
     // chunk read without taking an item from it (nextChunk), items elsewhere.
-    // With replay's plausibility range (1990-2100: a timestamp outside it is a bad line), as replay reads.
-    const plausible = { since: 631_152_000_000_000_000n, until: 4_102_444_800_000_000_000n }
-    const items = readLogs(input, { lineProtocol: true, floatsAsWritten: true, plausible })[Symbol.asyncIterator]()
+    // With replay's plausibility range (the station times, 1990-2100: a timestamp outside is a bad line), as replay reads.
+    const items = readLogs(input, { lineProtocol: true, floatsAsWritten: true, plausible: STATION_TIMES })[Symbol.asyncIterator]()
     for (;;) {
       const run = items.readyRun()
       if (run !== undefined) {

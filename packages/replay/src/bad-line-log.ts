@@ -1,7 +1,6 @@
 import type { ErrorsConfig } from '@eht-influx-client/config'
 import type { BadLine } from '@eht-influx-client/logfile'
-import { ErrorsFile, safeLineSink, type LineSink } from '@eht-influx-client/writer'
-import { safeCall } from './safe-call.js'
+import { callSafely, ErrorsFile, type LineSink, safeLineSink } from '@eht-influx-client/writer'
 
 const PREFIX = 'eht-influx-client: replay:'
 
@@ -45,7 +44,7 @@ export class BadLineLog {
     const message = describeBadLine(bad)
     if (this.errors.stderr === 'every') this.sink.write(`${PREFIX} ${message}\n`)
     // The caller's callback must not stop the replay (a throw, or an async callback that rejects).
-    safeCall(this.callback, bad)
+    callSafely(this.callback, bad)
     if (!this.record) return
     const entry = { time: new Date().toISOString(), file: bad.file, lineNumber: bad.line, ...(bad.column === undefined ? {} : { column: bad.column }), message, line: bad.text }
     this.pending.push(JSON.stringify(entry))

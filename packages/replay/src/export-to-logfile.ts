@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { EHTConfig } from '@eht-influx-client/config'
 import { formatFromPath, type InfluxRecord, isGzipPath, type LogFormat, openLogWriter, validateRecord } from '@eht-influx-client/logfile'
+import { callSafely } from '@eht-influx-client/writer'
 import { isSignal, throwIfAborted } from './abort.js'
 import { ExportOutputError, ReplayOptionsError } from './errors.js'
 import type { ExportSource, FieldTypeConflict } from './export-source.js'
@@ -10,7 +11,6 @@ import { openGzipOutput, type ExportWriter } from './gzip-output.js'
 import { FluxSource } from './flux-source.js'
 import { InfluxQLSource } from './influxql-source.js'
 import { sortRecords } from './record-order.js'
-import { safeCall } from './safe-call.js'
 import { findServer } from './server-choice.js'
 import { checkRange, toNs, type TimeBound } from './time-bound.js'
 
@@ -173,7 +173,7 @@ export async function exportToLogfile(options: ExportOptions): Promise<ExportSum
       if (writable.length > 0) await writer.append(sortRecords(writable))
       points += writable.length
       // The caller's callback must not stop the export (a throw, or an async callback that rejects).
-      safeCall(options.onProgress, { points, reached: window.to, fraction: Number(((window.to - since) * 10_000n) / (until - since)) / 10_000 })
+      callSafely(options.onProgress, { points, reached: window.to, fraction: Number(((window.to - since) * 10_000n) / (until - since)) / 10_000 })
     }
     failed = false
   } finally {

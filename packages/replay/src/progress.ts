@@ -1,5 +1,5 @@
 import type { ReadStats } from '@eht-influx-client/logfile'
-import { safeCall } from './safe-call.js'
+import { callSafely } from '@eht-influx-client/writer'
 
 /** Where a replay stands; passed to `onProgress` at most a few times a second, and once at the end. */
 export interface ReplayProgress {
@@ -171,7 +171,7 @@ export class ProgressMeter {
       done,
     }
     // A progress display's own bug (a throw, or an async callback that rejects) must not stop the replay.
-    safeCall(this.callback, progress)
+    callSafely(this.callback, progress)
     return progress
   }
 }

@@ -12,6 +12,7 @@ export type { ServerStats } from './server-context.js'
 export type { DeliveredEvent, DeliveryCallbacks, ErrorEvent, RetryEvent, SpooledEvent } from './events.js'
 export type { LineSink } from './stderr-reporter.js'
 export { safeLineSink } from './safe-sink.js'
+export { callSafely } from './safe-call.js'
 export { ErrorsFile, ErrorsFileAppendError, readErrorsFile, type ReadErrorsFileOptions, type RejectedPoint } from './errors-file.js'
 export { retryAfterMs } from './retry-after.js'
 export {
